@@ -1,0 +1,39 @@
+# Every target bootstraps its own environment from the pinned requirements.lock:
+# a fresh machine needs only python3, pip and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test status dev bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Main job: full offline refresh from the bundled snapshot into the warehouse, then the goal table.
+run: $(STAMP)
+	$(BIN)/indicator-pipeline refresh --offline
+	$(BIN)/indicator-pipeline status
+
+## The test suite.
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+status: $(STAMP)
+	$(BIN)/indicator-pipeline status
+
+## The Dagster UI on 127.0.0.1:3000.
+dev: $(STAMP)
+	$(BIN)/dagster dev -w workspace.yaml
+
+bench: $(STAMP)
+	$(BIN)/python scripts/benchmark.py
+
+clean:
+	rm -rf $(VENV) warehouse .pytest_cache

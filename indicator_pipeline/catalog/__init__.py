@@ -1,0 +1,6 @@
+"""The goal catalogue: plan files and their typed model."""
+
+from indicator_pipeline.catalog.load import bundled_plan_path, load_plan, parse_plan
+from indicator_pipeline.catalog.model import Goal, Indicator, Plan, TargetRule
+
+__all__ = ["Goal", "Indicator", "Plan", "TargetRule", "bundled_plan_path", "load_plan", "parse_plan"]

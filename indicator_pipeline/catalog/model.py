@@ -1,0 +1,94 @@
+"""The typed goal catalogue: a plan's goals, the indicators that measure them and the target rules.
+
+A plan file (TOML) is pure data; another municipality's plan is another file, no code changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+TargetKind = Literal[
+    "threshold_in_year",  # value in one year reaches a level (NKI >= 76 in 2025)
+    "threshold_every_year",  # a standing level every year (soliditet >= 63 %)
+    "period_average",  # the mean over a period reaches a level (>= 250 småhus a year 2022-2026)
+    "amount_in_year",  # an absolute amount in one year (result >= 316 mnkr in 2025)
+    "share",  # numerator / denominator over a period reaches a share (1/3 self-build plots)
+    "none",  # no numeric target (qualitative goals)
+]
+TARGET_KINDS: tuple[str, ...] = TargetKind.__args__  # type: ignore[attr-defined]
+Direction = Literal["higher", "lower"]
+SourceName = Literal["kolada", "scb", "filedrop", "computed"]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One yearly series, from one source series (a Kolada KPI, an SCB table cell, a file-drop kind)."""
+
+    id: str
+    title: str
+    unit: str
+    decimals: int
+    direction: Direction
+    source: SourceName
+    source_id: str | None = None
+    source_title: str | None = None  # the title the source must still carry (checked every run)
+    attribution: str | None = None
+    series_break_years: tuple[int, ...] = ()  # first year of a new definition
+    break_note: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class TargetRule:
+    """What a goal asks of its indicator. Which fields apply depends on `kind`."""
+
+    id: str
+    kind: TargetKind
+    indicator_id: str | None
+    value: float | None = None
+    year: int | None = None  # threshold_in_year, amount_in_year
+    start_year: int | None = None  # period_average, share, threshold_every_year (optional)
+    end_year: int | None = None
+    denominator_indicator_id: str | None = None  # share
+    direction: Direction = "higher"
+    unit: str | None = None
+    text: str | None = None  # the target in the plan's words
+
+
+@dataclass(frozen=True)
+class Goal:
+    id: str
+    title: str
+    level: str  # e.g. "nämndens mål", "nämndens inriktning", "stadens inriktning"
+    area: str
+    motivation: str | None
+    measurable: bool
+    targets: tuple[TargetRule, ...]
+    context_indicator_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    title: str
+    organisation: str
+    municipality_code: str
+    municipality_name: str
+    plan_year: int
+    first_year: int  # first year of data to fetch
+    indicators: tuple[Indicator, ...]
+    goals: tuple[Goal, ...]
+    source_path: str = field(default="", compare=False)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.id == indicator_id:
+                return indicator
+        raise KeyError(indicator_id)
+
+    def indicators_from(self, source: str) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if i.source == source)
+
+    def targets(self) -> tuple[tuple[Goal, TargetRule], ...]:
+        return tuple((goal, rule) for goal in self.goals for rule in goal.targets)

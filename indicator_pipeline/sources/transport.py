@@ -1,0 +1,189 @@
+"""How requests reach a source: live over HTTP, live and recorded, or replayed from a snapshot.
+
+All three return the same `Fetched` record, so the parsing code downstream is identical in every
+mode. A snapshot directory holds one body file per request, stored byte for byte as the source sent
+it, with a `.meta.json` beside it (method, URL, request body, status, headers, retrieval time, sha256).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlsplit
+
+import requests
+
+from indicator_pipeline.errors import SnapshotMissError, SourceError
+
+DEFAULT_TIMEOUT = (5.0, 60.0)  # (connect, read) seconds
+USER_AGENT = "indicator-pipeline/0.1 (municipal goal follow-up)"
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One response exactly as the source sent it, with where and when it came from."""
+
+    source: str
+    method: str
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    retrieved_at: str  # ISO 8601, UTC
+    request_body: bytes | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+    def json(self):
+        """Decode the body as JSON (BOM tolerated), or raise an error naming the URL."""
+        try:
+            return json.loads(self.body.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            preview = self.body[:80].decode("utf-8", "replace")
+            raise SourceError(
+                self.source, f"response body is not valid JSON ({exc}); starts with {preview!r}", self.url
+            ) from exc
+
+
+class Transport(Protocol):
+    def request(self, source: str, method: str, url: str, json_body: dict | None = None) -> Fetched: ...
+
+
+def _utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _encode(json_body: dict | None) -> bytes | None:
+    if json_body is None:
+        return None
+    return json.dumps(json_body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+@dataclass
+class LiveTransport:
+    """Plain HTTP with explicit timeouts. Non-2xx answers raise `SourceError` naming the URL."""
+
+    timeout: tuple[float, float] = DEFAULT_TIMEOUT
+    session: requests.Session = field(default_factory=requests.Session)
+
+    def request(self, source: str, method: str, url: str, json_body: dict | None = None) -> Fetched:
+        payload = _encode(json_body)
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if payload is not None:
+            headers["Content-Type"] = "application/json"
+        try:
+            response = self.session.request(method, url, data=payload, headers=headers, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise SourceError(source, f"request failed: {exc.__class__.__name__}: {exc}", url) from exc
+        fetched = Fetched(
+            source=source,
+            method=method,
+            url=url,
+            status=response.status_code,
+            headers=dict(response.headers),
+            body=response.content,
+            retrieved_at=_utc_now(),
+            request_body=payload,
+        )
+        if not 200 <= response.status_code < 300:
+            detail = response.content[:200].decode("utf-8", "replace")
+            raise SourceError(source, f"HTTP {response.status_code}: {detail}", url)
+        return fetched
+
+
+def request_key(method: str, url: str, request_body: bytes | None) -> str:
+    """A stable file name for one request: a readable slug of the path plus a hash of the whole."""
+    digest = hashlib.sha256(b"\n".join([method.encode(), url.encode(), request_body or b""])).hexdigest()
+    path = urlsplit(url).path.strip("/")
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-")[-60:]
+    return f"{method}-{slug}-{digest[:12]}"
+
+
+@dataclass
+class SnapshotDir:
+    """A directory of recorded responses, one sub-folder per source."""
+
+    root: Path
+
+    def _paths(self, source: str, key: str) -> tuple[Path, Path]:
+        folder = self.root / source
+        return folder / f"{key}.body", folder / f"{key}.meta.json"
+
+    def write(self, fetched: Fetched) -> Path:
+        key = request_key(fetched.method, fetched.url, fetched.request_body)
+        body_path, meta_path = self._paths(fetched.source, key)
+        body_path.parent.mkdir(parents=True, exist_ok=True)
+        body_path.write_bytes(fetched.body)
+        meta = {
+            "method": fetched.method,
+            "url": fetched.url,
+            "request_body": fetched.request_body.decode() if fetched.request_body else None,
+            "status": fetched.status,
+            "headers": fetched.headers,
+            "retrieved_at": fetched.retrieved_at,
+            "sha256": fetched.sha256,
+        }
+        meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return body_path
+
+    def read(self, source: str, method: str, url: str, request_body: bytes | None) -> Fetched:
+        key = request_key(method, url, request_body)
+        body_path, meta_path = self._paths(source, key)
+        if not meta_path.exists():
+            raise SnapshotMissError(
+                source, f"no recorded response for {method} in snapshot {self.root} (expected {meta_path.name})", url
+            )
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        return Fetched(
+            source=source,
+            method=meta["method"],
+            url=meta["url"],
+            status=meta["status"],
+            headers=meta["headers"],
+            body=body_path.read_bytes(),
+            retrieved_at=meta["retrieved_at"],
+            request_body=request_body,
+        )
+
+
+@dataclass
+class RecordingTransport:
+    """Fetches live and writes every answer into a snapshot directory, so it can be replayed."""
+
+    live: Transport
+    snapshot: SnapshotDir
+
+    def request(self, source: str, method: str, url: str, json_body: dict | None = None) -> Fetched:
+        fetched = self.live.request(source, method, url, json_body)
+        self.snapshot.write(fetched)
+        return fetched
+
+
+@dataclass
+class ReplayTransport:
+    """Answers from a snapshot directory only; never touches the network."""
+
+    snapshot: SnapshotDir
+
+    def request(self, source: str, method: str, url: str, json_body: dict | None = None) -> Fetched:
+        return self.snapshot.read(source, method, url, _encode(json_body))
+
+
+def make_transport(mode: str, snapshot_dir: Path | None) -> Transport:
+    """`live`, `record` (needs a snapshot dir to write) or `replay` (needs one to read)."""
+    if mode == "live":
+        return LiveTransport()
+    if snapshot_dir is None:
+        raise ValueError(f"source mode {mode!r} needs a snapshot directory")
+    if mode == "record":
+        return RecordingTransport(LiveTransport(), SnapshotDir(Path(snapshot_dir)))
+    if mode == "replay":
+        return ReplayTransport(SnapshotDir(Path(snapshot_dir)))
+    raise ValueError(f"unknown source mode {mode!r}: expected live, record or replay")
