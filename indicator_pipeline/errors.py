@@ -19,6 +19,17 @@ class SourceError(PipelineError):
         super().__init__(f"{source}: {message}{where}")
 
 
+class HttpStatusError(SourceError):
+    """The source answered with a non-2xx status. Keeps status, headers and body for retry logic."""
+
+    def __init__(self, source: str, url: str, status: int, headers: dict[str, str], body: bytes):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        detail = body[:300].decode("utf-8", "replace").strip()
+        super().__init__(source, f"HTTP {status}: {detail}" if detail else f"HTTP {status}", url)
+
+
 class SnapshotMissError(SourceError):
     """Replay asked for a request that the snapshot directory has no recording of."""
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from indicator_pipeline.errors import SnapshotMissError, SourceError
+from indicator_pipeline.errors import HttpStatusError, SnapshotMissError, SourceError
 
 DEFAULT_TIMEOUT = (5.0, 60.0)  # (connect, read) seconds
 USER_AGENT = "indicator-pipeline/0.1 (municipal goal follow-up)"
@@ -93,8 +93,7 @@ class LiveTransport:
             request_body=payload,
         )
         if not 200 <= response.status_code < 300:
-            detail = response.content[:200].decode("utf-8", "replace")
-            raise SourceError(source, f"HTTP {response.status_code}: {detail}", url)
+            raise HttpStatusError(source, url, response.status_code, fetched.headers, fetched.body)
         return fetched
 
 
