@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -107,9 +107,26 @@ def request_key(method: str, url: str, request_body: bytes | None) -> str:
 
 @dataclass
 class SnapshotDir:
-    """A directory of recorded responses, one sub-folder per source."""
+    """A directory of recorded responses, one sub-folder per source.
+
+    `snapshot.json` at its root records the date the snapshot was recorded: replaying it assesses
+    the data as of that date unless another is given, so a recording means the same in any year.
+    """
 
     root: Path
+
+    MANIFEST = "snapshot.json"
+
+    def write_manifest(self, recorded_on: date) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        manifest = {"recorded_on": recorded_on.isoformat()}
+        (self.root / self.MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+    def recorded_on(self) -> date | None:
+        path = self.root / self.MANIFEST
+        if not path.exists():
+            return None
+        return date.fromisoformat(json.loads(path.read_text(encoding="utf-8"))["recorded_on"])
 
     def _paths(self, source: str, key: str) -> tuple[Path, Path]:
         folder = self.root / source
@@ -182,7 +199,9 @@ def make_transport(mode: str, snapshot_dir: Path | None) -> Transport:
     if snapshot_dir is None:
         raise ValueError(f"source mode {mode!r} needs a snapshot directory")
     if mode == "record":
-        return RecordingTransport(LiveTransport(), SnapshotDir(Path(snapshot_dir)))
+        snapshot = SnapshotDir(Path(snapshot_dir))
+        snapshot.write_manifest(date.today())
+        return RecordingTransport(LiveTransport(), snapshot)
     if mode == "replay":
         return ReplayTransport(SnapshotDir(Path(snapshot_dir)))
     raise ValueError(f"unknown source mode {mode!r}: expected live, record or replay")

@@ -1,0 +1,58 @@
+"""Core: the catalogue as dimensions, the yearly values with vintages, the target assessments."""
+
+
+from dagster import AssetExecutionContext, asset
+
+from assets.common import OWNERS
+from assets.metadata import table_metadata
+from assets.resources import PipelineResource
+from assets.kolada import stg_kolada_values
+from indicator_pipeline.steps.assessment import assess_plan
+from indicator_pipeline.steps.catalogue import load_catalogue
+from indicator_pipeline.steps.facts import add_vintages
+
+
+@asset(
+    group_name="core",
+    kinds={"python", "duckdb"},
+    owners=OWNERS,
+    description="core.dim_plan, dim_goal, dim_target, dim_indicator: the plan file's goals, targets and indicators.",
+)
+def catalogue_dimensions(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
+    with pipeline.work_connection(context.run_id) as con:
+        load_catalogue(con, pipeline.settings.plan)
+        context.add_output_metadata(table_metadata(con, "core.dim_target"))
+
+
+@asset(
+    group_name="core",
+    kinds={"duckdb"},
+    owners=OWNERS,
+    deps=[catalogue_dimensions, stg_kolada_values],
+    description=(
+        "core.fact_indicator_value: the current yearly value of every indicator, with unit, source, retrieval "
+        "time and raw payload hash; every earlier version is kept in core.indicator_value_vintage."
+    ),
+)
+def fact_indicator_value(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
+    with pipeline.work_connection(context.run_id) as con:
+        added = add_vintages(con)
+        context.add_output_metadata({"vintages_added": added, **table_metadata(con, "core.fact_indicator_value")})
+
+
+@asset(
+    group_name="core",
+    kinds={"python", "duckdb"},
+    owners=OWNERS,
+    deps=[fact_indicator_value],
+    description="core.target_assessment and core.target_year_status: every target assessed by the documented rules, as of the run's as-of date.",
+)
+def target_assessment(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
+    settings = pipeline.settings
+    with pipeline.work_connection(context.run_id) as con:
+        assessments, _ = assess_plan(con, settings.plan, settings.as_of_date())
+        counts = assessments.group_by("status").len().sort("status").rows()
+        context.add_output_metadata(
+            {"as_of": settings.as_of_date().isoformat(), **{f"status/{s}": n for s, n in counts},
+             **table_metadata(con, "core.target_assessment")}
+        )

@@ -1,0 +1,42 @@
+"""The Dagster code location: every asset, the nightly schedule, in-process execution."""
+
+
+from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job, in_process_executor
+
+from assets import core, kolada, marts
+from assets.resources import PipelineResource
+from indicator_pipeline.settings import Settings
+
+ALL_ASSETS = [
+    kolada.kolada_kpi_metadata_raw,
+    kolada.kolada_values_raw,
+    kolada.stg_kolada_kpi,
+    kolada.stg_kolada_values,
+    core.catalogue_dimensions,
+    core.fact_indicator_value,
+    core.target_assessment,
+    *marts.mart_assets,
+    marts.published_warehouse,
+]
+
+refresh_job = define_asset_job("full_refresh", selection=AssetSelection.all(), description="Every source to the published warehouse.")
+
+nightly_refresh = ScheduleDefinition(
+    name="nightly_full_refresh",
+    job=refresh_job,
+    cron_schedule="0 3 * * *",
+    execution_timezone="Europe/Stockholm",
+)
+
+
+def build_definitions(settings: Settings) -> Definitions:
+    return Definitions(
+        assets=ALL_ASSETS,
+        jobs=[refresh_job],
+        schedules=[nightly_refresh],
+        resources={"pipeline": PipelineResource.from_settings(settings)},
+        executor=in_process_executor,
+    )
+
+
+defs = build_definitions(Settings.from_env())

@@ -1,0 +1,52 @@
+"""Kolada: source assets (fetch and archive) and staging assets (parse and stage)."""
+
+from functools import partial
+
+from dagster import AssetExecutionContext, asset
+
+from assets.common import OWNERS, retry_if_transient
+from assets.metadata import payload_metadata, table_metadata
+from assets.resources import PipelineResource
+from indicator_pipeline.payloads import ArchivedPayload
+from indicator_pipeline.steps import kolada as steps
+
+kolada_source_asset = partial(asset, group_name="sources", kinds={"python", "kolada"}, owners=OWNERS)
+staging_asset = partial(asset, group_name="staging", kinds={"python", "duckdb"}, owners=OWNERS)
+
+
+@kolada_source_asset(description="Kolada v3 KPI metadata for every KPI in the plan (/v3/kpi/{ids}), archived byte for byte.")
+def kolada_kpi_metadata_raw(context: AssetExecutionContext, pipeline: PipelineResource) -> list[ArchivedPayload]:
+    settings = pipeline.settings
+    with retry_if_transient():
+        refs = steps.fetch_metadata(settings.plan, settings.transport(), settings.archive())
+    context.add_output_metadata(payload_metadata(refs))
+    return refs
+
+
+@kolada_source_asset(description="Kolada v3 yearly values of the plan's KPIs for the plan's municipality, archived byte for byte.")
+def kolada_values_raw(context: AssetExecutionContext, pipeline: PipelineResource) -> list[ArchivedPayload]:
+    settings = pipeline.settings
+    with retry_if_transient():
+        refs = steps.fetch_values(settings.plan, settings.transport(), settings.archive(), settings.last_complete_year())
+    context.add_output_metadata(payload_metadata(refs))
+    return refs
+
+
+@staging_asset(
+    description="staging.kolada_kpi: KPI metadata; every KPI title is checked against the catalogue (a re-titled KPI fails the run).",
+)
+def stg_kolada_kpi(context: AssetExecutionContext, pipeline: PipelineResource, kolada_kpi_metadata_raw: list[ArchivedPayload]) -> None:
+    settings = pipeline.settings
+    with pipeline.work_connection(context.run_id) as con:
+        steps.stage_metadata(con, settings.plan, kolada_kpi_metadata_raw, settings.archive())
+        context.add_output_metadata(table_metadata(con, "staging.kolada_kpi"))
+
+
+@staging_asset(
+    deps=[stg_kolada_kpi],
+    description="staging.kolada_values: one row per KPI, municipality, year and gender as Kolada sent it (null stays null).",
+)
+def stg_kolada_values(context: AssetExecutionContext, pipeline: PipelineResource, kolada_values_raw: list[ArchivedPayload]) -> None:
+    with pipeline.work_connection(context.run_id) as con:
+        steps.stage_values(con, kolada_values_raw, pipeline.settings.archive())
+        context.add_output_metadata(table_metadata(con, "staging.kolada_values"))

@@ -1,0 +1,47 @@
+"""Marts for BI: one asset per view in sql/marts/, plus the publish step that makes them visible."""
+
+
+from dagster import AssetExecutionContext, AssetsDefinition, MetadataValue, asset
+
+from assets.common import OWNERS
+from assets.core import target_assessment
+from assets.metadata import table_metadata
+from assets.resources import PipelineResource
+from indicator_pipeline.warehouse.sql import run_script
+
+MARTS = {
+    "indicator_vs_target": "One row per goal target, indicator and year: value, unit, target, status.",
+    "goal_status": "One row per goal target: latest value, target, gap, status, average so far and yearly value still needed.",
+}
+
+
+def _mart_asset(name: str, description: str) -> AssetsDefinition:
+    @asset(
+        name=f"mart_{name}",
+        group_name="marts",
+        kinds={"duckdb"},
+        owners=OWNERS,
+        deps=[target_assessment],
+        description=f"marts.{name}: {description}",
+    )
+    def _mart(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
+        with pipeline.work_connection(context.run_id) as con:
+            run_script(con, f"marts/{name}.sql")
+            context.add_output_metadata(table_metadata(con, f"marts.{name}"))
+
+    return _mart
+
+
+mart_assets = [_mart_asset(name, description) for name, description in MARTS.items()]
+
+
+@asset(
+    group_name="publish",
+    kinds={"duckdb"},
+    owners=OWNERS,
+    deps=mart_assets,
+    description="Checkpoints the run's work warehouse and atomically swaps it into the serving path BI tools read.",
+)
+def published_warehouse(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
+    path = pipeline.publish_run(context.run_id)
+    context.add_output_metadata({"path": MetadataValue.path(str(path)), "bytes": path.stat().st_size})

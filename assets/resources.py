@@ -1,0 +1,58 @@
+"""The Dagster resource that hands library settings and the run's work warehouse to assets."""
+
+
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+from dagster import ConfigurableResource
+
+from indicator_pipeline.settings import Settings
+from indicator_pipeline.warehouse.publish import prepare_work_file, publish
+
+
+class PipelineResource(ConfigurableResource):
+    """Paths and source mode for one deployment. Empty strings mean "the library default"."""
+
+    warehouse_path: str
+    source_mode: str = "live"
+    snapshot_dir: str = ""
+    archive_dir: str = ""
+    plan_path: str = ""
+    as_of: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "PipelineResource":
+        return cls(
+            warehouse_path=str(settings.warehouse_path),
+            source_mode=settings.source_mode,
+            snapshot_dir=str(settings.snapshot_dir or ""),
+            archive_dir=str(settings.archive_dir or ""),
+            plan_path=str(settings.plan_path or ""),
+            as_of=settings.as_of.isoformat() if settings.as_of else "",
+        )
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(
+            warehouse_path=Path(self.warehouse_path),
+            source_mode=self.source_mode,
+            snapshot_dir=Path(self.snapshot_dir) if self.snapshot_dir else None,
+            archive_dir=Path(self.archive_dir) if self.archive_dir else None,
+            plan_path=Path(self.plan_path) if self.plan_path else None,
+            as_of=date.fromisoformat(self.as_of) if self.as_of else None,
+        )
+
+    @contextmanager
+    def work_connection(self, run_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to this run's private work file (never the serving file)."""
+        path = prepare_work_file(self.settings.warehouse_path, run_id)
+        with duckdb.connect(str(path)) as con:
+            yield con
+
+    def publish_run(self, run_id: str) -> Path:
+        path = prepare_work_file(self.settings.warehouse_path, run_id)
+        publish(path, self.settings.warehouse_path)
+        return self.settings.warehouse_path

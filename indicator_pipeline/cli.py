@@ -1,0 +1,104 @@
+"""`indicator-pipeline`: refresh the warehouse through the Dagster asset graph, or print the goal table.
+
+Exit code 0 on success; on failure 1 and one line on stderr saying what failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from indicator_pipeline.errors import PipelineError
+from indicator_pipeline.settings import Settings
+from indicator_pipeline.warehouse.sql import query
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="indicator-pipeline", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    refresh = sub.add_parser("refresh", help="run the whole asset graph and publish the warehouse")
+    mode = refresh.add_mutually_exclusive_group()
+    mode.add_argument("--offline", action="store_true", help="replay recorded responses (the bundled snapshot unless --snapshot-dir)")
+    mode.add_argument("--record", action="store_true", help="fetch live and record every response into --snapshot-dir")
+    refresh.add_argument("--snapshot-dir", type=Path, help="snapshot directory to replay (with --offline) or record into")
+    refresh.add_argument("--warehouse", type=Path, help="serving DuckDB file (default: $INDICATOR_WAREHOUSE or warehouse/indicators.duckdb)")
+    refresh.add_argument("--plan", type=Path, help="plan file (default: the bundled Helsingborg KS 2025 plan)")
+    refresh.add_argument("--as-of", type=date.fromisoformat, help="assess as of this date, YYYY-MM-DD (default: today)")
+
+    status = sub.add_parser("status", help="print the goal table from the published warehouse")
+    status.add_argument("--warehouse", type=Path, help="serving DuckDB file (default: $INDICATOR_WAREHOUSE or warehouse/indicators.duckdb)")
+    status.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    return parser
+
+
+def settings_for(args: argparse.Namespace) -> Settings:
+    overrides = {"warehouse_path": args.warehouse}
+    if args.command == "refresh":
+        if args.offline:
+            overrides["source_mode"] = "replay"
+        elif args.record:
+            overrides["source_mode"] = "record"
+        elif args.snapshot_dir:
+            raise PipelineError("--snapshot-dir needs --offline (replay it) or --record (record into it)")
+        overrides.update(snapshot_dir=args.snapshot_dir, plan_path=args.plan, as_of=args.as_of)
+    return Settings.from_env(**overrides)
+
+
+def run_refresh(settings: Settings) -> str:
+    from indicator_pipeline.run import refresh  # imports Dagster: only when refreshing
+
+    return refresh(settings)
+
+
+def print_status(settings: Settings, fmt: str) -> None:
+    path = settings.warehouse_path
+    if not path.exists():
+        raise PipelineError(f"no published warehouse at {path}; run `indicator-pipeline refresh` first")
+    with duckdb.connect(str(path), read_only=True) as con:
+        frame = query(con, "queries/goal_status_report.sql")
+    if fmt == "csv":
+        sys.stdout.write(frame.write_csv())
+    elif fmt == "json":
+        sys.stdout.write(json.dumps(frame.rows(named=True), default=str, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(format_table(frame.drop("note").rows(), frame.drop("note").columns) + "\n")
+
+
+def format_table(rows: list[tuple], columns: list[str]) -> str:
+    def cell(value) -> str:
+        if value is None:
+            return "-"
+        if isinstance(value, float):
+            return f"{value:,.2f}".replace(",", " ")
+        return str(value)
+
+    cells = [[cell(v) for v in row] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in cells]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = settings_for(args)
+        if args.command == "refresh":
+            print(run_refresh(settings))
+        else:
+            print_status(settings, args.format)
+    except (PipelineError, ValueError, OSError, duckdb.Error) as exc:
+        print(f"indicator-pipeline {args.command} failed: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""The one error a file drop is refused with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from indicator_pipeline.errors import PipelineError
+
+
+class FileRejected(PipelineError):
+    """A dropped file does not match its format; the whole file is refused, nothing of it is loaded.
+
+    The message reads like `safety_survey_2025.csv row 4, column value: 'tolv' is not a number`, with
+    rows counted as Excel and text editors show them (the header is row 1).
+    """
+
+    def __init__(self, path: Path, detail: str, row: int | None = None, column: str | None = None):
+        self.path = Path(path)
+        self.detail = detail
+        self.row = row
+        self.column = column
+        where = (f" row {row}" if row is not None else "") + (f", column {column}" if column else "")
+        super().__init__(f"{self.path.name}{where}: {detail}")

@@ -1,0 +1,90 @@
+"""The file-drop formats, loaded from `formats.toml` so that the format is data, not code.
+
+The same data drives validation (reader), the templates' tests and docs/file-drops.md; changing a
+format means changing the TOML file and the template beside it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+FORMATS_FILE = Path(__file__).with_name("formats.toml")
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+SUFFIXES = (".csv", ".xlsx")
+
+DTYPES: dict[str, pl.DataType] = {
+    "int": pl.Int64(),
+    "decimal": pl.Float64(),
+    "text": pl.Utf8(),
+    "boolean": pl.Boolean(),
+    "date": pl.Date(),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # a key of DTYPES
+    required: bool
+    description: str
+    allowed: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    default: object = None
+
+
+@dataclass(frozen=True)
+class Format:
+    kind: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+    @property
+    def template(self) -> Path:
+        return TEMPLATES_DIR / f"{self.kind}.csv"
+
+
+def _column(spec: dict) -> Column:
+    column = Column(**{**spec, "allowed": tuple(spec.get("allowed", ()))})
+    if column.type not in DTYPES:
+        raise ValueError(f"{FORMATS_FILE.name}: column {column.name} has unknown type {column.type!r}")
+    return column
+
+
+def load_formats(path: Path = FORMATS_FILE) -> dict[str, Format]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    leading = [_column(c) for c in data["common"]["leading"]]
+    trailing = [_column(c) for c in data["common"]["trailing"]]
+    formats = {}
+    for kind, spec in data["kinds"].items():
+        columns = (*leading, *(_column(c) for c in spec["columns"]), *trailing)
+        fmt = Format(kind, spec["description"], columns, tuple(spec["key"]))
+        if missing := [k for k in fmt.key if fmt.column(k) is None]:
+            raise ValueError(f"{path.name}: key of {kind} names unknown columns {missing}")
+        formats[kind] = fmt
+    return formats
+
+
+FORMATS: dict[str, Format] = load_formats()
+KINDS: tuple[str, ...] = tuple(FORMATS)
+
+
+def kind_of(path: Path) -> str | None:
+    """The kind a file name announces (`safety_survey_2025.csv` → `safety_survey`), or None.
+
+    Only `.csv` and `.xlsx` files have a kind; matching is case-insensitive and the longest kind
+    that prefixes the name wins, so a future kind may extend another's name.
+    """
+    name = path.name.lower()
+    if not name.endswith(SUFFIXES):
+        return None
+    matches = [kind for kind in KINDS if name.startswith(kind)]
+    return max(matches, key=len, default=None)

@@ -1,0 +1,93 @@
+"""Where things are and how sources are reached: one object, from CLI flags or the environment.
+
+Environment variables (all optional):
+  INDICATOR_WAREHOUSE    serving DuckDB file BI tools open (default: warehouse/indicators.duckdb in the project)
+  INDICATOR_ARCHIVE      raw payload archive (default: archive/ beside the warehouse file)
+  INDICATOR_SOURCE_MODE  live | record | replay (default: live)
+  INDICATOR_SNAPSHOT_DIR snapshot to replay or record into (default for replay: the bundled snapshot)
+  INDICATOR_PLAN         plan file (default: the bundled Helsingborg KS 2025 plan)
+  INDICATOR_AS_OF        YYYY-MM-DD date the assessment is made as of (default: today)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+from indicator_pipeline.archive import RawArchive
+from indicator_pipeline.catalog import Plan, load_plan
+from indicator_pipeline.sources.transport import SnapshotDir, Transport, make_transport
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "indicators.duckdb"
+SOURCE_MODES = ("live", "record", "replay")
+
+
+def bundled_snapshot_dir() -> Path:
+    return Path(str(resources.files("indicator_pipeline") / "snapshots" / "bundled"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    warehouse_path: Path
+    source_mode: str = "live"
+    snapshot_dir: Path | None = None
+    archive_dir: Path | None = None
+    plan_path: Path | None = None
+    as_of: date | None = None
+
+    def __post_init__(self):
+        if self.source_mode not in SOURCE_MODES:
+            raise ValueError(f"source mode {self.source_mode!r}: expected one of {', '.join(SOURCE_MODES)}")
+        if self.source_mode == "record" and self.snapshot_dir is None:
+            raise ValueError("source mode 'record' needs a snapshot directory to write into")
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        env = os.environ
+        values = {
+            "warehouse_path": Path(env.get("INDICATOR_WAREHOUSE", DEFAULT_WAREHOUSE)),
+            "source_mode": env.get("INDICATOR_SOURCE_MODE", "live"),
+            "snapshot_dir": Path(env["INDICATOR_SNAPSHOT_DIR"]) if env.get("INDICATOR_SNAPSHOT_DIR") else None,
+            "archive_dir": Path(env["INDICATOR_ARCHIVE"]) if env.get("INDICATOR_ARCHIVE") else None,
+            "plan_path": Path(env["INDICATOR_PLAN"]) if env.get("INDICATOR_PLAN") else None,
+            "as_of": date.fromisoformat(env["INDICATOR_AS_OF"]) if env.get("INDICATOR_AS_OF") else None,
+        }
+        values.update({key: value for key, value in overrides.items() if value is not None})
+        return cls(**values)
+
+    @property
+    def effective_snapshot_dir(self) -> Path | None:
+        if self.snapshot_dir is None and self.source_mode == "replay":
+            return bundled_snapshot_dir()
+        return self.snapshot_dir
+
+    @property
+    def effective_archive_dir(self) -> Path:
+        return self.archive_dir or self.warehouse_path.parent / "archive"
+
+    @cached_property
+    def plan(self) -> Plan:
+        return load_plan(self.plan_path)
+
+    def transport(self) -> Transport:
+        return make_transport(self.source_mode, self.effective_snapshot_dir)
+
+    def archive(self) -> RawArchive:
+        return RawArchive(self.effective_archive_dir)
+
+    def as_of_date(self) -> date:
+        """The date assessments are made as of: pinned; else, when replaying, the recording date; else today."""
+        if self.as_of:
+            return self.as_of
+        snapshot = self.effective_snapshot_dir
+        recorded_on = SnapshotDir(snapshot).recorded_on() if self.source_mode == "replay" and snapshot else None
+        return recorded_on or date.today()
+
+    def last_complete_year(self) -> int:
+        """Yearly series are fetched up to the last year that is over as of the as-of date."""
+        return self.as_of_date().year - 1

@@ -1,0 +1,59 @@
+"""Kolada: fetch the plan's KPIs (metadata and values), archive the bytes, stage the parsed rows."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import duckdb
+import polars as pl
+
+from indicator_pipeline.archive import RawArchive
+from indicator_pipeline.catalog import Plan
+from indicator_pipeline.payloads import ArchivedPayload, archive_fetched, register_payloads, restore
+from indicator_pipeline.sources import kolada
+from indicator_pipeline.sources.transport import Transport
+from indicator_pipeline.warehouse.sql import run_script
+
+
+def expected_titles(plan: Plan) -> dict[str, str]:
+    """KPI id -> the title the catalogue expects Kolada to still use."""
+    return {i.source_id: i.source_title for i in plan.indicators_from("kolada") if i.source_id and i.source_title}
+
+
+def kpi_ids(plan: Plan) -> list[str]:
+    return sorted({i.source_id for i in plan.indicators_from("kolada") if i.source_id})
+
+
+def fetch_metadata(plan: Plan, transport: Transport, archive: RawArchive) -> list[ArchivedPayload]:
+    pages = kolada.KoladaClient(transport).fetch_kpi_metadata(kpi_ids(plan))
+    return archive_fetched(pages, archive, "kolada_kpi_metadata", kolada.LICENCE)
+
+
+def fetch_values(plan: Plan, transport: Transport, archive: RawArchive, last_year: int) -> list[ArchivedPayload]:
+    years = range(plan.first_year, last_year + 1)
+    pages = kolada.KoladaClient(transport).fetch_values(kpi_ids(plan), [plan.municipality_code], years)
+    return archive_fetched(pages, archive, "kolada_values", kolada.LICENCE)
+
+
+def stage_metadata(
+    con: duckdb.DuckDBPyConnection, plan: Plan, refs: Sequence[ArchivedPayload], archive: RawArchive
+) -> pl.DataFrame:
+    """Parse, check every KPI title against the catalogue (a re-titled KPI stops here), stage."""
+    pages = [restore(ref, archive) for ref in refs]
+    metadata = kolada.parse_kpi_metadata(pages)
+    kolada.check_kpi_titles(metadata, expected_titles(plan))
+    sha_by_id = {obj["id"]: page.sha256 for page in pages for obj in page.json()["values"]}
+    frame = pl.DataFrame(
+        [{**obj, "raw_sha256": sha_by_id[obj["id"]]} for obj in metadata],
+        infer_schema_length=None,
+    )
+    register_payloads(con, refs)
+    run_script(con, "load/replace_kolada_kpi.sql", {"incoming": frame})
+    return frame
+
+
+def stage_values(con: duckdb.DuckDBPyConnection, refs: Sequence[ArchivedPayload], archive: RawArchive) -> pl.DataFrame:
+    frame = kolada.parse_values([restore(ref, archive) for ref in refs])
+    register_payloads(con, refs)
+    run_script(con, "load/replace_kolada_values.sql", {"incoming": frame})
+    return frame

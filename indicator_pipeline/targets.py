@@ -1,0 +1,349 @@
+"""Judge an indicator's yearly values against a goal's target rule.
+
+Pure functions, no I/O: the warehouse loader passes the series, the as-of date and the series breaks,
+and stores the `Assessment`. docs/target-rules.md states the same rules for report readers; change
+the two together.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from statistics import fmean
+from typing import Literal
+
+from indicator_pipeline.catalog.model import Direction, TargetRule
+
+Status = Literal["met", "not_met", "on_track", "off_track", "no_data", "no_numeric_target"]
+STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Observation:
+    year: int
+    value: float | None  # None = missing; never treated as 0
+    preliminary: bool = False
+
+
+@dataclass(frozen=True)
+class Assessment:
+    target_id: str
+    indicator_id: str | None
+    kind: str
+    status: Status
+    target_value: float | None
+    target_year: int | None  # threshold_in_year / amount_in_year
+    period_start: int | None
+    period_end: int | None
+    assessed_year: int | None  # the year whose value decided (latest year for period kinds)
+    assessed_value: float | None  # target-year value, latest value, period average so far, share so far
+    gap: float | None  # assessed_value - target_value (signed, in the target's unit)
+    latest_year: int | None
+    latest_value: float | None  # for share: that year's share
+    latest_preliminary: bool
+    average_so_far: float | None  # period_average
+    share_so_far: float | None  # share
+    years_with_data: int
+    years_remaining: int
+    required_per_remaining_year: float | None  # period_average: yearly value still needed
+    missing_years: tuple[int, ...]  # gaps inside the observed span
+    excluded_years: tuple[int, ...]  # excluded because of a series break
+    series_break_in_period: bool
+    note: str  # one or two plain English sentences explaining the status
+
+
+def is_final(observation: Observation, as_of: date) -> bool:
+    """True when the year is over as of `as_of` and the source does not flag the value preliminary."""
+    return as_of > date(observation.year, 12, 31) and not observation.preliminary
+
+
+def year_status(rule: TargetRule, observation: Observation, as_of: date) -> Status:
+    """One year's status in the mart indicator_vs_target. For share rules pass the yearly share as the value."""
+    if rule.kind == "none":
+        return "no_numeric_target"
+    if observation.value is None:
+        return "no_data"
+    return _status(_meets(observation.value, rule.value, rule.direction), is_final(observation, as_of))
+
+
+def assess(
+    rule: TargetRule,
+    series: Sequence[Observation],
+    as_of: date,
+    series_break_years: Sequence[int] = (),
+    denominator: Sequence[Observation] | None = None,
+) -> Assessment:
+    """The target's status as of `as_of`. `series` may be unsorted; duplicate years raise ValueError.
+
+    `series_break_years` are the first years of a new definition of the indicator; `denominator` is
+    required for share rules (the numerator is `series`).
+    """
+    observed = _values_by_year(series, rule.indicator_id)
+    if rule.kind == "none":
+        return _assess_none(rule, observed, as_of)
+    if rule.kind in ("threshold_in_year", "amount_in_year"):
+        return _assess_in_year(rule, observed, as_of, series_break_years)
+    if rule.kind == "threshold_every_year":
+        return _assess_every_year(rule, observed, as_of)
+    if rule.kind == "period_average":
+        return _assess_period_average(rule, observed, as_of, series_break_years)
+    if rule.kind == "share":
+        if denominator is None:
+            raise ValueError(f"target {rule.id!r}: a share rule needs the denominator series")
+        return _assess_share(rule, observed, _values_by_year(denominator, rule.denominator_indicator_id), as_of)
+    raise ValueError(f"target {rule.id!r}: unknown kind {rule.kind!r}")
+
+
+# --- the kinds -------------------------------------------------------------------------------------
+
+
+def _assess_none(rule: TargetRule, observed: dict[int, Observation], as_of: date) -> Assessment:
+    base = _base(rule, as_of, observed, start=None, end=None)
+    return replace(base, status="no_numeric_target", note="The goal has no numeric target; it is followed up in words.")
+
+
+def _assess_in_year(
+    rule: TargetRule, observed: dict[int, Observation], as_of: date, breaks: Sequence[int]
+) -> Assessment:
+    """The target year's value decides; before it is published, the latest earlier value indicates."""
+    year = rule.year
+    cut = _break_year(breaks, after=None, upto=year)
+    known, excluded = _split_at(observed, cut)
+    base = _base(rule, as_of, known, start=None, end=year, excluded=excluded, cut=cut)
+    if year in known:
+        target_year = known[year]
+        return _judged(base, rule, target_year, is_final(target_year, as_of), f"The {year} value")
+    if any(y > year for y in known):
+        return _no_data(base, f"There is no figure for the target year {year}, although later years have one.")
+    if not known:
+        return _no_data(base, "There is no comparable value yet.")
+    latest = known[max(known)]
+    caveat = f"The {year} figure is not published yet, so this is an indication."
+    return _judged(base, rule, latest, False, f"The latest value ({latest.year})", caveat)
+
+
+def _assess_every_year(rule: TargetRule, observed: dict[int, Observation], as_of: date) -> Assessment:
+    """A standing level: the latest year with a value in the window decides."""
+    known = _window(observed, rule.start_year, rule.end_year)
+    base = _base(rule, as_of, known, start=rule.start_year, end=rule.end_year)
+    if not known:
+        return _no_data(base, "There is no value yet.")
+    latest = known[max(known)]
+    return _judged(base, rule, latest, is_final(latest, as_of), f"The latest value ({latest.year})")
+
+
+def _assess_period_average(
+    rule: TargetRule, observed: dict[int, Observation], as_of: date, breaks: Sequence[int]
+) -> Assessment:
+    start, end, target = rule.start_year, rule.end_year, rule.value
+    cut = _break_year(breaks, after=start, upto=end)
+    known, excluded = _split_at(_window(observed, start, end), cut)
+    base = _base(rule, as_of, known, start=cut or start, end=end, excluded=excluded, cut=cut)
+    if not known:
+        return _no_data(base, f"There is no comparable value for {start}-{end} yet.")
+    values = [o.value for o in known.values()]
+    average = fmean(values)
+    latest = known[max(known)]
+    subject = f"The {start}-{end} average so far ({len(values)} years)"
+    remaining = base.years_remaining
+    if remaining == 0:
+        final = all(is_final(o, as_of) for o in known.values())
+        return _judged(base, rule, Observation(latest.year, average), final, subject, average_so_far=average)
+    # Gap years count neither in the average nor as still to come, hence len(values) + remaining.
+    required = (target * (len(values) + remaining) - sum(values)) / remaining
+    keeps_pace = _meets(latest.value, required, rule.direction)
+    note = (
+        f"{subject} is {_fmt(average, rule)}; reaching {_fmt(target, rule)} needs {_fmt(required, rule)} a year"
+        f" over the remaining {remaining} years, and the latest value, {_fmt(latest.value, rule)},"
+        f" {'keeps' if keeps_pace else 'does not keep'} that pace."
+    )
+    return _decided(
+        base,
+        "on_track" if keeps_pace else "off_track",
+        note,
+        latest.year,
+        average,
+        average_so_far=average,
+        required_per_remaining_year=required,
+    )
+
+
+def _assess_share(
+    rule: TargetRule, numerator: dict[int, Observation], denominator: dict[int, Observation], as_of: date
+) -> Assessment:
+    """Sum of the numerator over the sum of the denominator, over the years where both have a value."""
+    num = _window(numerator, rule.start_year, rule.end_year)
+    den = _window(denominator, rule.start_year, rule.end_year)
+    years = sorted(num.keys() & den.keys())
+    # One observation per year holding that year's share, so latest_* and finality read like other kinds.
+    shares = {
+        y: Observation(
+            y,
+            num[y].value / den[y].value if den[y].value else None,
+            num[y].preliminary or den[y].preliminary,
+        )
+        for y in years
+    }
+    base = _base(rule, as_of, shares, start=rule.start_year, end=rule.end_year)
+    if not years:
+        return _no_data(base, "There is no year with both the count and its total yet.")
+    den_sum = sum(den[y].value for y in years)
+    if den_sum == 0:
+        return _no_data(base, "The total (denominator) is zero over the years with data, so no share can be computed.")
+    share = sum(num[y].value for y in years) / den_sum
+    final = base.years_remaining == 0 and all(is_final(o, as_of) for o in shares.values())
+    subject = f"The {rule.start_year}-{rule.end_year} share so far ({len(years)} years)"
+    return _judged(base, rule, Observation(years[-1], share), final, subject, share_so_far=share)
+
+
+# --- shared pieces ---------------------------------------------------------------------------------
+
+
+def _values_by_year(series: Sequence[Observation], name: str | None) -> dict[int, Observation]:
+    """The observations that carry a value, by year, sorted. Which of two rows for a year counts is
+    the caller's decision, so duplicates raise instead of one silently winning."""
+    by_year: dict[int, Observation] = {}
+    for observation in series:
+        if observation.year in by_year:
+            raise ValueError(f"series {name!r}: duplicate year {observation.year}")
+        by_year[observation.year] = observation
+    return {year: by_year[year] for year in sorted(by_year) if by_year[year].value is not None}
+
+
+def _window(observed: dict[int, Observation], start: int | None, end: int | None) -> dict[int, Observation]:
+    return {
+        year: o
+        for year, o in observed.items()
+        if (start is None or year >= start) and (end is None or year <= end)
+    }
+
+
+def _break_year(breaks: Sequence[int], after: int | None, upto: int | None) -> int | None:
+    """The latest break that makes earlier values incomparable with the target's years."""
+    return max((b for b in breaks if (after is None or b > after) and b <= upto), default=None)
+
+
+def _split_at(known: dict[int, Observation], cut: int | None) -> tuple[dict[int, Observation], tuple[int, ...]]:
+    """Split into the values comparable with the definition from `cut` on, and the years excluded."""
+    if cut is None:
+        return known, ()
+    return {y: o for y, o in known.items() if y >= cut}, tuple(y for y in known if y < cut)
+
+
+def _coverage(years: Collection[int], start: int | None, end: int | None) -> tuple[tuple[int, ...], int]:
+    """Missing years (no value, before the last year with data) and years remaining (window years after it).
+
+    A missing year is over and its figure absent: it counts neither as data nor as still to come.
+    An open start means the observed span; an open end means a standing target (nothing remains).
+    """
+    if not years:
+        return (), 0 if end is None else end - (end if start is None else start) + 1
+    last = max(years)
+    missing = tuple(y for y in range(min(years) if start is None else start, last) if y not in years)
+    return missing, 0 if end is None else max(0, end - last)
+
+
+def _base(
+    rule: TargetRule,
+    as_of: date,
+    known: Mapping[int, Observation],
+    start: int | None,
+    end: int | None,
+    excluded: tuple[int, ...] = (),
+    cut: int | None = None,
+) -> Assessment:
+    """What every kind reports about the data, before a status is decided (status no_data).
+
+    `known` are the years the rule uses, `start`/`end` the window that years_remaining and
+    missing_years count in. The note holds the series-break sentence, which the decision appends.
+    """
+    latest = known[max(known)] if known else None
+    missing, remaining = _coverage(known.keys(), start, end)
+    return Assessment(
+        target_id=rule.id,
+        indicator_id=rule.indicator_id,
+        kind=rule.kind,
+        status="no_data",
+        target_value=rule.value,
+        target_year=rule.year,
+        period_start=rule.start_year,
+        period_end=rule.end_year,
+        assessed_year=None,
+        assessed_value=None,
+        gap=None,
+        latest_year=latest.year if latest else None,
+        latest_value=latest.value if latest else None,
+        latest_preliminary=latest is not None and not is_final(latest, as_of),
+        average_so_far=None,
+        share_so_far=None,
+        years_with_data=len(known),
+        years_remaining=remaining,
+        required_per_remaining_year=None,
+        missing_years=missing,
+        excluded_years=excluded,
+        series_break_in_period=bool(excluded),
+        note=f"Values before {cut} are left out: the series changed definition that year." if excluded else "",
+    )
+
+
+def _no_data(base: Assessment, note: str) -> Assessment:
+    return replace(base, status="no_data", note=_join(note, base.note))
+
+
+def _judged(
+    base: Assessment,
+    rule: TargetRule,
+    decisive: Observation,
+    final: bool,
+    subject: str,
+    caveat: str = "The figures are not final yet.",
+    **extra: float,
+) -> Assessment:
+    """Compare `decisive` with the target: met/not_met when `final`, else on_track/off_track with `caveat`."""
+    meets = _meets(decisive.value, rule.value, rule.direction)
+    bound = "at least" if rule.direction == "higher" else "at most"
+    note = (
+        f"{subject} is {_fmt(decisive.value, rule)}, which {'meets' if meets else 'does not meet'}"
+        f" the target of {bound} {_fmt(rule.value, rule)}."
+    )
+    if not final:
+        note += f" {caveat}"
+    return _decided(base, _status(meets, final), note, decisive.year, decisive.value, **extra)
+
+
+def _decided(base: Assessment, status: Status, note: str, year: int, value: float, **extra: float) -> Assessment:
+    return replace(
+        base,
+        status=status,
+        note=_join(note, base.note),
+        assessed_year=year,
+        assessed_value=value,
+        gap=value - base.target_value,
+        **extra,
+    )
+
+
+def _meets(value: float, target: float, direction: Direction) -> bool:
+    """>= for "higher", <= for "lower". A value equal to the target up to float noise meets it, so that
+    an average or a required level computed in binary floating point does not miss by 1e-15."""
+    if math.isclose(value, target, rel_tol=1e-9, abs_tol=1e-12):
+        return True
+    return value > target if direction == "higher" else value < target
+
+
+def _status(meets: bool, final: bool) -> Status:
+    if final:
+        return "met" if meets else "not_met"
+    return "on_track" if meets else "off_track"
+
+
+def _fmt(value: float, rule: TargetRule) -> str:
+    if rule.kind == "share":
+        return f"{value:.1%}"
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _join(*sentences: str) -> str:
+    return " ".join(s for s in sentences if s)

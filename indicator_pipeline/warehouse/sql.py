@@ -1,0 +1,48 @@
+"""Run the SQL that lives in the repository's top-level `sql/` folder.
+
+Python only registers frames and names files; every statement is in `sql/`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
+DDL_FOLDERS = ("ddl", "marts")
+
+
+def sql_text(name: str) -> str:
+    """The text of `sql/<name>` (e.g. `load/add_vintages.sql`)."""
+    return (SQL_DIR / name).read_text(encoding="utf-8")
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every schema, table and view (idempotent: `IF NOT EXISTS` / `OR REPLACE`)."""
+    for folder in DDL_FOLDERS:
+        for path in sorted((SQL_DIR / folder).glob("*.sql")):
+            con.execute(path.read_text(encoding="utf-8"))
+
+
+def run_script(con: duckdb.DuckDBPyConnection, name: str, frames: dict[str, pl.DataFrame] | None = None) -> None:
+    """Run `sql/<name>` in one transaction, with `frames` visible to it under their keys."""
+    frames = frames or {}
+    for view_name, frame in frames.items():
+        con.register(view_name, frame.to_arrow())
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.execute(sql_text(name))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for view_name in frames:
+            con.unregister(view_name)
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pl.DataFrame:
+    """Run the SELECT in `sql/<name>` and return a polars frame."""
+    return con.sql(sql_text(name), params=params or {}).pl()

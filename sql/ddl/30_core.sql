@@ -1,0 +1,120 @@
+-- Core: the catalogue as dimensions, the yearly values with their vintages, and the assessments.
+
+CREATE TABLE IF NOT EXISTS core.dim_plan (
+    plan_id            VARCHAR PRIMARY KEY,
+    title              VARCHAR NOT NULL,
+    organisation       VARCHAR,
+    municipality_code  VARCHAR NOT NULL,
+    municipality_name  VARCHAR NOT NULL,
+    plan_year          INTEGER NOT NULL,
+    plan_file          VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS core.dim_indicator (
+    plan_id             VARCHAR NOT NULL,
+    indicator_id        VARCHAR NOT NULL,
+    title               VARCHAR NOT NULL,
+    unit                VARCHAR NOT NULL,
+    decimals            INTEGER NOT NULL,
+    direction           VARCHAR NOT NULL,
+    source              VARCHAR NOT NULL,
+    source_id           VARCHAR,
+    source_title        VARCHAR,
+    attribution         VARCHAR,
+    series_break_years  INTEGER[],
+    break_note          VARCHAR,
+    note                VARCHAR,
+    PRIMARY KEY (plan_id, indicator_id)
+);
+
+CREATE TABLE IF NOT EXISTS core.dim_goal (
+    plan_id      VARCHAR NOT NULL,
+    goal_id      VARCHAR NOT NULL,
+    title        VARCHAR NOT NULL,
+    level        VARCHAR,
+    area         VARCHAR,
+    motivation   VARCHAR,
+    measurable   BOOLEAN NOT NULL,
+    goal_order   INTEGER NOT NULL,
+    PRIMARY KEY (plan_id, goal_id)
+);
+
+CREATE TABLE IF NOT EXISTS core.dim_target (
+    plan_id                   VARCHAR NOT NULL,
+    target_id                 VARCHAR NOT NULL,
+    goal_id                   VARCHAR NOT NULL,
+    target_kind               VARCHAR NOT NULL,
+    indicator_id              VARCHAR,
+    denominator_indicator_id  VARCHAR,
+    target_value              DOUBLE,
+    target_year               INTEGER,
+    period_start              INTEGER,
+    period_end                INTEGER,
+    direction                 VARCHAR NOT NULL,
+    target_unit               VARCHAR,
+    target_text               VARCHAR,
+    target_order              INTEGER NOT NULL,
+    PRIMARY KEY (plan_id, target_id)
+);
+
+-- Which indicators each goal shows besides its target indicator (comparison series).
+CREATE TABLE IF NOT EXISTS core.goal_context_indicator (
+    plan_id       VARCHAR NOT NULL,
+    goal_id       VARCHAR NOT NULL,
+    indicator_id  VARCHAR NOT NULL,
+    PRIMARY KEY (plan_id, goal_id, indicator_id)
+);
+
+-- Every version of every value ever loaded: a new row only when the value, its status or its
+-- preliminary flag changed. "What was known on date D" = the latest vintage retrieved on or before D.
+CREATE TABLE IF NOT EXISTS core.indicator_value_vintage (
+    municipality_code  VARCHAR NOT NULL,
+    indicator_id       VARCHAR NOT NULL,
+    year               INTEGER NOT NULL,
+    value              DOUBLE,
+    unit               VARCHAR NOT NULL,
+    preliminary        BOOLEAN NOT NULL,
+    source             VARCHAR NOT NULL,
+    source_id          VARCHAR,
+    source_status      VARCHAR,
+    retrieved_at       TIMESTAMPTZ NOT NULL,   -- when the source sent it
+    raw_sha256         VARCHAR NOT NULL,       -- the archived payload it came from
+    loaded_at          TIMESTAMPTZ NOT NULL,   -- when this warehouse first saw this version
+    PRIMARY KEY (municipality_code, indicator_id, year, retrieved_at, raw_sha256)
+);
+
+-- Target assessments computed by indicator_pipeline.targets for one as-of date.
+CREATE TABLE IF NOT EXISTS core.target_assessment (
+    plan_id                      VARCHAR NOT NULL,
+    target_id                    VARCHAR NOT NULL,
+    municipality_code            VARCHAR NOT NULL,
+    as_of                        DATE NOT NULL,
+    status                       VARCHAR NOT NULL,
+    assessed_year                INTEGER,
+    assessed_value               DOUBLE,
+    gap                          DOUBLE,
+    latest_year                  INTEGER,
+    latest_value                 DOUBLE,
+    latest_preliminary           BOOLEAN,
+    average_so_far               DOUBLE,
+    share_so_far                 DOUBLE,
+    years_with_data              INTEGER,
+    years_remaining              INTEGER,
+    required_per_remaining_year  DOUBLE,
+    missing_years                INTEGER[],
+    excluded_years               INTEGER[],
+    series_break_in_period       BOOLEAN,
+    note                         VARCHAR,
+    PRIMARY KEY (plan_id, target_id)
+);
+
+-- Per-year status of each value against its target level (the rows of marts.indicator_vs_target).
+CREATE TABLE IF NOT EXISTS core.target_year_status (
+    plan_id            VARCHAR NOT NULL,
+    target_id          VARCHAR NOT NULL,
+    municipality_code  VARCHAR NOT NULL,
+    year               INTEGER NOT NULL,
+    value              DOUBLE,
+    status             VARCHAR NOT NULL,
+    PRIMARY KEY (plan_id, target_id, year)
+);

@@ -1,0 +1,23 @@
+-- Each source's staged rows mapped onto catalogue indicators, in one common shape.
+-- Kolada: the total (gender T) only; a value Kolada marks deleted is missing, with status 'deleted'.
+-- Kolada gives no preliminary flag per value; years not yet over are treated as preliminary by the
+-- target rules.
+CREATE OR REPLACE VIEW staging.kolada_observation AS
+SELECT DISTINCT
+    v.municipality_code,
+    d.indicator_id,
+    v.year,
+    CASE WHEN v.is_deleted THEN NULL ELSE v.value END AS value,
+    d.unit,
+    false AS preliminary,
+    'kolada' AS source,
+    v.kpi_id AS source_id,
+    CASE WHEN v.is_deleted THEN 'deleted' ELSE nullif(v.status, '') END AS source_status,
+    v.retrieved_at,
+    v.raw_sha256
+FROM staging.kolada_values AS v
+JOIN core.dim_indicator AS d ON d.source = 'kolada' AND d.source_id = v.kpi_id
+WHERE v.gender = 'T';
+
+CREATE OR REPLACE VIEW staging.observation AS
+SELECT * FROM staging.kolada_observation;

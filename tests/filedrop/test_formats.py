@@ -1,0 +1,61 @@
+"""The formats data and the templates built from it: the templates must always parse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indicator_pipeline.filedrop import FORMATS, KINDS, kind_of, read_drop
+from indicator_pipeline.filedrop.formats import TEMPLATES_DIR
+
+
+def test_the_four_kinds():
+    assert KINDS == ("safety_survey", "financial_statements", "self_build_plots", "sellable_land")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_template_parses_cleanly_and_uses_every_column(kind):
+    fmt = FORMATS[kind]
+    drop = read_drop(fmt.template)
+    assert drop.kind == kind
+    assert 2 <= drop.frame.height <= 3
+    assert drop.frame.columns == [c.name for c in fmt.columns] + ["source_file", "raw_sha256"]
+    header = fmt.template.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == ";".join(c.name for c in fmt.columns)
+
+
+def test_there_is_a_template_for_each_kind_and_nothing_else():
+    assert sorted(p.name for p in TEMPLATES_DIR.iterdir()) == sorted(f"{kind}.csv" for kind in KINDS)
+
+
+def test_docs_table_lists_every_column_with_its_type():
+    docs = (Path(__file__).parents[2] / "docs" / "file-drops.md").read_text(encoding="utf-8")
+    for fmt in FORMATS.values():
+        assert f"### `{fmt.kind}`" in docs
+        for c in fmt.columns:
+            assert f"| `{c.name}` | {c.type} | {'yes' if c.required else 'no'} |" in docs
+
+
+def test_every_format_has_year_first_and_the_optional_common_columns_last():
+    for fmt in FORMATS.values():
+        names = [c.name for c in fmt.columns]
+        assert names[0] == "year" and names[-2:] == ["preliminary", "reported_on"]
+        assert fmt.key[0] == "year"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("safety_survey_2025.csv", "safety_survey"),
+        ("Safety_Survey.XLSX", "safety_survey"),
+        ("financial_statements-2024-bokslut.xlsx", "financial_statements"),
+        ("self_build_plots.csv", "self_build_plots"),
+        ("sellable_land_2025-03-03.csv", "sellable_land"),
+        ("sellable_land.txt", None),
+        ("land_sellable.csv", None),
+        ("safety_survey.csv.bak", None),
+    ],
+)
+def test_kind_of(name, kind):
+    assert kind_of(Path("landing") / name) == kind

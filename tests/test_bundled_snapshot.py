@@ -1,0 +1,76 @@
+"""The bundled demonstration snapshot stays consistent with its provenance and with the real Kolada catalogue."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indicator_pipeline.sources.transport import SnapshotDir
+
+BUNDLED = Path(__file__).resolve().parents[1] / "indicator_pipeline" / "snapshots" / "bundled"
+# Read-only conformance data lives outside the repo; CI checks it out at ../shared next to the repo root.
+CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
+
+KPI_IDS = "N00301,N00610,N00611,N00612,N00614,N01951,N03001,N03002,N03009,N03010,N03102,N03103,N07609,U07451,U07453"
+YEARS = ",".join(str(y) for y in range(2015, 2026))
+KPI_URL = f"https://api.kolada.se/v3/kpi/{KPI_IDS}?per_page=5000"
+DATA_URL = f"https://api.kolada.se/v3/data/kpi/{KPI_IDS}/municipality/1283/year/{YEARS}?per_page=5000"
+STATUSES = {"published", "derived", "illustrative", "missing"}
+
+
+def _read(url: str) -> dict:
+    fetched = SnapshotDir(BUNDLED).read("kolada", "GET", url, None)
+    assert fetched.status == 200
+    return fetched.json()
+
+
+def _assert_envelope(envelope: dict) -> None:
+    assert list(envelope) == ["values", "count", "next_url", "previous_url"]
+    assert envelope["count"] == len(envelope["values"])
+    assert envelope["next_url"] is None and envelope["previous_url"] is None
+
+
+def test_every_data_value_has_exactly_one_matching_provenance_entry():
+    data = _read(DATA_URL)
+    _assert_envelope(data)
+    provenance = json.loads((BUNDLED / "provenance.json").read_text(encoding="utf-8"))
+
+    by_key: dict[tuple, list[dict]] = {}
+    for entry in provenance:
+        assert entry["source"] == "kolada"
+        assert entry["status"] in STATUSES, entry
+        assert entry["reference"], entry
+        assert (entry["value"] is None) == (entry["status"] == "missing"), entry
+        by_key.setdefault((entry["kpi_id"], entry["year"], entry["gender"]), []).append(entry)
+
+    seen = set()
+    for obj in data["values"]:
+        assert obj["municipality"] == "1283"
+        for cell in obj["values"]:
+            key = (obj["kpi"], obj["period"], cell["gender"])
+            entries = by_key.get(key, [])
+            assert len(entries) == 1, f"{key}: {len(entries)} provenance entries"
+            assert entries[0]["value"] == cell["value"], f"{key}: body {cell['value']!r} != provenance {entries[0]['value']!r}"
+            seen.add(key)
+    assert set(by_key) == seen, f"provenance entries with no data value: {sorted(set(by_key) - seen)}"
+
+
+def test_metadata_objects_equal_the_real_catalogue():
+    catalogue_path = CONFORMANCE / "kolada" / "kpi_catalogue.json"
+    metadata = _read(KPI_URL)
+    _assert_envelope(metadata)
+    assert [kpi["id"] for kpi in metadata["values"]] == KPI_IDS.split(",")
+    if not catalogue_path.exists():
+        pytest.skip(f"conformance catalogue not found at {catalogue_path} (expected ../shared next to the repo root)")
+    catalogue = {kpi["id"]: kpi for kpi in json.loads(catalogue_path.read_text(encoding="utf-8"))}
+    for kpi in metadata["values"]:
+        real = catalogue[kpi["id"]]
+        assert kpi == real, kpi["id"]
+        assert list(kpi) == list(real), f"{kpi['id']}: field order differs"
+
+
+def test_bundled_snapshot_is_small():
+    size = sum(p.stat().st_size for p in BUNDLED.rglob("*") if p.is_file())
+    assert size < 3 * 1024 * 1024, f"bundled snapshot is {size} bytes"
