@@ -1,4 +1,4 @@
--- Each source's staged rows mapped onto catalogue indicators, in one common shape.
+-- Kolada's staged rows mapped onto catalogue indicators, in the common observation shape.
 -- Kolada: the total (gender T) only; a value Kolada marks deleted is missing, with status 'deleted'.
 -- Kolada gives no preliminary flag per value; years not yet over are treated as preliminary by the
 -- target rules.
@@ -18,6 +18,3 @@ SELECT DISTINCT
 FROM staging.kolada_values AS v
 JOIN core.dim_indicator AS d ON d.source = 'kolada' AND d.source_id = v.kpi_id
 WHERE v.gender = 'T';
-
-CREATE OR REPLACE VIEW staging.observation AS
-SELECT * FROM staging.kolada_observation;
