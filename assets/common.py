@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dagster import RetryRequested
 
 from indicator_pipeline.errors import SourceError
-from indicator_pipeline.sources.retry import is_transient
+from indicator_pipeline.sources.retry import RetriesExhaustedError, is_transient
 
 OWNERS = ["team:data-engineering"]
 SOURCE_RETRIES = 2
@@ -22,6 +22,6 @@ def retry_if_transient():
     try:
         yield
     except SourceError as exc:
-        if is_transient(exc):
+        if isinstance(exc, RetriesExhaustedError) or is_transient(exc):
             raise RetryRequested(max_retries=SOURCE_RETRIES, seconds_to_wait=SOURCE_RETRY_WAIT_SECONDS) from exc
         raise

@@ -20,11 +20,11 @@ from pathlib import Path
 
 from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import Plan, load_plan
-from indicator_pipeline.sources.transport import SnapshotDir, Transport, make_transport
+from indicator_pipeline.sources.modes import SOURCE_MODES, make_transport
+from indicator_pipeline.sources.transport import SnapshotDir, Transport
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "indicators.duckdb"
-SOURCE_MODES = ("live", "record", "replay")
 
 
 def bundled_snapshot_dir() -> Path:

@@ -190,18 +190,3 @@ class ReplayTransport:
 
     def request(self, source: str, method: str, url: str, json_body: dict | None = None) -> Fetched:
         return self.snapshot.read(source, method, url, _encode(json_body))
-
-
-def make_transport(mode: str, snapshot_dir: Path | None) -> Transport:
-    """`live`, `record` (needs a snapshot dir to write) or `replay` (needs one to read)."""
-    if mode == "live":
-        return LiveTransport()
-    if snapshot_dir is None:
-        raise ValueError(f"source mode {mode!r} needs a snapshot directory")
-    if mode == "record":
-        snapshot = SnapshotDir(Path(snapshot_dir))
-        snapshot.write_manifest(date.today())
-        return RecordingTransport(LiveTransport(), snapshot)
-    if mode == "replay":
-        return ReplayTransport(SnapshotDir(Path(snapshot_dir)))
-    raise ValueError(f"unknown source mode {mode!r}: expected live, record or replay")
