@@ -4,6 +4,7 @@ The HTTP layer already retries within a request; a Dagster retry re-runs the who
 little later, which helps when a source is down for minutes rather than seconds.
 """
 
+import os
 from contextlib import contextmanager
 
 from dagster import RetryRequested
@@ -12,8 +13,8 @@ from indicator_pipeline.errors import SourceError
 from indicator_pipeline.sources.retry import RetriesExhaustedError, is_transient
 
 OWNERS = ["team:data-engineering"]
-SOURCE_RETRIES = 2
-SOURCE_RETRY_WAIT_SECONDS = 60
+SOURCE_RETRIES = 2  # INDICATOR_SOURCE_RETRIES overrides
+SOURCE_RETRY_WAIT_SECONDS = 60  # INDICATOR_SOURCE_RETRY_WAIT overrides
 
 
 @contextmanager
@@ -23,5 +24,7 @@ def retry_if_transient():
         yield
     except SourceError as exc:
         if isinstance(exc, RetriesExhaustedError) or is_transient(exc):
-            raise RetryRequested(max_retries=SOURCE_RETRIES, seconds_to_wait=SOURCE_RETRY_WAIT_SECONDS) from exc
+            retries = int(os.environ.get("INDICATOR_SOURCE_RETRIES", SOURCE_RETRIES))
+            wait = float(os.environ.get("INDICATOR_SOURCE_RETRY_WAIT", SOURCE_RETRY_WAIT_SECONDS))
+            raise RetryRequested(max_retries=retries, seconds_to_wait=wait) from exc
         raise

@@ -7,6 +7,8 @@ from assets.common import OWNERS
 from assets.metadata import table_metadata
 from assets.resources import PipelineResource
 from assets.kolada import stg_kolada_values
+from assets.filedrop import filedrop_assets
+from assets.scb import stg_scb_values
 from indicator_pipeline.steps.assessment import assess_plan
 from indicator_pipeline.steps.catalogue import load_catalogue
 from indicator_pipeline.steps.facts import add_vintages
@@ -19,7 +21,7 @@ from indicator_pipeline.steps.facts import add_vintages
     description="core.dim_plan, dim_goal, dim_target, dim_indicator: the plan file's goals, targets and indicators.",
 )
 def catalogue_dimensions(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
-    with pipeline.work_connection(context.run_id) as con:
+    with pipeline.work_connection(context.run.run_id) as con:
         load_catalogue(con, pipeline.settings.plan)
         context.add_output_metadata(table_metadata(con, "core.dim_target"))
 
@@ -28,14 +30,14 @@ def catalogue_dimensions(context: AssetExecutionContext, pipeline: PipelineResou
     group_name="core",
     kinds={"duckdb"},
     owners=OWNERS,
-    deps=[catalogue_dimensions, stg_kolada_values],
+    deps=[catalogue_dimensions, stg_kolada_values, stg_scb_values, *filedrop_assets],
     description=(
         "core.fact_indicator_value: the current yearly value of every indicator, with unit, source, retrieval "
         "time and raw payload hash; every earlier version is kept in core.indicator_value_vintage."
     ),
 )
 def fact_indicator_value(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
-    with pipeline.work_connection(context.run_id) as con:
+    with pipeline.work_connection(context.run.run_id) as con:
         added = add_vintages(con)
         context.add_output_metadata({"vintages_added": added, **table_metadata(con, "core.fact_indicator_value")})
 
@@ -49,7 +51,7 @@ def fact_indicator_value(context: AssetExecutionContext, pipeline: PipelineResou
 )
 def target_assessment(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
     settings = pipeline.settings
-    with pipeline.work_connection(context.run_id) as con:
+    with pipeline.work_connection(context.run.run_id) as con:
         assessments, _ = assess_plan(con, settings.plan, settings.as_of_date())
         counts = assessments.group_by("status").len().sort("status").rows()
         context.add_output_metadata(

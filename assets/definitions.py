@@ -3,8 +3,10 @@
 
 from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job, in_process_executor
 
-from assets import core, kolada, marts
+from assets import core, filedrop, kolada, marts, scb
+from assets.checks import quality_checks
 from assets.resources import PipelineResource
+from assets.sensors import landing_folder_sensor
 from indicator_pipeline.settings import Settings
 
 ALL_ASSETS = [
@@ -12,6 +14,9 @@ ALL_ASSETS = [
     kolada.kolada_values_raw,
     kolada.stg_kolada_kpi,
     kolada.stg_kolada_values,
+    scb.scb_housing_starts_raw,
+    scb.stg_scb_values,
+    *filedrop.filedrop_assets,
     core.catalogue_dimensions,
     core.fact_indicator_value,
     core.target_assessment,
@@ -32,8 +37,10 @@ nightly_refresh = ScheduleDefinition(
 def build_definitions(settings: Settings) -> Definitions:
     return Definitions(
         assets=ALL_ASSETS,
+        asset_checks=quality_checks,
         jobs=[refresh_job],
         schedules=[nightly_refresh],
+        sensors=[landing_folder_sensor],
         resources={"pipeline": PipelineResource.from_settings(settings)},
         executor=in_process_executor,
     )

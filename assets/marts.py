@@ -1,17 +1,20 @@
 """Marts for BI: one asset per view in sql/marts/, plus the publish step that makes them visible."""
 
 
-from dagster import AssetExecutionContext, AssetsDefinition, MetadataValue, asset
+from dagster import AssetExecutionContext, AssetsDefinition, DagsterEventType, MetadataValue, asset
 
 from assets.common import OWNERS
 from assets.core import target_assessment
 from assets.metadata import table_metadata
 from assets.resources import PipelineResource
+from indicator_pipeline.warehouse.publish import PublishError
 from indicator_pipeline.warehouse.sql import run_script
 
 MARTS = {
     "indicator_vs_target": "One row per goal target, indicator and year: value, unit, target, status.",
     "goal_status": "One row per goal target: latest value, target, gap, status, average so far and yearly value still needed.",
+    "reconciliation": "The city's own measures beside the published figures they should agree with: difference and tolerance.",
+    "index_inputs": "Every input of every computed index value (the safety index): value, score, weight, payload.",
 }
 
 
@@ -25,7 +28,7 @@ def _mart_asset(name: str, description: str) -> AssetsDefinition:
         description=f"marts.{name}: {description}",
     )
     def _mart(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
-        with pipeline.work_connection(context.run_id) as con:
+        with pipeline.work_connection(context.run.run_id) as con:
             run_script(con, f"marts/{name}.sql")
             context.add_output_metadata(table_metadata(con, f"marts.{name}"))
 
@@ -43,5 +46,10 @@ mart_assets = [_mart_asset(name, description) for name, description in MARTS.ite
     description="Checkpoints the run's work warehouse and atomically swaps it into the serving path BI tools read.",
 )
 def published_warehouse(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
-    path = pipeline.publish_run(context.run_id)
+    # No partial publish: Dagster skips this step when an upstream step fails; this also covers a
+    # step that failed in this run without being upstream of it.
+    failed = sorted({e.step_key for e in context.instance.all_logs(context.run.run_id, of_type=DagsterEventType.STEP_FAILURE)})
+    if failed:
+        raise PublishError(f"not publishing: {', '.join(failed)} failed in this run; the published file is unchanged")
+    path = pipeline.publish_run(context.run.run_id, log=context.log.warning)
     context.add_output_metadata({"path": MetadataValue.path(str(path)), "bytes": path.stat().st_size})

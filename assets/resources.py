@@ -4,13 +4,16 @@
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import duckdb
 from dagster import ConfigurableResource
 
 from indicator_pipeline.settings import Settings
+from indicator_pipeline.warehouse.lock import publish_lock
 from indicator_pipeline.warehouse.publish import prepare_work_file, publish
+
+PUBLISH_LOCK_WAIT_SECONDS = 30.0
 
 
 class PipelineResource(ConfigurableResource):
@@ -22,6 +25,8 @@ class PipelineResource(ConfigurableResource):
     archive_dir: str = ""
     plan_path: str = ""
     as_of: str = ""
+    landing_dir: str = ""
+    quarantine_dir: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "PipelineResource":
@@ -32,6 +37,8 @@ class PipelineResource(ConfigurableResource):
             archive_dir=str(settings.archive_dir or ""),
             plan_path=str(settings.plan_path or ""),
             as_of=settings.as_of.isoformat() if settings.as_of else "",
+            landing_dir=str(settings.landing_dir or ""),
+            quarantine_dir=str(settings.quarantine_dir or ""),
         )
 
     @property
@@ -43,6 +50,8 @@ class PipelineResource(ConfigurableResource):
             archive_dir=Path(self.archive_dir) if self.archive_dir else None,
             plan_path=Path(self.plan_path) if self.plan_path else None,
             as_of=date.fromisoformat(self.as_of) if self.as_of else None,
+            landing_dir=Path(self.landing_dir) if self.landing_dir else None,
+            quarantine_dir=Path(self.quarantine_dir) if self.quarantine_dir else None,
         )
 
     @contextmanager
@@ -52,7 +61,10 @@ class PipelineResource(ConfigurableResource):
         with duckdb.connect(str(path)) as con:
             yield con
 
-    def publish_run(self, run_id: str) -> Path:
-        path = prepare_work_file(self.settings.warehouse_path, run_id)
-        publish(path, self.settings.warehouse_path)
-        return self.settings.warehouse_path
+    def publish_run(self, run_id: str, log: Callable[[str], None] | None = None) -> Path:
+        """Publish under the refresh lock: already held by this process for a CLI run, else taken here
+        (a run from the UI or the schedule), waiting briefly for another run's publish to finish."""
+        serving = self.settings.warehouse_path
+        with publish_lock(serving, run_id, log=log, wait=PUBLISH_LOCK_WAIT_SECONDS):
+            publish(prepare_work_file(serving, run_id), serving)
+        return serving

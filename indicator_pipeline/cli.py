@@ -30,10 +30,30 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--warehouse", type=Path, help="serving DuckDB file (default: $INDICATOR_WAREHOUSE or warehouse/indicators.duckdb)")
     refresh.add_argument("--plan", type=Path, help="plan file (default: the bundled Helsingborg KS 2025 plan)")
     refresh.add_argument("--as-of", type=date.fromisoformat, help="assess as of this date, YYYY-MM-DD (default: today)")
+    refresh.add_argument(
+        "--wait", type=float, default=0.0, metavar="SECONDS",
+        help="if another refresh holds the warehouse lock, wait up to SECONDS for it (default: refuse at once)",
+    )
+    refresh.add_argument(
+        "--landing-dir",
+        type=Path,
+        help="folder of file drops (default: $INDICATOR_LANDING_DIR, else landing/ beside the warehouse; with --offline "
+        "the snapshot's filedrop/, read-only). A folder given here is always writable: rejected files go to quarantine",
+    )
+    refresh.add_argument(
+        "--verbose", action="store_true", help="show Dagster's event log on stderr (default: only the one-line outcome)"
+    )
+    refresh.add_argument(
+        "--quarantine-dir", type=Path, help="where rejected drops go (default: $INDICATOR_QUARANTINE_DIR, else quarantine/ beside the landing folder)"
+    )
 
     status = sub.add_parser("status", help="print the goal table from the published warehouse")
     status.add_argument("--warehouse", type=Path, help="serving DuckDB file (default: $INDICATOR_WAREHOUSE or warehouse/indicators.duckdb)")
     status.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    docs = sub.add_parser("data-docs", help="build GX Data Docs (HTML) for the latest recorded validation")
+    docs.add_argument("--warehouse", type=Path, help="warehouse file to read (default: the latest validation in the serving file or its .work/ run files)")
+    docs.add_argument("--out", type=Path, help="output folder (default: data_docs/ beside the warehouse)")
     return parser
 
 
@@ -47,13 +67,14 @@ def settings_for(args: argparse.Namespace) -> Settings:
         elif args.snapshot_dir:
             raise PipelineError("--snapshot-dir needs --offline (replay it) or --record (record into it)")
         overrides.update(snapshot_dir=args.snapshot_dir, plan_path=args.plan, as_of=args.as_of)
+        overrides.update(landing_dir=args.landing_dir, quarantine_dir=args.quarantine_dir)
     return Settings.from_env(**overrides)
 
 
-def run_refresh(settings: Settings) -> str:
+def run_refresh(settings: Settings, wait: float = 0.0, verbose: bool = False) -> str:
     from indicator_pipeline.run import refresh  # imports Dagster: only when refreshing
 
-    return refresh(settings)
+    return refresh(settings, wait=wait, log_level="INFO" if verbose else "CRITICAL")
 
 
 def print_status(settings: Settings, fmt: str) -> None:
@@ -79,7 +100,7 @@ def format_table(rows: list[tuple], columns: list[str]) -> str:
         return str(value)
 
     cells = [[cell(v) for v in row] for row in rows]
-    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths))]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in cells]
@@ -91,7 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = settings_for(args)
         if args.command == "refresh":
-            print(run_refresh(settings))
+            print(run_refresh(settings, wait=args.wait, verbose=args.verbose))
+        elif args.command == "data-docs":
+            from indicator_pipeline.data_docs import build_data_docs  # imports GX: only when asked
+
+            out = args.out or settings.warehouse_path.parent / "data_docs"
+            print(build_data_docs(out, warehouse=args.warehouse, serving_path=settings.warehouse_path))
         else:
             print_status(settings, args.format)
     except (PipelineError, ValueError, OSError, duckdb.Error) as exc:

@@ -3,17 +3,38 @@
 from __future__ import annotations
 
 import os
+import re
+import sys
+import uuid
+from typing import Callable
 
 from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.settings import Settings
+from indicator_pipeline.warehouse.lock import RefreshLock
 
 
 class RefreshFailed(PipelineError):
     pass
 
 
-def refresh(settings: Settings) -> str:
-    """Materialise every asset; returns a one-line summary or raises naming the failed step."""
+def refresh(
+    settings: Settings, wait: float = 0.0, log: Callable[[str], None] | None = None, log_level: str = "CRITICAL"
+) -> str:
+    """Materialise every asset holding the warehouse's refresh lock; returns a one-line summary or
+    raises naming the failed step. Refuses at once if another refresh holds the lock, unless told to
+    `wait` that many seconds for it. Dagster's own console log shows only records at `log_level` or
+    above (the default keeps a failed refresh to its one-line summary; the full event log is in
+    DAGSTER_HOME when that is set)."""
+    run_id = str(uuid.uuid4())
+    with RefreshLock.for_warehouse(settings.warehouse_path, run_id, log or _stderr).hold(wait):
+        return _refresh(settings, run_id, log_level)
+
+
+def _stderr(message: str) -> None:
+    print(f"indicator-pipeline: {message}", file=sys.stderr, flush=True)
+
+
+def _refresh(settings: Settings, run_id: str, log_level: str) -> str:
     from dagster import DagsterEventType, DagsterInstance, materialize
 
     from assets.definitions import build_definitions
@@ -21,13 +42,47 @@ def refresh(settings: Settings) -> str:
     defs = build_definitions(settings)
     instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     job = defs.resolve_implicit_global_asset_job_def()
-    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    result = job.execute_in_process(instance=instance, raise_on_error=False, run_id=run_id, run_config=run_config)
     if not result.success:
-        failures = [
-            f"{event.step_key}: {event.step_failure_data.error.message.strip()}"
+        failures = failed_blocking_checks(result.all_events) + [
+            f"{event.step_key}: {(event.step_failure_data.error.cause or event.step_failure_data.error).message.strip()}"
             for event in result.all_events
             if event.event_type == DagsterEventType.STEP_FAILURE
+            and event.step_failure_data.error.cls_name != "DagsterAssetCheckFailedError"  # named by its check below
         ]
-        raise RefreshFailed("; ".join(failures) or "the run failed before any step ran")
+        reason = _one_line(failures) or "the run failed before any step ran"
+        raise RefreshFailed(f"{reason} [nothing was published: {settings.warehouse_path} is unchanged]")
     materialised = sum(1 for e in result.all_events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION)
     return f"refreshed {materialised} assets into {settings.warehouse_path} (run {result.run_id})"
+
+
+def failed_blocking_checks(events) -> list[str]:
+    """One entry per blocking asset check that failed: asset, check and its first failed expectation
+    with sample values (the `first_failure` metadata of the checks in assets/checks.py)."""
+    from dagster import AssetCheckSeverity, DagsterEventType
+
+    lines = []
+    for event in events:
+        if event.event_type != DagsterEventType.ASSET_CHECK_EVALUATION:
+            continue
+        evaluation = event.event_specific_data
+        if evaluation.passed or evaluation.severity != AssetCheckSeverity.ERROR:
+            continue
+        key = evaluation.asset_check_key
+        metadata = evaluation.metadata or {}
+        detail = getattr(metadata.get("first_failure"), "value", None) or evaluation.description or "failed"
+        dataset = getattr(metadata.get("dataset"), "value", None)
+        where = f" ({dataset})" if dataset else ""
+        lines.append(f"quality check {key.asset_key.to_user_string()}/{key.name}{where} failed: {detail}")
+    return lines
+
+
+def _one_line(failures: list[str]) -> str:
+    """`step: message` items as one line; steps that failed with the same message are named together."""
+    steps_by_message: dict[str, list[str]] = {}
+    for failure in failures:
+        step, _, message = failure.partition(": ")
+        message = re.sub(r"^(?:[a-z_][\w]*\.)+(\w+: )", r"\1", " ".join(message.split()))  # drop module paths
+        steps_by_message.setdefault(message, []).append(step)
+    return "; ".join(f"{', '.join(dict.fromkeys(steps))}: {message}" for message, steps in steps_by_message.items())

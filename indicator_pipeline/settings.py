@@ -7,6 +7,9 @@ Environment variables (all optional):
   INDICATOR_SNAPSHOT_DIR snapshot to replay or record into (default for replay: the bundled snapshot)
   INDICATOR_PLAN         plan file (default: the bundled Helsingborg KS 2025 plan)
   INDICATOR_AS_OF        YYYY-MM-DD date the assessment is made as of (default: today)
+  INDICATOR_LANDING_DIR  folder the city's file drops land in (default: landing/ beside the warehouse file;
+                         when replaying, the snapshot's filedrop/ folder, which is then read-only)
+  INDICATOR_QUARANTINE_DIR  where rejected drops are moved (default: quarantine/ beside the landing folder)
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ class Settings:
     archive_dir: Path | None = None
     plan_path: Path | None = None
     as_of: date | None = None
+    landing_dir: Path | None = None
+    quarantine_dir: Path | None = None
 
     def __post_init__(self):
         if self.source_mode not in SOURCE_MODES:
@@ -56,6 +61,8 @@ class Settings:
             "archive_dir": Path(env["INDICATOR_ARCHIVE"]) if env.get("INDICATOR_ARCHIVE") else None,
             "plan_path": Path(env["INDICATOR_PLAN"]) if env.get("INDICATOR_PLAN") else None,
             "as_of": date.fromisoformat(env["INDICATOR_AS_OF"]) if env.get("INDICATOR_AS_OF") else None,
+            "landing_dir": Path(env["INDICATOR_LANDING_DIR"]) if env.get("INDICATOR_LANDING_DIR") else None,
+            "quarantine_dir": Path(env["INDICATOR_QUARANTINE_DIR"]) if env.get("INDICATOR_QUARANTINE_DIR") else None,
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)
@@ -69,6 +76,28 @@ class Settings:
     @property
     def effective_archive_dir(self) -> Path:
         return self.archive_dir or self.warehouse_path.parent / "archive"
+
+    @property
+    def effective_landing_dir(self) -> Path:
+        """Given explicitly; else, when replaying, the snapshot's `filedrop/`; else `landing/` beside the warehouse."""
+        if self.landing_dir is not None:
+            return self.landing_dir
+        snapshot = self.effective_snapshot_dir
+        if self.source_mode == "replay" and snapshot is not None:
+            return snapshot / "filedrop"
+        return self.warehouse_path.parent / "landing"
+
+    @property
+    def landing_read_only(self) -> bool:
+        """True for a replayed snapshot's own `filedrop/`: never modified; a bad file there fails the run.
+
+        A landing folder given explicitly (flag or environment) is always writable, in every mode.
+        """
+        return self.landing_dir is None and self.source_mode == "replay"
+
+    @property
+    def effective_quarantine_dir(self) -> Path:
+        return self.quarantine_dir or self.effective_landing_dir.parent / "quarantine"
 
     @cached_property
     def plan(self) -> Plan:

@@ -56,7 +56,11 @@ class Assessment:
 
 def is_final(observation: Observation, as_of: date) -> bool:
     """True when the year is over as of `as_of` and the source does not flag the value preliminary."""
-    return as_of > date(observation.year, 12, 31) and not observation.preliminary
+    return _year_over(observation.year, as_of) and not observation.preliminary
+
+
+def _year_over(year: int, as_of: date) -> bool:
+    return as_of > date(year, 12, 31)
 
 
 def year_status(rule: TargetRule, observation: Observation, as_of: date) -> Status:
@@ -139,13 +143,26 @@ def _assess_period_average(
 ) -> Assessment:
     start, end, target = rule.start_year, rule.end_year, rule.value
     cut = _break_year(breaks, after=start, upto=end)
-    known, excluded = _split_at(_window(observed, start, end), cut)
+    in_period, excluded = _split_at(_window(observed, start, end), cut)
+    # Only years that are over count in the average. A value for a year not yet over (a partial-year
+    # sum, e.g. three quarters of housing starts) is shown as the latest value, flagged preliminary,
+    # but that year is still one of the remaining years.
+    known = {y: o for y, o in in_period.items() if _year_over(y, as_of)}
+    ongoing = [o for y, o in in_period.items() if not _year_over(y, as_of)]
     base = _base(rule, as_of, known, start=cut or start, end=end, excluded=excluded, cut=cut)
+    so_far = ""
+    if ongoing:
+        current = ongoing[-1]
+        base = replace(base, latest_year=current.year, latest_value=current.value, latest_preliminary=True)
+        so_far = (
+            f"The {current.year} figure so far, {_fmt(current.value, rule)}, is for a year not yet over:"
+            " it does not count in the average and the year counts as remaining."
+        )
     if not known:
-        return _no_data(base, f"There is no comparable value for {start}-{end} yet.")
+        return _no_data(base, _join(f"There is no comparable value for a completed year of {start}-{end} yet.", so_far))
     values = [o.value for o in known.values()]
     average = fmean(values)
-    latest = known[max(known)]
+    latest = known[max(known)]  # the latest completed year
     subject = f"The {start}-{end} average so far ({len(values)} years)"
     remaining = base.years_remaining
     if remaining == 0:
@@ -156,13 +173,13 @@ def _assess_period_average(
     keeps_pace = _meets(latest.value, required, rule.direction)
     note = (
         f"{subject} is {_fmt(average, rule)}; reaching {_fmt(target, rule)} needs {_fmt(required, rule)} a year"
-        f" over the remaining {remaining} years, and the latest value, {_fmt(latest.value, rule)},"
-        f" {'keeps' if keeps_pace else 'does not keep'} that pace."
+        f" over the remaining {remaining} years, and the latest completed year's value, {_fmt(latest.value, rule)}"
+        f" ({latest.year}), {'keeps' if keeps_pace else 'does not keep'} that pace."
     )
     return _decided(
         base,
         "on_track" if keeps_pace else "off_track",
-        note,
+        _join(note, so_far),
         latest.year,
         average,
         average_so_far=average,

@@ -39,7 +39,9 @@ def test_every_data_value_has_exactly_one_matching_provenance_entry():
 
     by_key: dict[tuple, list[dict]] = {}
     for entry in provenance:
-        assert entry["source"] == "kolada"
+        if entry["source"] != "kolada":
+            assert entry["source"] == "scb", entry  # checked against the SCB body below
+            continue
         assert entry["status"] in STATUSES, entry
         assert entry["reference"], entry
         assert (entry["value"] is None) == (entry["status"] == "missing"), entry
@@ -74,3 +76,84 @@ def test_metadata_objects_equal_the_real_catalogue():
 def test_bundled_snapshot_is_small():
     size = sum(p.stat().st_size for p in BUNDLED.rglob("*") if p.is_file())
     assert size < 3 * 1024 * 1024, f"bundled snapshot is {size} bytes"
+
+
+# --- SCB (TAB4572) -------------------------------------------------------------------------------
+
+SCB_BASE = "https://statistikdatabasen.scb.se/api/v2"
+SCB_DATA_URL = f"{SCB_BASE}/tables/TAB4572/data?lang=sv&outputFormat=json-stat2"
+DATASET_KEYS = ["version", "class", "label", "source", "updated", "note", "role", "id", "size", "dimension", "extension", "value"]
+
+
+def _scb_meta(method: str) -> list[dict]:
+    return [
+        json.loads(p.read_text(encoding="utf-8"))
+        for p in sorted((BUNDLED / "scb").glob(f"{method}-*.meta.json"))
+    ]
+
+
+def _scb_read(method: str, url: str, request_body: str | None = None):
+    fetched = SnapshotDir(BUNDLED).read("scb", method, url, request_body.encode() if request_body else None)
+    assert fetched.status == 200
+    return fetched
+
+
+def test_scb_recorded_requests_are_exactly_config_metadata_and_one_data_query():
+    urls = sorted((m["method"], m["url"]) for m in _scb_meta("GET") + _scb_meta("POST"))
+    assert urls == [
+        ("GET", f"{SCB_BASE}/config"),
+        ("GET", f"{SCB_BASE}/tables/TAB4572/metadata?lang=sv"),
+        ("POST", SCB_DATA_URL),
+    ]
+
+
+def test_scb_config_is_the_real_conformance_config():
+    config = CONFORMANCE / "scb" / "config.json"
+    body = _scb_read("GET", f"{SCB_BASE}/config").body
+    if not config.exists():
+        pytest.skip(f"conformance config not found at {config}")
+    assert body == config.read_bytes()
+
+
+def test_scb_answers_have_the_real_json_stat2_key_order():
+    metadata = _scb_read("GET", f"{SCB_BASE}/tables/TAB4572/metadata?lang=sv").json()
+    assert list(metadata) == DATASET_KEYS and metadata["value"] == []
+    assert metadata["id"] == ["Region", "Hustyp", "ContentsCode", "Tid"]
+    quarters = list(metadata["dimension"]["Tid"]["category"]["index"])
+    assert (quarters[0], quarters[-1], len(quarters)) == ("1975K1", "2026K3", 207)
+    (post,) = _scb_meta("POST")
+    data = _scb_read("POST", post["url"], post["request_body"]).json()
+    assert list(data) == [*DATASET_KEYS, "status"]
+    real = CONFORMANCE / "scb" / "TAB6471_data.json"
+    if real.exists():
+        real_doc = json.loads(real.read_text(encoding="utf-8"))
+        assert list(data)[:-1] == list(real_doc)
+        assert list(data["extension"]) == list(real_doc["extension"])
+
+
+def test_every_scb_data_cell_has_exactly_one_matching_provenance_entry():
+    (post,) = _scb_meta("POST")
+    data = _scb_read("POST", post["url"], post["request_body"]).json()
+    provenance = [e for e in json.loads((BUNDLED / "provenance.json").read_text(encoding="utf-8")) if e["source"] == "scb"]
+    by_key: dict[tuple, list[dict]] = {}
+    for entry in provenance:
+        assert entry["status"] in {"illustrative", "missing"}, entry
+        assert entry["reference"], entry
+        assert (entry["value"] is None) == (entry["status"] == "missing"), entry
+        key = (entry["table_id"], entry["region"], tuple(sorted(entry["selection"].items())), entry["period"])
+        by_key.setdefault(key, []).append(entry)
+
+    assert data["id"] == ["Region", "Hustyp", "ContentsCode", "Tid"]
+    codes = [list(data["dimension"][dim]["category"]["index"]) for dim in data["id"]]
+    cells = [(r, h, c, t) for r in codes[0] for h in codes[1] for c in codes[2] for t in codes[3]]  # row-major
+    assert len(cells) == len(data["value"])
+    seen = set()
+    for i, ((region, hustyp, contents, period), value) in enumerate(zip(cells, data["value"])):
+        key = ("TAB4572", region, (("ContentsCode", contents), ("Hustyp", hustyp)), period)
+        entries = by_key.get(key, [])
+        assert len(entries) == 1, f"{key}: {len(entries)} provenance entries"
+        assert entries[0]["value"] == value, f"{key}: body {value!r} != provenance {entries[0]['value']!r}"
+        assert (value is None) == (str(i) in data.get("status", {})), f"{key}: a null needs a status symbol"
+        seen.add(key)
+    assert set(by_key) == seen, f"provenance entries with no data cell: {sorted(set(by_key) - seen)}"
+

@@ -265,6 +265,52 @@ def test_period_lower_direction_required_level():
     assert result.status == "off_track"  # latest 10 is above the 9 a year still allowed
 
 
+NOV_2026 = date(2026, 11, 20)  # 2026 is not over: its value is a sum of three quarters
+
+
+def test_period_value_for_a_year_not_over_is_latest_but_not_in_the_average():
+    values = {2022: 310, 2023: 196, 2024: 172, 2025: 241, 2026: 171}
+    result = assess(SMALLHOUSES, series(values, preliminary=(2026,)), NOV_2026)
+    assert result.average_so_far == pytest.approx(919 / 4)  # 229.75: 2026's partial sum is left out
+    assert (result.years_with_data, result.years_remaining) == (4, 1)  # 2026 is still to come
+    assert result.required_per_remaining_year == pytest.approx(250 * 5 - 919)  # 331
+    assert (result.latest_year, result.latest_value, result.latest_preliminary) == (2026, 171, True)
+    assert result.assessed_year == 2025  # the average runs up to the latest completed year
+    assert result.status == "off_track"  # 2025's 241 does not keep the pace of 331
+    assert "2026 figure so far, 171" in result.note
+
+
+def test_period_partial_year_is_not_taken_as_the_pace_nor_flagged_by_the_source_alone():
+    # Unflagged by the source, the partial year is still not over: it neither counts nor sets the pace.
+    values = {2022: 310, 2023: 196, 2024: 172, 2025: 241, 2026: 400}
+    result = assess(SMALLHOUSES, series(values), NOV_2026)
+    assert result.average_so_far == pytest.approx(229.75)
+    assert result.latest_preliminary
+    assert result.status == "off_track"
+
+
+def test_period_only_a_partial_year_is_no_data_but_shows_it():
+    result = assess(SMALLHOUSES, series({2022: 120}), date(2022, 9, 1))
+    assert result.status == "no_data"
+    assert (result.latest_year, result.latest_value, result.latest_preliminary) == (2022, 120, True)
+    assert (result.years_with_data, result.years_remaining) == (0, 5)
+    assert result.average_so_far is None
+
+
+def test_period_completed_preliminary_year_counts_but_prevents_met():
+    values = {2022: 260, 2023: 260, 2024: 260, 2025: 260, 2026: 260}
+    final = assess(SMALLHOUSES, series(values), SPRING_2027)
+    revised = assess(SMALLHOUSES, series(values, preliminary=(2025,)), SPRING_2027)
+    assert final.status == "met"
+    assert revised.average_so_far == pytest.approx(260)  # 2025 counts although SCB still revises it
+    assert revised.status == "on_track"
+    # Before the period is over, the preliminary completed year counts in the average as well.
+    early = assess(SMALLHOUSES, series({2022: 200, 2023: 200, 2024: 200, 2025: 300}, preliminary=(2025,)), SPRING_2026)
+    assert early.average_so_far == pytest.approx(225)
+    assert early.required_per_remaining_year == pytest.approx(250 * 5 - 900)  # 350
+    assert early.latest_year == 2025 and early.latest_preliminary
+
+
 def test_period_without_data_is_no_data():
     result = assess(SMALLHOUSES, series({2020: 300}), MID_2025)
     assert result.status == "no_data"

@@ -6,10 +6,22 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
-from indicator_pipeline.catalog.model import TARGET_KINDS, Goal, Indicator, Plan, TargetRule
+from indicator_pipeline.catalog.model import (
+    TARGET_KINDS,
+    Direction,
+    Goal,
+    IndexComponent,
+    IndexMethod,
+    Indicator,
+    Plan,
+    SourceName,
+    TargetRule,
+)
 from indicator_pipeline.errors import CatalogueError
 
 DEFAULT_PLAN = "helsingborg_ks_2025.toml"
+DIRECTIONS: tuple[str, ...] = Direction.__args__  # type: ignore[attr-defined]
+SOURCES: tuple[str, ...] = SourceName.__args__  # type: ignore[attr-defined]
 
 # Fields each target kind needs; anything else is a plan-file error caught at load time.
 REQUIRED_FIELDS = {
@@ -41,6 +53,13 @@ def _require(table: dict, key: str, where: str):
     return table[key]
 
 
+def _one_of(table: dict, key: str, allowed: tuple[str, ...], where: str, default: str | None = None) -> str:
+    value = table.get(key, default) if default is not None else _require(table, key, where)
+    if value not in allowed:
+        raise CatalogueError(f"{where}: {key} {value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
 def _indicator(raw: dict, where: str) -> Indicator:
     where = f"{where} indicator {raw.get('id', '?')!r}"
     return Indicator(
@@ -48,15 +67,65 @@ def _indicator(raw: dict, where: str) -> Indicator:
         title=_require(raw, "title", where),
         unit=_require(raw, "unit", where),
         decimals=int(raw.get("decimals", 1)),
-        direction=raw.get("direction", "higher"),
-        source=_require(raw, "source", where),
+        direction=_one_of(raw, "direction", DIRECTIONS, where, default="higher"),
+        source=_one_of(raw, "source", SOURCES, where),
         source_id=raw.get("source_id"),
         source_title=raw.get("source_title"),
+        source_selection=_source_selection(raw.get("source_selection"), where),
         attribution=raw.get("attribution"),
         series_break_years=tuple(raw.get("series_break_years", ())),
         break_note=raw.get("break_note"),
         note=raw.get("note"),
+        method=_index_method(raw.get("method"), where),
+        reconcile_with=raw.get("reconcile_with"),
+        reconcile_tolerance=_number(raw, "reconcile_tolerance", where) if "reconcile_tolerance" in raw else None,
     )
+
+
+def _number(table: dict, key: str, where: str) -> float:
+    value = _require(table, key, where)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise CatalogueError(f"{where}: {key} must be a number, got {value!r}")
+    return float(value)
+
+
+def _index_method(raw: dict | None, where: str) -> IndexMethod | None:
+    if raw is None:
+        return None
+    where = f"{where} method"
+    if raw.get("normalisation", "share_0_100") != "share_0_100":
+        raise CatalogueError(f"{where}: normalisation {raw['normalisation']!r} is not supported; use \"share_0_100\"")
+    components = []
+    for item in _require(raw, "components", where):
+        weight = _number(item, "weight", f"{where} component")
+        if weight <= 0:
+            raise CatalogueError(f"{where}: component {item.get('indicator')!r} has weight {weight}; weights must be positive")
+        direction = _one_of(item, "direction", DIRECTIONS, f"{where} component {item.get('indicator')!r}", default="higher")
+        components.append(IndexComponent(_require(item, "indicator", f"{where} component"), weight, direction))
+    if not components:
+        raise CatalogueError(f"{where}: an index needs at least one component")
+    min_coverage = _number(raw, "min_coverage", where)
+    if not 0 < min_coverage <= 1:
+        raise CatalogueError(f"{where}: min_coverage {min_coverage} must be in (0, 1]")
+    return IndexMethod(
+        base_year=int(_number(raw, "base_year", where)),
+        min_coverage=min_coverage,
+        components=tuple(components),
+    )
+
+
+def _source_selection(raw, where: str) -> tuple[tuple[str, str], ...]:
+    """An inline table of variable code -> value code (both non-empty strings), sorted by variable."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict) or not raw:
+        raise CatalogueError(f"{where}: source_selection must be a non-empty table of variable = \"value code\"")
+    for variable, code in raw.items():
+        if not isinstance(code, str) or not code or not variable:
+            raise CatalogueError(f"{where}: source_selection {variable!r} must name one value code as a string, got {code!r}")
+        if any(ch in text for text in (variable, code) for ch in ";="):
+            raise CatalogueError(f"{where}: source_selection {variable}={code!r} may not contain ';' or '='")
+    return tuple(sorted(raw.items()))
 
 
 def _target(raw: dict, where: str, direction_of) -> TargetRule:
@@ -71,12 +140,12 @@ def _target(raw: dict, where: str, direction_of) -> TargetRule:
         id=_require(raw, "id", where),
         kind=kind,
         indicator_id=indicator_id,
-        value=float(raw["value"]) if "value" in raw else None,
+        value=_number(raw, "value", where) if "value" in raw else None,
         year=raw.get("year"),
         start_year=raw.get("start_year"),
         end_year=raw.get("end_year"),
         denominator_indicator_id=raw.get("denominator_indicator"),
-        direction=raw.get("direction") or direction_of(indicator_id),
+        direction=_one_of(raw, "direction", DIRECTIONS, where, default=direction_of(indicator_id)),
         unit=raw.get("unit"),
         text=raw.get("text"),
     )
@@ -137,3 +206,8 @@ def _check_references(plan: Plan, where: str) -> None:
         for ref in (rule.indicator_id, rule.denominator_indicator_id, *goal.context_indicator_ids):
             if ref is not None and ref not in known:
                 raise CatalogueError(f"{where}: goal {goal.id!r} names unknown indicator {ref!r}")
+    for indicator in plan.indicators:
+        refs = [c.indicator_id for c in indicator.method.components] if indicator.method else []
+        for ref in (*refs, indicator.reconcile_with):
+            if ref is not None and ref not in known:
+                raise CatalogueError(f"{where}: indicator {indicator.id!r} names unknown indicator {ref!r}")

@@ -22,8 +22,34 @@ SourceName = Literal["kolada", "scb", "filedrop", "computed"]
 
 
 @dataclass(frozen=True)
+class IndexComponent:
+    """One key figure in a computed index: its weight and whether higher values mean safer/better."""
+
+    indicator_id: str
+    weight: float
+    direction: Direction
+
+
+@dataclass(frozen=True)
+class IndexMethod:
+    """How a computed index is made from key figures (documented in README, "The safety index").
+
+    Each component is a 0-100 figure (a share in percent or an index); a lower-is-better one is
+    turned around (100 - value). A year's index is the weighted mean of the components that have a
+    value that year, published only when they carry at least `min_coverage` of the total weight,
+    from `base_year` on. A year with an incomplete set of components is flagged preliminary.
+    """
+
+    base_year: int
+    min_coverage: float
+    components: tuple[IndexComponent, ...]
+    normalisation: str = "share_0_100"
+
+
+@dataclass(frozen=True)
 class Indicator:
-    """One yearly series, from one source series (a Kolada KPI, an SCB table cell, a file-drop kind)."""
+    """One yearly series, from one source series (a Kolada KPI, an SCB table cell, a file-drop kind),
+    or computed from other series (`source = "computed"`: a formula in sql/, or an index `method`)."""
 
     id: str
     title: str
@@ -33,10 +59,30 @@ class Indicator:
     source: SourceName
     source_id: str | None = None
     source_title: str | None = None  # the title the source must still carry (checked every run)
+    # Which cells of a multi-dimensional source table (SCB) the series is: variable code -> value code,
+    # e.g. (("ContentsCode", "BO0101A4"), ("Hustyp", "SMÅHUS")), sorted by variable. Region and time
+    # are not part of it (region comes from the plan, time is the series' own axis).
+    source_selection: tuple[tuple[str, str], ...] = ()
     attribution: str | None = None
     series_break_years: tuple[int, ...] = ()  # first year of a new definition
     break_note: str | None = None
     note: str | None = None
+    method: IndexMethod | None = None  # computed indices only
+    # Compare this series with a published one (e.g. the city's own soliditet with Kolada's): the
+    # difference is kept in marts.reconciliation and a check warns when it exceeds the tolerance.
+    reconcile_with: str | None = None
+    reconcile_tolerance: float | None = None
+
+    @property
+    def selection_key(self) -> str | None:
+        """The canonical `k=v;k=v` key (sorted by variable) that staged source cells are joined on."""
+        return selection_key(dict(self.source_selection)) if self.source_selection else None
+
+
+def selection_key(selection: dict[str, str]) -> str:
+    """`ContentsCode=BO0101A4;Hustyp=SMÅHUS`: variables sorted by code, so the same cells always
+    give the same key whatever order the plan file or the source lists them in."""
+    return ";".join(f"{variable}={selection[variable]}" for variable in sorted(selection))
 
 
 @dataclass(frozen=True)

@@ -2,25 +2,49 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
 from indicator_pipeline.sources.retry import RetryingTransport
-from indicator_pipeline.sources.transport import LiveTransport, RecordingTransport, ReplayTransport, SnapshotDir, Transport
+from indicator_pipeline.sources.transport import DEFAULT_TIMEOUT, LiveTransport, RecordingTransport, ReplayTransport, SnapshotDir, Transport
 
 SOURCE_MODES = ("live", "record", "replay")
+
+
+def live_transport_from_env() -> RetryingTransport:
+    """LiveTransport wrapped in retries, tunable from the environment (all optional):
+
+    INDICATOR_HTTP_TIMEOUT   seconds, "CONNECT,READ" or one number for both (default 5,60)
+    INDICATOR_HTTP_ATTEMPTS  tries per request, first included (default 4)
+    INDICATOR_HTTP_BACKOFF   base wait before the first retry in seconds, doubling each time (default 1)
+    """
+    env = os.environ
+    timeout = DEFAULT_TIMEOUT
+    if env.get("INDICATOR_HTTP_TIMEOUT"):
+        parts = [float(part) for part in env["INDICATOR_HTTP_TIMEOUT"].split(",")]
+        if len(parts) not in (1, 2) or min(parts) <= 0:
+            raise ValueError(f"INDICATOR_HTTP_TIMEOUT={env['INDICATOR_HTTP_TIMEOUT']!r}: expected CONNECT,READ seconds")
+        timeout = (parts[0], parts[-1])
+    retry = RetryingTransport(LiveTransport(timeout=timeout))
+    if env.get("INDICATOR_HTTP_ATTEMPTS"):
+        retry.attempts = int(env["INDICATOR_HTTP_ATTEMPTS"])
+        retry.__post_init__()
+    if env.get("INDICATOR_HTTP_BACKOFF"):
+        retry.base_delay = float(env["INDICATOR_HTTP_BACKOFF"])
+    return retry
 
 
 def make_transport(mode: str, snapshot_dir: Path | None) -> Transport:
     """`live`, `record` (needs a snapshot dir to write) or `replay` (needs one to read)."""
     if mode == "live":
-        return RetryingTransport(LiveTransport())
+        return live_transport_from_env()
     if snapshot_dir is None:
         raise ValueError(f"source mode {mode!r} needs a snapshot directory")
     if mode == "record":
         snapshot = SnapshotDir(Path(snapshot_dir))
         snapshot.write_manifest(date.today())
-        return RecordingTransport(RetryingTransport(LiveTransport()), snapshot)
+        return RecordingTransport(live_transport_from_env(), snapshot)
     if mode == "replay":
         return ReplayTransport(SnapshotDir(Path(snapshot_dir)))
     raise ValueError(f"unknown source mode {mode!r}: expected one of {', '.join(SOURCE_MODES)}")

@@ -152,9 +152,10 @@ class SnapshotDir:
     def read(self, source: str, method: str, url: str, request_body: bytes | None) -> Fetched:
         key = request_key(method, url, request_body)
         body_path, meta_path = self._paths(source, key)
-        if not meta_path.exists():
+        missing = [path.name for path in (meta_path, body_path) if not path.exists()]
+        if missing:
             raise SnapshotMissError(
-                source, f"no recorded response for {method} in snapshot {self.root} (expected {meta_path.name})", url
+                source, f"no recorded response for {method} in snapshot {self.root} (missing {', '.join(missing)})", url
             )
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         return Fetched(

@@ -30,12 +30,30 @@ def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
             "source": i.source,
             "source_id": i.source_id,
             "source_title": i.source_title,
+            "source_selection": i.selection_key,
             "attribution": i.attribution,
             "series_break_years": list(i.series_break_years),
             "break_note": i.break_note,
             "note": i.note,
+            "reconcile_with": i.reconcile_with,
+            "reconcile_tolerance": i.reconcile_tolerance,
         }
         for i in plan.indicators
+    ]
+    index_components = [
+        {
+            "plan_id": plan.id,
+            "index_indicator_id": i.id,
+            "component_indicator_id": c.indicator_id,
+            "weight": c.weight,
+            "direction": c.direction,
+            "base_year": i.method.base_year,
+            "min_coverage": i.method.min_coverage,
+            "normalisation": i.method.normalisation,
+        }
+        for i in plan.indicators
+        if i.method
+        for c in i.method.components
     ]
     goals = [
         {
@@ -76,7 +94,15 @@ def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
     ]
     return {
         "incoming_plan": pl.DataFrame([plan_row]),
-        "incoming_indicator": pl.DataFrame(indicators, schema_overrides={"series_break_years": pl.List(pl.Int32)}),
+        "incoming_indicator": pl.DataFrame(
+            indicators,
+            schema_overrides={
+                "series_break_years": pl.List(pl.Int32),
+                "source_selection": pl.Utf8,
+                "reconcile_with": pl.Utf8,
+                "reconcile_tolerance": pl.Float64,
+            },
+        ),
         "incoming_goal": pl.DataFrame(goals),
         "incoming_target": pl.DataFrame(
             targets,
@@ -88,6 +114,19 @@ def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
             },
         ),
         "incoming_context": pl.DataFrame(context, schema={"plan_id": pl.Utf8, "goal_id": pl.Utf8, "indicator_id": pl.Utf8}),
+        "incoming_index_component": pl.DataFrame(
+            index_components,
+            schema={
+                "plan_id": pl.Utf8,
+                "index_indicator_id": pl.Utf8,
+                "component_indicator_id": pl.Utf8,
+                "weight": pl.Float64,
+                "direction": pl.Utf8,
+                "base_year": pl.Int32,
+                "min_coverage": pl.Float64,
+                "normalisation": pl.Utf8,
+            },
+        ),
     }
 
 

@@ -11,7 +11,8 @@ from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import Plan
 from indicator_pipeline.payloads import ArchivedPayload, archive_fetched, register_payloads, restore
 from indicator_pipeline.sources import kolada
-from indicator_pipeline.sources.transport import Transport
+from indicator_pipeline.errors import SourceError
+from indicator_pipeline.sources.transport import Fetched, Transport
 from indicator_pipeline.warehouse.sql import run_script
 
 
@@ -32,7 +33,21 @@ def fetch_metadata(plan: Plan, transport: Transport, archive: RawArchive) -> lis
 def fetch_values(plan: Plan, transport: Transport, archive: RawArchive, last_year: int) -> list[ArchivedPayload]:
     years = range(plan.first_year, last_year + 1)
     pages = kolada.KoladaClient(transport).fetch_values(kpi_ids(plan), [plan.municipality_code], years)
+    require_some_values(pages)
     return archive_fetched(pages, archive, "kolada_values", kolada.LICENCE)
+
+
+def require_some_values(pages: Sequence[Fetched]) -> None:
+    """Kolada answers unknown KPI or municipality ids with `values: []`, not an error: an answer with no
+    value at all for the whole data request means the request is wrong, never "no data this year"."""
+    if pages and not any(page.json().get("values") for page in pages):
+        urls = list(dict.fromkeys(page.url for page in pages))
+        more = f" and {len(urls) - 1} more" if len(urls) > 1 else ""
+        raise SourceError(
+            kolada.KOLADA_SOURCE,
+            "the data request answered no values at all (Kolada answers unknown ids with an empty list)",
+            urls[0] + more,
+        )
 
 
 def stage_metadata(

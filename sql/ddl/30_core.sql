@@ -20,11 +20,27 @@ CREATE TABLE IF NOT EXISTS core.dim_indicator (
     source              VARCHAR NOT NULL,
     source_id           VARCHAR,
     source_title        VARCHAR,
+    source_selection    VARCHAR,           -- which cells of a source table: sorted 'k=v;k=v' (SCB)
     attribution         VARCHAR,
     series_break_years  INTEGER[],
     break_note          VARCHAR,
     note                VARCHAR,
+    reconcile_with      VARCHAR,           -- a published series this one is reconciled with
+    reconcile_tolerance DOUBLE,            -- in the indicator's unit
     PRIMARY KEY (plan_id, indicator_id)
+);
+
+-- The components of computed indices (the plan file's `method`), one row per key figure.
+CREATE TABLE IF NOT EXISTS core.index_component (
+    plan_id                  VARCHAR NOT NULL,
+    index_indicator_id       VARCHAR NOT NULL,
+    component_indicator_id   VARCHAR NOT NULL,
+    weight                   DOUBLE NOT NULL,
+    direction                VARCHAR NOT NULL,   -- higher: used as is; lower: 100 - value
+    base_year                INTEGER NOT NULL,
+    min_coverage             DOUBLE NOT NULL,     -- share of the total weight a year needs
+    normalisation            VARCHAR NOT NULL,
+    PRIMARY KEY (plan_id, index_indicator_id, component_indicator_id)
 );
 
 CREATE TABLE IF NOT EXISTS core.dim_goal (
@@ -66,7 +82,7 @@ CREATE TABLE IF NOT EXISTS core.goal_context_indicator (
 );
 
 -- Every version of every value ever loaded: a new row only when the value, its status or its
--- preliminary flag changed. "What was known on date D" = the latest vintage retrieved on or before D.
+-- preliminary flag differs from the current one (so a value that reverts is a new vintage too). "What was known on date D" = the latest vintage retrieved on or before D.
 CREATE TABLE IF NOT EXISTS core.indicator_value_vintage (
     municipality_code  VARCHAR NOT NULL,
     indicator_id       VARCHAR NOT NULL,
@@ -80,7 +96,7 @@ CREATE TABLE IF NOT EXISTS core.indicator_value_vintage (
     retrieved_at       TIMESTAMPTZ NOT NULL,   -- when the source sent it
     raw_sha256         VARCHAR NOT NULL,       -- the archived payload it came from
     loaded_at          TIMESTAMPTZ NOT NULL,   -- when this warehouse first saw this version
-    PRIMARY KEY (municipality_code, indicator_id, year, retrieved_at, raw_sha256)
+    PRIMARY KEY (municipality_code, indicator_id, year, retrieved_at, loaded_at)
 );
 
 -- Target assessments computed by indicator_pipeline.targets for one as-of date.

@@ -1,4 +1,5 @@
--- Every source's observations in one shape: the input of core.indicator_value_vintage.
--- A source adds its own <source>_observation view (50-58) and one line here.
+-- All observations, from sources and computed: the input of core.indicator_value_vintage.
 CREATE OR REPLACE VIEW staging.observation AS
-SELECT * FROM staging.kolada_observation;
+SELECT * FROM staging.source_observation
+UNION ALL SELECT * FROM staging.finance_observation
+UNION ALL SELECT * FROM staging.index_observation;

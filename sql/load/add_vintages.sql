@@ -9,5 +9,4 @@ LEFT JOIN core.fact_indicator_value AS f USING (municipality_code, indicator_id,
 WHERE f.indicator_id IS NULL
    OR f.value IS DISTINCT FROM o.value
    OR f.preliminary IS DISTINCT FROM o.preliminary
-   OR f.source_status IS DISTINCT FROM o.source_status
-ON CONFLICT DO NOTHING;
+   OR f.source_status IS DISTINCT FROM o.source_status;

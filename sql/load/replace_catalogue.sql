@@ -13,3 +13,6 @@ INSERT INTO core.dim_target BY NAME SELECT * FROM incoming_target;
 
 DELETE FROM core.goal_context_indicator WHERE plan_id IN (SELECT plan_id FROM incoming_plan);
 INSERT INTO core.goal_context_indicator BY NAME SELECT * FROM incoming_context;
+
+DELETE FROM core.index_component WHERE plan_id IN (SELECT plan_id FROM incoming_plan);
+INSERT INTO core.index_component BY NAME SELECT * FROM incoming_index_component;

@@ -48,7 +48,8 @@ SELECT
     CASE WHEN r.role = 'target' THEN t.target_year END AS target_year,
     CASE WHEN r.role = 'target' THEN t.period_start END AS period_start,
     CASE WHEN r.role = 'target' THEN t.period_end END AS period_end,
-    r.role = 'target' AND (r.year = t.target_year OR r.year BETWEEN t.period_start AND t.period_end)
+    r.role = 'target'
+        AND coalesce(r.year = t.target_year OR r.year BETWEEN t.period_start AND t.period_end, false)
         AS in_target_period,
     r.status,
     f.source,

@@ -1,0 +1,149 @@
+"""Great Expectations suites as Dagster asset checks, generated from one registry (PUDL-style).
+
+Every entry of QUALITY_REGISTRY binds a suite file in `expectations/` to the asset that writes a table
+and to that table in the run's work warehouse. One `@asset_check` is generated per entry: it reads the
+table out of the run's work DuckDB file as pandas, validates it (indicator_pipeline.quality), records
+every expectation's result in meta.validation_result (and the whole run in meta.validation_run), and
+returns the verdict with a markdown table of the failures for the Dagster UI.
+
+Blocking entries (data that feeds the published warehouse) fail with severity ERROR and stop every
+downstream asset, `published_warehouse` included, so the published file stays as it was. Non-blocking
+entries fail with severity WARN and only report.
+
+Adding a suite = a JSON file in expectations/ + one SuiteBinding below (+ a `prepare` function if the
+suite needs columns derived from the catalogue, such as the unit of each row).
+"""
+
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetChecksDefinition,
+    AssetKey,
+    MetadataValue,
+    asset_check,
+)
+
+from assets.resources import PipelineResource
+from indicator_pipeline import quality
+from indicator_pipeline.warehouse.sql import run_script
+
+Prepare = Callable[[object, object], object]  # (pandas frame, plan) -> pandas frame
+
+
+def kolada_units(frame, plan):
+    """Add `unit`: the catalogue unit of each row's KPI (null for a KPI the plan does not know)."""
+    frame["unit"] = frame["kpi_id"].map(quality.catalogue_units(plan, "kolada"))
+    return frame
+
+
+def scb_units_and_year(frame, plan):
+    """Add `unit` (catalogue unit of the row's table) and `year` (the first four digits of SCB's period)."""
+    import pandas as pd
+
+    frame["unit"] = frame["table_id"].map(quality.catalogue_units(plan, "scb"))
+    frame["year"] = pd.to_numeric(frame["period"].astype(object).str.slice(0, 4), errors="coerce").astype("Int64")
+    return frame
+
+
+@dataclass(frozen=True)
+class SuiteBinding:
+    suite: str  # expectations/<suite>.json
+    asset: str  # key of the asset that writes the table
+    table: str  # schema.table in the run's work warehouse
+    blocking: bool = True  # True: a failure stops everything downstream (ERROR); False: report only (WARN)
+    prepare: Prepare | None = None
+
+    @property
+    def check_name(self) -> str:
+        return f"gx_{Path(self.suite).stem}"
+
+
+QUALITY_REGISTRY: list[SuiteBinding] = [
+    SuiteBinding("staging_kolada_kpi", "stg_kolada_kpi", "staging.kolada_kpi"),
+    SuiteBinding("staging_kolada_values", "stg_kolada_values", "staging.kolada_values", prepare=kolada_units),
+    SuiteBinding("staging_scb_values", "stg_scb_values", "staging.scb_values", prepare=scb_units_and_year),
+    SuiteBinding("staging_filedrop_self_build_plots", "filedrop_self_build_plots", "staging.filedrop_self_build_plots"),
+    SuiteBinding("staging_filedrop_sellable_land", "filedrop_sellable_land", "staging.filedrop_sellable_land"),
+    SuiteBinding("staging_filedrop_safety_survey", "filedrop_safety_survey", "staging.filedrop_safety_survey"),
+    SuiteBinding("staging_filedrop_financial_statements", "filedrop_financial_statements", "staging.filedrop_financial_statements"),
+    SuiteBinding("core_fact_indicator_value", "fact_indicator_value", "core.fact_indicator_value"),
+    # Definitions differ on purpose: a gap beyond the tolerance is a warning for the controller.
+    SuiteBinding("marts_reconciliation", "mart_reconciliation", "marts.reconciliation", blocking=False),
+]
+
+
+def validate_binding(binding: SuiteBinding, con, plan, as_of) -> quality.ValidationOutcome:
+    """Read the bound table from `con`, prepare it, validate it. Any failure to do so is a failed result."""
+    try:
+        frame = con.table(binding.table).df()
+        if binding.prepare is not None:
+            frame = binding.prepare(frame, plan)
+        parameters = quality.run_parameters(plan, as_of)
+    except Exception as exc:  # noqa: BLE001 - a check that cannot read its data must fail, never pass
+        return quality.cannot_run(binding.suite, binding.table, f"cannot read {binding.table}: {type(exc).__name__}: {exc}")
+    return quality.validate_frame(frame, binding.suite, parameters, dataset=binding.table)
+
+
+def record(con, result: quality.ValidationOutcome, run_id: str, suite: str, validated_at: datetime) -> None:
+    run_script(
+        con,
+        "load/record_validation.sql",
+        {
+            "results": quality.results_frame(result, run_id, suite, validated_at),
+            "report": quality.report_frame(result, run_id, suite, validated_at),
+        },
+    )
+
+
+def check_result(binding: SuiteBinding, result: quality.ValidationOutcome) -> AssetCheckResult:
+    return AssetCheckResult(
+        passed=result.success,
+        severity=AssetCheckSeverity.ERROR if binding.blocking else AssetCheckSeverity.WARN,
+        description=result.first_failure_line(),
+        metadata={
+            "statistics": MetadataValue.json(result.statistics),
+            "failures": MetadataValue.md(quality.render_markdown(result)),
+            "first_failure": "" if result.success else result.first_failure_line(),
+            "dataset": binding.table,
+            "suite": MetadataValue.path(str(quality.suite_path(binding.suite))),
+            "blocking": binding.blocking,
+        },
+    )
+
+
+def build_check(binding: SuiteBinding) -> AssetChecksDefinition:
+    @asset_check(
+        asset=AssetKey(binding.asset),
+        name=binding.check_name,
+        blocking=binding.blocking,
+        description=(
+            f"Great Expectations suite {quality.suite_path(binding.suite).name} on {binding.table}"
+            + (" (blocking: a failure stops everything downstream)" if binding.blocking else " (warning only)")
+        ),
+    )
+    def _check(context: AssetCheckExecutionContext, pipeline: PipelineResource) -> AssetCheckResult:
+        settings = pipeline.settings
+        run_id = context.run.run_id
+        validated_at = datetime.now(timezone.utc)
+        with pipeline.work_connection(run_id) as con:
+            result = validate_binding(binding, con, settings.plan, settings.as_of_date())
+            record(con, result, run_id, Path(binding.suite).stem, validated_at)
+        if not result.success:
+            context.log.warning(f"{binding.table} ({binding.suite}): {result.first_failure_line()}")
+        return check_result(binding, result)
+
+    return _check
+
+
+def build_quality_checks(registry: list[SuiteBinding] | None = None) -> list[AssetChecksDefinition]:
+    return [build_check(binding) for binding in (QUALITY_REGISTRY if registry is None else registry)]
+
+
+quality_checks = build_quality_checks()

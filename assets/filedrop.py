@@ -1,0 +1,67 @@
+"""File drops: one source asset per kind, reading the landing folder into `staging.filedrop_<kind>`.
+
+A rejected file fails its asset (and so the run) with the reader's message naming file, row, column
+and value; the file is in quarantine by then (except in a replayed snapshot's read-only folder) and,
+because the run fails before publishing, the published warehouse stays exactly as it was. The next
+run, without the bad file, loads normally. See indicator_pipeline/steps/filedrop.py.
+"""
+
+from dagster import AssetExecutionContext, AssetsDefinition, Failure, MetadataValue, asset
+
+from assets.common import OWNERS
+from assets.metadata import table_metadata
+from assets.resources import PipelineResource
+from indicator_pipeline.filedrop import FORMATS, KINDS
+from indicator_pipeline.steps import filedrop as steps
+
+
+def _filedrop_asset(kind: str) -> AssetsDefinition:
+    @asset(
+        name=f"filedrop_{kind}",
+        group_name="sources",
+        kinds={"python", "filedrop"},
+        owners=OWNERS,
+        description=(
+            f"{steps.staging_table(kind)}: the current `{kind}*.csv`/`.xlsx` file in the landing folder "
+            f"({FORMATS[kind].description}), archived byte for byte. No file: the previous rows stay. "
+            "A rejected file goes to quarantine and fails the run."
+        ),
+    )
+    def _filedrop(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
+        settings = pipeline.settings
+        with pipeline.work_connection(context.run.run_id) as con:
+            try:
+                loaded = steps.load_kind(con, kind, settings)
+            except steps.DropRejected as exc:
+                rejected = "\n".join(
+                    f"- `{r.file}`: {r.reason}" + (f" → `{r.quarantined}`" if r.quarantined else "") for r in exc.rejections
+                )
+                context.log.error(str(exc))
+                raise Failure(
+                    description=str(exc),
+                    metadata={
+                        "rejected_files": MetadataValue.md(rejected),
+                        "landing_dir": MetadataValue.path(str(settings.effective_landing_dir)),
+                        "quarantine_dir": MetadataValue.path(str(settings.effective_quarantine_dir)),
+                    },
+                ) from exc
+            current = loaded.current
+            if current is None:
+                context.log.info(f"no {kind} file in {loaded.landing}; {steps.staging_table(kind)} kept as it was")
+            context.add_output_metadata(
+                {
+                    "landing_dir": MetadataValue.path(str(loaded.landing)),
+                    "file": current.path.name if current else "(none: previous rows kept)",
+                    "sha256": current.sha256 if current else "",
+                    "rows": current.frame.height if current else 0,
+                    "newly_archived": loaded.newly_archived,
+                    "superseded_files": ", ".join(p.name for p in loaded.superseded),
+                    "rejected_files": 0,
+                    **table_metadata(con, steps.staging_table(kind)),
+                }
+            )
+
+    return _filedrop
+
+
+filedrop_assets = [_filedrop_asset(kind) for kind in KINDS]

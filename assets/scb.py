@@ -1,0 +1,41 @@
+"""SCB PxWeb v2: source asset (fetch and archive) and staging asset (decode and stage)."""
+
+from functools import partial
+
+from dagster import AssetExecutionContext, asset
+
+from assets.common import OWNERS, retry_if_transient
+from assets.metadata import payload_metadata, table_metadata
+from assets.resources import PipelineResource
+from indicator_pipeline.payloads import ArchivedPayload
+from indicator_pipeline.steps import scb as steps
+
+scb_source_asset = partial(asset, group_name="sources", kinds={"python", "scb"}, owners=OWNERS)
+staging_asset = partial(asset, group_name="staging", kinds={"python", "duckdb"}, owners=OWNERS)
+
+
+@scb_source_asset(
+    description=(
+        "SCB PxWeb v2 housing starts (TAB4572, påbörjade lägenheter per kvartal) for the plan's municipality: "
+        "/config, the table metadata and the json-stat2 data answers, archived byte for byte."
+    ),
+)
+def scb_housing_starts_raw(context: AssetExecutionContext, pipeline: PipelineResource) -> list[ArchivedPayload]:
+    settings = pipeline.settings
+    with retry_if_transient():
+        refs = steps.fetch(settings.plan, settings.transport(), settings.archive())
+    context.add_output_metadata(payload_metadata(refs))
+    return refs
+
+
+@staging_asset(
+    description=(
+        "staging.scb_values: one row per SCB table cell (region, selection key, quarter) as SCB sent it; null "
+        "stays null with its status symbol; the latest published quarter of each series is flagged preliminary."
+    ),
+)
+def stg_scb_values(context: AssetExecutionContext, pipeline: PipelineResource, scb_housing_starts_raw: list[ArchivedPayload]) -> None:
+    settings = pipeline.settings
+    with pipeline.work_connection(context.run.run_id) as con:
+        steps.stage_values(con, settings.plan, scb_housing_starts_raw, settings.archive())
+        context.add_output_metadata(table_metadata(con, "staging.scb_values"))

@@ -1,0 +1,114 @@
+"""GX Data Docs (static HTML) for the latest validation recorded in a warehouse.
+
+The quality checks store GX's full result JSON of every validation in meta.validation_run. This
+rebuilds GX result objects from it, puts them in a throw-away file-mode GX project under `out`, and
+lets GX render its Data Docs site. Optional artifact: the Dagster UI's check metadata and
+meta.validation_result are the primary places to read results. The HTML loads its CSS/JS from CDNs,
+so on a closed network it renders unstyled (the content is all there).
+
+Without an explicit warehouse, the latest validation is looked for in the serving file and in the
+work files of earlier runs (`<dir>/.work/*.duckdb`): a run that failed its checks was never
+published, so its results are only in its work file.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from indicator_pipeline.errors import PipelineError
+from indicator_pipeline.quality import EXPECTATIONS_DIR, _import_gx, load_suite
+
+LATEST_RUN = """
+SELECT run_id, max(validated_at) AS validated_at
+FROM meta.validation_run
+GROUP BY run_id
+ORDER BY validated_at DESC
+LIMIT 1
+"""
+
+
+def latest_validation(candidates: list[Path]) -> tuple[Path, str, datetime]:
+    """(warehouse file, run id, time) of the most recent validation among the candidate files."""
+    found = []
+    for path in candidates:
+        if not path.exists():
+            continue
+        try:
+            with duckdb.connect(str(path), read_only=True) as con:
+                row = con.execute(LATEST_RUN).fetchone()
+        except duckdb.Error:  # no meta tables yet, or a running refresh holds the file
+            continue
+        if row:
+            found.append((row[1], path, row[0]))
+    if not found:
+        names = ", ".join(str(p) for p in candidates) or "(none)"
+        raise PipelineError(f"no recorded validation in {names}; run `indicator-pipeline refresh` first")
+    validated_at, path, run_id = max(found, key=lambda f: f[0])
+    return path, run_id, validated_at
+
+
+def candidate_files(serving_path: Path) -> list[Path]:
+    return [serving_path, *sorted((serving_path.parent / ".work").glob("*.duckdb"))]
+
+
+def build_data_docs(out: Path, warehouse: Path | None = None, serving_path: Path | None = None) -> Path:
+    """Render the latest run's validations as GX Data Docs under `out`; returns the index.html path."""
+    candidates = [warehouse] if warehouse else candidate_files(serving_path) if serving_path else []
+    path, run_id, _ = latest_validation(candidates)
+    with duckdb.connect(str(path), read_only=True) as con:
+        rows = con.execute(
+            "SELECT suite, gx_result, error, validated_at FROM meta.validation_run WHERE run_id = ? ORDER BY suite", [run_id]
+        ).fetchall()
+
+    gx = _import_gx()
+    from great_expectations.core import ExpectationSuiteValidationResult
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    out.mkdir(parents=True, exist_ok=True)
+    context = gx.get_context(mode="file", project_root_dir=str(out))
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    for suite, gx_result, error, validated_at in rows:
+        _add_suite(gx, context, suite)
+        if gx_result is None:  # the validator could not run: nothing for GX to render, say why
+            gx_result = json.dumps(_not_run_result(suite, error))
+        result = ExpectationSuiteValidationResult(**json.loads(gx_result))
+        key = ValidationResultIdentifier(
+            expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite),
+            run_id=RunIdentifier(run_name=run_id, run_time=validated_at),
+            batch_identifier=suite,
+        )
+        context.validation_results_store.set(key, result)
+    sites = context.build_data_docs()
+    index = Path(str(sites.get("local_site", "")).removeprefix("file://"))
+    if not index.exists():
+        raise PipelineError(f"GX did not write Data Docs under {out}")
+    return index
+
+
+def _add_suite(gx, context, suite: str) -> None:
+    """Put the suite itself in the site too (its expectation page), if its file is still there."""
+    try:
+        data = load_suite(EXPECTATIONS_DIR / f"{suite}.json")
+        suite_obj = gx.ExpectationSuite(name=data["name"], expectations=data["expectations"], meta=data.get("meta") or {})
+        context.suites.add_or_update(suite_obj)
+    except Exception:  # noqa: BLE001 - the validation page is what matters; a missing suite page is fine
+        pass
+
+
+def _not_run_result(suite: str, error: str | None) -> dict:
+    return {
+        "success": False,
+        "results": [],
+        "suite_name": suite,
+        "statistics": {"evaluated_expectations": 0, "successful_expectations": 0, "unsuccessful_expectations": 0},
+        "meta": {"validator_error": error or "the validator could not run"},
+    }

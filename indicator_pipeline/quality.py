@@ -1,0 +1,446 @@
+"""Great Expectations (GX 1.x) as the quality gate: load a suite, validate a pandas frame, summarise.
+
+No Dagster here: `assets/checks.py` turns these results into blocking asset checks, the CLI builds
+Data Docs from them, and tests call `validate_frame` directly.
+
+Suites are GX 1.x JSON files in the top-level `expectations/` folder (one per dataset). Values that
+are only known at run time are GX suite parameters, written `{"$PARAMETER": "name"}` in a suite and
+filled by `run_parameters()` from the plan and the run's as-of date (never from today):
+
+  municipality_codes       [the plan's municipality code]
+  kolada_kpi_ids           the plan's Kolada KPI ids (sorted)
+  kolada_kpi_count         how many there are
+  plan_indicator_ids       every indicator id in the plan
+  scb_table_ids            the plan's SCB table ids
+  required_indicator_ids   indicators of the API sources (Kolada, SCB) that must have values; file drops
+                           are optional (a kind may not have arrived yet), computed ones come later
+  as_of_year               the year of the run's as-of date (upper bound for plausible years)
+  min_latest_year          as_of_year - the suite's meta.freshness.max_age_years (per suite)
+
+A validator that cannot run (GX missing, suite unreadable, unknown expectation, a crash) returns a
+FAILED result with the reason. It never passes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import uuid
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+import polars as pl
+
+EXPECTATIONS_DIR = Path(__file__).resolve().parents[1] / "expectations"
+SAMPLE_SIZE = 5
+API_SOURCES = ("kolada", "scb")  # sources whose indicators must be present once their data is loaded
+VALIDATOR = "validator"  # expectation_type of the row recording a validator that could not run
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    expectation_type: str
+    column: str | None
+    kwargs: dict
+    success: bool
+    unexpected_count: int | None = None
+    unexpected_sample: tuple = ()
+    observed_value: Any = None
+    error: str | None = None
+    meta: dict = field(default_factory=dict)
+
+    def kwargs_summary(self) -> str:
+        shown = {k: v for k, v in self.kwargs.items() if k not in ("column", "batch_id", "result_format")}
+        return _short(json.dumps(shown, default=str, ensure_ascii=False), 160)
+
+    def line(self) -> str:
+        """One line: expectation, column, how many bad values and which."""
+        where = f" on {self.column}" if self.column else ""
+        parts = [f"{self.expectation_type}{where}"]
+        if self.error:
+            parts.append(f"error: {_short(self.error, 200)}")
+        if self.unexpected_count:
+            parts.append(f"{self.unexpected_count} unexpected")
+        if self.unexpected_sample:
+            parts.append("e.g. " + _short(", ".join(_fmt(v) for v in self.unexpected_sample), 200))
+        elif self.observed_value is not None and not self.error:
+            parts.append(f"observed {_short(_fmt(self.observed_value), 120)}")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    suite: str
+    dataset: str
+    success: bool
+    statistics: dict
+    expectations: tuple[ExpectationOutcome, ...] = ()
+    error: str | None = None  # set when the validator itself could not run
+    gx_result: dict | None = None  # GX's own JSON of the run (for Data Docs)
+
+    @property
+    def failures(self) -> tuple[ExpectationOutcome, ...]:
+        return tuple(e for e in self.expectations if not e.success)
+
+    def first_failure_line(self) -> str:
+        if self.error:
+            return f"validator could not run: {self.error}"
+        failures = self.failures
+        if not failures:
+            return "passed"
+        others = list(dict.fromkeys(f"{f.expectation_type}" + (f" on {f.column}" if f.column else "") for f in failures[1:]))
+        more = f" (+{len(failures) - 1} more failed: {', '.join(others)})" if others else ""
+        return failures[0].line() + more
+
+
+# ------------------------------------------------------------------------------------------------
+# Suites and parameters
+# ------------------------------------------------------------------------------------------------
+
+
+def suite_path(suite: str | Path) -> Path:
+    """`staging_kolada_values` or `staging_kolada_values.json` -> expectations/<that>.json; paths as given."""
+    path = Path(suite)
+    if path.suffix != ".json":
+        path = path.with_suffix(".json")
+    return path if path.is_absolute() or path.parent != Path(".") else EXPECTATIONS_DIR / path
+
+
+def load_suite(suite: str | Path) -> dict:
+    """The suite's JSON as a dict (raises OSError/ValueError if unreadable or malformed)."""
+    path = suite_path(suite)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("expectations"), list) or not data.get("name"):
+        raise ValueError(f"{path}: not a GX suite (needs 'name' and a list 'expectations')")
+    if not data["expectations"]:
+        raise ValueError(f"{path}: the suite has no expectations")
+    return data
+
+
+def run_parameters(plan, as_of: date, required_sources: Iterable[str] = API_SOURCES) -> dict:
+    """Suite parameters from the plan and the run's as-of date (see the module docstring)."""
+    kolada_ids = sorted({i.source_id for i in plan.indicators_from("kolada") if i.source_id})
+    required = set(required_sources)
+    return {
+        "municipality_codes": [plan.municipality_code],
+        "kolada_kpi_ids": kolada_ids,
+        "kolada_kpi_count": len(kolada_ids),
+        "scb_table_ids": sorted({i.source_id for i in plan.indicators_from("scb") if i.source_id}),
+        "plan_indicator_ids": sorted(i.id for i in plan.indicators),
+        "required_indicator_ids": sorted(i.id for i in plan.indicators if i.source in required and i.source_id),
+        "as_of_year": as_of.year,
+    }
+
+
+def suite_parameters(suite: dict, parameters: dict) -> dict:
+    """Add the suite's own derived parameters (freshness) to the run's parameters."""
+    params = dict(parameters)
+    freshness = (suite.get("meta") or {}).get("freshness")
+    if freshness and "max_age_years" in freshness:
+        if "as_of_year" not in params:
+            raise ValueError("freshness needs the run parameter as_of_year (from the run's as-of date)")
+        params["min_latest_year"] = int(params["as_of_year"]) - int(freshness["max_age_years"])
+    return params
+
+
+def catalogue_units(plan, source: str) -> dict[str, str]:
+    """source id -> catalogue unit, for the indicators of one source."""
+    return {i.source_id: i.unit for i in plan.indicators_from(source) if i.source_id}
+
+
+# ------------------------------------------------------------------------------------------------
+# Validation
+# ------------------------------------------------------------------------------------------------
+
+
+def logical_frame(frame):
+    """A pandas frame with logical dtypes GX understands: strings as Python str (object), timestamps in
+    naive UTC. pandas 3 `str` columns and tz-aware datetimes otherwise defeat GX's type expectations."""
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        if hasattr(frame, "to_pandas"):  # polars: GX only takes pandas
+            frame = frame.to_pandas()
+        else:
+            raise TypeError(f"expected a pandas DataFrame, got {type(frame).__name__}")
+    frame = frame.copy()
+    for name in frame.columns:
+        column = frame[name]
+        if isinstance(column.dtype, pd.StringDtype) or column.dtype == object:
+            frame[name] = column.astype(object).where(column.notna(), None)
+        elif isinstance(column.dtype, pd.DatetimeTZDtype):
+            frame[name] = column.dt.tz_convert("UTC").dt.tz_localize(None)
+    return frame
+
+
+def validate_frame(frame, suite: str | Path, parameters: dict | None = None, dataset: str = "") -> ValidationOutcome:
+    """Validate a pandas frame against a suite in expectations/. Never raises; never passes by accident."""
+    name = suite_path(suite).stem
+    dataset = dataset or name
+    try:
+        suite_json = load_suite(suite)
+    except (OSError, ValueError) as exc:
+        return cannot_run(name, dataset, f"suite {suite_path(suite)} unreadable: {exc}")
+    try:
+        params = suite_parameters(suite_json, parameters or {})
+        pdf = logical_frame(frame)
+    except Exception as exc:  # noqa: BLE001 - a validator that cannot run must fail, whatever the reason
+        return cannot_run(suite_json["name"], dataset, f"{type(exc).__name__}: {exc}")
+    try:
+        gx = _import_gx()
+    except Exception as exc:  # noqa: BLE001
+        return cannot_run(suite_json["name"], dataset, f"Great Expectations unavailable: {type(exc).__name__}: {exc}")
+    try:
+        result = _run_gx(gx, pdf, suite_json, params)
+    except Exception as exc:  # noqa: BLE001
+        return cannot_run(suite_json["name"], dataset, f"{type(exc).__name__}: {_short(str(exc), 300)}")
+    return _outcome(suite_json, dataset, result)
+
+
+_GX = None
+
+
+def _import_gx():
+    """Import GX once per process (about 5 s), with analytics off."""
+    global _GX
+    if _GX is None:
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        import great_expectations as gx
+
+        _GX = gx
+    return _GX
+
+
+def _ephemeral_context(gx):
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+def _run_gx(gx, pdf, suite_json: dict, params: dict):
+    from great_expectations.expectations.registry import get_expectation_impl
+
+    for expectation in suite_json["expectations"]:  # GX logs and *drops* an unknown type; we refuse
+        try:
+            get_expectation_impl(expectation.get("type"))
+        except Exception as exc:  # noqa: BLE001
+            raise ValueError(f"unknown expectation type {expectation.get('type')!r} in suite {suite_json['name']}") from exc
+    context = _ephemeral_context(gx)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        suite = gx.ExpectationSuite(
+            name=suite_json["name"], expectations=suite_json["expectations"], meta=suite_json.get("meta") or {}
+        )
+    if len(suite.expectations) != len(suite_json["expectations"]):
+        raise ValueError(f"GX built {len(suite.expectations)} of {len(suite_json['expectations'])} expectations")
+    suite = context.suites.add(suite)
+    position = {e.id: i for i, e in enumerate(suite.expectations)}
+    key = uuid.uuid4().hex[:8]
+    batch = (
+        context.data_sources.add_pandas(f"frames_{key}")
+        .add_dataframe_asset(f"{suite_json['name']}_{key}")
+        .add_batch_definition_whole_dataframe("whole_frame")
+    )
+    definition = gx.ValidationDefinition(name=f"{suite_json['name']}_{key}", data=batch, suite=suite)
+    with warnings.catch_warnings():  # GX 1.9+ deprecates string row conditions (still valid until GX 2)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        result = definition.run(batch_parameters={"dataframe": pdf}, expectation_parameters=params, result_format="SUMMARY")
+    evaluated = result.statistics.get("evaluated_expectations")
+    if evaluated != len(suite_json["expectations"]):
+        raise ValueError(f"GX evaluated {evaluated} of {len(suite_json['expectations'])} expectations")
+    return result, position
+
+
+def _outcome(suite_json: dict, dataset: str, run) -> ValidationOutcome:
+    result, position = run
+    gx_json = result.to_json_dict()
+    ranked = sorted(gx_json["results"], key=lambda r: position.get((r.get("expectation_config") or {}).get("id"), len(position)))
+    outcomes = [_expectation_outcome(r) for r in ranked]
+    success = bool(result.success) and all(o.success for o in outcomes) and bool(outcomes)
+    return ValidationOutcome(
+        suite=suite_json["name"],
+        dataset=dataset,
+        success=success,
+        statistics=_jsonable(dict(result.statistics)),
+        expectations=tuple(outcomes),
+        gx_result=_jsonable(gx_json),
+    )
+
+
+def _expectation_outcome(r: dict) -> ExpectationOutcome:
+    config = r.get("expectation_config") or {}
+    kwargs = {k: v for k, v in (config.get("kwargs") or {}).items() if k != "batch_id"}
+    res = r.get("result") or {}
+    error = _exception_message(r.get("exception_info"))
+    sample: list = []
+    count = res.get("unexpected_count")
+    if res.get("partial_unexpected_counts"):  # distinct offending values, most frequent first
+        sample = [c.get("value") for c in res["partial_unexpected_counts"]]
+    elif res.get("partial_unexpected_list"):
+        sample = list(res["partial_unexpected_list"])
+    elif res.get("partial_missing_list"):  # expect_column_distinct_values_to_contain_set
+        sample = ["missing " + _fmt(v) for v in res["partial_missing_list"]]
+        count = res.get("missing_count", len(res["partial_missing_list"]))
+    elif (res.get("details") or {}).get("mismatched"):
+        mismatched = res["details"]["mismatched"]
+        if isinstance(mismatched, dict):
+            sample = [f"missing {m}" for m in mismatched.get("missing", [])]
+            if kwargs.get("exact_match"):
+                sample += [f"unexpected {m}" for m in mismatched.get("unexpected", [])]
+    if config.get("type") == "expect_column_distinct_values_to_equal_set" and not r.get("success"):
+        observed = set(res.get("observed_value") or [])
+        wanted = set(kwargs.get("value_set") or [])
+        sample = [f"missing {v}" for v in sorted(wanted - observed, key=str)]
+        sample += [f"unexpected {v}" for v in sorted(observed - wanted, key=str)]
+    return ExpectationOutcome(
+        expectation_type=config.get("type", "?"),
+        column=kwargs.get("column") or (",".join(kwargs["column_list"]) if kwargs.get("column_list") else None),
+        kwargs=_jsonable(kwargs),
+        success=bool(r.get("success")) and not error,
+        unexpected_count=int(count) if count is not None else None,
+        unexpected_sample=tuple(_jsonable(sample[:SAMPLE_SIZE])),
+        observed_value=_jsonable(res.get("observed_value")),
+        error=error,
+        meta=_jsonable(config.get("meta") or {}),
+    )
+
+
+def _exception_message(info) -> str | None:
+    """GX puts an expectation's exception either flat or keyed by metric id; find any message."""
+    if not isinstance(info, dict):
+        return None
+    if info.get("raised_exception") or (info.get("exception_message") and "raised_exception" not in info):
+        return str(info.get("exception_message") or "exception raised")
+    for value in info.values():
+        if isinstance(value, dict):
+            message = _exception_message(value)
+            if message:
+                return message
+            if value.get("exception_message"):
+                return str(value["exception_message"])
+    return None
+
+
+def cannot_run(suite: str, dataset: str, reason: str) -> ValidationOutcome:
+    """A FAILED result for a validator that could not run (the reason is kept)."""
+    failure = ExpectationOutcome(expectation_type=VALIDATOR, column=None, kwargs={}, success=False, error=reason)
+    statistics = {"evaluated_expectations": 0, "successful_expectations": 0, "unsuccessful_expectations": 0, "success_percent": None}
+    return ValidationOutcome(suite=suite, dataset=dataset, success=False, statistics=statistics, expectations=(failure,), error=reason)
+
+
+# ------------------------------------------------------------------------------------------------
+# Presentation and storage
+# ------------------------------------------------------------------------------------------------
+
+
+def render_markdown(result: ValidationOutcome) -> str:
+    """Markdown for the Dagster UI: verdict, then failed expectations first, then the ones that passed."""
+    stats = result.statistics
+    verdict = "PASSED" if result.success else "FAILED"
+    lines = [f"**{verdict}** `{result.suite}` on `{result.dataset}`"]
+    if result.error:
+        lines += ["", f"The validator could not run, so the check fails: {_cell(result.error, 500)}"]
+        return "\n".join(lines)
+    lines[0] += f": {stats.get('successful_expectations')}/{stats.get('evaluated_expectations')} expectations met"
+    header = ["", "| | expectation | column | unexpected | sample / observed | kwargs |", "|---|---|---|---|---|---|"]
+    lines += header
+    for o in result.failures + tuple(e for e in result.expectations if e.success):
+        shown = o.error or (", ".join(_fmt(v) for v in o.unexpected_sample) if o.unexpected_sample else _fmt(o.observed_value))
+        lines.append(
+            "| " + " | ".join([
+                "FAIL" if not o.success else "ok",
+                f"`{o.expectation_type}`",
+                _cell(o.column or ""),
+                "" if o.unexpected_count is None else str(o.unexpected_count),
+                _cell(shown, 160),
+                _cell(o.kwargs_summary(), 160),
+            ]) + " |"
+        )
+    return "\n".join(lines)
+
+
+def results_frame(result: ValidationOutcome, run_id: str, suite: str, validated_at: datetime) -> pl.DataFrame:
+    """One row per expectation, in the shape of meta.validation_result."""
+    rows = [
+        {
+            "run_id": run_id,
+            "suite": suite,
+            "dataset": result.dataset,
+            "expectation_type": o.expectation_type,
+            "column_name": o.column,
+            "kwargs": json.dumps(o.kwargs, default=str, ensure_ascii=False, sort_keys=True),
+            "success": o.success,
+            "unexpected_count": o.unexpected_count,
+            "unexpected_sample": json.dumps(list(o.unexpected_sample), default=str, ensure_ascii=False) if o.unexpected_sample else None,
+            "observed_value": None if o.observed_value is None else _short(json.dumps(o.observed_value, default=str, ensure_ascii=False), 2000),
+            "error": o.error,
+            "validated_at": validated_at,
+        }
+        for o in result.expectations
+    ]
+    schema = {
+        "run_id": pl.String, "suite": pl.String, "dataset": pl.String, "expectation_type": pl.String,
+        "column_name": pl.String, "kwargs": pl.String, "success": pl.Boolean, "unexpected_count": pl.Int64,
+        "unexpected_sample": pl.String, "observed_value": pl.String, "error": pl.String,
+        "validated_at": pl.Datetime("us", "UTC"),
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
+def report_frame(result: ValidationOutcome, run_id: str, suite: str, validated_at: datetime) -> pl.DataFrame:
+    """One row per validation (meta.validation_run): verdict, statistics and GX's full result JSON."""
+    return pl.DataFrame(
+        [{
+            "run_id": run_id,
+            "suite": suite,
+            "dataset": result.dataset,
+            "success": result.success,
+            "statistics": json.dumps(result.statistics, default=str),
+            "error": result.error,
+            "gx_result": json.dumps(result.gx_result, default=str, ensure_ascii=False) if result.gx_result else None,
+            "validated_at": validated_at,
+        }],
+        schema={
+            "run_id": pl.String, "suite": pl.String, "dataset": pl.String, "success": pl.Boolean,
+            "statistics": pl.String, "error": pl.String, "gx_result": pl.String,
+            "validated_at": pl.Datetime("us", "UTC"),
+        },
+    )
+
+
+def _jsonable(value):
+    """Plain JSON types (numpy scalars, timestamps and NaN made printable)."""
+    return json.loads(json.dumps(value, default=_default, allow_nan=True), parse_constant=lambda c: None)
+
+
+def _default(value):
+    if hasattr(value, "item"):
+        try:
+            return value.item()
+        except (TypeError, ValueError):
+            pass
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value, key=str)
+    return str(value)
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float) and math.isnan(value):
+        return "NaN"
+    if isinstance(value, dict):
+        return "(" + ", ".join(f"{k}={_fmt(v)}" for k, v in value.items()) + ")"
+    return str(value)
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _cell(text: str, limit: int = 80) -> str:
+    return _short(str(text).replace("|", "\\|").replace("\n", " "), limit)

@@ -1,0 +1,218 @@
+"""File drops: bring the current file of one kind from the landing folder into staging.
+
+For one kind, `load_kind`:
+
+1. reads every file of that kind in the landing folder (and every `.csv`/`.xlsx` file whose name
+   announces no kind) with `indicator_pipeline.filedrop.read_drop`;
+2. moves each rejected file to quarantine with its `.reason.txt` (`filedrop.landing.move_to_quarantine`)
+   and then raises `DropRejected` (a `FileRejected`): nothing of this kind is staged, the staging table
+   keeps the previously loaded rows, and the run fails, so the published warehouse stays as it was.
+   When the landing folder is a replayed snapshot's own `filedrop/` (`Settings.landing_read_only`),
+   nothing is moved: the file stays and the run fails with the same message;
+3. otherwise takes the current file (the valid file whose name sorts last; earlier ones are
+   superseded), archives its bytes once per file name (origin: source `filedrop`, the file name,
+   licence "Helsingborgs stad"), registers the payload in raw.payload and replaces
+   `staging.filedrop_<kind>` with the file's rows. The rows carry the file name, the sha256 and the
+   time the bytes were first archived under that name, so loading the same file again writes the
+   same rows and adds nothing anywhere;
+4. with no file of the kind, leaves the staging table as it is (the work warehouse starts as a copy
+   of the published one, so the last loaded file stays in force).
+
+In record mode the current file is also copied into the snapshot's `filedrop/` folder, so replaying
+the snapshot sees the same drops.
+
+`landing_state` and `state_key` describe the folder for the landing-folder sensor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time, timezone
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from indicator_pipeline.archive import Origin, RawArchive
+from indicator_pipeline.errors import PipelineError
+from indicator_pipeline.filedrop import KINDS, DropFile, FileRejected, kind_of, read_drop
+from indicator_pipeline.filedrop.landing import LICENCE, SOURCE, candidates, move_to_quarantine
+from indicator_pipeline.payloads import ArchivedPayload, register_payloads
+from indicator_pipeline.settings import Settings
+from indicator_pipeline.sources.transport import SnapshotDir
+from indicator_pipeline.warehouse.sql import run_script
+
+SNAPSHOT_FOLDER = "filedrop"  # a snapshot's folder of recorded drops
+
+
+def staging_table(kind: str) -> str:
+    return f"staging.filedrop_{kind}"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    file: str  # name as dropped
+    reason: str  # the FileRejected message: file, row, column, value
+    quarantined: Path | None  # where it lies now; None when the landing folder is read-only
+    error: FileRejected
+
+
+class DropRejected(FileRejected):
+    """One or more dropped files were refused; the first one's message leads, the others are listed."""
+
+    def __init__(self, rejections: Sequence[Rejection], landing: Path):
+        first = rejections[0]
+        super().__init__(first.error.path, first.error.detail, first.error.row, first.error.column)
+        self.rejections = list(rejections)
+        if first.quarantined is not None:
+            where = f"moved to quarantine as {first.quarantined}"
+        else:
+            where = f"left in the read-only landing folder {landing} (a replayed snapshot): fix or remove it there"
+        more = ""
+        if len(rejections) > 1:
+            more = f"; {len(rejections) - 1} more rejected: " + "; ".join(r.reason for r in rejections[1:])
+        self.args = (f"{first.reason} ({where}; nothing of it was loaded){more}",)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """The files of one kind in the landing folder after reading them all."""
+
+    kind: str
+    current: DropFile | None
+    superseded: list[Path] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class KindLoad:
+    """What one load of a kind did."""
+
+    kind: str
+    landing: Path
+    current: DropFile | None  # None: no file of this kind, staging kept as it was
+    payload: ArchivedPayload | None
+    newly_archived: bool  # False: these bytes were already archived under this file name
+    superseded: list[Path]
+    staged_rows: int  # rows in the staging table afterwards (kept rows when there was no file)
+
+
+def files_of(kind: str, landing: Path) -> list[Path]:
+    """The files a load of `kind` reads, in name order: its own and those whose name announces no kind."""
+    if not landing.is_dir():
+        return []
+    return sorted(p for p in candidates(landing) if kind_of(p) in (kind, None))
+
+
+def sweep(kind: str, landing: Path, quarantine: Path, *, read_only: bool, now: datetime) -> Sweep:
+    """Read every file of `kind`; quarantine the rejected ones unless `read_only`. Never raises FileRejected."""
+    current: DropFile | None = None
+    superseded: list[Path] = []
+    rejected: list[Rejection] = []
+    for path in files_of(kind, landing):
+        try:
+            drop = read_drop(path)
+        except FileRejected as exc:
+            moved = None if read_only else move_to_quarantine(path, str(exc), quarantine, now)
+            rejected.append(Rejection(path.name, str(exc), moved, exc))
+            continue
+        if current is not None:
+            superseded.append(current.path)
+        current = drop
+    return Sweep(kind, current, superseded, rejected)
+
+
+def archive_drop(drop: DropFile, archive: RawArchive, now: datetime) -> tuple[ArchivedPayload, bool]:
+    """Archive the file's bytes under its name (once); the payload carries the first archiving time."""
+    body = drop.path.read_bytes()
+    if hashlib.sha256(body).hexdigest() != drop.sha256:
+        raise PipelineError(f"{drop.path.name} changed while it was being read; the next run will load it")
+    origin = _origin(archive, drop)
+    new = origin is None or not archive.object_path(drop.sha256).exists()
+    if new:
+        origin = origin or Origin(SOURCE, drop.path.name, now.isoformat(timespec="seconds"), LICENCE)
+        archive.put(body, origin)
+    payload = ArchivedPayload(
+        source=SOURCE,
+        dataset=f"filedrop_{drop.kind}",
+        sha256=drop.sha256,
+        location=drop.path.name,
+        method="FILE",
+        http_status=None,
+        retrieved_at=origin.retrieved_at,
+        size_bytes=len(body),
+        licence=origin.licence,
+    )
+    return payload, new
+
+
+def _origin(archive: RawArchive, drop: DropFile) -> Origin | None:
+    return next((o for o in archive.origins(drop.sha256) if o.source == SOURCE and o.location == drop.path.name), None)
+
+
+def stage_drop(con: duckdb.DuckDBPyConnection, drop: DropFile, payload: ArchivedPayload) -> pl.DataFrame:
+    """Register the payload and replace the kind's staging table with the file's rows."""
+    retrieved_at = datetime.fromisoformat(payload.retrieved_at)
+    frame = drop.frame.with_columns(retrieved_at=pl.lit(retrieved_at, pl.Datetime("us", "UTC")))
+    register_payloads(con, [payload])
+    run_script(con, f"load/replace_filedrop_{drop.kind}.sql", {"incoming": frame})
+    return frame
+
+
+def retrieval_time(settings: Settings) -> datetime:
+    """When drops are archived: now; replaying a snapshot's own drops, the day it was recorded (stable)."""
+    snapshot = settings.effective_snapshot_dir
+    if settings.landing_read_only and snapshot is not None:
+        recorded_on = SnapshotDir(snapshot).recorded_on()
+        if recorded_on:
+            return datetime.combine(recorded_on, time(0), tzinfo=timezone.utc)
+    return datetime.now(timezone.utc)
+
+
+def load_kind(con: duckdb.DuckDBPyConnection, kind: str, settings: Settings) -> KindLoad:
+    """Steps 1-4 of the module docstring for one kind; raises DropRejected if any file was refused."""
+    if kind not in KINDS:
+        raise PipelineError(f"unknown file-drop kind {kind!r}; expected one of {', '.join(KINDS)}")
+    landing = settings.effective_landing_dir
+    if not settings.landing_read_only:
+        landing.mkdir(parents=True, exist_ok=True)
+    now = retrieval_time(settings)
+    result = sweep(kind, landing, settings.effective_quarantine_dir, read_only=settings.landing_read_only, now=now)
+    if result.rejected:
+        raise DropRejected(result.rejected, landing)
+    payload, new = None, False
+    if result.current is not None:
+        payload, new = archive_drop(result.current, settings.archive(), now)
+        stage_drop(con, result.current, payload)
+        if settings.source_mode == "record" and settings.snapshot_dir is not None:
+            record_drop(result.current, settings.snapshot_dir / SNAPSHOT_FOLDER)
+    [(rows,)] = con.sql(f"SELECT count(*) FROM {staging_table(kind)}").fetchall()
+    return KindLoad(kind, landing, result.current, payload, new, result.superseded, rows)
+
+
+def record_drop(drop: DropFile, folder: Path) -> None:
+    """Make `drop` the only file of its kind in a snapshot's `filedrop/` folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / drop.path.name
+    if target.resolve() == drop.path.resolve():
+        return
+    for other in candidates(folder):
+        if kind_of(other) == drop.kind and other.name != drop.path.name:
+            other.unlink()
+    shutil.copyfile(drop.path, target)
+
+
+def landing_state(landing: Path) -> tuple[tuple[str, str], ...]:
+    """(name, sha256) of every `.csv`/`.xlsx` file in the landing folder, by name; empty if there is none."""
+    if not landing.is_dir():
+        return ()
+    return tuple((p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(candidates(landing)))
+
+
+def state_key(state: tuple[tuple[str, str], ...]) -> str:
+    """One hash for a landing state: the same files with the same bytes give the same key."""
+    text = "\n".join(f"{name}\t{sha256}" for name, sha256 in state)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,46 @@
+-- File drops mapped onto catalogue indicators, in the common observation shape (see 59_observation.sql).
+-- A file-drop indicator names its kind as source_id in the plan file; the measure per kind is here:
+--   self_build_plots  self_build_starts, per year
+--   sellable_land     hectares summed over the year's areas; preliminary if any of the year's rows is
+--   safety_survey     value per key figure and respondent group; the indicator's source_selection is
+--                     'key_figure_id=<id>;respondent_group=<group>'
+-- The files are the city's own figures, so they belong to the plan's municipality.
+-- financial_statements lines are not indicators themselves: the plan's finance measures are computed
+-- from them in 57_finance_observation.sql.
+CREATE OR REPLACE VIEW staging.filedrop_observation AS
+WITH measure AS (
+    SELECT
+        'self_build_plots' AS source_id, CAST(NULL AS VARCHAR) AS selection_key, year,
+        CAST(self_build_starts AS DOUBLE) AS value, preliminary, retrieved_at, raw_sha256
+    FROM staging.filedrop_self_build_plots
+    UNION ALL
+    SELECT
+        'sellable_land' AS source_id, NULL AS selection_key, year, sum(hectares) AS value,
+        bool_or(preliminary) AS preliminary, max(retrieved_at) AS retrieved_at,
+        max(raw_sha256) AS raw_sha256   -- one file: one sha256
+    FROM staging.filedrop_sellable_land
+    GROUP BY year
+    UNION ALL
+    SELECT
+        'safety_survey' AS source_id,
+        'key_figure_id=' || key_figure_id || ';respondent_group=' || respondent_group AS selection_key,
+        year, value, preliminary, retrieved_at, raw_sha256
+    FROM staging.filedrop_safety_survey
+)
+SELECT DISTINCT
+    p.municipality_code,
+    d.indicator_id,
+    m.year,
+    m.value,
+    d.unit,
+    m.preliminary,
+    'filedrop' AS source,
+    m.source_id,
+    CAST(NULL AS VARCHAR) AS source_status,
+    m.retrieved_at,
+    m.raw_sha256
+FROM measure AS m
+JOIN core.dim_indicator AS d
+    ON d.source = 'filedrop' AND d.source_id = m.source_id
+    AND d.source_selection IS NOT DISTINCT FROM m.selection_key
+JOIN core.dim_plan AS p ON p.plan_id = d.plan_id;

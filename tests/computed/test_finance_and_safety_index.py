@@ -1,0 +1,220 @@
+"""The plan's own finance measures, their reconciliation with Kolada, and the computed safety index,
+run on a real DuckDB with the warehouse's own SQL and the bundled plan's catalogue."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import duckdb
+import polars as pl
+import pytest
+
+from indicator_pipeline.catalog import load_plan
+from indicator_pipeline.catalog.model import IndexComponent, IndexMethod
+from indicator_pipeline.steps.catalogue import load_catalogue
+from indicator_pipeline.steps.facts import add_vintages
+from indicator_pipeline.warehouse.sql import apply_schema, run_script
+
+RETRIEVED = "2026-03-20T08:00:00+00:00"
+
+STATEMENT_2025 = {
+    "tax_revenue": 8225.0,
+    "general_grants_equalisation": 2325.0,
+    "result": 253.0,
+    "exploatering_result": 40.0,
+    "items_affecting_comparability": -117.0,
+    "extraordinary_items": 0.0,
+    "cash_flow_operations": 1131.0,
+    "investments": 1450.0,
+    "equity": 18444.0,
+    "total_assets": 35673.0,
+    "pension_obligations_pre1998_contingent": 2180.0,
+    "internal_bank_loans_to_group": 10300.0,
+}
+
+
+def _statement_rows(year: int, lines: dict[str, float]) -> list[dict]:
+    return [
+        {
+            "year": year,
+            "line_id": line_id,
+            "line": line_id,
+            "amount_mnkr": amount,
+            "preliminary": False,
+            "reported_on": None,
+            "source_file": "financial_statements_2026.csv",
+            "raw_sha256": "a" * 64,
+            "retrieved_at": RETRIEVED,
+        }
+        for line_id, amount in lines.items()
+    ]
+
+
+def _kolada_rows(year: int, values: dict[str, float | None]) -> list[dict]:
+    return [
+        {
+            "kpi_id": kpi,
+            "municipality_code": "1283",
+            "year": year,
+            "gender": "T",
+            "value": value,
+            "status": "",
+            "is_deleted": None,
+            "member_count": 1,
+            "raw_sha256": "b" * 64,
+            "source_url": "https://api.kolada.se/v3/data/kpi/x",
+            "retrieved_at": RETRIEVED,
+        }
+        for kpi, value in values.items()
+    ]
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    frame = pl.DataFrame(rows, infer_schema_length=None)
+    con.register("incoming_rows", frame.to_arrow())
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows")
+    con.unregister("incoming_rows")
+
+
+@pytest.fixture
+def warehouse():
+    con = duckdb.connect()
+    apply_schema(con)
+    load_catalogue(con, load_plan())
+    yield con
+    con.close()
+
+
+def _values(con, indicator_id: str) -> dict[int, float | None]:
+    rows = con.execute(
+        "SELECT year, value FROM core.fact_indicator_value WHERE indicator_id = ? ORDER BY year", [indicator_id]
+    ).fetchall()
+    return dict(rows)
+
+
+def test_finance_measures_follow_the_plan_definitions(warehouse):
+    _insert(warehouse, "staging.filedrop_financial_statements", _statement_rows(2025, STATEMENT_2025))
+    add_vintages(warehouse)
+    # result excl. exploatering, jämförelsestörande and extraordinary items: 253 - 40 - (-117) - 0 = 330
+    assert _values(warehouse, "result_adjusted_mnkr") == {2025: 330.0}
+    # tax revenue + general grants and equalisation: 8225 + 2325 = 10550
+    assert _values(warehouse, "tax_grants_equalisation_mnkr") == {2025: 10550.0}
+    # 330 / 10550 × 100 = 3.1279...
+    assert _values(warehouse, "result_adjusted_share")[2025] == pytest.approx(3.12796, abs=1e-5)
+    # cash flow from operations / investments: 1131 / 1450 × 100 = 78.0
+    assert _values(warehouse, "self_financing_city")[2025] == pytest.approx(78.0)
+    # (18444 - 2180) / (35673 - 10300) × 100 = 16264 / 25373 × 100 = 64.0996...
+    assert _values(warehouse, "soliditet_city")[2025] == pytest.approx(64.09963, abs=1e-5)
+
+
+def test_a_missing_statement_line_makes_the_measure_missing_not_zero(warehouse):
+    lines = {k: v for k, v in STATEMENT_2025.items() if k != "investments"}
+    _insert(warehouse, "staging.filedrop_financial_statements", _statement_rows(2025, lines))
+    add_vintages(warehouse)
+    assert _values(warehouse, "self_financing_city") == {2025: None}
+    assert _values(warehouse, "result_adjusted_mnkr") == {2025: 330.0}
+
+
+def test_reconciliation_with_kolada_and_its_tolerance(warehouse):
+    _insert(warehouse, "staging.filedrop_financial_statements", _statement_rows(2025, STATEMENT_2025))
+    kolada = {"N03102": 2.4, "N03103": 72.4, "N03002": 61.0, "N03010": 53000.0, "N03009": 15000.0, "N01951": 154000.0}
+    _insert(warehouse, "staging.kolada_values", _kolada_rows(2025, kolada))
+    add_vintages(warehouse)
+    run_script(warehouse, "marts/reconciliation.sql")
+    rows = {
+        r[0]: r[1:]
+        for r in warehouse.execute(
+            "SELECT indicator_id, published_value, difference, tolerance, within_tolerance FROM marts.reconciliation"
+        ).fetchall()
+    }
+    # 3.128 - 2.4 = 0.728 <= 1.0
+    assert rows["result_adjusted_share"][1] == pytest.approx(0.72796, abs=1e-5)
+    assert rows["result_adjusted_share"][3] is True
+    # 64.10 - 61.0 = 3.10 > 2.0: outside the catalogue's tolerance
+    assert rows["soliditet_city"][1] == pytest.approx(3.09963, abs=1e-5)
+    assert rows["soliditet_city"][2:] == (2.0, False)
+    # Kolada's tax base: (53000 + 15000) kr/inv × 154000 inhabitants / 1e6 = 10472 mnkr; 10550 - 10472 = 78
+    assert rows["tax_grants_equalisation_mnkr"][0] == pytest.approx(10472.0)
+    assert rows["tax_grants_equalisation_mnkr"][1] == pytest.approx(78.0)
+
+
+def _survey_rows(year: int, values: dict[tuple[str, str], float]) -> list[dict]:
+    return [
+        {
+            "year": year,
+            "key_figure_id": key_figure,
+            "key_figure": key_figure,
+            "respondent_group": group,
+            "value": value,
+            "unit": "percent",
+            "preliminary": False,
+            "reported_on": None,
+            "source_file": "safety_survey_2026.csv",
+            "raw_sha256": "c" * 64,
+            "retrieved_at": RETRIEVED,
+        }
+        for (key_figure, group), value in values.items()
+    ]
+
+
+SURVEY_2025 = {
+    ("HBG_TRYGG_BOSTADSOMRADE", "invånare"): 70.0,
+    ("HBG_TRYGG_CENTRUM", "invånare"): 58.0,
+    ("HBG_LAG_ORO_BROTT", "invånare"): 63.0,
+    ("HBG_FORETAG_TRYGGHET", "företag"): 64.0,
+    ("HBG_FORETAG_EJ_UTSATTA", "företag"): 72.0,
+}
+
+
+def test_safety_index_is_the_weighted_mean_of_its_key_figures(warehouse):
+    _insert(warehouse, "staging.filedrop_safety_survey", _survey_rows(2025, SURVEY_2025))
+    _insert(warehouse, "staging.kolada_values", _kolada_rows(2025, {"N07609": 71.0}))
+    add_vintages(warehouse)
+    # equal weights: (70 + 58 + 63 + 64 + 72 + 71) / 6 = 398 / 6 = 66.333...
+    assert _values(warehouse, "safety_index")[2025] == pytest.approx(66.33333, abs=1e-5)
+    status, preliminary = warehouse.execute(
+        "SELECT source_status, preliminary FROM core.fact_indicator_value WHERE indicator_id = 'safety_index'"
+    ).fetchone()
+    assert status == "6 of 6 components, 100 % of the weight" and preliminary is False
+    run_script(warehouse, "marts/index_inputs.sql")
+    inputs = warehouse.execute(
+        "SELECT component_indicator_id, value, weight FROM marts.index_inputs WHERE year = 2025 ORDER BY 1"
+    ).fetchall()
+    assert len(inputs) == 6 and ("ntu_safe_late_evening", 71.0, 1.0) in inputs
+
+
+def test_safety_index_needs_its_minimum_coverage(warehouse):
+    # NTU missing: 5 of 6 equal weights = 83 % >= 80 %: computed from the five, flagged preliminary.
+    _insert(warehouse, "staging.filedrop_safety_survey", _survey_rows(2025, SURVEY_2025))
+    # 2024 with only three of six components (50 %): no index value, never a partial mean.
+    partial = dict(list(SURVEY_2025.items())[:3])
+    _insert(warehouse, "staging.filedrop_safety_survey", _survey_rows(2024, partial))
+    add_vintages(warehouse)
+    values = _values(warehouse, "safety_index")
+    assert values[2025] == pytest.approx((70 + 58 + 63 + 64 + 72) / 5)
+    assert values[2024] is None
+    flags = dict(
+        warehouse.execute(
+            "SELECT year, preliminary FROM core.fact_indicator_value WHERE indicator_id = 'safety_index'"
+        ).fetchall()
+    )
+    assert flags == {2024: True, 2025: True}
+
+
+def test_a_lower_is_better_component_is_turned_around():
+    plan = load_plan()
+    index = plan.indicator("safety_index")
+    method = dataclasses.replace(
+        index.method,
+        components=(IndexComponent("ntu_safe_late_evening", 1.0, "lower"),),
+        min_coverage=1.0,
+    )
+    assert isinstance(method, IndexMethod)
+    indicators = tuple(dataclasses.replace(i, method=method) if i.id == "safety_index" else i for i in plan.indicators)
+    con = duckdb.connect()
+    apply_schema(con)
+    load_catalogue(con, dataclasses.replace(plan, indicators=indicators))
+    _insert(con, "staging.kolada_values", _kolada_rows(2025, {"N07609": 30.0}))
+    add_vintages(con)
+    # a share of people feeling unsafe of 30 % scores 100 - 30 = 70
+    assert _values(con, "safety_index") == {2025: 70.0}

@@ -1,0 +1,186 @@
+"""The refresh lock and the publish guards, as a library (no Dagster): fast."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from indicator_pipeline.cli import build_parser
+from indicator_pipeline.warehouse.lock import LockError, LockHeld, RefreshLock, lock_path, publish_lock, read_holder
+from indicator_pipeline.warehouse.publish import PublishError, clean_stale_work_files, prepare_work_file, publish
+
+
+@pytest.fixture
+def serving(tmp_path) -> Path:
+    path = tmp_path / "wh" / "indicators.duckdb"
+    path.parent.mkdir()
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE t AS SELECT 1 AS x")
+    return path
+
+
+def write_lock(path: Path, **fields) -> None:
+    holder = {"pid": os.getpid(), "hostname": socket.gethostname(), "started_at": "2026-01-01T00:00:00+00:00", "run_id": "r0"}
+    path.write_text(json.dumps({**holder, **fields}))
+
+
+def test_lock_file_names_the_holder_and_is_removed_on_release(serving):
+    lock = RefreshLock.for_warehouse(serving, "run-1")
+    with lock.hold():
+        holder = read_holder(lock_path(serving))
+        assert (holder.pid, holder.hostname, holder.run_id) == (os.getpid(), socket.gethostname(), "run-1")
+        assert holder.started_at.endswith("+00:00")
+    assert not lock_path(serving).exists()
+
+
+def test_a_second_writer_is_refused_at_once_with_one_line_naming_the_holder(serving):
+    with RefreshLock.for_warehouse(serving, "run-1").hold():
+        started = time.monotonic()
+        with pytest.raises(LockHeld) as refused:
+            RefreshLock.for_warehouse(serving, "run-2").acquire()
+        assert time.monotonic() - started < 1
+    message = str(refused.value)
+    assert message.startswith(f"another refresh (PID {os.getpid()}, started at ") and "run run-1) holds " in message
+    assert message.endswith(str(lock_path(serving))) and "\n" not in message
+
+
+def test_wait_takes_the_lock_once_the_holder_releases_it(serving):
+    first = RefreshLock.for_warehouse(serving, "run-1")
+    first.acquire()
+    threading.Timer(0.5, first.release).start()
+    logged = []
+    second = RefreshLock.for_warehouse(serving, "run-2", log=logged.append)
+    second.acquire(wait=10)
+    assert read_holder(lock_path(serving)).run_id == "run-2" and "waiting up to 10 s" in logged[0]
+    second.release()
+
+
+def test_wait_gives_up_after_the_deadline(serving):
+    with RefreshLock.for_warehouse(serving, "run-1").hold():
+        with pytest.raises(LockHeld, match=r"gave up after waiting 0.3 s"):
+            RefreshLock.for_warehouse(serving, "run-2", log=lambda m: None).acquire(wait=0.3)
+
+
+def test_cli_has_a_wait_flag():
+    args = build_parser().parse_args(["refresh", "--offline", "--wait", "30"])
+    assert args.wait == 30.0
+    assert build_parser().parse_args(["refresh"]).wait == 0.0
+
+
+def dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait(timeout=30)
+    return child.pid
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (None, "is not running"),  # filled in below: a PID that has exited
+        ("", "corrupt"),  # a holder killed between creating and writing the file
+        ("{not json", "corrupt"),
+        ('{"pid": "x"}', "corrupt"),
+    ],
+)
+def test_a_stale_lock_is_reported_and_cleared(serving, content, reason):
+    path = lock_path(serving)
+    if content is None:
+        write_lock(path, pid=dead_pid(), run_id="dead-run")
+    else:
+        path.write_text(content)
+    logged = []
+    with RefreshLock.for_warehouse(serving, "run-2", log=logged.append).hold():
+        assert read_holder(path).run_id == "run-2"
+    assert len(logged) == 1 and "cleared a stale refresh lock" in logged[0] and reason in logged[0]
+
+
+def test_a_lock_from_another_host_is_never_judged_stale(serving):
+    write_lock(lock_path(serving), pid=1, hostname="some-other-host")
+    with pytest.raises(LockHeld, match="on some-other-host"):
+        RefreshLock.for_warehouse(serving, "run-2").acquire()
+
+
+def test_release_never_removes_someone_elses_lock(serving):
+    lock = RefreshLock.for_warehouse(serving, "run-1", log=lambda m: None)
+    lock.acquire()
+    write_lock(lock_path(serving), run_id="someone-else")
+    lock.release()
+    assert read_holder(lock_path(serving)).run_id == "someone-else"
+
+
+def test_publish_lock_is_reentrant_for_the_holding_process_and_taken_otherwise(serving):
+    with RefreshLock.for_warehouse(serving, "cli-run").hold():
+        with publish_lock(serving, "cli-run"):  # the CLI's own publish step
+            assert read_holder(lock_path(serving)).run_id == "cli-run"
+        assert read_holder(lock_path(serving)).run_id == "cli-run"  # still the CLI's
+    with publish_lock(serving, "ui-run"):  # a run from the UI takes it just for publishing
+        assert read_holder(lock_path(serving)).run_id == "ui-run"
+    assert not lock_path(serving).exists()
+
+
+def test_publish_lock_refuses_while_another_process_holds_the_lock(serving, tmp_path):
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        write_lock(lock_path(serving), pid=holder.pid, run_id="cli-run")
+        with pytest.raises(LockHeld, match=rf"PID {holder.pid}, .*run cli-run"):
+            with publish_lock(serving, "ui-run"):
+                pass
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+
+
+def test_an_unusable_warehouse_directory_gives_a_clear_error(tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a regular file where the warehouse folder should be")
+    with pytest.raises(LockError) as failed:
+        RefreshLock.for_warehouse(blocker / "wh" / "indicators.duckdb", "run-1").acquire()
+    message = str(failed.value)
+    assert str(blocker / "wh" / ".refresh.lock") in message and "Not a directory" in message
+
+
+def test_publish_refuses_to_replace_a_file_another_run_published_meanwhile(serving):
+    before = serving.read_bytes()
+    slow = prepare_work_file(serving, "slow-run")
+    fast = prepare_work_file(serving, "fast-run")
+    publish(fast, serving)  # the other run published first
+    published = serving.read_bytes()
+    with pytest.raises(PublishError, match="was replaced by another run after this run copied it"):
+        publish(slow, serving)
+    assert serving.read_bytes() == published != before or serving.read_bytes() == published
+
+
+def test_work_files_older_than_a_day_are_cleaned_at_publish(serving):
+    work = serving.parent / ".work"
+    old = prepare_work_file(serving, "old-run")
+    wal = old.with_suffix(".duckdb.wal")
+    wal.write_bytes(b"x")
+    day_and_a_bit = time.time() - 25 * 3600
+    for path in (old, wal, old.with_suffix(".base.json")):
+        os.utime(path, (day_and_a_bit, day_and_a_bit))
+    recent = prepare_work_file(serving, "failed-an-hour-ago")
+    publish(prepare_work_file(serving, "this-run"), serving)
+    assert sorted(p.name for p in work.iterdir()) == sorted([recent.name, recent.with_suffix(".base.json").name])
+    assert clean_stale_work_files(serving) == []
+
+
+def test_an_unwritable_work_folder_fails_clearly_and_keeps_the_published_file(serving):
+    """The folder runs build in cannot be created (a regular file sits at its path): the error names
+    the path and the OS error, and the published file is untouched."""
+    before = serving.read_bytes()
+    (serving.parent / ".work").write_text("not a folder")
+    with pytest.raises(PublishError) as failed:
+        prepare_work_file(serving, "run-1")
+    message = str(failed.value)
+    assert "\n" not in message and f"cannot create the work file {serving.parent / '.work'}" in message
+    assert "[Errno 17] File exists" in message and "the published file is unchanged" in message
+    assert serving.read_bytes() == before

@@ -1,0 +1,115 @@
+"""A snapshot of the Dagster code location: asset keys, their ownership metadata, schedule and executor.
+
+A renamed or dropped asset must fail here. Whoever adds an asset adds its key to ASSET_KEYS.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from dagster import AssetKey, Definitions, in_process_executor
+
+import assets.definitions as definitions_module
+from assets.definitions import build_definitions
+from indicator_pipeline.settings import Settings
+
+ASSET_KEYS = sorted(
+    [
+        # Kolada
+        "kolada_kpi_metadata_raw",
+        "kolada_values_raw",
+        "stg_kolada_kpi",
+        "stg_kolada_values",
+        # SCB (housing starts)
+        "scb_housing_starts_raw",
+        "stg_scb_values",
+        # The city's file drops
+        "filedrop_financial_statements",
+        "filedrop_safety_survey",
+        "filedrop_self_build_plots",
+        "filedrop_sellable_land",
+        # Core, marts, publish
+        "catalogue_dimensions",
+        "fact_indicator_value",
+        "target_assessment",
+        "mart_goal_status",
+        "mart_indicator_vs_target",
+        "published_warehouse",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def defs(tmp_path_factory) -> Definitions:
+    warehouse = tmp_path_factory.mktemp("defs") / "indicators.duckdb"
+    return build_definitions(Settings(warehouse_path=warehouse, source_mode="replay"))
+
+
+@pytest.fixture(scope="module")
+def specs(defs):
+    return {spec.key: spec for spec in defs.resolve_all_asset_specs()}
+
+
+def test_definitions_load(defs):
+    Definitions.validate_loadable(defs)
+    # workspace.yaml loads `assets.definitions:defs`.
+    assert isinstance(definitions_module.defs, Definitions)
+
+
+def test_exact_asset_keys(defs):
+    keys = sorted(key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys())
+    assert keys == ASSET_KEYS
+
+
+def test_every_asset_has_group_description_owner_and_kinds(specs):
+    assert specs
+    for key, spec in specs.items():
+        name = key.to_user_string()
+        assert spec.group_name and spec.group_name != "default", name
+        assert spec.description and spec.description.strip(), name
+        assert spec.owners, name
+        assert all(o.startswith("team:") or "@" in o for o in spec.owners), (name, spec.owners)
+        assert spec.kinds, name
+
+
+def test_ownership_agrees_with_the_assets_definitions(defs):
+    graph = defs.resolve_asset_graph()
+    for assets_def in graph.assets_defs:
+        for key in assets_def.keys:
+            name = key.to_user_string()
+            assert assets_def.owners_by_key.get(key), name
+            assert assets_def.group_names_by_key.get(key) not in (None, "default"), name
+            assert assets_def.descriptions_by_key.get(key), name
+            assert graph.get(key).kinds, name
+
+
+def test_everything_feeds_the_published_warehouse(defs):
+    graph = defs.resolve_asset_graph()
+    publish = AssetKey("published_warehouse")
+    ancestors = graph.get_ancestor_asset_keys(publish)
+    assert {k.to_user_string() for k in ancestors} == set(ASSET_KEYS) - {"published_warehouse"}
+    assert not graph.get(publish).child_keys  # the last step
+
+
+def test_nightly_schedule(defs):
+    schedule = defs.resolve_schedule_def("nightly_full_refresh")
+    assert schedule.cron_schedule == "0 3 * * *"
+    assert schedule.execution_timezone == "Europe/Stockholm"
+    assert schedule.job_name == "full_refresh"
+    job = defs.resolve_job_def("full_refresh")
+    assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == set(ASSET_KEYS)
+
+
+def test_executor_is_in_process(defs):
+    assert defs.executor is in_process_executor
+    assert defs.resolve_job_def("full_refresh").executor_def.name == "in_process"
+    assert defs.resolve_implicit_global_asset_job_def().executor_def.name == "in_process"
+
+
+def test_resource_carries_the_settings(defs, tmp_path):
+    pipeline = defs.resources["pipeline"]
+    settings = pipeline.settings
+    assert settings.source_mode == "replay"
+    assert settings.warehouse_path.name == "indicators.duckdb"
+    assert Path(pipeline.warehouse_path) == settings.warehouse_path

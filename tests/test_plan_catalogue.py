@@ -1,0 +1,231 @@
+"""The goal catalogue: the bundled plan, another municipality's plan, and plan files that must be refused."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from indicator_pipeline.catalog import bundled_plan_path, load_plan
+from indicator_pipeline.catalog.model import TARGET_KINDS
+from indicator_pipeline.errors import CatalogueError
+from indicator_pipeline.sources.kolada import KoladaClient
+from indicator_pipeline.sources.transport import Fetched
+from indicator_pipeline.steps import kolada as kolada_steps
+
+MEASURABLE = {
+    "business_climate_nki",
+    "safety_index",
+    "smallhouse_starts",
+    "smallhouse_self_build_share",
+    "result_share",
+    "self_financing",
+    "soliditet",
+}
+QUALITATIVE = {
+    "new_business_land",
+    "direction_business_climate",
+    "city_direction_innovation",
+    "city_direction_safety",
+    "city_direction_quality_of_life",
+    "city_direction_employment",
+}
+KINDS_THE_PLAN_NEEDS = {"threshold_in_year", "threshold_every_year", "period_average", "share", "none"}
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan()
+
+
+def test_bundled_plan_loads(plan):
+    assert plan.id == "helsingborg-ks-2025"
+    assert (plan.municipality_code, plan.municipality_name, plan.plan_year) == ("1283", "Helsingborg", 2025)
+    assert plan.source_path == str(bundled_plan_path())
+    assert load_plan(bundled_plan_path()) == plan  # default and explicit path agree
+
+
+def test_exactly_the_seven_measurable_goals(plan):
+    measurable = [g.id for g in plan.goals if g.measurable]
+    assert len(measurable) == 7
+    assert set(measurable) == MEASURABLE
+    for goal in plan.goals:
+        if goal.measurable:
+            assert all(t.kind != "none" for t in goal.targets), goal.id
+            assert all(t.value is not None and t.indicator_id for t in goal.targets), goal.id
+
+
+def test_qualitative_goals_have_target_kind_none(plan):
+    qualitative = {g.id: g for g in plan.goals if not g.measurable}
+    assert set(qualitative) == QUALITATIVE
+    for goal in qualitative.values():
+        assert [t.kind for t in goal.targets] == ["none"] * len(goal.targets) and goal.targets, goal.id
+        assert all(t.value is None for t in goal.targets), goal.id
+    assert len(plan.goals) == len(MEASURABLE) + len(QUALITATIVE)
+
+
+def test_every_kind_the_plan_needs_is_there(plan):
+    used = {rule.kind for _, rule in plan.targets()}
+    assert used == KINDS_THE_PLAN_NEEDS
+    assert KINDS_THE_PLAN_NEEDS <= set(TARGET_KINDS)
+
+
+def test_plan_targets_as_adopted(plan):
+    rules = {rule.id: rule for _, rule in plan.targets()}
+    assert (rules["nki_2025"].kind, rules["nki_2025"].value, rules["nki_2025"].year) == ("threshold_in_year", 76, 2025)
+    assert rules["nki_2025"].indicator_id == "nki_total"
+    assert plan.indicator("nki_total").source_id == "U07453"
+    assert plan.indicator("nki_total").series_break_years == (2024,)
+    avg = rules["result_share_avg_2023_2026"]
+    assert (avg.kind, avg.value, avg.start_year, avg.end_year) == ("period_average", 2, 2023, 2026)
+    share = rules["self_build_share_2022_2026"]
+    assert share.kind == "share" and share.denominator_indicator_id == "smallhouse_starts"
+    assert share.value == pytest.approx(1 / 3)
+    goals_by_target = {rule.id: goal.id for goal, rule in plan.targets()}
+    assert goals_by_target["result_share_2025"] == goals_by_target["result_share_avg_2023_2026"] == "result_share"
+
+
+# --- another municipality, no code change --------------------------------------------------------
+
+LUND = """
+[plan]
+id = "lund-ks-2026"
+title = "Verksamhetsplan 2026, kommunstyrelsen"
+municipality_code = "1281"
+municipality_name = "Lund"
+plan_year = 2026
+first_year = 2020
+
+[[indicators]]
+id = "nki_total"
+title = "Nöjd-Kund-Index (Insikt), totalt"
+unit = "index 0-100"
+decimals = 1
+direction = "higher"
+source = "kolada"
+source_id = "U07453"
+source_title = "Företagsklimat Insikt - Totalt, Index, ny definition"
+
+[[goals]]
+id = "business_climate"
+title = "Företagsklimatet ska nå ett NKI på minst 78 år 2026"
+  [[goals.targets]]
+  id = "nki_2026"
+  kind = "threshold_in_year"
+  indicator = "nki_total"
+  value = 78
+  year = 2026
+"""
+
+
+class _RecordingTransport:
+    """Answers every request with an empty Kolada page and remembers the URLs."""
+
+    def __init__(self):
+        self.urls: list[str] = []
+
+    def request(self, source, method, url, json_body=None) -> Fetched:
+        self.urls.append(url)
+        body = b'{"values": [], "count": 0, "next_url": null, "previous_url": null}'
+        return Fetched(source, method, url, 200, {}, body, "2026-01-01T00:00:00+00:00")
+
+
+def test_another_municipalitys_plan_loads_and_drives_the_requests(tmp_path, monkeypatch):
+    path = tmp_path / "lund_ks_2026.toml"
+    path.write_text(LUND, encoding="utf-8")
+    plan = load_plan(path)
+    assert (plan.id, plan.municipality_code, plan.municipality_name, plan.first_year) == ("lund-ks-2026", "1281", "Lund", 2020)
+    assert [g.id for g in plan.goals] == ["business_climate"]
+    (goal, rule), = plan.targets()
+    assert goal.measurable is True  # the default
+    assert (rule.kind, rule.value, rule.year, rule.direction) == ("threshold_in_year", 78.0, 2026, "higher")
+    assert plan.source_path == str(path)
+    # The same Kolada step asks for Lund's KPI, municipality and years.
+    monkeypatch.delenv("KOLADA_BASE_URL", raising=False)
+    transport = _RecordingTransport()
+    KoladaClient(transport).fetch_values(kolada_steps.kpi_ids(plan), [plan.municipality_code], range(plan.first_year, 2026))
+    assert transport.urls == [
+        "https://api.kolada.se/v3/data/kpi/U07453/municipality/1281/year/2020,2021,2022,2023,2024,2025?per_page=5000"
+    ]
+    assert kolada_steps.expected_titles(plan) == {"U07453": "Företagsklimat Insikt - Totalt, Index, ny definition"}
+
+
+# --- invalid plan files --------------------------------------------------------------------------
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    tomllib.loads(text)  # the cases below are valid TOML; only the catalogue rules reject them
+    path = tmp_path / "broken_plan.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _refused(tmp_path: Path, text: str) -> str:
+    path = _write(tmp_path, text)
+    with pytest.raises(CatalogueError) as info:
+        load_plan(path)
+    message = str(info.value)
+    assert str(path) in message, message
+    assert "\n" not in message
+    return message
+
+
+def test_the_lund_plan_is_a_valid_base_for_the_broken_ones(tmp_path):
+    load_plan(_write(tmp_path, LUND))  # so each case below fails for its one change only
+
+
+def test_unknown_kind_is_refused(tmp_path):
+    message = _refused(tmp_path, LUND.replace('kind = "threshold_in_year"', 'kind = "threshold_by_year"'))
+    assert "'nki_2026'" in message
+    assert "unknown kind 'threshold_by_year'" in message
+    assert "threshold_in_year" in message  # lists what is allowed
+
+
+def test_period_average_without_value_is_refused(tmp_path):
+    text = LUND.replace('kind = "threshold_in_year"', 'kind = "period_average"\n  start_year = 2023\n  end_year = 2026')
+    text = text.replace("  value = 78\n", "")
+    message = _refused(tmp_path, text)
+    assert "'nki_2026'" in message
+    assert "missing field 'value'" in message
+
+
+def test_period_average_without_end_year_is_refused(tmp_path):
+    text = LUND.replace('kind = "threshold_in_year"', 'kind = "period_average"\n  start_year = 2023')
+    message = _refused(tmp_path, text)
+    assert "missing field 'end_year'" in message
+
+
+def test_unknown_indicator_reference_is_refused(tmp_path):
+    message = _refused(tmp_path, LUND.replace('indicator = "nki_total"', 'indicator = "nki_totl"'))
+    assert "'business_climate'" in message
+    assert "unknown indicator 'nki_totl'" in message
+
+
+def test_unknown_context_indicator_is_refused(tmp_path):
+    text = LUND.replace('title = "Företagsklimatet', 'context_indicators = ["nki_old"]\ntitle = "Företagsklimatet')
+    message = _refused(tmp_path, text)
+    assert "unknown indicator 'nki_old'" in message
+
+
+def test_duplicate_target_id_is_refused(tmp_path):
+    second = """
+[[goals]]
+id = "business_climate_again"
+title = "Ett annat mål med samma target-id"
+  [[goals.targets]]
+  id = "nki_2026"
+  kind = "none"
+"""
+    message = _refused(tmp_path, LUND + second)
+    assert "duplicate target id 'nki_2026'" in message
+
+
+def test_unreadable_plan_file_is_a_catalogue_error(tmp_path):
+    path = tmp_path / "no_such_plan.toml"
+    with pytest.raises(CatalogueError, match="no_such_plan.toml"):
+        load_plan(path)
+    broken = tmp_path / "not_toml.toml"
+    broken.write_text("[plan\nid = 1", encoding="utf-8")
+    with pytest.raises(CatalogueError, match="not_toml.toml"):
+        load_plan(broken)
