@@ -74,7 +74,7 @@ def settings_for(args: argparse.Namespace) -> Settings:
 def run_refresh(settings: Settings, wait: float = 0.0, verbose: bool = False) -> str:
     from indicator_pipeline.run import refresh  # imports Dagster: only when refreshing
 
-    return refresh(settings, wait=wait, log_level="INFO" if verbose else "CRITICAL")
+    return refresh(settings, wait=wait, log_level="DEBUG" if verbose else "CRITICAL")
 
 
 def print_status(settings: Settings, fmt: str) -> None:

@@ -35,6 +35,8 @@ ASSET_KEYS = sorted(
         "target_assessment",
         "mart_goal_status",
         "mart_indicator_vs_target",
+        "mart_reconciliation",  # the city's finance measures beside Kolada's published ratios
+        "mart_index_inputs",  # the inputs of every computed index value (the safety index)
         "published_warehouse",
     ]
 )

@@ -31,7 +31,7 @@ QUALITATIVE = {
     "city_direction_quality_of_life",
     "city_direction_employment",
 }
-KINDS_THE_PLAN_NEEDS = {"threshold_in_year", "threshold_every_year", "period_average", "share", "none"}
+KINDS_THE_PLAN_NEEDS = {"threshold_in_year", "threshold_every_year", "period_average", "share", "amount_in_year", "none"}
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +84,26 @@ def test_plan_targets_as_adopted(plan):
     assert share.value == pytest.approx(1 / 3)
     goals_by_target = {rule.id: goal.id for goal, rule in plan.targets()}
     assert goals_by_target["result_share_2025"] == goals_by_target["result_share_avg_2023_2026"] == "result_share"
+    # The result goal in both percent and mnkr (316 mnkr in 2025), on the city's own measures.
+    assert goals_by_target["result_2025_mnkr"] == "result_share"
+    mnkr = rules["result_2025_mnkr"]
+    assert (mnkr.kind, mnkr.value, mnkr.year, mnkr.unit) == ("amount_in_year", 316, 2025, "mnkr")
+    assert mnkr.indicator_id == "result_adjusted_mnkr" and plan.indicator("result_adjusted_mnkr").unit == "mnkr"
+    assert rules["result_share_2025"].indicator_id == rules["result_share_avg_2023_2026"].indicator_id == "result_adjusted_share"
+    # The finance goals are judged on the city's statements (computed), with Kolada's ratio as context.
+    for target_id, own, kolada in [
+        ("soliditet_min_63", "soliditet_city", "soliditet_incl_pensions"),
+        ("self_financing_min_75", "self_financing_city", "self_financing_investments"),
+        ("result_share_2025", "result_adjusted_share", "result_share_of_tax"),
+    ]:
+        assert rules[target_id].indicator_id == own
+        indicator = plan.indicator(own)
+        assert (indicator.source, indicator.source_id) == ("computed", "financial_statements")
+        assert indicator.reconcile_with == kolada and indicator.reconcile_tolerance > 0
+        goal = next(g for g in plan.goals if g.id == goals_by_target[target_id])
+        assert kolada in goal.context_indicator_ids
+    assert plan.indicator("safety_index").source == "computed"
+    assert len(plan.indicator("safety_index").method.components) == 6
 
 
 # --- another municipality, no code change --------------------------------------------------------

@@ -35,8 +35,11 @@ WITH totals AS (
 yearly AS (
     SELECT
         v.plan_id, v.index_indicator_id, v.municipality_code, v.year,
-        sum(v.score * v.weight) / sum(v.weight) AS weighted_mean,
-        sum(v.weight) AS weight_present,
+        -- summed in a fixed order: floating-point sums depend on order, and an unchanged index must
+        -- not look like a revision
+        sum(v.score * v.weight ORDER BY v.component_indicator_id)
+            / sum(v.weight ORDER BY v.component_indicator_id) AS weighted_mean,
+        sum(v.weight ORDER BY v.component_indicator_id) AS weight_present,
         count(*) AS components_present,
         bool_or(v.preliminary) AS any_preliminary,
         max(v.retrieved_at) AS retrieved_at,

@@ -1,35 +1,15 @@
-"""Fixtures for the fault tests: a published baseline warehouse, copied fresh for each test."""
+"""Fixtures for the fault tests: the suite's published baseline warehouse, copied fresh for each test."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from indicator_pipeline.run import refresh
-from indicator_pipeline.settings import Settings
+sys.path.insert(0, str(Path(__file__).parent))  # faultkit, faultenv
 
-sys.path.insert(0, str(Path(__file__).parent))  # faultkit
-
-PROJECT = Path(__file__).resolve().parents[2]
-AS_OF = date(2026, 11, 20)  # the bundled snapshot's recording date
-CLI = [str(PROJECT / ".venv" / "bin" / "python"), "-m", "indicator_pipeline.cli"]
-
-# Keep faults fast: small timeouts, two tries per request, no Dagster-level re-run of a source step.
-FAST_FAILURE_ENV = {
-    "INDICATOR_HTTP_TIMEOUT": "0.5,0.5",
-    "INDICATOR_HTTP_ATTEMPTS": "2",
-    "INDICATOR_HTTP_BACKOFF": "0.01",
-    "INDICATOR_SOURCE_RETRIES": "0",
-}
-VARIABLES = ["DAGSTER_HOME", "KOLADA_BASE_URL", "SCB_BASE_URL", "INDICATOR_WAREHOUSE", "INDICATOR_SOURCE_MODE",
-             "INDICATOR_SNAPSHOT_DIR", "INDICATOR_ARCHIVE", "INDICATOR_PLAN", "INDICATOR_AS_OF",
-             "INDICATOR_LANDING_DIR", "INDICATOR_QUARANTINE_DIR"]
+from faultenv import FAST_FAILURE_ENV, VARIABLES  # noqa: E402
 
 
 @pytest.fixture
@@ -42,41 +22,13 @@ def clean_env(monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def baseline_dir(tmp_path_factory) -> Path:
-    """A warehouse folder with one published refresh of the bundled snapshot (and its archive)."""
-    folder = tmp_path_factory.mktemp("baseline") / "warehouse"
-    with pytest.MonkeyPatch.context() as mp:
-        for name in VARIABLES:
-            mp.delenv(name, raising=False)
-        refresh(Settings(warehouse_path=folder / "indicators.duckdb", source_mode="replay", as_of=AS_OF))
-    return folder
+def baseline_dir(bundled_refresh) -> Path:
+    """A warehouse folder with one published refresh of the bundled snapshot (and its archive): the
+    suite's shared one (tests/conftest.py). Never written to: tests get a copy (`warehouse`)."""
+    return bundled_refresh.path.parent
 
 
 @pytest.fixture
-def warehouse(baseline_dir, tmp_path) -> Path:
+def warehouse(copy_bundled_warehouse, tmp_path) -> Path:
     """This test's own copy of the baseline; returns the published file's path."""
-    folder = tmp_path / "warehouse"
-    shutil.copytree(baseline_dir, folder)
-    return folder / "indicators.duckdb"
-
-
-def child_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in VARIABLES}
-    env.update(FAST_FAILURE_ENV)
-    env.update(extra)
-    return env
-
-
-def spawn(args: list[str], env: dict[str, str], **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([*CLI, *args], env=env, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, **kwargs)
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Kill and reap a child if it is still running (used in finally blocks)."""
-    if process.poll() is None:
-        process.kill()
-    try:
-        process.communicate(timeout=10)
-    except (subprocess.TimeoutExpired, ValueError):
-        pass
+    return copy_bundled_warehouse(tmp_path / "warehouse")

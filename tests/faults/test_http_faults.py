@@ -8,7 +8,7 @@ import json
 import shutil
 
 import pytest
-from conftest import AS_OF
+from faultenv import AS_OF
 from faultkit import BUNDLED, Answer, Blackhole, SourceServer, sha256
 
 from indicator_pipeline.run import RefreshFailed, refresh

@@ -8,14 +8,16 @@ import re
 import resource
 import shutil
 import signal
+import sqlite3
 import threading
 import time
 from pathlib import Path
 
 import duckdb
-from conftest import AS_OF, child_env, spawn, stop
+from faultenv import AS_OF, child_env, spawn, stop
 from faultkit import BUNDLED, Answer, SourceServer, edit_snapshot_value, fact_value, open_read_only, sha256
 
+from indicator_pipeline.catalog import load_plan
 from indicator_pipeline.run import refresh
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.warehouse.lock import lock_path, read_holder
@@ -30,7 +32,7 @@ def goal_rows(path: Path) -> int:
 
 
 class StderrWatch:
-    """Reads a child's stderr on a thread so the test can wait for a line without blocking forever."""
+    """Reads a child's stderr on a thread, so the pipe never fills and the text is there after a kill."""
 
     def __init__(self, process):
         self.lines: queue.Queue[str] = queue.Queue()
@@ -42,23 +44,39 @@ class StderrWatch:
         for line in process.stderr:
             self.lines.put(line)
 
-    def wait_for(self, pattern: str, timeout: float) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                line = self.lines.get(timeout=0.1)
-            except queue.Empty:
-                continue
-            self.seen.append(line)
-            if pattern in line:
-                return line
-        raise AssertionError(f"no stderr line with {pattern!r} within {timeout} s; last lines: {self.seen[-5:]}")
-
     def text(self) -> str:
         self.thread.join(timeout=10)
         while not self.lines.empty():
             self.seen.append(self.lines.get())
         return "".join(self.seen)
+
+
+def dagster_home(folder: Path) -> Path:
+    """A DAGSTER_HOME of the test's own: the child writes its event log there (one SQLite file per run)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "dagster.yaml").write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    return folder
+
+
+def wait_for_step_start(home: Path, step: str, process, timeout: float) -> None:
+    """Until the child's Dagster event log has STEP_START for `step`. Reads the run's own event log rather
+    than the console, which the CLI keeps quiet; gives up at once if the child exits first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the refresh exited ({process.returncode}) before step {step!r} started")
+        for db in (home / "history" / "runs").glob("*.db"):
+            try:
+                with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.5) as con:
+                    started = con.execute(
+                        "SELECT 1 FROM event_logs WHERE dagster_event_type = 'STEP_START' AND step_key = ?", [step]
+                    ).fetchone()
+            except sqlite3.Error:  # created but not yet initialised
+                continue
+            if started:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"step {step!r} did not start within {timeout} s")
 
 
 def test_reader_keeps_its_snapshot_while_concurrent_refreshes_publish_one_at_a_time(warehouse, tmp_path):
@@ -97,6 +115,7 @@ def test_sigkill_during_fetch_load_and_publish_never_damages_the_published_wareh
     After each kill the published file opens and is unchanged (or, past the atomic swap, the complete new
     file); the next run clears the dead run's stale lock; the last run completes normally."""
     before, rows = sha256(warehouse), goal_rows(warehouse)
+    assert rows == len(load_plan().targets())  # one goal_status row per target of the plan
     landing = tmp_path / "landing"
     if (BUNDLED / "filedrop").is_dir():
         shutil.copytree(BUNDLED / "filedrop", landing)
@@ -120,14 +139,16 @@ def test_sigkill_during_fetch_load_and_publish_never_damages_the_published_wareh
         assert holder is not None and holder.pid == fetching.pid  # the dead run's lock is left behind
         assert sha256(warehouse) == before and goal_rows(warehouse) == rows
 
-        # 2. during load, 3. during publish: kill when Dagster logs the step's start
-        offline = child_env(INDICATOR_WAREHOUSE=str(warehouse), INDICATOR_AS_OF=AS_OF.isoformat())
+        # 2. during load, 3. during publish: kill as soon as the run's Dagster event log records the step's
+        # start. Each kill point is its own run (a killed run cannot go on), with its own DAGSTER_HOME.
         outcomes = {}
         for point, step in [("load", "fact_indicator_value"), ("publish", "published_warehouse")]:
+            home = dagster_home(tmp_path / f"dagster-{point}")
+            offline = child_env(INDICATOR_WAREHOUSE=str(warehouse), INDICATOR_AS_OF=AS_OF.isoformat(), DAGSTER_HOME=str(home))
             process = spawn(["refresh", "--offline"], offline)
             processes.append(process)
             watch = StderrWatch(process)
-            watch.wait_for(f'Started execution of step "{step}"', RUN_TIMEOUT)
+            wait_for_step_start(home, step, process, RUN_TIMEOUT)
             process.send_signal(signal.SIGKILL)
             stop(process)
             assert "cleared a stale refresh lock" in watch.text()  # the previous victim's lock

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from conftest import AS_OF
+from faultenv import AS_OF
 from faultkit import BUNDLED, edit_snapshot_value, fact_value, open_read_only
 
 from indicator_pipeline.run import refresh
@@ -48,6 +48,7 @@ def test_a_revised_value_is_a_new_vintage_and_the_old_one_stays_queryable(clean_
         assert known_on("2026-11-22 00:00:00+00") == old_value
         assert known_on("2026-11-30 00:00:00+00") == 51.7
         # and nothing else moved: every other figure has exactly one vintage per retrieval
-        assert con.execute(
-            "SELECT count(*) FROM core.indicator_value_vintage WHERE retrieved_at::DATE = DATE '2026-11-25'"
-        ).fetchone()[0] == 1
+        revised = con.execute(
+            "SELECT indicator_id, year, value FROM core.indicator_value_vintage WHERE retrieved_at::DATE = DATE '2026-11-25'"
+        ).fetchall()
+        assert revised == [(indicator, 2024, 51.7)], revised

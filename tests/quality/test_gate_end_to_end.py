@@ -12,10 +12,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from assets.checks import QUALITY_REGISTRY
 from indicator_pipeline.run import RefreshFailed, refresh
 from indicator_pipeline.settings import Settings, bundled_snapshot_dir
 
 AS_OF = date(2026, 11, 20)
+BLOCKING = [b.suite for b in QUALITY_REGISTRY if b.blocking]
 
 
 def _sha256(path: Path) -> str:
@@ -38,12 +40,11 @@ def _corrupt(snapshot: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
+def published(tmp_path_factory, copy_bundled_warehouse):
+    """A good run, published: a copy of the suite's one refresh of the bundled snapshot (tests/conftest.py),
+    so the corrupted run below can be tried against it."""
     root = tmp_path_factory.mktemp("gate")
-    good = root / "good_snapshot"
-    shutil.copytree(bundled_snapshot_dir(), good)
-    warehouse = root / "warehouse" / "indicators.duckdb"
-    refresh(Settings(warehouse_path=warehouse, source_mode="replay", snapshot_dir=good, as_of=AS_OF))
+    warehouse = copy_bundled_warehouse(root / "warehouse")
     return root, warehouse
 
 
