@@ -23,7 +23,7 @@ run: $(STAMP)
 
 ## The test suite.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 status: $(STAMP)
 	$(BIN)/indicator-pipeline status
