@@ -59,7 +59,7 @@ def main() -> None:
         report("offline refresh (first)", [measure(refresh, env)])
         report("offline refresh (again)", [measure(refresh, env) for _ in range(args.runs)])
         if not args.skip_tests:
-            report("test suite", [measure([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], env)])
+            report("test suite (-n auto)", [measure([sys.executable, "-m", "pytest", "-q", "-n", "auto", "-p", "no:cacheprovider"], env)])
 
 
 if __name__ == "__main__":
