@@ -193,7 +193,9 @@ def _assess_share(
     """Sum of the numerator over the sum of the denominator, over the years where both have a value."""
     num = _window(numerator, rule.start_year, rule.end_year)
     den = _window(denominator, rule.start_year, rule.end_year)
-    years = sorted(num.keys() & den.keys())
+    # As for averages, only years that are over count: the two sources of a year not yet over may
+    # cover different parts of it (three quarters of starts against a whole-year file).
+    years = sorted(y for y in num.keys() & den.keys() if _year_over(y, as_of))
     # One observation per year holding that year's share, so latest_* and finality read like other kinds.
     shares = {
         y: Observation(

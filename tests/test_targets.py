@@ -351,6 +351,19 @@ def test_share_period_not_over_is_on_track():
     assert result.assessed_year == 2023
 
 
+def test_share_leaves_out_a_year_not_yet_over():
+    # Mid-2025: 2025's figures cover part of the year only (e.g. two quarters of starts against a
+    # whole-year file), so the share so far is over 2022-2024: (90 + 80 + 60) / (250 + 230 + 240).
+    result = assess(
+        SELF_BUILD,
+        series({2022: 90, 2023: 80, 2024: 60, 2025: 70}),
+        MID_2025,
+        denominator=series({2022: 250, 2023: 230, 2024: 240, 2025: 100}),
+    )
+    assert result.share_so_far == pytest.approx(230 / 720)
+    assert result.assessed_year == 2024
+
+
 def test_share_zero_denominator_is_no_data():
     result = assess(SELF_BUILD, series({2022: 0, 2023: 0}), MID_2025, denominator=series({2022: 0, 2023: 0}))
     assert result.status == "no_data"
