@@ -6,13 +6,21 @@ little later, which helps when a source is down for minutes rather than seconds.
 
 import os
 from contextlib import contextmanager
+from functools import partial
 
-from dagster import RetryRequested
+from dagster import RetryRequested, asset
 
 from indicator_pipeline.errors import SourceError
 from indicator_pipeline.sources.retry import RetriesExhaustedError, is_transient
 
 OWNERS = ["team:data-engineering"]
+
+staging_asset = partial(asset, group_name="staging", kinds={"python", "duckdb"}, owners=OWNERS)
+
+
+def source_asset(source: str):
+    """The decorator for a source's fetch-and-archive assets (group `sources`, kind = the source)."""
+    return partial(asset, group_name="sources", kinds={"python", source}, owners=OWNERS)
 SOURCE_RETRIES = 2  # INDICATOR_SOURCE_RETRIES overrides
 SOURCE_RETRY_WAIT_SECONDS = 60  # INDICATOR_SOURCE_RETRY_WAIT overrides
 

@@ -6,9 +6,9 @@ because the run fails before publishing, the published warehouse stays exactly a
 run, without the bad file, loads normally. See indicator_pipeline/steps/filedrop.py.
 """
 
-from dagster import AssetExecutionContext, AssetsDefinition, Failure, MetadataValue, asset
+from dagster import AssetExecutionContext, AssetsDefinition, Failure, MetadataValue
 
-from assets.common import OWNERS
+from assets.common import source_asset
 from assets.metadata import table_metadata
 from assets.resources import PipelineResource
 from indicator_pipeline.filedrop import FORMATS, KINDS
@@ -16,11 +16,8 @@ from indicator_pipeline.steps import filedrop as steps
 
 
 def _filedrop_asset(kind: str) -> AssetsDefinition:
-    @asset(
+    @source_asset("filedrop")(
         name=f"filedrop_{kind}",
-        group_name="sources",
-        kinds={"python", "filedrop"},
-        owners=OWNERS,
         description=(
             f"{steps.staging_table(kind)}: the current `{kind}*.csv`/`.xlsx` file in the landing folder "
             f"({FORMATS[kind].description}), archived byte for byte. No file: the previous rows stay. "

@@ -1,17 +1,14 @@
 """Kolada: source assets (fetch and archive) and staging assets (parse and stage)."""
 
-from functools import partial
+from dagster import AssetExecutionContext
 
-from dagster import AssetExecutionContext, asset
-
-from assets.common import OWNERS, retry_if_transient
+from assets.common import retry_if_transient, source_asset, staging_asset
 from assets.metadata import payload_metadata, table_metadata
 from assets.resources import PipelineResource
 from indicator_pipeline.payloads import ArchivedPayload
 from indicator_pipeline.steps import kolada as steps
 
-kolada_source_asset = partial(asset, group_name="sources", kinds={"python", "kolada"}, owners=OWNERS)
-staging_asset = partial(asset, group_name="staging", kinds={"python", "duckdb"}, owners=OWNERS)
+kolada_source_asset = source_asset("kolada")
 
 
 @kolada_source_asset(description="Kolada v3 KPI metadata for every KPI in the plan (/v3/kpi/{ids}), archived byte for byte.")

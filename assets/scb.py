@@ -1,17 +1,14 @@
 """SCB PxWeb v2: source asset (fetch and archive) and staging asset (decode and stage)."""
 
-from functools import partial
+from dagster import AssetExecutionContext
 
-from dagster import AssetExecutionContext, asset
-
-from assets.common import OWNERS, retry_if_transient
+from assets.common import retry_if_transient, source_asset, staging_asset
 from assets.metadata import payload_metadata, table_metadata
 from assets.resources import PipelineResource
 from indicator_pipeline.payloads import ArchivedPayload
 from indicator_pipeline.steps import scb as steps
 
-scb_source_asset = partial(asset, group_name="sources", kinds={"python", "scb"}, owners=OWNERS)
-staging_asset = partial(asset, group_name="staging", kinds={"python", "duckdb"}, owners=OWNERS)
+scb_source_asset = source_asset("scb")
 
 
 @scb_source_asset(
