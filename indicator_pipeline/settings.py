@@ -54,15 +54,19 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
         env = os.environ
+
+        def path(name: str) -> Path | None:
+            return Path(env[name]) if env.get(name) else None
+
         values = {
             "warehouse_path": Path(env.get("INDICATOR_WAREHOUSE", DEFAULT_WAREHOUSE)),
             "source_mode": env.get("INDICATOR_SOURCE_MODE", "live"),
-            "snapshot_dir": Path(env["INDICATOR_SNAPSHOT_DIR"]) if env.get("INDICATOR_SNAPSHOT_DIR") else None,
-            "archive_dir": Path(env["INDICATOR_ARCHIVE"]) if env.get("INDICATOR_ARCHIVE") else None,
-            "plan_path": Path(env["INDICATOR_PLAN"]) if env.get("INDICATOR_PLAN") else None,
+            "snapshot_dir": path("INDICATOR_SNAPSHOT_DIR"),
+            "archive_dir": path("INDICATOR_ARCHIVE"),
+            "plan_path": path("INDICATOR_PLAN"),
             "as_of": date.fromisoformat(env["INDICATOR_AS_OF"]) if env.get("INDICATOR_AS_OF") else None,
-            "landing_dir": Path(env["INDICATOR_LANDING_DIR"]) if env.get("INDICATOR_LANDING_DIR") else None,
-            "quarantine_dir": Path(env["INDICATOR_QUARANTINE_DIR"]) if env.get("INDICATOR_QUARANTINE_DIR") else None,
+            "landing_dir": path("INDICATOR_LANDING_DIR"),
+            "quarantine_dir": path("INDICATOR_QUARANTINE_DIR"),
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)

@@ -11,12 +11,12 @@ not archived. A rejected file is moved to quarantine first, so a bad new file le
 good one in force. Loaded files stay in the landing folder: they remain the current version until a
 later-named file replaces them.
 
-Library code only (no Dagster): the assets call `process_landing` and load `LandingResult.loaded`.
+Library code only (no Dagster): `indicator_pipeline.steps.filedrop` reads, quarantines, archives
+and stages the drops with it.
 """
 
 from indicator_pipeline.filedrop.errors import FileRejected
 from indicator_pipeline.filedrop.formats import FORMATS, KINDS, kind_of
-from indicator_pipeline.filedrop.landing import LandingResult, process_landing
 from indicator_pipeline.filedrop.reader import DropFile, read_drop
 from indicator_pipeline.filedrop.swedish import parse_swedish_date, parse_swedish_number
 
@@ -25,10 +25,8 @@ __all__ = [
     "KINDS",
     "DropFile",
     "FileRejected",
-    "LandingResult",
     "kind_of",
     "parse_swedish_date",
     "parse_swedish_number",
-    "process_landing",
     "read_drop",
 ]

@@ -26,13 +26,12 @@ def live_transport_from_env() -> RetryingTransport:
         if len(parts) not in (1, 2) or min(parts) <= 0:
             raise ValueError(f"INDICATOR_HTTP_TIMEOUT={env['INDICATOR_HTTP_TIMEOUT']!r}: expected CONNECT,READ seconds")
         timeout = (parts[0], parts[-1])
-    retry = RetryingTransport(LiveTransport(timeout=timeout))
+    tuning = {}
     if env.get("INDICATOR_HTTP_ATTEMPTS"):
-        retry.attempts = int(env["INDICATOR_HTTP_ATTEMPTS"])
-        retry.__post_init__()
+        tuning["attempts"] = int(env["INDICATOR_HTTP_ATTEMPTS"])
     if env.get("INDICATOR_HTTP_BACKOFF"):
-        retry.base_delay = float(env["INDICATOR_HTTP_BACKOFF"])
-    return retry
+        tuning["base_delay"] = float(env["INDICATOR_HTTP_BACKOFF"])
+    return RetryingTransport(LiveTransport(timeout=timeout), **tuning)
 
 
 def make_transport(mode: str, snapshot_dir: Path | None) -> Transport:

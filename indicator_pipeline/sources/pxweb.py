@@ -19,10 +19,8 @@ from collections.abc import Mapping, Sequence
 from typing import Callable
 from urllib.parse import quote
 
-import polars as pl
 
 from indicator_pipeline.errors import HttpStatusError, SourceError
-from indicator_pipeline.sources.jsonstat import decode_jsonstat2
 from indicator_pipeline.sources.transport import Fetched, Transport
 
 SCB_SOURCE = "scb"
@@ -154,11 +152,6 @@ class PxWebClient:
             return self.transport.request(SCB_SOURCE, method, url, body)
         except HttpStatusError as exc:
             raise SourceError(SCB_SOURCE, f"{what} failed: HTTP {exc.status}: {_server_says(exc.body)}", url) from exc
-
-
-def decode_parts(parts: Sequence[Fetched]) -> pl.DataFrame:
-    """Decode the json-stat2 answers of one `fetch_data` call into a single tidy frame."""
-    return pl.concat([decode_jsonstat2(part.json(), source=part.source, url=part.url) for part in parts])
 
 
 def _checked_selection(table_id: str, selection: Selection) -> dict[str, list[str]]:

@@ -83,7 +83,10 @@ def _check_base(work_file: Path, serving_path: Path) -> None:
     """Refuse to publish over a published file other than the one this run started from (lost update)."""
     record = _base_record(work_file)
     if not record.exists():
-        return  # a work file from before base records existed
+        raise PublishError(
+            f"publish: {record} is missing, so it is unknown which published file this run started from; "
+            "nothing was published (run the refresh again)"
+        )
     base = json.loads(record.read_text(encoding="utf-8"))
     try:
         now = _identity(os.stat(serving_path))

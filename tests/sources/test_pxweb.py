@@ -16,7 +16,6 @@ from indicator_pipeline.sources.jsonstat import decode_jsonstat2
 from indicator_pipeline.sources.pxweb import (
     DEFAULT_BASE_URL,
     PxWebClient,
-    decode_parts,
     split_selection,
 )
 from indicator_pipeline.sources.retry import RetryingTransport
@@ -143,6 +142,11 @@ def test_small_selection_is_one_post_with_variables_in_the_given_order(httpserve
     assert frame.height == 4
     # TAB6471_data.json, Skåne län, 30-39 år, kvinnor, 2026M04: value[((9 * 11 + 3) * 3 + 2) * 4 + 3]
     assert frame.filter(pl.col("Alder") == "30-39", pl.col("Kon") == "2")["value"].item() == 99051
+
+
+def decode_parts(parts) -> pl.DataFrame:
+    """The json-stat2 answers of one fetch_data call as one frame."""
+    return pl.concat([decode_jsonstat2(part.json(), source=part.source, url=part.url) for part in parts])
 
 
 def test_selection_over_the_cell_limit_is_split_along_its_widest_variable(httpserver, client):
