@@ -19,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from typing import Callable
 from urllib.parse import quote
 
-
 from indicator_pipeline.errors import HttpStatusError, SourceError
 from indicator_pipeline.sources.transport import Fetched, Transport
 
