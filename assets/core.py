@@ -39,7 +39,10 @@ def catalogue_dimensions(context: AssetExecutionContext, pipeline: PipelineResou
 def fact_indicator_value(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
     with pipeline.work_connection(context.run.run_id) as con:
         added = add_vintages(con)
-        context.add_output_metadata({"vintages_added": added, **table_metadata(con, "core.fact_indicator_value")})
+        context.add_output_metadata(
+            {"vintages_added": added.values, "withdrawals_added": added.withdrawals,
+             **table_metadata(con, "core.fact_indicator_value")}
+        )
 
 
 @asset(
@@ -47,12 +50,15 @@ def fact_indicator_value(context: AssetExecutionContext, pipeline: PipelineResou
     kinds={"python", "duckdb"},
     owners=OWNERS,
     deps=[fact_indicator_value],
-    description="core.target_assessment and core.target_year_status: every target assessed by the documented rules, as of the run's as-of date.",
+    description=(
+        "core.target_assessment and core.target_year_status: every target assessed by the documented rules from the "
+        "values known at the end of the run's as-of date; the run's statuses are added to core.target_assessment_history."
+    ),
 )
 def target_assessment(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
     settings = pipeline.settings
     with pipeline.work_connection(context.run.run_id) as con:
-        assessments, _ = assess_plan(con, settings.plan, settings.as_of_date())
+        assessments, _ = assess_plan(con, settings.plan, settings.as_of_date(), run_id=context.run.run_id)
         counts = assessments.group_by("status").len().sort("status").rows()
         context.add_output_metadata(
             {"as_of": settings.as_of_date().isoformat(), **{f"status/{s}": n for s, n in counts},

@@ -24,7 +24,7 @@ def kolada_kpi_metadata_raw(context: AssetExecutionContext, pipeline: PipelineRe
 def kolada_values_raw(context: AssetExecutionContext, pipeline: PipelineResource) -> list[ArchivedPayload]:
     settings = pipeline.settings
     with retry_if_transient():
-        refs = steps.fetch_values(settings.plan, settings.transport(), settings.archive(), settings.last_complete_year())
+        refs = steps.fetch_values(settings.plan, settings.transport(), settings.archive(), settings.last_fetch_year())
     context.add_output_metadata(payload_metadata(refs))
     return refs
 

@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="print the goal table from the published warehouse")
     status.add_argument("--warehouse", type=Path, help="serving DuckDB file (default: $INDICATOR_WAREHOUSE or warehouse/indicators.duckdb)")
     status.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    status.add_argument(
+        "--as-of", type=date.fromisoformat,
+        help="judge as of this date, YYYY-MM-DD, from what the warehouse knew at its end (default: the latest published statuses)",
+    )
+    status.add_argument("--plan", type=Path, help="plan file to judge with --as-of (default: $INDICATOR_PLAN or the bundled plan)")
 
     docs = sub.add_parser("data-docs", help="build GX Data Docs (HTML) for the latest recorded validation")
     docs.add_argument("--warehouse", type=Path, help="warehouse file to read (default: the latest validation in the serving file or its .work/ run files)")
@@ -68,6 +73,8 @@ def settings_for(args: argparse.Namespace) -> Settings:
             raise PipelineError("--snapshot-dir needs --offline (replay it) or --record (record into it)")
         overrides.update(snapshot_dir=args.snapshot_dir, plan_path=args.plan, as_of=args.as_of)
         overrides.update(landing_dir=args.landing_dir, quarantine_dir=args.quarantine_dir)
+    if args.command == "status":
+        overrides.update(plan_path=args.plan, as_of=args.as_of)
     return Settings.from_env(**overrides)
 
 
@@ -77,12 +84,18 @@ def run_refresh(settings: Settings, wait: float = 0.0, verbose: bool = False) ->
     return refresh(settings, wait=wait, log_level="DEBUG" if verbose else "CRITICAL")
 
 
-def print_status(settings: Settings, fmt: str) -> None:
+def print_status(settings: Settings, fmt: str, as_of: date | None = None) -> None:
+    """The published goal table; with `as_of`, the table judged from what was known at the end of that day."""
     path = settings.warehouse_path
     if not path.exists():
         raise PipelineError(f"no published warehouse at {path}; run `indicator-pipeline refresh` first")
-    with duckdb.connect(str(path), read_only=True) as con:
-        frame = query(con, "queries/goal_status_report.sql")
+    if as_of is not None:
+        from indicator_pipeline.steps.assessment import status_as_of
+
+        frame = status_as_of(path, settings.plan, as_of)
+    else:
+        with duckdb.connect(str(path), read_only=True) as con:
+            frame = query(con, "queries/goal_status_report.sql")
     if fmt == "csv":
         sys.stdout.write(frame.write_csv())
     elif fmt == "json":
@@ -119,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             out = args.out or settings.warehouse_path.parent / "data_docs"
             print(build_data_docs(out, warehouse=args.warehouse, serving_path=settings.warehouse_path))
         else:
-            print_status(settings, args.format)
+            print_status(settings, args.format, as_of=args.as_of)
     except (PipelineError, ValueError, OSError, duckdb.Error) as exc:
         print(f"indicator-pipeline {args.command} failed: {exc}", file=sys.stderr)
         return 1

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import Plan, load_plan
@@ -28,6 +29,7 @@ from indicator_pipeline.sources.transport import SnapshotDir, Transport
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "indicators.duckdb"
+PLAN_TIME_ZONE = ZoneInfo("Europe/Stockholm")
 
 
 def bundled_snapshot_dir() -> Path:
@@ -115,12 +117,24 @@ class Settings:
 
     def as_of_date(self) -> date:
         """The date assessments are made as of: pinned; else, when replaying, the recording date; else today."""
-        if self.as_of:
-            return self.as_of
+        return self.as_of or self.fetch_date()
+
+    def known_at(self) -> datetime:
+        """The end of the as-of date in the plan's time zone: assessments use only what was observed by then."""
+        return end_of_day(self.as_of_date())
+
+    def fetch_date(self) -> date:
+        """The date the sources answer for: when replaying, the day the recording was made; else today.
+        Unlike the as-of date it never moves the fetch window, so a recording replays with any --as-of."""
         snapshot = self.effective_snapshot_dir
         recorded_on = SnapshotDir(snapshot).recorded_on() if self.source_mode == "replay" and snapshot else None
         return recorded_on or date.today()
 
-    def last_complete_year(self) -> int:
-        """Yearly series are fetched up to the last year that is over as of the as-of date."""
-        return self.as_of_date().year - 1
+    def last_fetch_year(self) -> int:
+        """Yearly series are fetched up to the last year that is over on the fetch date."""
+        return self.fetch_date().year - 1
+
+
+def end_of_day(day: date) -> datetime:
+    """The first instant after `day` in Sweden (the plans' municipalities keep Swedish time)."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=PLAN_TIME_ZONE)

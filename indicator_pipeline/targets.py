@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from statistics import fmean
 from typing import Literal
 
@@ -18,6 +18,8 @@ from indicator_pipeline.catalog.model import Direction, TargetRule
 
 Status = Literal["met", "not_met", "on_track", "off_track", "no_data", "no_numeric_target"]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+# A year row of marts.indicator_vs_target may also be a year-to-date figure, never judged as a year.
+YearStatus = Literal[Status, "incomplete"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,31 @@ class Observation:
     year: int
     value: float | None  # None = missing; never treated as 0
     preliminary: bool = False
+    complete: bool = True  # False: only some of the year's periods are out (a year-to-date figure)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """When a year's figure is normally out, and how long after that a missing figure is overdue.
+
+    With an `anchor` (a source's own year and publication date, e.g. Kolada's publ_period and
+    publication_date) year Y is due on that date moved by Y - anchor year years; without one, Y is due
+    `lag_days` after 31 December of Y. Overdue = the as-of date is past the due date plus `grace_days`.
+    """
+
+    lag_days: int
+    grace_days: int = 0
+    anchor: tuple[int, date] | None = None
+
+    def due(self, year: int) -> date:
+        if self.anchor is None:
+            return date(year, 12, 31) + timedelta(days=self.lag_days)
+        anchor_year, anchor_date = self.anchor
+        moved = anchor_date.year + year - anchor_year
+        return anchor_date.replace(year=moved, day=min(anchor_date.day, 28 if anchor_date.month == 2 else 31))
+
+    def overdue(self, year: int, as_of: date) -> bool:
+        return as_of > self.due(year) + timedelta(days=self.grace_days)
 
 
 @dataclass(frozen=True)
@@ -52,23 +79,28 @@ class Assessment:
     excluded_years: tuple[int, ...]  # excluded because of a series break
     series_break_in_period: bool
     note: str  # one or two plain English sentences explaining the status
+    failing_years: tuple[int, ...] = ()  # every-year rules: final years below the target
+    pending_years: tuple[int, ...] = ()  # over, no whole figure yet, still within the source's publication lag
+    overdue_years: tuple[int, ...] = ()  # over, no whole figure, past the publication lag and its grace
 
 
 def is_final(observation: Observation, as_of: date) -> bool:
-    """True when the year is over as of `as_of` and the source does not flag the value preliminary."""
-    return _year_over(observation.year, as_of) and not observation.preliminary
+    """True when the year is over as of `as_of`, its figure is whole and the source does not flag it preliminary."""
+    return _year_over(observation.year, as_of) and observation.complete and not observation.preliminary
 
 
 def _year_over(year: int, as_of: date) -> bool:
     return as_of > date(year, 12, 31)
 
 
-def year_status(rule: TargetRule, observation: Observation, as_of: date) -> Status:
+def year_status(rule: TargetRule, observation: Observation, as_of: date) -> YearStatus:
     """One year's status in the mart indicator_vs_target. For share rules pass the yearly share as the value."""
     if rule.kind == "none":
         return "no_numeric_target"
     if observation.value is None:
         return "no_data"
+    if not observation.complete:
+        return "incomplete"
     return _status(_meets(observation.value, rule.value, rule.direction), is_final(observation, as_of))
 
 
@@ -78,25 +110,31 @@ def assess(
     as_of: date,
     series_break_years: Sequence[int] = (),
     denominator: Sequence[Observation] | None = None,
+    publication: Publication | None = None,
+    denominator_publication: Publication | None = None,
 ) -> Assessment:
     """The target's status as of `as_of`. `series` may be unsorted; duplicate years raise ValueError.
 
     `series_break_years` are the first years of a new definition of the indicator; `denominator` is
-    required for share rules (the numerator is `series`).
+    required for share rules (the numerator is `series`). `publication` says when a year's figure is
+    normally out (None: never overdue); a year that is over without a whole figure is pending until
+    then and overdue after.
     """
     observed = _values_by_year(series, rule.indicator_id)
+    due = _Due(as_of, publication)
     if rule.kind == "none":
         return _assess_none(rule, observed, as_of)
     if rule.kind in ("threshold_in_year", "amount_in_year"):
-        return _assess_in_year(rule, observed, as_of, series_break_years)
+        return _assess_in_year(rule, observed, as_of, series_break_years, due)
     if rule.kind == "threshold_every_year":
-        return _assess_every_year(rule, observed, as_of)
+        return _assess_every_year(rule, observed, as_of, due)
     if rule.kind == "period_average":
-        return _assess_period_average(rule, observed, as_of, series_break_years)
+        return _assess_period_average(rule, observed, as_of, series_break_years, due)
     if rule.kind == "share":
         if denominator is None:
             raise ValueError(f"target {rule.id!r}: a share rule needs the denominator series")
-        return _assess_share(rule, observed, _values_by_year(denominator, rule.denominator_indicator_id), as_of)
+        den = _values_by_year(denominator, rule.denominator_indicator_id)
+        return _assess_share(rule, observed, den, as_of, due, _Due(as_of, denominator_publication))
     raise ValueError(f"target {rule.id!r}: unknown kind {rule.kind!r}")
 
 
@@ -108,67 +146,150 @@ def _assess_none(rule: TargetRule, observed: dict[int, Observation], as_of: date
     return replace(base, status="no_numeric_target", note="The goal has no numeric target; it is followed up in words.")
 
 
+class _Due:
+    """Which years that are over lack a whole figure, and whether each is still pending or overdue."""
+
+    def __init__(self, as_of: date, publication: Publication | None):
+        self.as_of = as_of
+        self.publication = publication
+
+    def overdue(self, year: int) -> bool:
+        return self.publication is not None and self.publication.overdue(year, self.as_of)
+
+    def lacking(self, years: range, whole: Collection[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(pending, overdue) among `years` that are over and not in `whole`."""
+        lacking = [y for y in years if _year_over(y, self.as_of) and y not in whole]
+        overdue = tuple(y for y in lacking if self.overdue(y))
+        return tuple(y for y in lacking if y not in overdue), overdue
+
+    def expected(self, year: int) -> str:
+        return f" (normally out by {self.publication.due(year).isoformat()})" if self.publication else ""
+
+
+def _whole(observed: dict[int, Observation]) -> dict[int, Observation]:
+    """The years with a whole-year figure: a year-to-date figure is never used as a year."""
+    return {y: o for y, o in observed.items() if o.complete}
+
+
+def _partial_note(observed: dict[int, Observation], years: Collection[int], rule: TargetRule) -> str:
+    return _join(
+        *(
+            f"The {y} figure, {_fmt(observed[y].value, rule)}, covers only part of the year (year to date) and is not used as the year."
+            for y in sorted(years)
+            if y in observed and not observed[y].complete
+        )
+    )
+
+
+def _pending_note(pending: Sequence[int], due: _Due) -> str:
+    return _join(*(f"{y} is over but its figure is not complete yet{due.expected(y)}: it counts as still to come." for y in pending))
+
+
+def _overdue_note(years: Sequence[int], due: _Due) -> str:
+    return _join(*(f"The {y} figure is overdue{due.expected(y)}." for y in years))
+
+
 def _assess_in_year(
-    rule: TargetRule, observed: dict[int, Observation], as_of: date, breaks: Sequence[int]
+    rule: TargetRule, observed: dict[int, Observation], as_of: date, breaks: Sequence[int], due: _Due
 ) -> Assessment:
     """The target year's value decides; before it is published, the latest earlier value indicates."""
     year = rule.year
     cut = _break_year(breaks, after=None, upto=year)
-    known, excluded = _split_at(observed, cut)
+    known, excluded = _split_at(_whole(observed), cut)
     base = _base(rule, as_of, known, start=None, end=year, excluded=excluded, cut=cut)
     if year in known:
         target_year = known[year]
         return _judged(base, rule, target_year, is_final(target_year, as_of), f"The {year} value")
     if any(y > year for y in known):
         return _no_data(base, f"There is no figure for the target year {year}, although later years have one.")
+    waiting = _partial_note(observed, [year], rule)
+    pending, overdue = due.lacking(range(year, year + 1), known)
+    base = replace(base, pending_years=pending, overdue_years=overdue)
+    if overdue:
+        return _no_data(base, _join(_overdue_note(overdue, due), f"The target year {year} is over, so the target cannot be judged.", waiting))
     if not known:
-        return _no_data(base, "There is no comparable value yet.")
+        return _no_data(base, _join("There is no comparable value yet.", waiting))
     latest = known[max(known)]
-    caveat = f"The {year} figure is not published yet, so this is an indication."
+    caveat = _join(f"The {year} figure is not published yet{due.expected(year)}, so this is an indication.", waiting)
     return _judged(base, rule, latest, False, f"The latest value ({latest.year})", caveat)
 
 
-def _assess_every_year(rule: TargetRule, observed: dict[int, Observation], as_of: date) -> Assessment:
-    """A standing level: the latest year with a value in the window decides."""
-    known = _window(observed, rule.start_year, rule.end_year)
+def _assess_every_year(rule: TargetRule, observed: dict[int, Observation], as_of: date, due: _Due) -> Assessment:
+    """Each year of the period must meet the target: one final year below it decides not_met, whatever
+    comes after; otherwise the period is met once it is over with every year's figure final."""
+    known = _window(_whole(observed), rule.start_year, rule.end_year)
     base = _base(rule, as_of, known, start=rule.start_year, end=rule.end_year)
+    failing = tuple(y for y, o in known.items() if is_final(o, as_of) and not _meets(o.value, rule.value, rule.direction))
+    if failing:
+        worst = known[failing[-1]]
+        listed = ", ".join(f"{y} ({_fmt(known[y].value, rule)})" for y in failing)
+        note = f"The target must hold every year, and the final figure is below it in {listed}."
+        return _decided(replace(base, failing_years=failing), "not_met", note, worst.year, worst.value)
+    first = rule.start_year if rule.start_year is not None else min(known, default=as_of.year)
+    last = rule.end_year if rule.end_year is not None else as_of.year
+    pending, overdue = due.lacking(range(first, last + 1), known)
+    base = replace(base, pending_years=pending, overdue_years=overdue, missing_years=overdue)
+    waiting = _join(_pending_note(pending, due), _partial_note(observed, pending, rule))
+    period_over = rule.end_year is not None and _year_over(rule.end_year, as_of)
+    if period_over and rule.end_year in overdue:
+        return _no_data(base, _join(_overdue_note(overdue, due), f"The period {first}-{last} is over, so the target cannot be judged."))
     if not known:
-        return _no_data(base, "There is no value yet.")
+        return _no_data(base, _join("There is no value yet.", waiting))
+    below = [y for y in known if not _meets(known[y].value, rule.value, rule.direction)]
+    if below:
+        latest_below = known[below[-1]]
+        listed = ", ".join(f"{y} ({_fmt(known[y].value, rule)})" for y in below)
+        note = f"The target must hold every year; the figure is below it in {listed}, not final yet."
+        return _decided(base, "off_track", _join(note, waiting), latest_below.year, latest_below.value)
     latest = known[max(known)]
-    return _judged(base, rule, latest, is_final(latest, as_of), f"The latest value ({latest.year})")
+    decided = all(is_final(o, as_of) for o in known.values()) and not pending and (period_over or rule.end_year is None)
+    subject = f"Every figure so far ({len(known)} years, the latest {latest.year})"
+    note = f"{subject} meets the target of {_bound(rule)} {_fmt(rule.value, rule)}."
+    if not decided:
+        note += " The period is not over or some figures are not final yet."
+    missing = f" No figure for {', '.join(map(str, overdue))}." if overdue else ""
+    return _decided(base, "met" if decided else "on_track", _join(note + missing, waiting), latest.year, latest.value)
 
 
 def _assess_period_average(
-    rule: TargetRule, observed: dict[int, Observation], as_of: date, breaks: Sequence[int]
+    rule: TargetRule, observed: dict[int, Observation], as_of: date, breaks: Sequence[int], due: _Due
 ) -> Assessment:
     start, end, target = rule.start_year, rule.end_year, rule.value
     cut = _break_year(breaks, after=start, upto=end)
     in_period, excluded = _split_at(_window(observed, start, end), cut)
-    # Only years that are over count in the average. A value for a year not yet over (a partial-year
-    # sum, e.g. three quarters of housing starts) is shown as the latest value, flagged preliminary,
-    # but that year is still one of the remaining years.
-    known = {y: o for y, o in in_period.items() if _year_over(y, as_of)}
-    ongoing = [o for y, o in in_period.items() if not _year_over(y, as_of)]
-    base = _base(rule, as_of, known, start=cut or start, end=end, excluded=excluded, cut=cut)
-    so_far = ""
-    if ongoing:
-        current = ongoing[-1]
+    first = cut or start
+    # Only whole years that are over count in the average. A year not over yet, or over but with only
+    # part of its periods out (three quarters of housing starts), is still to come; past its normal
+    # publication lag a missing year is overdue and counts neither as data nor as still to come.
+    known = {y: o for y, o in _whole(in_period).items() if _year_over(y, as_of)}
+    pending, overdue = due.lacking(range(first, end + 1), known)
+    not_over = [y for y in range(first, end + 1) if not _year_over(y, as_of)]
+    remaining = len(pending) + len(not_over)
+    base = _base(rule, as_of, known, start=first, end=end, excluded=excluded, cut=cut)
+    base = replace(base, years_remaining=remaining, missing_years=overdue, pending_years=pending, overdue_years=overdue)
+    so_far = _join(_pending_note(pending, due), _partial_note(in_period, pending, rule))
+    newest = max((y for y in in_period if y not in known), default=None)
+    if newest is not None and newest > max(known, default=first - 1):
+        current = in_period[newest]
         base = replace(base, latest_year=current.year, latest_value=current.value, latest_preliminary=True)
-        so_far = (
-            f"The {current.year} figure so far, {_fmt(current.value, rule)}, is for a year not yet over:"
-            " it does not count in the average and the year counts as remaining."
-        )
+        if newest in not_over:
+            so_far = _join(
+                so_far,
+                f"The {current.year} figure so far, {_fmt(current.value, rule)}, is for a year not yet over:"
+                " it does not count in the average and the year counts as remaining.",
+            )
+    if end in overdue:
+        return _no_data(base, _join(_overdue_note(overdue, due), f"The period {first}-{end} is over, so the average cannot be judged."))
     if not known:
         return _no_data(base, _join(f"There is no comparable value for a completed year of {start}-{end} yet.", so_far))
     values = [o.value for o in known.values()]
     average = fmean(values)
     latest = known[max(known)]  # the latest completed year
     subject = f"The {start}-{end} average so far ({len(values)} years)"
-    remaining = base.years_remaining
     if remaining == 0:
         final = all(is_final(o, as_of) for o in known.values())
         return _judged(base, rule, Observation(latest.year, average), final, subject, average_so_far=average)
-    # Gap years count neither in the average nor as still to come, hence len(values) + remaining.
+    # Overdue years count neither in the average nor as still to come, hence len(values) + remaining.
     required = (target * (len(values) + remaining) - sum(values)) / remaining
     keeps_pace = _meets(latest.value, required, rule.direction)
     note = (
@@ -188,12 +309,18 @@ def _assess_period_average(
 
 
 def _assess_share(
-    rule: TargetRule, numerator: dict[int, Observation], denominator: dict[int, Observation], as_of: date
+    rule: TargetRule,
+    numerator: dict[int, Observation],
+    denominator: dict[int, Observation],
+    as_of: date,
+    due: _Due,
+    denominator_due: _Due,
 ) -> Assessment:
-    """Sum of the numerator over the sum of the denominator, over the years where both have a value."""
-    num = _window(numerator, rule.start_year, rule.end_year)
-    den = _window(denominator, rule.start_year, rule.end_year)
-    # As for averages, only years that are over count: the two sources of a year not yet over may
+    """Sum of the numerator over the sum of the denominator, over the whole years where both have a value."""
+    start, end = rule.start_year, rule.end_year
+    num = _whole(_window(numerator, start, end))
+    den = _whole(_window(denominator, start, end))
+    # As for averages, only whole years that are over count: the two parts of a year not yet over may
     # cover different parts of it (three quarters of starts against a whole-year file).
     years = sorted(y for y in num.keys() & den.keys() if _year_over(y, as_of))
     # One observation per year holding that year's share, so latest_* and finality read like other kinds.
@@ -205,16 +332,27 @@ def _assess_share(
         )
         for y in years
     }
-    base = _base(rule, as_of, shares, start=rule.start_year, end=rule.end_year)
+    period = range(start, end + 1)
+    num_pending, num_overdue = due.lacking(period, num)
+    den_pending, den_overdue = denominator_due.lacking(period, den)
+    overdue = tuple(sorted(set(num_overdue) | set(den_overdue)))
+    pending = tuple(y for y in sorted(set(num_pending) | set(den_pending)) if y not in overdue)
+    remaining = len(pending) + sum(1 for y in period if not _year_over(y, as_of))
+    base = _base(rule, as_of, shares, start=start, end=end)
+    base = replace(base, years_remaining=remaining, missing_years=overdue, pending_years=pending, overdue_years=overdue)
+    waiting = _join(_pending_note(pending, due), _partial_note(denominator, pending, rule))
+    if end in overdue:
+        return _no_data(base, _join(_overdue_note((end,), due), f"The period {start}-{end} is over, so the share cannot be judged."))
     if not years:
-        return _no_data(base, "There is no year with both the count and its total yet.")
+        return _no_data(base, _join("There is no year with both the count and its total yet.", waiting))
     den_sum = sum(den[y].value for y in years)
     if den_sum == 0:
         return _no_data(base, "The total (denominator) is zero over the years with data, so no share can be computed.")
     share = sum(num[y].value for y in years) / den_sum
-    final = base.years_remaining == 0 and all(is_final(o, as_of) for o in shares.values())
-    subject = f"The {rule.start_year}-{rule.end_year} share so far ({len(years)} years)"
-    return _judged(base, rule, Observation(years[-1], share), final, subject, share_so_far=share)
+    final = remaining == 0 and all(is_final(o, as_of) for o in shares.values())
+    subject = f"The {start}-{end} share so far ({len(years)} years)"
+    caveat = _join("The figures are not final yet.", waiting)
+    return _judged(base, rule, Observation(years[-1], share), final, subject, caveat, share_so_far=share)
 
 
 # --- shared pieces ---------------------------------------------------------------------------------
@@ -322,10 +460,9 @@ def _judged(
 ) -> Assessment:
     """Compare `decisive` with the target: met/not_met when `final`, else on_track/off_track with `caveat`."""
     meets = _meets(decisive.value, rule.value, rule.direction)
-    bound = "at least" if rule.direction == "higher" else "at most"
     note = (
         f"{subject} is {_fmt(decisive.value, rule)}, which {'meets' if meets else 'does not meet'}"
-        f" the target of {bound} {_fmt(rule.value, rule)}."
+        f" the target of {_bound(rule)} {_fmt(rule.value, rule)}."
     )
     if not final:
         note += f" {caveat}"
@@ -342,6 +479,10 @@ def _decided(base: Assessment, status: Status, note: str, year: int, value: floa
         gap=value - base.target_value,
         **extra,
     )
+
+
+def _bound(rule: TargetRule) -> str:
+    return "at least" if rule.direction == "higher" else "at most"
 
 
 def _meets(value: float, target: float, direction: Direction) -> bool:

@@ -1,9 +1,11 @@
-"""Replay an edited copy of the bundled snapshot through the CLI, then the original: revisions become vintages.
+"""Replay a later, revised recording of the bundled snapshot through the CLI, then the original again:
+revisions become vintages, and what was known when stays answerable.
 
-The warehouse starts as a copy of the suite's one refresh of the bundled snapshot (A, tests/conftest.py);
-the revised copy (B) is replayed through the CLI (`refresh --offline --snapshot-dir`, a subprocess), then
-the original (A) again in-process: A -> B -> A. Both snapshots' figures are kept as vintages, and the
-last replay shows that a figure going back to an earlier vintage's value becomes current again.
+The warehouse starts as a copy of the suite's one refresh of the bundled snapshot (A, recorded
+2026-11-20, tests/conftest.py); a revised copy recorded a day later (B, 2026-11-21) is replayed through
+the CLI (`refresh --offline --snapshot-dir`, a subprocess), then the original (A) again in-process:
+A -> B -> A. Both recordings' figures are kept as vintages, the current value is the one observed last
+(B's), `status --as-of 2026-11-20` still answers with A's, and replaying the older A again adds nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parents[1]
 BUNDLED = PROJECT / "indicator_pipeline" / "snapshots" / "bundled"
-AS_OF = "2026-11-20"
+AS_OF = "2026-11-20"  # the bundled recording's date
+REVISED_ON = "2026-11-21"  # the revised copy's recording date
 TIMEOUT = 180
 # The revisions written into the copy's Kolada body: (KPI, year) -> (recorded value, revised value).
 REVISIONS = {("U07453", 2025): (75.3, 77.1), ("N03002", 2025): (64.8, 61.0)}
@@ -53,7 +56,8 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def _refresh(warehouse: Path, snapshot: Path | None = None) -> None:
-    args = ["refresh", "--offline", "--warehouse", str(warehouse), "--as-of", AS_OF]
+    """Replay `snapshot` as of its own recording date (the default as-of when replaying)."""
+    args = ["refresh", "--offline", "--warehouse", str(warehouse)]
     if snapshot is not None:
         args += ["--snapshot-dir", str(snapshot)]
     result = _cli(*args)
@@ -75,8 +79,8 @@ def _refresh_in_process(warehouse: Path, snapshot: Path | None = None) -> None:
         assert f"into {warehouse}" in refresh(settings)
 
 
-def _status(warehouse: Path) -> dict[str, dict]:
-    result = _cli("status", "--warehouse", str(warehouse), "--format", "json")
+def _status(warehouse: Path, *as_of: str) -> dict[str, dict]:
+    result = _cli("status", "--warehouse", str(warehouse), "--format", "json", *(["--as-of", *as_of] if as_of else []))
     assert result.returncode == 0, result.stderr
     return {row["target_id"]: row for row in json.loads(result.stdout)}
 
@@ -100,9 +104,15 @@ def _sha(path: Path) -> str:
 
 
 def _revised_copy(destination: Path) -> Path:
-    """A copy of the bundled snapshot with REVISIONS applied to the data body (and its .meta.json) and
-    EQUITY_2025 to the statements file (same name, same encoding, other bytes)."""
+    """A copy of the bundled snapshot recorded a day later (REVISED_ON), with REVISIONS applied to the
+    data body (and its .meta.json) and EQUITY_2025 to the statements file (same name, same encoding,
+    other bytes)."""
     copy = shutil.copytree(BUNDLED, destination)
+    (copy / "snapshot.json").write_text(json.dumps({"recorded_on": REVISED_ON}) + "\n", encoding="utf-8")
+    for meta_path in copy.glob("*/*.meta.json"):
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta["retrieved_at"] = f"{REVISED_ON}T03:00:00+00:00"
+        meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     body_path = _data_body(copy)
     body = json.loads(body_path.read_bytes())
     changed = set()
@@ -166,11 +176,13 @@ def replays(tmp_path_factory, copy_bundled_warehouse):
     initial_vintages = {k: _vintages(warehouse, *k) for k in TRACKED}
     _refresh(warehouse, copy)
     revised = _status(warehouse)
+    known_before = _status(warehouse, AS_OF)
     revised_finance = _finance_view(warehouse)
     revised_vintages = {k: _vintages(warehouse, *k) for k in TRACKED}
     _refresh_in_process(warehouse)  # the bundled snapshot again (the CLI path was exercised just above)
     original = _status(warehouse)
     return {
+        "known_before": known_before,
         "root": root,
         "copy": copy,
         "warehouse": warehouse,
@@ -189,13 +201,23 @@ def test_revised_copy_is_what_the_status_reports(replays):
     assert revised["nki_2025"]["status"] == "met"
     assert revised["nki_2025"]["latest_value"] == 77.1
     assert revised["nki_2025"]["gap"] == pytest.approx(1.1)
-    # Soliditet on the revised statements: 58.4085 < 63 -> not_met; gap = 58.4085 - 63 = -4.5915.
+    # Soliditet on the revised statements: 2025 is 58.4085 < 63, final -> not_met; gap = -4.5915.
     assert revised["soliditet_min_63"]["status"] == "not_met"
     assert revised["soliditet_min_63"]["latest_value"] == pytest.approx(SOLIDITET_REVISED)
     assert revised["soliditet_min_63"]["gap"] == pytest.approx(SOLIDITET_REVISED - 63) == pytest.approx(-4.59146, abs=1e-5)
-    # Untouched goals keep their snapshot status (self-financing 1131 / 1450 = 78.0 >= 75).
-    assert revised["self_financing_min_75"]["status"] == "met"
+    # Untouched goals keep their snapshot status (self-financing: 2023 and 2024 below 75).
+    assert revised["self_financing_min_75"]["status"] == "not_met"
     assert revised["self_financing_min_75"]["latest_value"] == pytest.approx(78.0)
+    assert revised["nki_2025"]["as_of"] == REVISED_ON
+
+
+def test_status_as_of_the_first_recording_answers_with_what_was_known_then(replays):
+    # B was observed on 2026-11-21: judged as of the end of 2026-11-20, only A's figures were known.
+    before = replays["known_before"]
+    assert before["nki_2025"]["status"] == "not_met" and before["nki_2025"]["latest_value"] == 75.3
+    assert before["soliditet_min_63"]["status"] == "on_track"
+    assert before["soliditet_min_63"]["latest_value"] == pytest.approx(SOLIDITET_RECORDED)
+    assert {row["as_of"] for row in before.values()} == {AS_OF}
 
 
 def test_revised_kolada_ratio_shows_as_context_and_in_the_reconciliation(replays):
@@ -217,19 +239,22 @@ def test_bundled_snapshot_was_not_touched(replays):
     assert _statements(replays["copy"]).read_bytes() != _statements(BUNDLED).read_bytes()
 
 
-def test_original_snapshot_brings_the_recorded_values_back(replays):
+def test_replaying_the_older_recording_again_keeps_the_later_observation_current(replays):
+    # A (observed 2026-11-20) replayed after B (observed 2026-11-21): B's figures stay current, and the
+    # run, as of A's recording date, reports what was known at the end of that day: A's figures.
     original = replays["original"]
-    # Back to 75.3 < 76 -> not_met and 64.0996 >= 63 -> met.
     assert original["nki_2025"]["status"] == "not_met"
     assert original["nki_2025"]["latest_value"] == 75.3
-    assert original["soliditet_min_63"]["status"] == "met"
+    assert original["soliditet_min_63"]["status"] == "on_track"
     assert original["soliditet_min_63"]["latest_value"] == pytest.approx(SOLIDITET_RECORDED)
-    # Kolada's 64.8 is back as context; 64.0996 - 64.8 = -0.7004 is within 2.0.
-    finance = replays["original_finance"]
-    assert finance["context"] == [(64.8, "context", "no_numeric_target", None)]
-    ((own, published, difference, tolerance, within),) = finance["reconciliation"]
-    assert (own, published) == (pytest.approx(SOLIDITET_RECORDED), 64.8)
-    assert difference == pytest.approx(-0.70037, abs=1e-5) and (tolerance, within) == (2.0, True)
+    with duckdb.connect(str(replays["warehouse"]), read_only=True) as con:
+        current = dict(
+            con.execute(
+                "SELECT indicator_id, value FROM core.fact_indicator_value WHERE year = 2025 "
+                "AND indicator_id IN ('nki_total', 'soliditet_incl_pensions', 'soliditet_city')"
+            ).fetchall()
+        )
+    assert current == {"nki_total": 77.1, "soliditet_incl_pensions": 61.0, "soliditet_city": pytest.approx(SOLIDITET_REVISED)}
 
 
 def test_revision_is_a_new_vintage_not_an_overwrite(replays):
@@ -249,15 +274,15 @@ def test_revision_is_a_new_vintage_not_an_overwrite(replays):
         ("soliditet_city", 2025): [(pytest.approx(SOLIDITET_RECORDED), file_a), (pytest.approx(SOLIDITET_REVISED), file_b)],
     }
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        # Unchanged Kolada values added no vintage on either replay: one per (indicator, year), except the
-        # two revised ones, which have three (recorded, revised, recorded again).
+        # Unchanged Kolada values added no vintage on any replay: one per (indicator, year), except the
+        # two revised ones, which have two (recorded, revised).
         per_key = dict(
             con.execute(
                 "SELECT n, count(*) FROM (SELECT indicator_id, year, count(*) AS n "
                 "FROM core.indicator_value_vintage WHERE source = 'kolada' GROUP BY ALL) GROUP BY n"
             ).fetchall()
         )
-        assert per_key[3] == 2 and set(per_key) == {1, 3}
+        assert per_key[2] == 2 and set(per_key) == {1, 2}
         # The only statement line that changed is equity 2025: of the city's measures only soliditet 2025 moved.
         moved = con.execute(
             "SELECT DISTINCT indicator_id, year FROM core.indicator_value_vintage "
@@ -267,21 +292,13 @@ def test_revision_is_a_new_vintage_not_an_overwrite(replays):
         assert moved == [("soliditet_city", 2025)]
 
 
-def test_replaying_an_earlier_snapshot_again_makes_its_values_current_again(replays):
-    # The last replay (A after B) brought back values identical to older vintages: they are current
-    # again, each as a new vintage after the revision, never deduplicated against the old one.
+def test_replaying_an_older_recording_again_adds_nothing(replays):
+    # The last replay (A after B) sent values identical to vintages already observed at A's time.
     warehouse = replays["warehouse"]
-    bundled_sha, revised_sha = _sha(_data_body(BUNDLED)), _sha(_data_body(replays["copy"]))
-    file_a, file_b = _sha(_statements(BUNDLED)), _sha(_statements(replays["copy"]))
-    assert _vintages(warehouse, "nki_total", 2025) == [(75.3, bundled_sha), (77.1, revised_sha), (75.3, bundled_sha)]
-    assert _vintages(warehouse, "soliditet_incl_pensions", 2025) == [(64.8, bundled_sha), (61.0, revised_sha), (64.8, bundled_sha)]
-    assert _vintages(warehouse, "soliditet_city", 2025) == [
-        (pytest.approx(SOLIDITET_RECORDED), file_a), (pytest.approx(SOLIDITET_REVISED), file_b), (pytest.approx(SOLIDITET_RECORDED), file_a)
-    ]
+    assert {k: _vintages(warehouse, *k) for k in TRACKED} == replays["revised_vintages"]
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        current = dict(
-            con.execute(
-                "SELECT target_id, latest_value FROM marts.goal_status WHERE target_id IN ('nki_2025', 'soliditet_min_63')"
-            ).fetchall()
-        )
-    assert current == {"nki_2025": 75.3, "soliditet_min_63": pytest.approx(SOLIDITET_RECORDED)}
+        history = con.execute(
+            "SELECT as_of, count(DISTINCT run_id) FROM marts.goal_status_history GROUP BY as_of ORDER BY as_of"
+        ).fetchall()
+    # three published refreshes: A (the suite's), B, and A again; each reported every target once
+    assert [(str(d), n) for d, n in history] == [(AS_OF, 2), (REVISED_ON, 1)]

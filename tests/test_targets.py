@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from indicator_pipeline.catalog.model import TargetRule
-from indicator_pipeline.targets import Observation, assess, is_final, year_status
+from indicator_pipeline.targets import Observation, Publication, assess, is_final, year_status
 
 MID_2025 = date(2025, 6, 1)  # 2024 is over, 2025 is not
 SPRING_2026 = date(2026, 3, 1)  # 2025 is over
@@ -29,6 +29,10 @@ SELF_BUILD = TargetRule(
     end_year=2026,
 )
 QUALITATIVE = TargetRule(id="land", kind="none", indicator_id="sellable_land")
+SOLIDITET_2023_2026 = TargetRule(
+    id="soliditet", kind="threshold_every_year", indicator_id="soliditet", value=63, start_year=2023, end_year=2026
+)
+QUARTERLY = Publication(lag_days=60, grace_days=30)  # year Y is due 1 March Y+1, overdue from 31 March
 
 
 def series(values: dict[int, float | None], preliminary: tuple[int, ...] = ()) -> list[Observation]:
@@ -152,27 +156,57 @@ def test_no_data_at_all():
 # --- threshold_every_year --------------------------------------------------------------------------
 
 
-def test_every_year_the_latest_final_value_decides():
-    assert assess(SOLIDITET, series({2022: 60, 2023: 64}), MID_2025).status == "met"
-    result = assess(SOLIDITET, series({2022: 64, 2023: 62}), MID_2025)
+def test_every_year_a_final_year_below_target_is_not_met_and_listed():
+    result = assess(SOLIDITET, series({2022: 60, 2023: 64}), MID_2025)
     assert result.status == "not_met"
-    assert (result.assessed_year, result.gap) == (2023, -1)
+    assert result.failing_years == (2022,)
+    assert (result.assessed_year, result.gap) == (2022, -3)
+    assert "2022 (60)" in result.note
 
 
-def test_every_year_preliminary_latest_value_is_on_or_off_track():
-    assert assess(SOLIDITET, series({2023: 60, 2024: 64}, preliminary=(2024,)), MID_2025).status == "on_track"
+def test_every_year_a_later_preliminary_year_never_hides_a_final_failure():
+    result = assess(SOLIDITET_2023_2026, series({2023: 62, 2024: 70}, preliminary=(2024,)), MID_2025)
+    assert result.status == "not_met"
+    assert result.failing_years == (2023,)
+
+
+def test_every_year_all_final_years_meeting_in_an_open_period_is_on_track():
+    result = assess(SOLIDITET_2023_2026, series({2023: 64, 2024: 65}), MID_2025)
+    assert result.status == "on_track"  # 2025 and 2026 are still to come
+    assert (result.assessed_year, result.failing_years) == (2024, ())
+
+
+def test_every_year_preliminary_year_below_target_is_off_track():
     assert assess(SOLIDITET, series({2023: 70, 2024: 62}, preliminary=(2024,)), MID_2025).status == "off_track"
+    assert assess(SOLIDITET, series({2023: 64, 2024: 64}, preliminary=(2024,)), MID_2025).status == "on_track"
+
+
+def test_every_year_is_met_once_the_period_is_over_with_every_year_final():
+    result = assess(SOLIDITET_2023_2026, series({2023: 64, 2024: 65, 2025: 63, 2026: 66}), SPRING_2027, publication=QUARTERLY)
+    assert result.status == "met"
+
+
+def test_every_year_period_over_whose_last_year_never_arrived_is_no_data():
+    late = date(2029, 6, 1)
+    result = assess(SOLIDITET_2023_2026, series({2023: 64, 2024: 65, 2025: 66}), late, publication=QUARTERLY)
+    assert result.status == "no_data"
+    assert result.overdue_years == (2026,)
+    assert "2026" in result.note and "overdue" in result.note
+    # within the publication lag the last year is pending: still on track
+    result = assess(SOLIDITET_2023_2026, series({2023: 64, 2024: 65, 2025: 66}), date(2027, 2, 1), publication=QUARTERLY)
+    assert (result.status, result.pending_years) == ("on_track", (2026,))
 
 
 def test_every_year_window_ignores_years_outside_it():
     windowed = TargetRule(
         id="w", kind="threshold_every_year", indicator_id="s", value=63, start_year=2020, end_year=2023
     )
-    result = assess(windowed, series({2019: 10, 2021: 64, 2023: None, 2024: 10}), MID_2025)
-    assert result.status == "met"
-    assert result.assessed_year == 2021
-    assert result.missing_years == (2020,)
-    assert result.years_remaining == 2
+    result = assess(windowed, series({2019: 10, 2021: 64, 2022: 65, 2023: None, 2024: 10}), MID_2025, publication=QUARTERLY)
+    assert result.status == "no_data"  # the period 2020-2023 is over and 2023 never arrived
+    assert result.overdue_years == (2020, 2023)
+    result = assess(windowed, series({2019: 10, 2021: 64, 2022: 65, 2023: 66, 2024: 10}), MID_2025, publication=QUARTERLY)
+    assert result.status == "met"  # 2019 and 2024 are outside the window; 2020 is missing, the rest meet
+    assert (result.assessed_year, result.missing_years) == (2023, (2020,))
 
 
 def test_every_year_without_data_is_no_data():
@@ -209,7 +243,7 @@ def test_period_not_over_on_track_when_keeping_the_latest_level_reaches_the_targ
 
 
 def test_period_missing_year_counts_neither_in_the_average_nor_as_remaining():
-    result = assess(SMALLHOUSES, series({2022: 240, 2023: None, 2024: 260}), MID_2025)
+    result = assess(SMALLHOUSES, series({2022: 240, 2023: None, 2024: 260}), MID_2025, publication=QUARTERLY)
     assert result.missing_years == (2023,)
     assert result.average_so_far == pytest.approx(250)  # not (240 + 0 + 260) / 3
     assert (result.years_with_data, result.years_remaining) == (2, 2)
@@ -377,6 +411,7 @@ def test_share_year_without_denominator_is_left_out():
         series({2022: 100, 2023: 500, 2024: 80}),
         MID_2025,
         denominator=series({2022: 300, 2023: None, 2024: 240}),
+        denominator_publication=QUARTERLY,
     )
     assert result.share_so_far == pytest.approx(180 / 540)
     assert result.missing_years == (2023,)
@@ -406,3 +441,73 @@ def test_duplicate_years_raise_naming_the_year():
         assess(NKI_2025, [Observation(2024, 70), Observation(2023, 71), Observation(2024, 72)], MID_2025)
     with pytest.raises(ValueError, match="2023"):
         assess(SELF_BUILD, series({2023: 1}), MID_2025, denominator=[Observation(2023, 3), Observation(2023, None)])
+
+
+# --- incomplete years, pending and overdue figures --------------------------------------------------
+
+
+def quarters_so_far(values: dict[int, float], partial: dict[int, float]) -> list[Observation]:
+    """Whole years plus year-to-date figures (fewer than four quarters published)."""
+    return [Observation(y, v) for y, v in values.items()] + [Observation(y, v, True, complete=False) for y, v in partial.items()]
+
+
+def test_january_without_q4_the_year_is_pending_not_a_low_year():
+    # 15 January 2026: 2025 has three quarters (180 so far). Summed as a year it would pull the
+    # average down to 240 and flip the goal; as a pending year it counts as still to come.
+    january = date(2026, 1, 15)
+    result = assess(SMALLHOUSES, quarters_so_far({2022: 300, 2023: 280, 2024: 260}, {2025: 180}), january, publication=QUARTERLY)
+    assert result.pending_years == (2025,)
+    assert result.average_so_far == pytest.approx(280)
+    assert result.years_remaining == 2  # 2025 (pending) and 2026
+    assert result.required_per_remaining_year == pytest.approx((250 * 5 - 840) / 2)
+    assert result.status == "on_track"
+    assert (result.latest_year, result.latest_value, result.latest_preliminary) == (2025, 180, True)
+    assert "2025 is over but its figure is not complete yet" in result.note
+    assert "covers only part of the year" in result.note
+
+
+def test_an_incomplete_year_past_its_lag_is_overdue_and_missing():
+    result = assess(SMALLHOUSES, quarters_so_far({2022: 300, 2023: 280, 2024: 260}, {2025: 180}), date(2026, 6, 1), publication=QUARTERLY)
+    assert (result.pending_years, result.overdue_years, result.missing_years) == ((), (2025,), (2025,))
+    assert result.years_remaining == 1
+
+
+def test_a_period_whose_last_year_is_overdue_is_no_data_not_on_track_for_ever():
+    result = assess(SMALLHOUSES, series({2022: 300, 2023: 280, 2024: 260, 2025: 270}), date(2030, 1, 1), publication=QUARTERLY)
+    assert result.status == "no_data"
+    assert result.overdue_years == (2026,)
+    assert "The 2026 figure is overdue (normally out by 2027-03-01)" in result.note
+
+
+def test_an_incomplete_target_year_is_never_judged_as_the_year():
+    # NKI-like target judged on a year-to-date figure would be wrong: it indicates from the last whole year
+    series_ = [Observation(2024, 77), Observation(2025, 70, True, complete=False)]
+    result = assess(NKI_2025, series_, date(2026, 1, 20), publication=QUARTERLY)
+    assert (result.status, result.assessed_year, result.pending_years) == ("on_track", 2024, (2025,))
+    result = assess(NKI_2025, series_, date(2026, 9, 1), publication=QUARTERLY)
+    assert (result.status, result.overdue_years) == ("no_data", (2025,))
+
+
+def test_share_uses_only_years_whose_both_parts_are_whole():
+    result = assess(
+        SELF_BUILD,
+        quarters_so_far({2022: 100, 2023: 60, 2024: 80}, {}),
+        date(2025, 1, 20),
+        denominator=quarters_so_far({2022: 300, 2023: 200}, {2024: 150}),  # 2024: three quarters
+        publication=QUARTERLY,
+        denominator_publication=QUARTERLY,
+    )
+    assert result.share_so_far == pytest.approx(160 / 500)
+    assert result.pending_years == (2024,)
+    assert result.years_remaining == 3
+
+
+def test_incomplete_year_row_status():
+    assert year_status(SMALLHOUSES, Observation(2025, 180, True, complete=False), date(2026, 1, 15)) == "incomplete"
+
+
+def test_publication_due_dates_follow_the_lag_or_the_sources_own_date():
+    assert QUARTERLY.due(2025) == date(2026, 3, 1)
+    assert not QUARTERLY.overdue(2025, date(2026, 3, 31)) and QUARTERLY.overdue(2025, date(2026, 4, 1))
+    kolada = Publication(lag_days=240, anchor=(2025, date(2026, 4, 24)))  # Kolada's publ_period and publication_date
+    assert (kolada.due(2025), kolada.due(2026), kolada.due(2023)) == (date(2026, 4, 24), date(2027, 4, 24), date(2024, 4, 24))

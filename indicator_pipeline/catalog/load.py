@@ -9,6 +9,7 @@ from pathlib import Path
 from indicator_pipeline.catalog.model import (
     TARGET_KINDS,
     Direction,
+    YearFromPeriods,
     Goal,
     IndexComponent,
     IndexMethod,
@@ -22,6 +23,7 @@ from indicator_pipeline.errors import CatalogueError
 DEFAULT_PLAN = "helsingborg_ks_2025.toml"
 DIRECTIONS: tuple[str, ...] = Direction.__args__  # type: ignore[attr-defined]
 SOURCES: tuple[str, ...] = SourceName.__args__  # type: ignore[attr-defined]
+YEAR_FROM_PERIODS: tuple[str, ...] = YearFromPeriods.__args__  # type: ignore[attr-defined]
 
 # Fields each target kind needs; anything else is a plan-file error caught at load time.
 REQUIRED_FIELDS = {
@@ -79,7 +81,18 @@ def _indicator(raw: dict, where: str) -> Indicator:
         method=_index_method(raw.get("method"), where),
         reconcile_with=raw.get("reconcile_with"),
         reconcile_tolerance=_number(raw, "reconcile_tolerance", where) if "reconcile_tolerance" in raw else None,
+        year_from_periods=_one_of(raw, "year_from_periods", YEAR_FROM_PERIODS, where, default="sum"),
+        preliminary_periods=_count(raw, "preliminary_periods", where, default=0),
+        publication_lag_days=_count(raw, "publication_lag_days", where) if "publication_lag_days" in raw else None,
     )
+
+
+def _count(table: dict, key: str, where: str, default: int | None = None) -> int:
+    """A whole number >= 0 (a TOML integer, not a float or a boolean)."""
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise CatalogueError(f"{where}: {key} must be a whole number >= 0, got {value!r}")
+    return value
 
 
 def _number(table: dict, key: str, where: str) -> float:
@@ -191,9 +204,21 @@ def parse_plan(raw: dict, source_path: str = "<memory>") -> Plan:
         indicators=indicators,
         goals=tuple(goals),
         source_path=source_path,
+        publication_lag_days=_publication_lags(raw.get("publication", {}), where),
+        overdue_grace_days=_count(raw.get("publication", {}), "overdue_grace_days", f"{where} [publication]", default=30),
     )
     _check_references(plan, where)
     return plan
+
+
+def _publication_lags(raw: dict, where: str) -> tuple[tuple[str, int], ...]:
+    """`[publication.lag_days]`: source -> days after a year ends until its figure is normally out."""
+    where = f"{where} [publication.lag_days]"
+    lags = raw.get("lag_days", {})
+    for source in lags:
+        if source not in SOURCES:
+            raise CatalogueError(f"{where}: {source!r} is not one of {', '.join(SOURCES)}")
+    return tuple(sorted((source, _count(lags, source, where)) for source in lags))
 
 
 def _check_references(plan: Plan, where: str) -> None:

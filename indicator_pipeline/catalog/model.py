@@ -19,6 +19,9 @@ TargetKind = Literal[
 TARGET_KINDS: tuple[str, ...] = TargetKind.__args__  # type: ignore[attr-defined]
 Direction = Literal["higher", "lower"]
 SourceName = Literal["kolada", "scb", "filedrop", "computed"]
+# How a source's sub-year periods (quarters, months) make the year's value: the sum of a flow
+# (dwellings started), the last value of a stock, or the mean of a level.
+YearFromPeriods = Literal["sum", "last", "mean"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,13 @@ class Indicator:
     # difference is kept in marts.reconciliation and a check warns when it exceeds the tolerance.
     reconcile_with: str | None = None
     reconcile_tolerance: float | None = None
+    # Sub-year sources (SCB quarters): how the periods make a year, and how many periods, counted back
+    # from the latest published one, the source still revises (flagged preliminary).
+    year_from_periods: YearFromPeriods = "sum"
+    preliminary_periods: int = 0
+    # Days after a year ends by which its figure is normally published; None: the plan's default for
+    # the source. Kolada KPIs use Kolada's own publication_date when it has one.
+    publication_lag_days: int | None = None
 
     @property
     def selection_key(self) -> str | None:
@@ -126,12 +136,22 @@ class Plan:
     indicators: tuple[Indicator, ...]
     goals: tuple[Goal, ...]
     source_path: str = field(default="", compare=False)
+    # Publication rhythm: default days after a year ends until its figure is out, per source, and the
+    # grace after that before a missing figure counts as overdue (docs/target-rules.md).
+    publication_lag_days: tuple[tuple[str, int], ...] = ()
+    overdue_grace_days: int = 30
 
     def indicator(self, indicator_id: str) -> Indicator:
         for indicator in self.indicators:
             if indicator.id == indicator_id:
                 return indicator
         raise KeyError(indicator_id)
+
+    def lag_days(self, indicator: Indicator) -> int | None:
+        """The indicator's publication lag: its own, else the plan's default for its source, else None."""
+        if indicator.publication_lag_days is not None:
+            return indicator.publication_lag_days
+        return dict(self.publication_lag_days).get(indicator.source)
 
     def indicators_from(self, source: str) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if i.source == source)

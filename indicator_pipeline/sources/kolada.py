@@ -9,10 +9,11 @@ and the value, when Kolada answers something it does not recognise.
 from __future__ import annotations
 
 import itertools
+import re
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
 import polars as pl
 
@@ -92,6 +93,29 @@ class KoladaClient:
             link = _field(page, "envelope", body, "next_url", _is_optional_str, "a URL or null", required=False)
             next_url = urljoin(page.url, link) if link else None
         return pages
+
+
+_DATA_PATH = re.compile(r"/data/kpi/([^/?]+)/municipality/([^/?]+)/year/([^/?]+)")
+COVERAGE_SCHEMA = {
+    "kpi_id": pl.Utf8, "municipality_code": pl.Utf8, "year": pl.Int32, "raw_sha256": pl.Utf8, "retrieved_at": pl.Utf8,
+}
+
+
+def request_coverage(pages: Sequence[Fetched], sha256s: Sequence[str]) -> pl.DataFrame:
+    """What each data page's request asked for (from its URL path `data/kpi/{ids}/municipality/{ids}/year/{years}`):
+    one row per KPI, municipality and year. Kolada leaves out rows without data, so only the request
+    says that a year was asked for and not sent."""
+    rows = []
+    for page, sha256 in zip(pages, sha256s, strict=True):
+        match = _DATA_PATH.search(unquote(urlsplit(page.url).path))
+        if not match:
+            raise SourceError(KOLADA_SOURCE, "not a data URL (data/kpi/.../municipality/.../year/...)", page.url)
+        kpis, municipalities, years = (part.split(",") for part in match.groups())
+        rows += [
+            (kpi, municipality, int(year), sha256, page.retrieved_at)
+            for kpi, municipality, year in itertools.product(kpis, municipalities, years)
+        ]
+    return pl.DataFrame(rows, schema=COVERAGE_SCHEMA, orient="row")
 
 
 def _segments(items: Sequence[str]) -> list[str]:

@@ -37,6 +37,9 @@ def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
             "note": i.note,
             "reconcile_with": i.reconcile_with,
             "reconcile_tolerance": i.reconcile_tolerance,
+            "year_from_periods": i.year_from_periods,
+            "preliminary_periods": i.preliminary_periods,
+            "publication_lag_days": plan.lag_days(i),
         }
         for i in plan.indicators
     ]
@@ -101,6 +104,8 @@ def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
                 "source_selection": pl.Utf8,
                 "reconcile_with": pl.Utf8,
                 "reconcile_tolerance": pl.Float64,
+                "preliminary_periods": pl.Int32,
+                "publication_lag_days": pl.Int32,
             },
         ),
         "incoming_goal": pl.DataFrame(goals),

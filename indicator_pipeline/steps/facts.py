@@ -1,14 +1,28 @@
-"""Turn staged observations into vintages of the core fact table."""
+"""Turn staged observations into vintages of the core fact table: new and revised values, and
+withdrawals of rows the sources no longer send."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import duckdb
 
 from indicator_pipeline.warehouse.sql import run_script
 
 
-def add_vintages(con: duckdb.DuckDBPyConnection) -> int:
-    """Add a vintage for each new or changed observation; returns how many were added."""
+@dataclass(frozen=True)
+class VintagesAdded:
+    values: int  # new or changed observations
+    withdrawals: int  # rows a covering answer no longer sends
+
+
+def add_vintages(con: duckdb.DuckDBPyConnection) -> VintagesAdded:
+    """Add a vintage for each new or changed observation, then withdraw what is no longer sent."""
+    values = _rows_added(con, "load/add_vintages.sql")
+    return VintagesAdded(values, _rows_added(con, "load/add_withdrawals.sql"))
+
+
+def _rows_added(con: duckdb.DuckDBPyConnection, script: str) -> int:
     before = con.table("core.indicator_value_vintage").shape[0]
-    run_script(con, "load/add_vintages.sql")
+    run_script(con, script)
     return con.table("core.indicator_value_vintage").shape[0] - before

@@ -12,9 +12,10 @@ For one kind, `load_kind`:
 3. otherwise takes the current file (the valid file whose name sorts last; earlier ones are
    superseded), archives its bytes once per file name (origin: source `filedrop`, the file name,
    licence "Helsingborgs stad"), registers the payload in raw.payload and replaces
-   `staging.filedrop_<kind>` with the file's rows. The rows carry the file name, the sha256 and the
-   time the bytes were first archived under that name, so loading the same file again writes the
-   same rows and adds nothing anywhere;
+   `staging.filedrop_<kind>` with the file's rows. The rows carry the file name, the sha256, the
+   time the bytes were first archived under that name and the time the file became the current one
+   of its kind (`observed_at`), so loading the same file again writes the same rows and adds nothing
+   anywhere, while a file that becomes current again is observed anew;
 4. with no file of the kind, leaves the staging table as it is (the work warehouse starts as a copy
    of the published one, so the last loaded file stays in force).
 
@@ -43,7 +44,7 @@ from indicator_pipeline.filedrop.landing import LICENCE, SOURCE, candidates, mov
 from indicator_pipeline.payloads import ArchivedPayload, register_payloads
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.sources.transport import SnapshotDir
-from indicator_pipeline.warehouse.sql import run_script
+from indicator_pipeline.warehouse.sql import query, run_script
 
 SNAPSHOT_FOLDER = "filedrop"  # a snapshot's folder of recorded drops
 
@@ -153,13 +154,28 @@ def _origin(archive: RawArchive, drop: DropFile) -> Origin | None:
     return next((o for o in archive.origins(drop.sha256) if o.source == SOURCE and o.location == drop.path.name), None)
 
 
-def stage_drop(con: duckdb.DuckDBPyConnection, drop: DropFile, payload: ArchivedPayload) -> pl.DataFrame:
-    """Register the payload and replace the kind's staging table with the file's rows."""
+def stage_drop(con: duckdb.DuckDBPyConnection, drop: DropFile, payload: ArchivedPayload, now: datetime) -> pl.DataFrame:
+    """Register the payload and replace the kind's staging table with the file's rows.
+
+    The rows are observed `now` when the file becomes the current one of its kind (a new file, a
+    re-sent one, or an older one that is current again because a newer one was deleted); while the
+    same file stays current they keep the time it became current, so an unchanged folder adds nothing.
+    """
     retrieved_at = datetime.fromisoformat(payload.retrieved_at)
-    frame = drop.frame.with_columns(retrieved_at=pl.lit(retrieved_at, pl.Datetime("us", "UTC")))
+    observed_at = _current_since(con, drop) or now
+    frame = drop.frame.with_columns(
+        retrieved_at=pl.lit(retrieved_at, pl.Datetime("us", "UTC")),
+        observed_at=pl.lit(observed_at, pl.Datetime("us", "UTC")),
+    )
     register_payloads(con, [payload])
     run_script(con, f"load/replace_filedrop_{drop.kind}.sql", {"incoming": frame})
     return frame
+
+
+def _current_since(con: duckdb.DuckDBPyConnection, drop: DropFile) -> datetime | None:
+    """When `drop` became current, if it is the file the kind's staging table holds now; else None."""
+    since = query(con, "load/filedrop_current_since.sql", {"kind": drop.kind, "file": drop.path.name, "sha256": drop.sha256})
+    return since["observed_at"][0] if not since.is_empty() else None
 
 
 def retrieval_time(settings: Settings) -> datetime:
@@ -186,7 +202,7 @@ def load_kind(con: duckdb.DuckDBPyConnection, kind: str, settings: Settings) -> 
     payload, new = None, False
     if result.current is not None:
         payload, new = archive_drop(result.current, settings.archive(), now)
-        stage_drop(con, result.current, payload)
+        stage_drop(con, result.current, payload, now)
         if settings.source_mode == "record" and settings.snapshot_dir is not None:
             record_drop(result.current, settings.snapshot_dir / SNAPSHOT_FOLDER)
     [(rows,)] = con.sql(f"SELECT count(*) FROM {staging_table(kind)}").fetchall()

@@ -31,6 +31,8 @@ def fetch_metadata(plan: Plan, transport: Transport, archive: RawArchive) -> lis
 
 
 def fetch_values(plan: Plan, transport: Transport, archive: RawArchive, last_year: int) -> list[ArchivedPayload]:
+    """The plan's KPIs for its municipality from the plan's first year to `last_year` (a fetch window
+    that depends on the fetch date, never on the as-of date: see Settings.last_fetch_year)."""
     years = range(plan.first_year, last_year + 1)
     pages = kolada.KoladaClient(transport).fetch_values(kpi_ids(plan), [plan.municipality_code], years)
     require_some_values(pages)
@@ -68,7 +70,10 @@ def stage_metadata(
 
 
 def stage_values(con: duckdb.DuckDBPyConnection, refs: Sequence[ArchivedPayload], archive: RawArchive) -> pl.DataFrame:
-    frame = kolada.parse_values([restore(ref, archive) for ref in refs])
+    """Stage the values and what the requests covered (the KPIs, municipalities and years asked for)."""
+    pages = [restore(ref, archive) for ref in refs]
+    frame = kolada.parse_values(pages)
+    coverage = kolada.request_coverage(pages, [ref.sha256 for ref in refs])
     register_payloads(con, refs)
-    run_script(con, "load/replace_kolada_values.sql", {"incoming": frame})
+    run_script(con, "load/replace_kolada_values.sql", {"incoming": frame, "incoming_coverage": coverage})
     return frame

@@ -5,8 +5,9 @@ An SCB indicator names a table (`source_id`, e.g. TAB4572) and the cells of it t
 municipality and the time variable is the series' own axis. Fetching asks `/config` (the client's
 limits), the table's metadata, and then POSTs one data query per table and set of selected
 variables with explicit value codes only: the time codes are the metadata's own, from the plan's
-first year on. Staging decodes the json-stat2 answers into `staging.scb_values`; the yearly sums and
-their preliminary flags are SQL (sql/ddl/51_scb_observation.sql).
+first year on. Staging decodes the json-stat2 answers into `staging.scb_values`; the years, their
+completeness and preliminary flags are SQL (sql/ddl/51_scb_observation.sql), from the plan's
+`year_from_periods` and `preliminary_periods`, never from the wording of SCB's notes.
 """
 
 from __future__ import annotations
@@ -34,8 +35,6 @@ METADATA_DATASET = "scb_table_metadata"
 DATA_DATASET = "scb_data"
 REGION_VARIABLE = "Region"
 DEFAULT_TIME_VARIABLE = "Tid"
-# SCB's note on tables whose latest period is revised, e.g. "Uppgifterna för senaste kvartalet är preliminära."
-PRELIMINARY_NOTE = re.compile(r"prelimin", re.IGNORECASE)
 _TABLE_IN_URL = re.compile(r"/tables/([^/?]+)/data")
 
 STAGED_SCHEMA = {
@@ -45,7 +44,6 @@ STAGED_SCHEMA = {
     "period": pl.Utf8,
     "value": pl.Float64,
     "status": pl.Utf8,
-    "prelim_note_text": pl.Utf8,
     "table_updated": pl.Utf8,
     "raw_sha256": pl.Utf8,
     "source_url": pl.Utf8,
@@ -166,7 +164,6 @@ def decode_cells(page: Fetched, sha256: str) -> pl.DataFrame:
             raise SourceError(SCB_SOURCE, f"answer has no {needed} dimension (dimensions: {doc.get('id')})", page.url)
     others = sorted(c for c in cells.columns if c not in (REGION_VARIABLE, time, "value", "status"))
     key = pl.concat_str([pl.lit(f"{v}=") + pl.col(v) for v in others], separator=";") if others else pl.lit("")
-    note = next((text for text in info["notes"] if PRELIMINARY_NOTE.search(text)), None)
     return cells.select(
         pl.lit(table_id).alias("table_id"),
         pl.col(REGION_VARIABLE).alias("region"),
@@ -174,7 +171,6 @@ def decode_cells(page: Fetched, sha256: str) -> pl.DataFrame:
         pl.col(time).alias("period"),
         pl.col("value"),
         pl.col("status"),
-        pl.lit(note, dtype=pl.Utf8).alias("prelim_note_text"),
         pl.lit(info["updated"], dtype=pl.Utf8).alias("table_updated"),
         pl.lit(sha256).alias("raw_sha256"),
         pl.lit(page.url).alias("source_url"),

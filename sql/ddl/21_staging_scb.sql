@@ -7,8 +7,8 @@ CREATE TABLE IF NOT EXISTS staging.scb_values (
     period             VARCHAR NOT NULL,   -- SCB's time code, e.g. 2025K1
     value              DOUBLE,             -- NULL = not published (see status), never 0
     status             VARCHAR,            -- SCB's symbol for the cell: '..' not available yet, '.' not applicable, ':' confidential
-    preliminary        BOOLEAN NOT NULL,   -- the series' latest published period, or a cell with a status symbol
-    preliminary_note   VARCHAR,            -- why it is preliminary (SCB's own note text for the latest period)
+    preliminary        BOOLEAN NOT NULL,   -- the cell has a status symbol (the plan's revision window is applied in 51_scb_observation.sql)
+    preliminary_note   VARCHAR,            -- which symbol
     table_updated      TIMESTAMPTZ,        -- json-stat2 'updated': when SCB last changed the table
     raw_sha256         VARCHAR NOT NULL,
     source_url         VARCHAR NOT NULL,

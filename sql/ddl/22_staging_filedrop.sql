@@ -3,7 +3,9 @@
 -- kind) and is replaced when a new current file is loaded; with no file of a kind in the landing
 -- folder, or when a new file is rejected, the previously loaded rows stay.
 -- Columns: the kind's format in indicator_pipeline/filedrop/formats.toml (year first, preliminary and
--- reported_on last), then the file name, the archived bytes' sha256 and when they were archived.
+-- reported_on last), then the file name, the archived bytes' sha256, when they were first archived, and
+-- when the file became the current one of its kind (observed_at: a re-sent file, or an older file that is
+-- current again because the newer one was deleted, is observed anew).
 
 CREATE TABLE IF NOT EXISTS staging.filedrop_safety_survey (
     year              INTEGER NOT NULL,
@@ -17,6 +19,7 @@ CREATE TABLE IF NOT EXISTS staging.filedrop_safety_survey (
     source_file       VARCHAR NOT NULL,
     raw_sha256        VARCHAR NOT NULL,
     retrieved_at      TIMESTAMPTZ NOT NULL,
+    observed_at       TIMESTAMPTZ,        -- when this file became the current one of its kind
     PRIMARY KEY (year, key_figure_id, respondent_group)
 );
 
@@ -30,6 +33,7 @@ CREATE TABLE IF NOT EXISTS staging.filedrop_financial_statements (
     source_file       VARCHAR NOT NULL,
     raw_sha256        VARCHAR NOT NULL,
     retrieved_at      TIMESTAMPTZ NOT NULL,
+    observed_at       TIMESTAMPTZ,        -- when this file became the current one of its kind
     PRIMARY KEY (year, line_id)
 );
 
@@ -42,6 +46,7 @@ CREATE TABLE IF NOT EXISTS staging.filedrop_self_build_plots (
     source_file        VARCHAR NOT NULL,
     raw_sha256         VARCHAR NOT NULL,
     retrieved_at       TIMESTAMPTZ NOT NULL,
+    observed_at        TIMESTAMPTZ,        -- when this file became the current one of its kind
     PRIMARY KEY (year)
 );
 
@@ -54,5 +59,6 @@ CREATE TABLE IF NOT EXISTS staging.filedrop_sellable_land (
     source_file       VARCHAR NOT NULL,
     raw_sha256        VARCHAR NOT NULL,
     retrieved_at      TIMESTAMPTZ NOT NULL,
+    observed_at       TIMESTAMPTZ,        -- when this file became the current one of its kind
     PRIMARY KEY (year, area)
 );

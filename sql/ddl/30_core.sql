@@ -25,6 +25,9 @@ CREATE TABLE IF NOT EXISTS core.dim_indicator (
     series_break_years  INTEGER[],
     break_note          VARCHAR,
     note                VARCHAR,
+    year_from_periods   VARCHAR,           -- sub-year periods to a year: sum (a flow) | last (a stock) | mean
+    preliminary_periods INTEGER,           -- the latest N published periods are preliminary (the source revises them)
+    publication_lag_days INTEGER,          -- days after a year ends until its figure is normally out
     reconcile_with      VARCHAR,           -- a published series this one is reconciled with
     reconcile_tolerance DOUBLE,            -- in the indicator's unit
     PRIMARY KEY (plan_id, indicator_id)
@@ -81,8 +84,14 @@ CREATE TABLE IF NOT EXISTS core.goal_context_indicator (
     PRIMARY KEY (plan_id, goal_id, indicator_id)
 );
 
--- Every version of every value ever loaded: a new row only when the value, its status or its
--- preliminary flag differs from the current one (so a value that reverts is a new vintage too). "What was known on date D" = the latest vintage retrieved on or before D.
+-- Every version of every value ever loaded (docs/target-rules.md, "Vintages"). A new row only when
+-- the value, its status or its flags differ from the latest vintage (so a value that reverts is a new
+-- vintage too). `observed_at` is when the value was seen as the source's current answer: the answer's
+-- retrieval time, or for a file drop the time the file became the current one of its kind (a re-sent
+-- file, or an older one that is current again, is observed anew). The current vintage is the latest
+-- observed, ties broken by load order. A row the source stopped sending in an answer that covers it gets
+-- a withdrawal vintage (withdrawn = true, value NULL): it stops being current, the history stays.
+-- "What was known at time T" = the latest vintage observed at or before T (core.fact_indicator_value_at).
 CREATE TABLE IF NOT EXISTS core.indicator_value_vintage (
     municipality_code  VARCHAR NOT NULL,
     indicator_id       VARCHAR NOT NULL,
@@ -96,6 +105,9 @@ CREATE TABLE IF NOT EXISTS core.indicator_value_vintage (
     retrieved_at       TIMESTAMPTZ NOT NULL,   -- when the source sent it
     raw_sha256         VARCHAR NOT NULL,       -- the archived payload it came from
     loaded_at          TIMESTAMPTZ NOT NULL,   -- when this warehouse first saw this version
+    complete           BOOLEAN DEFAULT true,   -- false: only some of the year's periods are out (a year-to-date figure)
+    observed_at        TIMESTAMPTZ,            -- when it was observed as the source's current answer
+    withdrawn          BOOLEAN DEFAULT false,  -- the source no longer sends this row
     PRIMARY KEY (municipality_code, indicator_id, year, retrieved_at, loaded_at)
 );
 
@@ -121,7 +133,29 @@ CREATE TABLE IF NOT EXISTS core.target_assessment (
     excluded_years               INTEGER[],
     series_break_in_period       BOOLEAN,
     note                         VARCHAR,
+    failing_years                INTEGER[],   -- every-year rules: final years below the target
+    pending_years                INTEGER[],   -- over, figure not complete yet but within its publication lag
+    overdue_years                INTEGER[],   -- over, figure not complete and past its publication lag
     PRIMARY KEY (plan_id, target_id)
+);
+
+-- What every published refresh reported: one row per target and run (marts.goal_status_history).
+-- A run that fails publishes nothing, so only published refreshes are here.
+CREATE TABLE IF NOT EXISTS core.target_assessment_history (
+    plan_id            VARCHAR NOT NULL,
+    target_id          VARCHAR NOT NULL,
+    municipality_code  VARCHAR NOT NULL,
+    run_id             VARCHAR NOT NULL,
+    assessed_at        TIMESTAMPTZ NOT NULL,   -- when the refresh assessed
+    as_of              DATE NOT NULL,          -- the date it judged as of
+    status             VARCHAR NOT NULL,
+    assessed_year      INTEGER,
+    assessed_value     DOUBLE,
+    gap                DOUBLE,
+    latest_year        INTEGER,
+    latest_value       DOUBLE,
+    note               VARCHAR,
+    PRIMARY KEY (plan_id, target_id, run_id)
 );
 
 -- Per-year status of each value against its target level (the rows of marts.indicator_vs_target).
@@ -132,5 +166,6 @@ CREATE TABLE IF NOT EXISTS core.target_year_status (
     year               INTEGER NOT NULL,
     value              DOUBLE,
     status             VARCHAR NOT NULL,
+    complete           BOOLEAN,               -- false: a year-to-date figure (status 'incomplete')
     PRIMARY KEY (plan_id, target_id, year)
 );

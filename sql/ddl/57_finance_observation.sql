@@ -28,13 +28,14 @@ WITH lines AS (
         max(amount_mnkr) FILTER (WHERE line_id = 'internal_bank_loans_to_group') AS internal_bank_loans_to_group,
         bool_or(preliminary) AS preliminary,
         max(retrieved_at) AS retrieved_at,
+        max(coalesce(observed_at, retrieved_at)) AS observed_at,
         max(raw_sha256) AS raw_sha256   -- one file: one sha256
     FROM staging.filedrop_financial_statements
     GROUP BY year
 ),
 statement_measures AS (
     SELECT
-        year, preliminary, retrieved_at, raw_sha256,
+        year, preliminary, retrieved_at, observed_at, raw_sha256,
         result - exploatering_result - items_affecting_comparability - extraordinary_items AS result_adjusted_mnkr,
         tax_revenue + general_grants_equalisation AS tax_grants_equalisation_mnkr,
         100 * (result - exploatering_result - items_affecting_comparability - extraordinary_items)
@@ -51,21 +52,22 @@ kolada_amounts AS (
         (max(value) FILTER (WHERE kpi_id = 'N03010') + max(value) FILTER (WHERE kpi_id = 'N03009'))
             * max(value) FILTER (WHERE kpi_id = 'N01951') / 1e6 AS tax_grants_equalisation_mnkr,
         max(retrieved_at) AS retrieved_at,
+        max(retrieved_at) AS observed_at,
         max(raw_sha256) AS raw_sha256
     FROM staging.kolada_values
-    WHERE gender = 'T' AND kpi_id IN ('N03010', 'N03009', 'N01951')
+    WHERE gender = 'T' AND kpi_id IN ('N03010', 'N03009', 'N01951') AND NOT coalesce(is_deleted, false)
     GROUP BY municipality_code, year
 ),
 measure AS (
     SELECT 'financial_statements' AS source_id, CAST(NULL AS VARCHAR) AS municipality_code, year, measure, value,
-           preliminary, retrieved_at, raw_sha256
+           preliminary, retrieved_at, observed_at, raw_sha256
     FROM statement_measures
     UNPIVOT INCLUDE NULLS (value FOR measure IN (
         result_adjusted_mnkr, tax_grants_equalisation_mnkr, result_adjusted_share, self_financing_city, soliditet_city
     ))
     UNION ALL
     SELECT 'kolada_amounts', municipality_code, year, 'tax_grants_equalisation_mnkr', tax_grants_equalisation_mnkr,
-           false, retrieved_at, raw_sha256
+           false, retrieved_at, observed_at, raw_sha256
     FROM kolada_amounts
 )
 SELECT DISTINCT
@@ -75,11 +77,14 @@ SELECT DISTINCT
     CAST(m.value AS DOUBLE) AS value,
     d.unit,
     m.preliminary,
+    true AS complete,
     'computed' AS source,
     m.source_id,
     CAST(NULL AS VARCHAR) AS source_status,
     m.retrieved_at,
-    m.raw_sha256
+    m.observed_at,
+    m.raw_sha256,
+    false AS withdrawn
 FROM measure AS m
 JOIN core.dim_indicator AS d
     ON d.source = 'computed' AND d.source_id = m.source_id AND d.source_selection = 'measure=' || m.measure

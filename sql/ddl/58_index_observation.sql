@@ -18,12 +18,13 @@ SELECT
     c.weight,
     o.preliminary,
     o.retrieved_at,
+    o.observed_at,
     o.raw_sha256
 FROM core.index_component AS c
 JOIN core.dim_plan AS p ON p.plan_id = c.plan_id
 JOIN staging.source_observation AS o
     ON o.indicator_id = c.component_indicator_id AND o.municipality_code = p.municipality_code
-WHERE o.value IS NOT NULL AND o.year >= c.base_year;
+WHERE o.value IS NOT NULL AND o.complete AND NOT o.withdrawn AND o.year >= c.base_year;
 
 CREATE OR REPLACE VIEW staging.index_observation AS
 WITH totals AS (
@@ -43,6 +44,7 @@ yearly AS (
         count(*) AS components_present,
         bool_or(v.preliminary) AS any_preliminary,
         max(v.retrieved_at) AS retrieved_at,
+        max(v.observed_at) AS observed_at,
         sha256(string_agg(v.raw_sha256, ',' ORDER BY v.component_indicator_id)) AS inputs_sha256
     FROM staging.index_component_value AS v
     GROUP BY v.plan_id, v.index_indicator_id, v.municipality_code, v.year
@@ -54,12 +56,15 @@ SELECT DISTINCT
     CASE WHEN y.weight_present / t.total_weight >= t.min_coverage - 1e-9 THEN y.weighted_mean END AS value,
     d.unit,
     y.any_preliminary OR y.components_present < t.components AS preliminary,
+    true AS complete,
     'computed' AS source,
     d.source_id,
     y.components_present || ' of ' || t.components || ' components, '
         || CAST(round(100 * y.weight_present / t.total_weight) AS INTEGER) || ' % of the weight' AS source_status,
     y.retrieved_at,
-    y.inputs_sha256 AS raw_sha256   -- sha256 over the components' payload hashes
+    y.observed_at,
+    y.inputs_sha256 AS raw_sha256,  -- sha256 over the components' payload hashes
+    false AS withdrawn
 FROM yearly AS y
 JOIN totals AS t USING (plan_id, index_indicator_id)
 JOIN core.dim_indicator AS d ON d.plan_id = y.plan_id AND d.indicator_id = y.index_indicator_id;

@@ -1,12 +1,27 @@
--- Add a vintage for every staged observation that is new or differs from the current one.
--- Unchanged values add nothing, so re-running on unchanged inputs leaves the history as it was.
-INSERT INTO core.indicator_value_vintage
-SELECT
-    o.municipality_code, o.indicator_id, o.year, o.value, o.unit, o.preliminary, o.source, o.source_id,
-    o.source_status, o.retrieved_at, o.raw_sha256, now() AS loaded_at
+-- Add a vintage for every staged observation that is new or differs from the latest vintage (value,
+-- flags or status). Unchanged values add nothing, and neither does an observation identical to one
+-- already recorded at the same observation time, so re-running on unchanged inputs (or replaying an
+-- older recording again) leaves the history as it was.
+INSERT INTO core.indicator_value_vintage BY NAME
+SELECT o.*, now() AS loaded_at
 FROM staging.observation AS o
-LEFT JOIN core.fact_indicator_value AS f USING (municipality_code, indicator_id, year)
-WHERE f.indicator_id IS NULL
-   OR f.value IS DISTINCT FROM o.value
-   OR f.preliminary IS DISTINCT FROM o.preliminary
-   OR f.source_status IS DISTINCT FROM o.source_status;
+LEFT JOIN core.latest_vintage AS f USING (municipality_code, indicator_id, year)
+WHERE (
+        f.indicator_id IS NULL
+        OR f.value IS DISTINCT FROM o.value
+        OR f.preliminary IS DISTINCT FROM o.preliminary
+        OR f.complete IS DISTINCT FROM o.complete
+        OR f.withdrawn IS DISTINCT FROM o.withdrawn
+        OR f.source_status IS DISTINCT FROM o.source_status
+    )
+    AND NOT EXISTS (
+        SELECT 1
+        FROM core.indicator_value_vintage AS v
+        WHERE v.municipality_code = o.municipality_code AND v.indicator_id = o.indicator_id AND v.year = o.year
+          AND v.observed_at = o.observed_at
+          AND v.value IS NOT DISTINCT FROM o.value
+          AND v.preliminary IS NOT DISTINCT FROM o.preliminary
+          AND v.complete IS NOT DISTINCT FROM o.complete
+          AND v.withdrawn IS NOT DISTINCT FROM o.withdrawn
+          AND v.source_status IS NOT DISTINCT FROM o.source_status
+    );

@@ -1,6 +1,16 @@
--- Replace one plan's assessments (incoming_* are registered by the loader).
+-- Replace one plan's assessments (incoming_* are registered by the loader) and add them to the
+-- history under this run (incoming_run: one row, run_id and assessed_at; no row = not recorded).
 DELETE FROM core.target_assessment WHERE plan_id IN (SELECT DISTINCT plan_id FROM incoming_assessment);
 INSERT INTO core.target_assessment BY NAME SELECT * FROM incoming_assessment;
 
 DELETE FROM core.target_year_status WHERE plan_id IN (SELECT DISTINCT plan_id FROM incoming_assessment);
 INSERT INTO core.target_year_status BY NAME SELECT * FROM incoming_year_status;
+
+-- A step re-executed within the same run replaces what that run recorded.
+DELETE FROM core.target_assessment_history WHERE run_id IN (SELECT run_id FROM incoming_run);
+INSERT INTO core.target_assessment_history BY NAME
+SELECT
+    a.plan_id, a.target_id, a.municipality_code, r.run_id, CAST(r.assessed_at AS TIMESTAMPTZ) AS assessed_at,
+    a.as_of, a.status, a.assessed_year, a.assessed_value, a.gap, a.latest_year, a.latest_value, a.note
+FROM incoming_assessment AS a
+CROSS JOIN incoming_run AS r;

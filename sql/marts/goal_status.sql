@@ -36,6 +36,9 @@ SELECT
     a.missing_years,
     a.excluded_years,
     a.series_break_in_period,
+    a.failing_years,
+    a.pending_years,
+    a.overdue_years,
     a.note,
     g.goal_order,
     t.target_order

@@ -79,7 +79,7 @@ def test_environment_and_cli_flags(tmp_path, monkeypatch):
 def test_staging_tables_have_the_format_columns(con):
     for kind in KINDS:
         columns = [name for (name,) in con.sql(f"SELECT column_name FROM (DESCRIBE {steps.staging_table(kind)})").fetchall()]
-        assert columns == [c.name for c in FORMATS[kind].columns] + ["source_file", "raw_sha256", "retrieved_at"], kind
+        assert columns == [c.name for c in FORMATS[kind].columns] + ["source_file", "raw_sha256", "retrieved_at", "observed_at"], kind
 
 
 # --- load_kind -----------------------------------------------------------------------------------

@@ -66,26 +66,32 @@ def test_smallhouse_starts_has_a_measured_status(con):
 
 def test_yearly_facts_of_both_scb_indicators(con):
     facts = con.execute(
-        """SELECT indicator_id, year, value, preliminary FROM core.fact_indicator_value
-           WHERE source = 'scb' AND year >= 2022 ORDER BY indicator_id, year"""
+        """SELECT indicator_id, year, value, preliminary, complete FROM core.fact_indicator_value
+           WHERE source = 'scb' AND year >= 2022 AND year <= 2025 ORDER BY indicator_id, year"""
     ).fetchall()
+    # 2025 is whole but its quarters are inside the plan's four-quarter revision window: preliminary.
     assert facts == [
-        # FLERBO: 200+160+180+210, 90+70+85+100, 75+90+80+110, 100+120+95+140, 110+130+95
-        ("apartment_block_starts", 2022, 750.0, False),
-        ("apartment_block_starts", 2023, 345.0, False),
-        ("apartment_block_starts", 2024, 355.0, False),
-        ("apartment_block_starts", 2025, 455.0, False),
-        ("apartment_block_starts", 2026, 335.0, True),
-        ("smallhouse_starts", 2022, 310.0, False),
-        ("smallhouse_starts", 2023, 196.0, False),
-        ("smallhouse_starts", 2024, 172.0, False),
-        ("smallhouse_starts", 2025, 241.0, False),
-        ("smallhouse_starts", 2026, 171.0, True),
+        # FLERBO: 200+160+180+210, 90+70+85+100, 75+90+80+110, 100+120+95+140
+        ("apartment_block_starts", 2022, 750.0, False, True),
+        ("apartment_block_starts", 2023, 345.0, False, True),
+        ("apartment_block_starts", 2024, 355.0, False, True),
+        ("apartment_block_starts", 2025, 455.0, True, True),
+        ("smallhouse_starts", 2022, 310.0, False, True),
+        ("smallhouse_starts", 2023, 196.0, False, True),
+        ("smallhouse_starts", 2024, 172.0, False, True),
+        ("smallhouse_starts", 2025, 241.0, True, True),
     ]
-    # 2019K2 is '..' (null): the 2019 småhus value is 61 + 54 + 70 = 185, preliminary, never a 0 quarter.
+    # 2026 is not over and lacks its fourth quarter: a year-to-date figure, preliminary.
+    partial = con.execute(
+        """SELECT indicator_id, preliminary, complete FROM core.fact_indicator_value
+           WHERE source = 'scb' AND year = 2026 ORDER BY indicator_id"""
+    ).fetchall()
+    assert partial == [("apartment_block_starts", True, False), ("smallhouse_starts", True, False)]
+    # 2019K2 is '..' (null): 2019 is 61 + 54 + 70 = 185 so far, never a year with a 0 quarter.
     assert con.execute(
-        "SELECT value, preliminary, source_status FROM core.fact_indicator_value WHERE indicator_id = 'smallhouse_starts' AND year = 2019"
-    ).fetchone() == (185.0, True, "2019K2 ..; 3 of 4 quarters")
+        "SELECT value, preliminary, complete, source_status FROM core.fact_indicator_value "
+        "WHERE indicator_id = 'smallhouse_starts' AND year = 2019"
+    ).fetchone() == (185.0, True, False, "2019K2 ..; 3 of 4 quarters, year to date (missing 2019K2)")
 
 
 def test_apartment_blocks_are_context_of_the_smallhouse_goal(con):

@@ -122,12 +122,13 @@ def test_fetch_and_stage_from_a_loopback_pxweb_server(scb_server, tmp_path):
     assert con.execute("SELECT count(*) FROM raw.payload WHERE source = 'scb'").fetchone() == (3,)
 
     rows = con.execute(
-        "SELECT year, value, preliminary FROM staging.scb_observation WHERE indicator_id = 'smallhouse_starts'"
+        "SELECT year, value, preliminary, complete FROM staging.scb_observation WHERE indicator_id = 'smallhouse_starts'"
     ).fetchall()
-    years = {year: (value, preliminary) for year, value, preliminary in rows}
-    assert years[2019] == (185.0, True)  # 61 + 70 + 54 with 2019K2 '..': a partial sum, preliminary
-    assert years[2022] == (310.0, False) and years[2025] == (241.0, False)
-    assert years[2026] == (171.0, True)  # 47 + 66 + 58, K4 not yet published
+    years = {year: (value, preliminary, complete) for year, value, preliminary, complete in rows}
+    assert years[2019] == (185.0, True, False)  # 61 + 70 + 54 with 2019K2 '..': year to date, never a year
+    assert years[2022] == (310.0, False, True)
+    assert years[2025] == (241.0, True, True)  # whole, but inside the plan's four-quarter revision window
+    assert years[2026][1:] == (True, False)  # K4 not yet published: year to date
     assert set(years) == set(range(2019, 2027))
 
 
