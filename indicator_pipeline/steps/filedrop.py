@@ -179,9 +179,10 @@ def _current_since(con: duckdb.DuckDBPyConnection, drop: DropFile) -> datetime |
 
 
 def retrieval_time(settings: Settings) -> datetime:
-    """When drops are archived: now; replaying a snapshot's own drops, the day it was recorded (stable)."""
+    """When drops are archived and observed: now; when replaying a recording, the day it was recorded,
+    so that a replay happens on its recording's day (stable, and in order with the recorded answers)."""
     snapshot = settings.effective_snapshot_dir
-    if settings.landing_read_only and snapshot is not None:
+    if settings.source_mode == "replay" and snapshot is not None:
         recorded_on = SnapshotDir(snapshot).recorded_on()
         if recorded_on:
             return datetime.combine(recorded_on, time(0), tzinfo=timezone.utc)
