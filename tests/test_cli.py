@@ -185,6 +185,32 @@ def test_status_json_lists_every_target(published):
     assert {r["as_of"] for r in rows} == {AS_OF}
 
 
+def test_status_as_of_judges_from_what_was_known_then_without_writing(published):
+    before = _sha256(published)
+    same_day = _cli("status", "--warehouse", str(published), "--format", "json", "--as-of", AS_OF)
+    published_rows = json.loads(_cli("status", "--warehouse", str(published), "--format", "json").stdout)
+    assert same_day.returncode == 0, same_day.stderr
+    # the recording's own day: every goal judged as the published refresh did
+    assert json.loads(same_day.stdout) == published_rows
+    # the day before the recording was observed: nothing was known yet
+    day_before = json.loads(_cli("status", "--warehouse", str(published), "--format", "json", "--as-of", "2026-11-19").stdout)
+    assert {r["status"] for r in day_before} == {"no_data", "no_numeric_target"}
+    assert {r["as_of"] for r in day_before} == {"2026-11-19"}
+    assert _sha256(published) == before
+
+
+def test_readme_history_query_answers_what_was_reported(published):
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    query = readme.split("What did we report at the end of March", 1)[1].split("```sql", 1)[1].split("```", 1)[0]
+    import duckdb
+
+    with duckdb.connect(str(published), read_only=True) as con:
+        assert con.execute(query).fetchall() == []  # the bundled refresh was published in November
+        later = query.replace("2026-04-01 00:00:00+02", "2100-01-01 00:00:00+00")
+        reported = {target: status for target, status, *_ in con.execute(later).fetchall()}
+    assert reported["nki_2025"] == "not_met" and set(reported) == set(_plan_target_ids())
+
+
 def test_status_table_is_the_default(published):
     result = _cli("status", "--warehouse", str(published))
     assert result.returncode == 0, result.stderr

@@ -12,11 +12,9 @@ from indicator_pipeline.settings import Settings
 
 # The as-of query from README ("What was a figure as known on a given date").
 AS_OF_QUERY = """
-SELECT indicator_id, year, value, retrieved_at
-FROM core.indicator_value_vintage
-WHERE municipality_code = '1283' AND retrieved_at <= TIMESTAMPTZ '{when}'
-QUALIFY row_number() OVER (PARTITION BY municipality_code, indicator_id, year
-                           ORDER BY retrieved_at DESC, loaded_at DESC) = 1
+SELECT indicator_id, year, value, observed_at
+FROM core.fact_indicator_value_at(TIMESTAMPTZ '{when}')
+WHERE municipality_code = '1283';
 """
 
 
