@@ -133,7 +133,8 @@ def build_check(binding: SuiteBinding) -> AssetChecksDefinition:
         run_id = context.run.run_id
         validated_at = datetime.now(timezone.utc)
         with pipeline.work_connection(run_id) as con:
-            result = validate_binding(binding, con, settings.plan, settings.as_of_date())
+            # the data checked is what the sources sent on the fetch date, whatever date it is judged as of
+            result = validate_binding(binding, con, settings.plan, settings.fetch_date())
             record(con, result, run_id, Path(binding.suite).stem, validated_at)
         if not result.success:
             context.log.warning(f"{binding.table} ({binding.suite}): {result.first_failure_line()}")

@@ -14,7 +14,8 @@ filled by `run_parameters()` from the plan and the run's as-of date (never from 
   scb_table_ids            the plan's SCB table ids
   required_indicator_ids   indicators of the API sources (Kolada, SCB) that must have values; file drops
                            are optional (a kind may not have arrived yet), computed ones come later
-  as_of_year               the year of the run's as-of date (upper bound for plausible years)
+  as_of_year               the year of the run's fetch date (the recording's date when replaying, else today):
+                           the upper bound for plausible years in what the sources sent
   min_latest_year          as_of_year - the suite's meta.freshness.max_age_years (per suite)
 
 A validator that cannot run (GX missing, suite unreadable, unknown expectation, a crash) returns a

@@ -302,3 +302,13 @@ def test_replaying_an_older_recording_again_adds_nothing(replays):
         ).fetchall()
     # three published refreshes: A (the suite's), B, and A again; each reported every target once
     assert [(str(d), n) for d, n in history] == [(AS_OF, 2), (REVISED_ON, 1)]
+
+
+def test_the_recording_replays_with_an_earlier_as_of_without_unrecorded_requests(tmp_path):
+    # Kolada's years follow the recording's date, not --as-of: mid-2025 needs no other request. Nothing
+    # in the recording was observed by then (it was recorded 2026-11-20), so nothing can be judged yet.
+    warehouse = tmp_path / "indicators.duckdb"
+    result = _cli("refresh", "--offline", "--warehouse", str(warehouse), "--as-of", "2025-06-30")
+    assert result.returncode == 0, result.stderr[-2000:]
+    statuses = {row["status"] for row in _status(warehouse).values()}
+    assert statuses == {"no_data", "no_numeric_target"}
