@@ -497,6 +497,28 @@ def test_self_build_share_so_far(con):
     assert row["gap"] == pytest.approx(share - 1 / 3)
 
 
+def test_share_rows_keep_the_lineage_and_flags_of_both_parts(con):
+    rows = _rows(
+        con,
+        "SELECT year, value, preliminary, complete, status, source, raw_sha256, denominator_indicator_id, denominator_value, "
+        "denominator_preliminary, denominator_source, denominator_raw_sha256 FROM marts.indicator_vs_target "
+        "WHERE target_id = 'self_build_share_2022_2026' AND role = 'target' ORDER BY year",
+    )
+    by_year = {r["year"]: r for r in rows}
+    files = {sha for (sha,) in con.execute("SELECT sha256 FROM raw.payload WHERE source = 'filedrop'").fetchall()}
+    answers = {sha for (sha,) in con.execute("SELECT sha256 FROM raw.payload WHERE source = 'scb'").fetchall()}
+    for year in (2022, 2023, 2024, 2025):
+        r = by_year[year]
+        assert (r["source"], r["denominator_source"], r["denominator_indicator_id"]) == ("filedrop", "scb", "smallhouse_starts")
+        assert r["raw_sha256"] in files and r["denominator_raw_sha256"] in answers
+        assert r["value"] == pytest.approx(_rows(con, "SELECT value FROM core.fact_indicator_value WHERE "
+                                                      "indicator_id = 'self_build_plot_starts' AND year = ?", [year])[0]["value"]
+                                           / r["denominator_value"])
+    # 2025's småhus starts are whole but inside SCB's revision window: the share row is preliminary too
+    assert (by_year[2024]["preliminary"], by_year[2025]["preliminary"], by_year[2025]["denominator_preliminary"]) == (False, True, True)
+    assert by_year[2025]["status"] == "on_track"  # 83 / 241 = 0.344 meets a third, but not final
+
+
 def test_new_business_land_has_its_hectares_and_no_numeric_target(con):
     row = _goal_status(con, "new_business_land")
     # Bundled sellable_land drop (XLSX): hectares summed by year; 2025 = 41.0, preliminary.
