@@ -21,7 +21,7 @@ from indicator_pipeline.sources.pxweb import (
 from indicator_pipeline.sources.retry import RetryingTransport
 from indicator_pipeline.sources.transport import LiveTransport
 
-CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "scb"
+CONFORMANCE = Path(__file__).resolve().parents[1] / "fixtures" / "conformance" / "scb"
 CONFIG = json.loads((CONFORMANCE / "config.json").read_text(encoding="utf-8"))
 TAB6471 = json.loads((CONFORMANCE / "TAB6471_data.json").read_text(encoding="utf-8"))
 DATA_PATH = "/api/v2/tables/TAB6471/data"
