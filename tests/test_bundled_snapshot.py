@@ -77,7 +77,8 @@ def test_bundled_snapshot_is_small():
 # --- SCB (TAB4572) -------------------------------------------------------------------------------
 
 SCB_BASE = "https://statistikdatabasen.scb.se/api/v2"
-SCB_DATA_URL = f"{SCB_BASE}/tables/TAB4572/data?lang=sv&outputFormat=json-stat2"
+SCB_METADATA_URL = f"{SCB_BASE}/tables/TAB4572/metadata?lang=en"
+SCB_DATA_URL = f"{SCB_BASE}/tables/TAB4572/data?lang=en&outputFormat=json-stat2"
 DATASET_KEYS = ["version", "class", "label", "source", "updated", "note", "role", "id", "size", "dimension", "extension", "value"]
 
 
@@ -98,7 +99,7 @@ def test_scb_recorded_requests_are_exactly_config_metadata_and_one_data_query():
     urls = sorted((m["method"], m["url"]) for m in _scb_meta("GET") + _scb_meta("POST"))
     assert urls == [
         ("GET", f"{SCB_BASE}/config"),
-        ("GET", f"{SCB_BASE}/tables/TAB4572/metadata?lang=sv"),
+        ("GET", SCB_METADATA_URL),
         ("POST", SCB_DATA_URL),
     ]
 
@@ -108,12 +109,42 @@ def test_scb_config_is_the_real_conformance_config():
     assert body == (CONFORMANCE / "scb" / "config.json").read_bytes()
 
 
+def test_scb_metadata_answer_is_the_real_tab4572_metadata():
+    """SCB's own English TAB4572 metadata, byte for byte: the bundled snapshot invents none of the table's shape."""
+    body = _scb_read("GET", SCB_METADATA_URL).body
+    assert body == (CONFORMANCE / "scb" / "TAB4572_metadata_en.json").read_bytes()
+    metadata = json.loads(body)
+    assert (metadata["id"], metadata["size"]) == (["Region", "Hustyp", "ContentsCode", "Tid"], [312, 2, 2, 206])
+    assert list(metadata["dimension"]["Hustyp"]["category"]["index"].items()) == [("FLERBO", 0), ("SMÅHUS", 1)]
+    assert list(metadata["dimension"]["ContentsCode"]["category"]["index"]) == ["BO0101A4", "BO0101A3"]
+    assert metadata["extension"]["px"]["language"] == "en" and metadata["updated"] == "2026-08-24T06:00:00Z"
+
+
+def test_scb_data_answer_is_what_scb_would_send_for_the_clients_selection():
+    metadata = _scb_read("GET", SCB_METADATA_URL).json()
+    (post,) = _scb_meta("POST")
+    assert post["url"] == SCB_DATA_URL
+    selection = {s["variableCode"]: s["valueCodes"] for s in json.loads(post["request_body"])["selection"]}
+    all_quarters = list(metadata["dimension"]["Tid"]["category"]["index"])
+    assert selection == {
+        "Region": ["1283"],
+        "Hustyp": ["FLERBO", "SMÅHUS"],  # the metadata's order
+        "ContentsCode": ["BO0101A4"],  # starts only; completions BO0101A3 are not asked for
+        "Tid": all_quarters[all_quarters.index("2015K1"):],  # the plan's first_year 2015 to the metadata's last
+    }
+    assert selection["Tid"][-1] == all_quarters[-1] == "2026K2" and len(selection["Tid"]) == 46
+    data = _scb_read("POST", post["url"], post["request_body"]).json()
+    assert data["id"] == metadata["id"] and data["size"] == [len(codes) for codes in selection.values()]
+    for dim, codes in selection.items():
+        category = data["dimension"][dim]["category"]
+        assert category["index"] == {code: i for i, code in enumerate(codes)}, dim
+        assert category["label"] == {code: metadata["dimension"][dim]["category"]["label"][code] for code in codes}, dim
+    assert (data["source"], data["updated"], data["note"]) == (metadata["source"], metadata["updated"], metadata["note"])
+
+
 def test_scb_answers_have_the_real_json_stat2_key_order():
-    metadata = _scb_read("GET", f"{SCB_BASE}/tables/TAB4572/metadata?lang=sv").json()
+    metadata = _scb_read("GET", SCB_METADATA_URL).json()
     assert list(metadata) == DATASET_KEYS and metadata["value"] == []
-    assert metadata["id"] == ["Region", "Hustyp", "ContentsCode", "Tid"]
-    quarters = list(metadata["dimension"]["Tid"]["category"]["index"])
-    assert (quarters[0], quarters[-1], len(quarters)) == ("1975K1", "2026K3", 207)
     (post,) = _scb_meta("POST")
     data = _scb_read("POST", post["url"], post["request_body"]).json()
     assert list(data) == [*DATASET_KEYS, "status"]

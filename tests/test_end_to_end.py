@@ -466,14 +466,14 @@ def test_safety_index_every_year_from_the_base_year(con, survey, snapshot_values
 def test_smallhouse_starts_period_average_is_off_track(con):
     row = _goal_status(con, "smallhouse_starts_avg_2022_2026")
     # SCB TAB4572 småhus quarters summed (see tests/scb/test_scb_offline_refresh.py):
-    # 2022 310, 2023 196, 2024 172, 2025 241; 2026 (K1-K3, preliminary, not over) 171 does not count.
+    # 2022 310, 2023 196, 2024 172, 2025 241; 2026 (K1-K2, preliminary, not over) 113 does not count.
     # average so far = 919 / 4 = 229.75; required in 2026 = 250 x 5 - 919 = 331; 241 < 331 -> off_track.
     assert row["status"] == "off_track"
     assert row["average_so_far"] == pytest.approx(229.75)
     assert row["required_per_remaining_year"] == pytest.approx(331)
     assert row["gap"] == pytest.approx(229.75 - 250)
     assert (row["years_with_data"], row["years_remaining"]) == (4, 1)
-    assert (row["latest_year"], row["latest_value"], row["latest_preliminary"]) == (2026, 171.0, True)
+    assert (row["latest_year"], row["latest_value"], row["latest_preliminary"]) == (2026, 113.0, True)
 
 
 def test_self_build_share_so_far(con):
