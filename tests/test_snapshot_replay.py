@@ -25,7 +25,7 @@ BUNDLED = PROJECT / "indicator_pipeline" / "snapshots" / "bundled"
 AS_OF = "2026-11-20"
 TIMEOUT = 180
 # The revisions written into the copy's Kolada body: (KPI, year) -> (recorded value, revised value).
-REVISIONS = {("U07453", 2025): (75.3, 77.1), ("N03002", 2025): (64.8, 61.0)}
+REVISIONS = {("U07453", 2025): (75.3, 77.1), ("N03002", 2025): (53.55, 61.0)}
 # ... and into the copy's financial statements file (UTF-8 with BOM, decimal commas): equity 2025.
 EQUITY_2025 = ("2025;equity;Eget kapital;18 444,0;", "2025;equity;Eget kapital;17 000,0;")
 # Soliditet on the city's statements, by hand:
@@ -224,12 +224,12 @@ def test_original_snapshot_brings_the_recorded_values_back(replays):
     assert original["nki_2025"]["latest_value"] == 75.3
     assert original["soliditet_min_63"]["status"] == "met"
     assert original["soliditet_min_63"]["latest_value"] == pytest.approx(SOLIDITET_RECORDED)
-    # Kolada's 64.8 is back as context; 64.0996 - 64.8 = -0.7004 is within 2.0.
+    # Kolada's 53.55 is back as context; 64.0996 - 53.55 = 10.5496 is beyond 2.0.
     finance = replays["original_finance"]
-    assert finance["context"] == [(64.8, "context", "no_numeric_target", None)]
+    assert finance["context"] == [(53.55, "context", "no_numeric_target", None)]
     ((own, published, difference, tolerance, within),) = finance["reconciliation"]
-    assert (own, published) == (pytest.approx(SOLIDITET_RECORDED), 64.8)
-    assert difference == pytest.approx(-0.70037, abs=1e-5) and (tolerance, within) == (2.0, True)
+    assert (own, published) == (pytest.approx(SOLIDITET_RECORDED), 53.55)
+    assert difference == pytest.approx(10.54963, abs=1e-5) and (tolerance, within) == (2.0, False)
 
 
 def test_revision_is_a_new_vintage_not_an_overwrite(replays):
@@ -238,13 +238,13 @@ def test_revision_is_a_new_vintage_not_an_overwrite(replays):
     file_a, file_b = _sha(_statements(BUNDLED)), _sha(_statements(replays["copy"]))
     recorded = {
         ("nki_total", 2025): [(75.3, bundled_sha)],
-        ("soliditet_incl_pensions", 2025): [(64.8, bundled_sha)],
+        ("soliditet_incl_pensions", 2025): [(53.55, bundled_sha)],
         ("soliditet_city", 2025): [(pytest.approx(SOLIDITET_RECORDED), file_a)],
     }
     assert replays["initial_vintages"] == recorded
     assert replays["revised_vintages"] == {
         ("nki_total", 2025): [(75.3, bundled_sha), (77.1, revised_sha)],
-        ("soliditet_incl_pensions", 2025): [(64.8, bundled_sha), (61.0, revised_sha)],
+        ("soliditet_incl_pensions", 2025): [(53.55, bundled_sha), (61.0, revised_sha)],
         # the city's measure carries the hash of the statements file it was computed from
         ("soliditet_city", 2025): [(pytest.approx(SOLIDITET_RECORDED), file_a), (pytest.approx(SOLIDITET_REVISED), file_b)],
     }
@@ -274,7 +274,7 @@ def test_replaying_an_earlier_snapshot_again_makes_its_values_current_again(repl
     bundled_sha, revised_sha = _sha(_data_body(BUNDLED)), _sha(_data_body(replays["copy"]))
     file_a, file_b = _sha(_statements(BUNDLED)), _sha(_statements(replays["copy"]))
     assert _vintages(warehouse, "nki_total", 2025) == [(75.3, bundled_sha), (77.1, revised_sha), (75.3, bundled_sha)]
-    assert _vintages(warehouse, "soliditet_incl_pensions", 2025) == [(64.8, bundled_sha), (61.0, revised_sha), (64.8, bundled_sha)]
+    assert _vintages(warehouse, "soliditet_incl_pensions", 2025) == [(53.55, bundled_sha), (61.0, revised_sha), (53.55, bundled_sha)]
     assert _vintages(warehouse, "soliditet_city", 2025) == [
         (pytest.approx(SOLIDITET_RECORDED), file_a), (pytest.approx(SOLIDITET_REVISED), file_b), (pytest.approx(SOLIDITET_RECORDED), file_a)
     ]
