@@ -374,15 +374,21 @@ def test_reconciliation_of_the_citys_measures_with_kolada(con, statements, snaps
     for (measure, year), r in rows.items():
         own = _measures(statements, year)[measure]
         pub = published[measure](year)
-        tolerance = plan.indicator(measure).reconcile_tolerance
-        assert r["published_indicator_id"] == plan.indicator(measure).reconcile_with
+        indicator = plan.indicator(measure)
+        tolerance = indicator.reconcile_tolerance
+        expected = 0.0 if indicator.reconcile_kind == "agree" else indicator.reconcile_expected_difference
+        assert r["published_indicator_id"] == indicator.reconcile_with
         assert r["own_value"] == pytest.approx(own), (measure, year)
         assert r["published_value"] == pytest.approx(pub), (measure, year)
         assert r["difference"] == pytest.approx(own - pub), (measure, year)
-        assert r["tolerance"] == tolerance
-        assert r["within_tolerance"] is (abs(own - pub) <= tolerance), (measure, year)
+        assert (r["kind"], r["reason"], r["expected_difference"], r["tolerance"]) == (
+            indicator.reconcile_kind, indicator.reconcile_reason, expected, tolerance
+        )
+        within = abs(own - pub - expected) <= tolerance
+        assert r["within_tolerance"] is within and r["within_expectation"] is within, (measure, year)
+        assert (r["finding"] is None) is within, (measure, year)
     # By hand, 2025:
-    #   soliditet 64.0996 - 53.55 = 10.5496 > 2.0                 -> outside (Kolada's ratio is lower by definition)
+    #   soliditet 64.0996 - 53.55 = 10.5496: by design, expected 15 +- 5: |10.5496 - 15| = 4.4504 -> as expected
     #   self-financing 78.0 - 72.4 = 5.6 <= 10.0                    -> within
     #   result share 3.1280 - 2.4 = 0.7280 <= 1.0                   -> within
     #   tax base 10550 - (53050 + 15010) x 154020 / 1e6 = 10550 - 10482.6012 = 67.3988 <= 150 -> within
@@ -392,13 +398,24 @@ def test_reconciliation_of_the_citys_measures_with_kolada(con, statements, snaps
     assert r2025["result_adjusted_share"]["difference"] == pytest.approx(0.72796, abs=1e-5)
     assert r2025["tax_grants_equalisation_mnkr"]["published_value"] == pytest.approx(10482.6012)
     assert r2025["tax_grants_equalisation_mnkr"]["difference"] == pytest.approx(67.3988)
-    assert {m: r["within_tolerance"] for m, r in r2025.items()} == {
-        "soliditet_city": False, "self_financing_city": True, "result_adjusted_share": True, "tax_grants_equalisation_mnkr": True,
-    }
-    assert [r2025[m]["tolerance"] for m in published] == [2.0, 10.0, 1.0, 150.0]  # the plan file's
+    assert all(r["within_expectation"] is True for r in r2025.values())
+    assert [r2025[m]["kind"] for m in published] == ["by_design", "agree", "agree", "agree"]
+    assert [r2025[m]["expected_difference"] for m in published] == [15.0, 0.0, 0.0, 0.0]
+    assert [r2025[m]["tolerance"] for m in published] == [5.0, 10.0, 1.0, 150.0]  # the plan file's
+    # Kolada's soliditet is 10.5-15.7 points below the plan's in 2022-2025 (2022: 63.1991 - 47.50 = 15.6991,
+    # 2023: 64.0000 - 49.29 = 14.7100, 2024: 63.6005 - 52.16 = 11.4405; 2025 above): all within 15 +- 5, no warning.
+    soliditet = [rows[("soliditet_city", y)] for y in (2022, 2023, 2024, 2025)]
+    assert [r["difference"] for r in soliditet] == pytest.approx([15.69908, 14.71000, 11.44048, 10.54963], abs=1e-5)
+    assert {r["within_expectation"] for r in soliditet} == {True} and {r["finding"] for r in soliditet} == {None}
     # 2024: 225 / 10035 x 100 = 2.2422 against Kolada's 1.1: 1.1422 > 1.0 -> outside (a warning, not a stop).
     assert rows[("result_adjusted_share", 2024)]["difference"] == pytest.approx(1.14215, abs=1e-5)
     assert rows[("result_adjusted_share", 2024)]["within_tolerance"] is False
+    assert rows[("result_adjusted_share", 2024)]["finding"] == (
+        "result_adjusted_share 2024: 2.24 - 1.1 = 1.14, expected to agree: 0.0 ± 1.0"
+    )
+    # The only findings on the bundled data: the adjusted result share in 2022 and 2024.
+    findings = sorted((m, y) for (m, y), r in rows.items() if r["finding"] is not None)
+    assert findings == [("result_adjusted_share", 2022), ("result_adjusted_share", 2024)]
 
 
 # --- the city's safety index ---------------------------------------------------------------------

@@ -147,7 +147,8 @@ def _finance_view(warehouse: Path) -> dict:
             "WHERE target_id = 'soliditet_min_63' AND indicator_id = 'soliditet_incl_pensions' AND year = 2025"
         ).fetchall()
         reconciliation = con.execute(
-            "SELECT own_value, published_value, difference, tolerance, within_tolerance FROM marts.reconciliation "
+            "SELECT own_value, published_value, difference, kind, expected_difference, tolerance, within_expectation "
+            "FROM marts.reconciliation "
             "WHERE indicator_id = 'soliditet_city' AND year = 2025"
         ).fetchall()
     return {"context": context, "reconciliation": reconciliation}
@@ -200,13 +201,14 @@ def test_revised_copy_is_what_the_status_reports(replays):
 
 def test_revised_kolada_ratio_shows_as_context_and_in_the_reconciliation(replays):
     # Kolada's N03002 2025 revised to 61.0: the goal's context row carries it (no target, no status), and
-    # the reconciliation compares it with the city's revised 58.4085: -2.5915, beyond the plan's 2.0.
+    # the reconciliation compares it with the city's revised 58.4085: -2.5915, where the plan expects
+    # Kolada's ratio some 15 points lower: |-2.5915 - 15| = 17.5915 > 5 -> not as expected.
     finance = replays["revised_finance"]
     assert finance["context"] == [(61.0, "context", "no_numeric_target", None)]
-    ((own, published, difference, tolerance, within),) = finance["reconciliation"]
+    ((own, published, difference, kind, expected, tolerance, within),) = finance["reconciliation"]
     assert own == pytest.approx(SOLIDITET_REVISED) and published == 61.0
     assert difference == pytest.approx(SOLIDITET_REVISED - 61.0) == pytest.approx(-2.59146, abs=1e-5)
-    assert (tolerance, within) == (2.0, False)
+    assert (kind, expected, tolerance, within) == ("by_design", 15.0, 5.0, False)
 
 
 def test_bundled_snapshot_was_not_touched(replays):
@@ -224,12 +226,13 @@ def test_original_snapshot_brings_the_recorded_values_back(replays):
     assert original["nki_2025"]["latest_value"] == 75.3
     assert original["soliditet_min_63"]["status"] == "met"
     assert original["soliditet_min_63"]["latest_value"] == pytest.approx(SOLIDITET_RECORDED)
-    # Kolada's 53.55 is back as context; 64.0996 - 53.55 = 10.5496 is beyond 2.0.
+    # Kolada's 53.55 is back as context; 64.0996 - 53.55 = 10.5496 is within 15 +- 5, as the plan expects.
     finance = replays["original_finance"]
     assert finance["context"] == [(53.55, "context", "no_numeric_target", None)]
-    ((own, published, difference, tolerance, within),) = finance["reconciliation"]
+    ((own, published, difference, kind, expected, tolerance, within),) = finance["reconciliation"]
     assert (own, published) == (pytest.approx(SOLIDITET_RECORDED), 53.55)
-    assert difference == pytest.approx(10.54963, abs=1e-5) and (tolerance, within) == (2.0, False)
+    assert difference == pytest.approx(10.54963, abs=1e-5)
+    assert (kind, expected, tolerance, within) == ("by_design", 15.0, 5.0, True)
 
 
 def test_revision_is_a_new_vintage_not_an_overwrite(replays):

@@ -19,6 +19,11 @@ TargetKind = Literal[
 TARGET_KINDS: tuple[str, ...] = TargetKind.__args__  # type: ignore[attr-defined]
 Direction = Literal["higher", "lower"]
 SourceName = Literal["kolada", "scb", "filedrop", "computed"]
+ReconcileKind = Literal[
+    "agree",  # the two series should be equal, within reconcile_tolerance
+    "by_design",  # they differ on purpose (reconcile_reason), optionally by an expected difference
+]
+RECONCILE_KINDS: tuple[str, ...] = ReconcileKind.__args__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -68,10 +73,17 @@ class Indicator:
     break_note: str | None = None
     note: str | None = None
     method: IndexMethod | None = None  # computed indices only
-    # Compare this series with a published one (e.g. the city's own soliditet with Kolada's): the
-    # difference is kept in marts.reconciliation and a check warns when it exceeds the tolerance.
+    # Compare this series with a published one (e.g. the city's own soliditet with Kolada's), year by
+    # year in marts.reconciliation; a non-blocking check warns about a year that breaks the expectation.
+    # `agree`: the two should be equal, |own - published| <= reconcile_tolerance. `by_design`: the
+    # definitions differ on purpose, for reconcile_reason; with reconcile_expected_difference (own -
+    # published) the difference should stay within reconcile_tolerance of it, without one nothing is
+    # expected of the difference and it never warns.
     reconcile_with: str | None = None
     reconcile_tolerance: float | None = None
+    reconcile_kind: ReconcileKind | None = None  # "agree" when reconcile_with is given without a kind
+    reconcile_reason: str | None = None
+    reconcile_expected_difference: float | None = None
 
     @property
     def selection_key(self) -> str | None:

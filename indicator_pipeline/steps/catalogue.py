@@ -37,6 +37,9 @@ def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
             "note": i.note,
             "reconcile_with": i.reconcile_with,
             "reconcile_tolerance": i.reconcile_tolerance,
+            "reconcile_kind": i.reconcile_kind,
+            "reconcile_reason": i.reconcile_reason,
+            "reconcile_expected_difference": i.reconcile_expected_difference,
         }
         for i in plan.indicators
     ]
@@ -101,6 +104,9 @@ def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
                 "source_selection": pl.Utf8,
                 "reconcile_with": pl.Utf8,
                 "reconcile_tolerance": pl.Float64,
+                "reconcile_kind": pl.Utf8,
+                "reconcile_reason": pl.Utf8,
+                "reconcile_expected_difference": pl.Float64,
             },
         ),
         "incoming_goal": pl.DataFrame(goals),

@@ -26,7 +26,10 @@ CREATE TABLE IF NOT EXISTS core.dim_indicator (
     break_note          VARCHAR,
     note                VARCHAR,
     reconcile_with      VARCHAR,           -- a published series this one is reconciled with
-    reconcile_tolerance DOUBLE,            -- in the indicator's unit
+    reconcile_tolerance DOUBLE,            -- in the indicator's unit: how far the difference may be from the expected one
+    reconcile_kind      VARCHAR,           -- 'agree' (expected difference 0) or 'by_design' (the definitions differ on purpose)
+    reconcile_reason    VARCHAR,           -- why the two differ (every by_design reconciliation has one)
+    reconcile_expected_difference DOUBLE,  -- by_design: own - published expected; NULL = nothing expected of it
     PRIMARY KEY (plan_id, indicator_id)
 );
 
