@@ -27,10 +27,10 @@ DEFAULT_BASE_URL = "https://statistikdatabasen.scb.se/api/v2"
 BASE_URL_ENV = "SCB_BASE_URL"
 CONFIG_LIMITS = ("maxDataCells", "maxCallsPerTimeWindow", "timeWindow")
 # The language of labels and notes in SCB's answers (`?lang=`). Value codes (Region 1283, Hustyp
-# SMÅHUS, ContentsCode BO0101A4, Tid 2025K1) are the same in every language and are all the pipeline
-# keeps, so the language changes no figure. English, because English is the language in which the
-# real metadata of the tables we read is known (tests/fixtures/conformance/scb/TAB4572_metadata_en.json);
-# what SCB's Swedish labels and notes say has not been seen.
+# SMÅHUS, ContentsCode BO0101A4, Tid 2025K1) are the same in every language, and the pipeline selects
+# and decodes by codes only, so the language changes no figure. English, because English is the
+# language in which the real metadata of the tables we read is known
+# (tests/fixtures/conformance/scb/TAB4572_metadata_en.json); SCB's Swedish labels and notes are unseen.
 DEFAULT_LANGUAGE = "en"
 
 Selection = Mapping[str, Sequence[str]]
