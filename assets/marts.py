@@ -14,7 +14,7 @@ MARTS = {
     "indicator_vs_target": "One row per goal target, indicator and year: value, unit, target, status.",
     "goal_status": "One row per goal target: latest value, target, gap, status, average so far and yearly value still needed.",
     "goal_status_history": "One row per goal target and published refresh: what each refresh reported (as-of, status, value, gap, note).",
-    "reconciliation": "The city's own measures beside the published figures they should agree with: difference and tolerance.",
+    "reconciliation": "The city's own measures beside the published figures they are compared with: agreement or a by-design difference (with its reason), and whether each year is as expected.",
     "index_inputs": "Every input of every computed index value (the safety index): value, score, weight, payload.",
 }
 

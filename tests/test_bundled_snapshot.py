@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from indicator_pipeline.sources.transport import SnapshotDir
 
 BUNDLED = Path(__file__).resolve().parents[1] / "indicator_pipeline" / "snapshots" / "bundled"
-# Read-only conformance data lives outside the repo; CI checks it out at ../shared next to the repo root.
-CONFORMANCE = Path(__file__).resolve().parents[1].parent / "shared" / "conformance"
+# Real source answers recorded by others, copied into the repository (tests/fixtures/conformance/README.md).
+CONFORMANCE = Path(__file__).resolve().parent / "fixtures" / "conformance"
 
 KPI_IDS = "N00301,N00610,N00611,N00612,N00614,N01951,N03001,N03002,N03009,N03010,N03102,N03103,N07609,U07451,U07453"
 YEARS = ",".join(str(y) for y in range(2015, 2026))
@@ -60,12 +58,10 @@ def test_every_data_value_has_exactly_one_matching_provenance_entry():
 
 
 def test_metadata_objects_equal_the_real_catalogue():
-    catalogue_path = CONFORMANCE / "kolada" / "kpi_catalogue.json"
+    catalogue_path = CONFORMANCE / "kolada" / "kpi_catalogue_plan_subset.json"
     metadata = _read(KPI_URL)
     _assert_envelope(metadata)
     assert [kpi["id"] for kpi in metadata["values"]] == KPI_IDS.split(",")
-    if not catalogue_path.exists():
-        pytest.skip(f"conformance catalogue not found at {catalogue_path} (expected ../shared next to the repo root)")
     catalogue = {kpi["id"]: kpi for kpi in json.loads(catalogue_path.read_text(encoding="utf-8"))}
     for kpi in metadata["values"]:
         real = catalogue[kpi["id"]]
@@ -81,7 +77,8 @@ def test_bundled_snapshot_is_small():
 # --- SCB (TAB4572) -------------------------------------------------------------------------------
 
 SCB_BASE = "https://statistikdatabasen.scb.se/api/v2"
-SCB_DATA_URL = f"{SCB_BASE}/tables/TAB4572/data?lang=sv&outputFormat=json-stat2"
+SCB_METADATA_URL = f"{SCB_BASE}/tables/TAB4572/metadata?lang=en"
+SCB_DATA_URL = f"{SCB_BASE}/tables/TAB4572/data?lang=en&outputFormat=json-stat2"
 DATASET_KEYS = ["version", "class", "label", "source", "updated", "note", "role", "id", "size", "dimension", "extension", "value"]
 
 
@@ -102,33 +99,58 @@ def test_scb_recorded_requests_are_exactly_config_metadata_and_one_data_query():
     urls = sorted((m["method"], m["url"]) for m in _scb_meta("GET") + _scb_meta("POST"))
     assert urls == [
         ("GET", f"{SCB_BASE}/config"),
-        ("GET", f"{SCB_BASE}/tables/TAB4572/metadata?lang=sv"),
+        ("GET", SCB_METADATA_URL),
         ("POST", SCB_DATA_URL),
     ]
 
 
 def test_scb_config_is_the_real_conformance_config():
-    config = CONFORMANCE / "scb" / "config.json"
     body = _scb_read("GET", f"{SCB_BASE}/config").body
-    if not config.exists():
-        pytest.skip(f"conformance config not found at {config}")
-    assert body == config.read_bytes()
+    assert body == (CONFORMANCE / "scb" / "config.json").read_bytes()
+
+
+def test_scb_metadata_answer_is_the_real_tab4572_metadata():
+    """SCB's own English TAB4572 metadata, byte for byte: the bundled snapshot invents none of the table's shape."""
+    body = _scb_read("GET", SCB_METADATA_URL).body
+    assert body == (CONFORMANCE / "scb" / "TAB4572_metadata_en.json").read_bytes()
+    metadata = json.loads(body)
+    assert (metadata["id"], metadata["size"]) == (["Region", "Hustyp", "ContentsCode", "Tid"], [312, 2, 2, 206])
+    assert list(metadata["dimension"]["Hustyp"]["category"]["index"].items()) == [("FLERBO", 0), ("SMÅHUS", 1)]
+    assert list(metadata["dimension"]["ContentsCode"]["category"]["index"]) == ["BO0101A4", "BO0101A3"]
+    assert metadata["extension"]["px"]["language"] == "en" and metadata["updated"] == "2026-08-24T06:00:00Z"
+
+
+def test_scb_data_answer_is_what_scb_would_send_for_the_clients_selection():
+    metadata = _scb_read("GET", SCB_METADATA_URL).json()
+    (post,) = _scb_meta("POST")
+    assert post["url"] == SCB_DATA_URL
+    selection = {s["variableCode"]: s["valueCodes"] for s in json.loads(post["request_body"])["selection"]}
+    all_quarters = list(metadata["dimension"]["Tid"]["category"]["index"])
+    assert selection == {
+        "Region": ["1283"],
+        "Hustyp": ["FLERBO", "SMÅHUS"],  # the metadata's order
+        "ContentsCode": ["BO0101A4"],  # starts only; completions BO0101A3 are not asked for
+        "Tid": all_quarters[all_quarters.index("2015K1"):],  # the plan's first_year 2015 to the metadata's last
+    }
+    assert selection["Tid"][-1] == all_quarters[-1] == "2026K2" and len(selection["Tid"]) == 46
+    data = _scb_read("POST", post["url"], post["request_body"]).json()
+    assert data["id"] == metadata["id"] and data["size"] == [len(codes) for codes in selection.values()]
+    for dim, codes in selection.items():
+        category = data["dimension"][dim]["category"]
+        assert category["index"] == {code: i for i, code in enumerate(codes)}, dim
+        assert category["label"] == {code: metadata["dimension"][dim]["category"]["label"][code] for code in codes}, dim
+    assert (data["source"], data["updated"], data["note"]) == (metadata["source"], metadata["updated"], metadata["note"])
 
 
 def test_scb_answers_have_the_real_json_stat2_key_order():
-    metadata = _scb_read("GET", f"{SCB_BASE}/tables/TAB4572/metadata?lang=sv").json()
+    metadata = _scb_read("GET", SCB_METADATA_URL).json()
     assert list(metadata) == DATASET_KEYS and metadata["value"] == []
-    assert metadata["id"] == ["Region", "Hustyp", "ContentsCode", "Tid"]
-    quarters = list(metadata["dimension"]["Tid"]["category"]["index"])
-    assert (quarters[0], quarters[-1], len(quarters)) == ("1975K1", "2026K3", 207)
     (post,) = _scb_meta("POST")
     data = _scb_read("POST", post["url"], post["request_body"]).json()
     assert list(data) == [*DATASET_KEYS, "status"]
-    real = CONFORMANCE / "scb" / "TAB6471_data.json"
-    if real.exists():
-        real_doc = json.loads(real.read_text(encoding="utf-8"))
-        assert list(data)[:-1] == list(real_doc)
-        assert list(data["extension"]) == list(real_doc["extension"])
+    real_doc = json.loads((CONFORMANCE / "scb" / "TAB6471_data.json").read_text(encoding="utf-8"))
+    assert list(data)[:-1] == list(real_doc)
+    assert list(data["extension"]) == list(real_doc["extension"])
 
 
 def test_every_scb_data_cell_has_exactly_one_matching_provenance_entry():

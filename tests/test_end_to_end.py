@@ -149,7 +149,8 @@ def test_snapshot_holds_the_figures_the_expectations_are_built_on(snapshot_value
     # this fails first and the hand arithmetic in the other tests must be redone.
     assert snapshot_values[("U07453", 2025)] == 75.3
     assert snapshot_values[("U07453", 2024)] == 74.6
-    assert snapshot_values[("N03002", 2025)] == 64.8
+    assert snapshot_values[("N03002", 2025)] == 53.55  # Kolada's published figure
+    assert snapshot_values[("N03002", 2020)] is None  # not in the Kolada pull: missing
     assert snapshot_values[("N03103", 2025)] == 72.4
     assert [snapshot_values[("N03102", y)] for y in (2023, 2024, 2025)] == [4.6, 1.1, 2.4]
     assert ("N03102", 2026) not in snapshot_values
@@ -338,13 +339,14 @@ def test_kolada_ratios_are_context_rows_never_targets(con, snapshot_values):
         assert all(r["target_value"] is None and r["in_target_period"] is False for r in rows)
         assert {r["source"] for r in rows} == {"kolada"} and {r["source_id"] for r in rows} == {kpi}
         assert {r["year"]: r["value"] for r in rows} == {y: snapshot_values[(kpi, y)] for y in years}
-    # The published figures the old, Kolada-judged expectations were built on are still there, as context:
-    # N03002 2025 64.8 (>= 63), N03103 2025 72.4 (< 75), N03102 2023-2025 4.6, 1.1, 2.4 (average 2.7).
+    # Kolada's figures are there as context: N03002 2025 53.55 (Kolada's published soliditet, some 10-15
+    # points below the plan's own measure by definition), N03103 2025 72.4, N03102 2023-2025 4.6, 1.1, 2.4.
     context = {
         (r["indicator_id"], r["year"]): r["value"]
         for r in _rows(con, "SELECT indicator_id, year, value FROM marts.indicator_vs_target WHERE role = 'context'")
     }
-    assert context[("soliditet_incl_pensions", 2025)] == 64.8
+    assert context[("soliditet_incl_pensions", 2025)] == 53.55
+    assert context[("soliditet_incl_pensions", 2020)] is None
     assert context[("self_financing_investments", 2025)] == 72.4
     assert fmean(context[("result_share_of_tax", y)] for y in (2023, 2024, 2025)) == pytest.approx(2.7)
     # ... and no target of the plan is judged on a Kolada finance ratio any more.
@@ -373,29 +375,48 @@ def test_reconciliation_of_the_citys_measures_with_kolada(con, statements, snaps
     for (measure, year), r in rows.items():
         own = _measures(statements, year)[measure]
         pub = published[measure](year)
-        tolerance = plan.indicator(measure).reconcile_tolerance
-        assert r["published_indicator_id"] == plan.indicator(measure).reconcile_with
+        indicator = plan.indicator(measure)
+        tolerance = indicator.reconcile_tolerance
+        expected = 0.0 if indicator.reconcile_kind == "agree" else indicator.reconcile_expected_difference
+        assert r["published_indicator_id"] == indicator.reconcile_with
         assert r["own_value"] == pytest.approx(own), (measure, year)
         assert r["published_value"] == pytest.approx(pub), (measure, year)
         assert r["difference"] == pytest.approx(own - pub), (measure, year)
-        assert r["tolerance"] == tolerance
-        assert r["within_tolerance"] is (abs(own - pub) <= tolerance), (measure, year)
+        assert (r["kind"], r["reason"], r["expected_difference"], r["tolerance"]) == (
+            indicator.reconcile_kind, indicator.reconcile_reason, expected, tolerance
+        )
+        within = abs(own - pub - expected) <= tolerance
+        assert r["within_tolerance"] is within and r["within_expectation"] is within, (measure, year)
+        assert (r["finding"] is None) is within, (measure, year)
     # By hand, 2025:
-    #   soliditet 64.0996 - 64.8 = -0.7004, |.| <= 2.0            -> within
+    #   soliditet 64.0996 - 53.55 = 10.5496: by design, expected 15 +- 5: |10.5496 - 15| = 4.4504 -> as expected
     #   self-financing 78.0 - 72.4 = 5.6 <= 10.0                    -> within
     #   result share 3.1280 - 2.4 = 0.7280 <= 1.0                   -> within
     #   tax base 10550 - (53050 + 15010) x 154020 / 1e6 = 10550 - 10482.6012 = 67.3988 <= 150 -> within
     r2025 = {m: rows[(m, 2025)] for m in published}
-    assert r2025["soliditet_city"]["difference"] == pytest.approx(-0.70037, abs=1e-5)
+    assert r2025["soliditet_city"]["difference"] == pytest.approx(10.54963, abs=1e-5)
     assert r2025["self_financing_city"]["difference"] == pytest.approx(5.6)
     assert r2025["result_adjusted_share"]["difference"] == pytest.approx(0.72796, abs=1e-5)
     assert r2025["tax_grants_equalisation_mnkr"]["published_value"] == pytest.approx(10482.6012)
     assert r2025["tax_grants_equalisation_mnkr"]["difference"] == pytest.approx(67.3988)
-    assert all(r["within_tolerance"] is True for r in r2025.values())
-    assert [r2025[m]["tolerance"] for m in published] == [2.0, 10.0, 1.0, 150.0]  # the plan file's
+    assert all(r["within_expectation"] is True for r in r2025.values())
+    assert [r2025[m]["kind"] for m in published] == ["by_design", "agree", "agree", "agree"]
+    assert [r2025[m]["expected_difference"] for m in published] == [15.0, 0.0, 0.0, 0.0]
+    assert [r2025[m]["tolerance"] for m in published] == [5.0, 10.0, 1.0, 150.0]  # the plan file's
+    # Kolada's soliditet is 10.5-15.7 points below the plan's in 2022-2025 (2022: 63.1991 - 47.50 = 15.6991,
+    # 2023: 64.0000 - 49.29 = 14.7100, 2024: 63.6005 - 52.16 = 11.4405; 2025 above): all within 15 +- 5, no warning.
+    soliditet = [rows[("soliditet_city", y)] for y in (2022, 2023, 2024, 2025)]
+    assert [r["difference"] for r in soliditet] == pytest.approx([15.69908, 14.71000, 11.44048, 10.54963], abs=1e-5)
+    assert {r["within_expectation"] for r in soliditet} == {True} and {r["finding"] for r in soliditet} == {None}
     # 2024: 225 / 10035 x 100 = 2.2422 against Kolada's 1.1: 1.1422 > 1.0 -> outside (a warning, not a stop).
     assert rows[("result_adjusted_share", 2024)]["difference"] == pytest.approx(1.14215, abs=1e-5)
     assert rows[("result_adjusted_share", 2024)]["within_tolerance"] is False
+    assert rows[("result_adjusted_share", 2024)]["finding"] == (
+        "result_adjusted_share 2024: 2.24 - 1.1 = 1.14, expected to agree: 0.0 ± 1.0"
+    )
+    # The only findings on the bundled data: the adjusted result share in 2022 and 2024.
+    findings = sorted((m, y) for (m, y), r in rows.items() if r["finding"] is not None)
+    assert findings == [("result_adjusted_share", 2022), ("result_adjusted_share", 2024)]
 
 
 # --- the city's safety index ---------------------------------------------------------------------
@@ -467,14 +488,14 @@ def test_safety_index_every_year_from_the_base_year(con, survey, snapshot_values
 def test_smallhouse_starts_period_average_is_off_track(con):
     row = _goal_status(con, "smallhouse_starts_avg_2022_2026")
     # SCB TAB4572 småhus quarters summed (see tests/scb/test_scb_offline_refresh.py):
-    # 2022 310, 2023 196, 2024 172, 2025 241; 2026 (K1-K3, preliminary, not over) 171 does not count.
+    # 2022 310, 2023 196, 2024 172, 2025 241; 2026 (K1-K2, preliminary, not over) 113 does not count.
     # average so far = 919 / 4 = 229.75; required in 2026 = 250 x 5 - 919 = 331; 241 < 331 -> off_track.
     assert row["status"] == "off_track"
     assert row["average_so_far"] == pytest.approx(229.75)
     assert row["required_per_remaining_year"] == pytest.approx(331)
     assert row["gap"] == pytest.approx(229.75 - 250)
     assert (row["years_with_data"], row["years_remaining"]) == (4, 1)
-    assert (row["latest_year"], row["latest_value"], row["latest_preliminary"]) == (2026, 171.0, True)
+    assert (row["latest_year"], row["latest_value"], row["latest_preliminary"]) == (2026, 113.0, True)
 
 
 def test_self_build_share_so_far(con):

@@ -100,6 +100,14 @@ def test_plan_targets_as_adopted(plan):
         indicator = plan.indicator(own)
         assert (indicator.source, indicator.source_id) == ("computed", "financial_statements")
         assert indicator.reconcile_with == kolada and indicator.reconcile_tolerance > 0
+    # Kolada's soliditet is lower by definition: a by-design comparison with its reason and expected gap;
+    # the other measures are expected to agree with Kolada's within their tolerance.
+    soliditet = plan.indicator("soliditet_city")
+    assert (soliditet.reconcile_kind, soliditet.reconcile_expected_difference, soliditet.reconcile_tolerance) == ("by_design", 15, 5)
+    assert "internal bank" in soliditet.reconcile_reason
+    for measure in ("self_financing_city", "result_adjusted_share", "tax_grants_equalisation_mnkr"):
+        indicator = plan.indicator(measure)
+        assert (indicator.reconcile_kind, indicator.reconcile_expected_difference) == ("agree", None), measure
         goal = next(g for g in plan.goals if g.id == goals_by_target[target_id])
         assert kolada in goal.context_indicator_ids
     assert plan.indicator("safety_index").source == "computed"
@@ -239,6 +247,66 @@ title = "Ett annat mål med samma target-id"
 """
     message = _refused(tmp_path, LUND + second)
     assert "duplicate target id 'nki_2026'" in message
+
+
+def _with_reconciliation(fields: str) -> str:
+    """LUND plus the city's own NKI, reconciled with Kolada's by `fields` (TOML lines)."""
+    own = f"""
+[[indicators]]
+id = "nki_city"
+title = "NKI enligt stadens egen mätning"
+unit = "index 0-100"
+source = "filedrop"
+source_id = "nki_survey"
+reconcile_with = "nki_total"
+{fields}
+"""
+    return LUND.replace("\n[[goals]]", own + "\n[[goals]]", 1)
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ("reconcile_tolerance = 2", ("agree", None, None, 2.0)),
+        ('reconcile_kind = "agree"\nreconcile_tolerance = 0\nreconcile_reason = "Same survey."', ("agree", "Same survey.", None, 0.0)),
+        ('reconcile_kind = "by_design"\nreconcile_reason = "Other questions."', ("by_design", "Other questions.", None, None)),
+        ('reconcile_kind = "by_design"\nreconcile_reason = "Other questions."\nreconcile_expected_difference = -3\nreconcile_tolerance = 1.5',
+         ("by_design", "Other questions.", -3.0, 1.5)),
+    ],
+    ids=["agree-by-default", "agree-with-reason", "by-design", "by-design-expected-difference"],
+)
+def test_reconciliation_kinds_load(tmp_path, fields, expected):
+    indicator = load_plan(_write(tmp_path, _with_reconciliation(fields))).indicator("nki_city")
+    assert indicator.reconcile_with == "nki_total"
+    got = (indicator.reconcile_kind, indicator.reconcile_reason, indicator.reconcile_expected_difference, indicator.reconcile_tolerance)
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ("", 'reconcile_kind "agree" needs reconcile_tolerance'),
+        ("reconcile_tolerance = 2\nreconcile_expected_difference = 5", "an agreement expects a difference of 0"),
+        ('reconcile_kind = "by_design"\nreconcile_expected_difference = 5\nreconcile_tolerance = 1', 'needs reconcile_reason'),
+        ('reconcile_kind = "by_design"\nreconcile_reason = "x"\nreconcile_expected_difference = 5', "together"),
+        ('reconcile_kind = "by_design"\nreconcile_reason = "x"\nreconcile_tolerance = 1', "together"),
+        ('reconcile_kind = "by_design"\nreconcile_reason = " "', "reconcile_reason must be a sentence"),
+        ('reconcile_kind = "roughly"\nreconcile_tolerance = 1', "reconcile_kind 'roughly' is not one of agree, by_design"),
+        ("reconcile_tolerance = -1", "must not be negative"),
+    ],
+    ids=["agree-without-tolerance", "agree-with-expected-difference", "by-design-without-reason",
+         "expected-difference-without-tolerance", "tolerance-without-expected-difference", "blank-reason",
+         "unknown-kind", "negative-tolerance"],
+)
+def test_incomplete_or_contradictory_reconciliations_are_refused(tmp_path, fields, message):
+    refused = _refused(tmp_path, _with_reconciliation(fields))
+    assert "'nki_city'" in refused and message in refused
+
+
+def test_reconciliation_details_without_reconcile_with_are_refused(tmp_path):
+    text = _with_reconciliation('reconcile_kind = "by_design"\nreconcile_reason = "x"').replace('reconcile_with = "nki_total"\n', "")
+    assert "reconcile_with" not in text
+    assert "reconcile_kind, reconcile_reason without reconcile_with" in _refused(tmp_path, text)
 
 
 def test_unreadable_plan_file_is_a_catalogue_error(tmp_path):

@@ -28,7 +28,7 @@ AS_OF = "2026-11-20"  # the bundled recording's date
 REVISED_ON = "2026-11-21"  # the revised copy's recording date
 TIMEOUT = 180
 # The revisions written into the copy's Kolada body: (KPI, year) -> (recorded value, revised value).
-REVISIONS = {("U07453", 2025): (75.3, 77.1), ("N03002", 2025): (64.8, 61.0)}
+REVISIONS = {("U07453", 2025): (75.3, 77.1), ("N03002", 2025): (53.55, 61.0)}
 # ... and into the copy's financial statements file (UTF-8 with BOM, decimal commas): equity 2025.
 EQUITY_2025 = ("2025;equity;Eget kapital;18 444,0;", "2025;equity;Eget kapital;17 000,0;")
 # Soliditet on the city's statements, by hand:
@@ -157,7 +157,8 @@ def _finance_view(warehouse: Path) -> dict:
             "WHERE target_id = 'soliditet_min_63' AND indicator_id = 'soliditet_incl_pensions' AND year = 2025"
         ).fetchall()
         reconciliation = con.execute(
-            "SELECT own_value, published_value, difference, tolerance, within_tolerance FROM marts.reconciliation "
+            "SELECT own_value, published_value, difference, kind, expected_difference, tolerance, within_expectation "
+            "FROM marts.reconciliation "
             "WHERE indicator_id = 'soliditet_city' AND year = 2025"
         ).fetchall()
     return {"context": context, "reconciliation": reconciliation}
@@ -222,13 +223,14 @@ def test_status_as_of_the_first_recording_answers_with_what_was_known_then(repla
 
 def test_revised_kolada_ratio_shows_as_context_and_in_the_reconciliation(replays):
     # Kolada's N03002 2025 revised to 61.0: the goal's context row carries it (no target, no status), and
-    # the reconciliation compares it with the city's revised 58.4085: -2.5915, beyond the plan's 2.0.
+    # the reconciliation compares it with the city's revised 58.4085: -2.5915, where the plan expects
+    # Kolada's ratio some 15 points lower: |-2.5915 - 15| = 17.5915 > 5 -> not as expected.
     finance = replays["revised_finance"]
     assert finance["context"] == [(61.0, "context", "no_numeric_target", None)]
-    ((own, published, difference, tolerance, within),) = finance["reconciliation"]
+    ((own, published, difference, kind, expected, tolerance, within),) = finance["reconciliation"]
     assert own == pytest.approx(SOLIDITET_REVISED) and published == 61.0
     assert difference == pytest.approx(SOLIDITET_REVISED - 61.0) == pytest.approx(-2.59146, abs=1e-5)
-    assert (tolerance, within) == (2.0, False)
+    assert (kind, expected, tolerance, within) == ("by_design", 15.0, 5.0, False)
 
 
 def test_bundled_snapshot_was_not_touched(replays):
@@ -255,6 +257,8 @@ def test_replaying_the_older_recording_again_keeps_the_later_observation_current
             ).fetchall()
         )
     assert current == {"nki_total": 77.1, "soliditet_incl_pensions": 61.0, "soliditet_city": pytest.approx(SOLIDITET_REVISED)}
+    # the marts show the current figures: the context row and the reconciliation are still B's
+    assert replays["original_finance"] == replays["revised_finance"]
 
 
 def test_revision_is_a_new_vintage_not_an_overwrite(replays):
@@ -263,13 +267,13 @@ def test_revision_is_a_new_vintage_not_an_overwrite(replays):
     file_a, file_b = _sha(_statements(BUNDLED)), _sha(_statements(replays["copy"]))
     recorded = {
         ("nki_total", 2025): [(75.3, bundled_sha)],
-        ("soliditet_incl_pensions", 2025): [(64.8, bundled_sha)],
+        ("soliditet_incl_pensions", 2025): [(53.55, bundled_sha)],
         ("soliditet_city", 2025): [(pytest.approx(SOLIDITET_RECORDED), file_a)],
     }
     assert replays["initial_vintages"] == recorded
     assert replays["revised_vintages"] == {
         ("nki_total", 2025): [(75.3, bundled_sha), (77.1, revised_sha)],
-        ("soliditet_incl_pensions", 2025): [(64.8, bundled_sha), (61.0, revised_sha)],
+        ("soliditet_incl_pensions", 2025): [(53.55, bundled_sha), (61.0, revised_sha)],
         # the city's measure carries the hash of the statements file it was computed from
         ("soliditet_city", 2025): [(pytest.approx(SOLIDITET_RECORDED), file_a), (pytest.approx(SOLIDITET_REVISED), file_b)],
     }

@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from indicator_pipeline.catalog.model import (
+    RECONCILE_KINDS,
     TARGET_KINDS,
     Direction,
     YearFromPeriods,
@@ -79,12 +80,55 @@ def _indicator(raw: dict, where: str) -> Indicator:
         break_note=raw.get("break_note"),
         note=raw.get("note"),
         method=_index_method(raw.get("method"), where),
-        reconcile_with=raw.get("reconcile_with"),
-        reconcile_tolerance=_number(raw, "reconcile_tolerance", where) if "reconcile_tolerance" in raw else None,
         year_from_periods=_one_of(raw, "year_from_periods", YEAR_FROM_PERIODS, where, default="sum"),
         preliminary_periods=_count(raw, "preliminary_periods", where, default=0),
         publication_lag_days=_count(raw, "publication_lag_days", where) if "publication_lag_days" in raw else None,
+        **_reconciliation(raw, where),
     )
+
+
+RECONCILE_DETAILS = ("reconcile_kind", "reconcile_reason", "reconcile_expected_difference", "reconcile_tolerance")
+
+
+def _reconciliation(raw: dict, where: str) -> dict:
+    """An indicator's reconcile_* fields, checked together: an agreement needs a tolerance and expects a
+    difference of 0; a by-design comparison needs its reason, and an expected difference comes with
+    the tolerance it is judged within."""
+    if "reconcile_with" not in raw:
+        stray = [key for key in RECONCILE_DETAILS if key in raw]
+        if stray:
+            raise CatalogueError(f"{where}: {', '.join(stray)} without reconcile_with")
+        return {}
+    kind = _one_of(raw, "reconcile_kind", RECONCILE_KINDS, where, default="agree")
+    tolerance = _number(raw, "reconcile_tolerance", where) if "reconcile_tolerance" in raw else None
+    expected = _number(raw, "reconcile_expected_difference", where) if "reconcile_expected_difference" in raw else None
+    reason = raw.get("reconcile_reason")
+    if reason is not None and (not isinstance(reason, str) or not reason.strip()):
+        raise CatalogueError(f"{where}: reconcile_reason must be a sentence, got {reason!r}")
+    if tolerance is not None and tolerance < 0:
+        raise CatalogueError(f"{where}: reconcile_tolerance {tolerance} must not be negative")
+    if kind == "agree":
+        if tolerance is None:
+            raise CatalogueError(f"{where}: reconcile_kind \"agree\" needs reconcile_tolerance (how far the two may differ)")
+        if expected is not None:
+            raise CatalogueError(
+                f"{where}: reconcile_expected_difference is for reconcile_kind \"by_design\"; an agreement expects a difference of 0"
+            )
+    else:
+        if reason is None:
+            raise CatalogueError(f"{where}: reconcile_kind \"by_design\" needs reconcile_reason (why the two differ)")
+        if (expected is None) != (tolerance is None):
+            raise CatalogueError(
+                f"{where}: give reconcile_expected_difference and reconcile_tolerance together (the expected difference "
+                "and how far from it the difference may go), or neither"
+            )
+    return {
+        "reconcile_with": raw["reconcile_with"],
+        "reconcile_tolerance": tolerance,
+        "reconcile_kind": kind,
+        "reconcile_reason": reason,
+        "reconcile_expected_difference": expected,
+    }
 
 
 def _count(table: dict, key: str, where: str, default: int | None = None) -> int:

@@ -22,6 +22,11 @@ SourceName = Literal["kolada", "scb", "filedrop", "computed"]
 # How a source's sub-year periods (quarters, months) make the year's value: the sum of a flow
 # (dwellings started), the last value of a stock, or the mean of a level.
 YearFromPeriods = Literal["sum", "last", "mean"]
+ReconcileKind = Literal[
+    "agree",  # the two series should be equal, within reconcile_tolerance
+    "by_design",  # they differ on purpose (reconcile_reason), optionally by an expected difference
+]
+RECONCILE_KINDS: tuple[str, ...] = ReconcileKind.__args__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -71,8 +76,12 @@ class Indicator:
     break_note: str | None = None
     note: str | None = None
     method: IndexMethod | None = None  # computed indices only
-    # Compare this series with a published one (e.g. the city's own soliditet with Kolada's): the
-    # difference is kept in marts.reconciliation and a check warns when it exceeds the tolerance.
+    # Compare this series with a published one (e.g. the city's own soliditet with Kolada's), year by
+    # year in marts.reconciliation; a non-blocking check warns about a year that breaks the expectation.
+    # `agree`: the two should be equal, |own - published| <= reconcile_tolerance. `by_design`: the
+    # definitions differ on purpose, for reconcile_reason; with reconcile_expected_difference (own -
+    # published) the difference should stay within reconcile_tolerance of it, without one nothing is
+    # expected of the difference and it never warns.
     reconcile_with: str | None = None
     reconcile_tolerance: float | None = None
     # Sub-year sources (SCB quarters): how the periods make a year, and how many periods, counted back
@@ -82,6 +91,9 @@ class Indicator:
     # Days after a year ends by which its figure is normally published; None: the plan's default for
     # the source. Kolada KPIs use Kolada's own publication_date when it has one.
     publication_lag_days: int | None = None
+    reconcile_kind: ReconcileKind | None = None  # "agree" when reconcile_with is given without a kind
+    reconcile_reason: str | None = None
+    reconcile_expected_difference: float | None = None
 
     @property
     def selection_key(self) -> str | None:

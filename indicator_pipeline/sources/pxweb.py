@@ -26,6 +26,12 @@ SCB_SOURCE = "scb"
 DEFAULT_BASE_URL = "https://statistikdatabasen.scb.se/api/v2"
 BASE_URL_ENV = "SCB_BASE_URL"
 CONFIG_LIMITS = ("maxDataCells", "maxCallsPerTimeWindow", "timeWindow")
+# The language of labels and notes in SCB's answers (`?lang=`). Value codes (Region 1283, Hustyp
+# SMÅHUS, ContentsCode BO0101A4, Tid 2025K1) are the same in every language, and the pipeline selects
+# and decodes by codes only, so the language changes no figure. English, because English is the
+# language in which the real metadata of the tables we read is known
+# (tests/fixtures/conformance/scb/TAB4572_metadata_en.json); SCB's Swedish labels and notes are unseen.
+DEFAULT_LANGUAGE = "en"
 
 Selection = Mapping[str, Sequence[str]]
 
@@ -81,7 +87,8 @@ def split_selection(selection: Mapping[str, list[str]], max_cells: int) -> list[
 
 
 class PxWebClient:
-    """SCB PxWeb API v2 over a `Transport`; base URL from the argument, else `$SCB_BASE_URL`, else SCB."""
+    """SCB PxWeb API v2 over a `Transport`; base URL from the argument, else `$SCB_BASE_URL`, else SCB.
+    `lang` is the language asked for labels and notes (DEFAULT_LANGUAGE); codes do not depend on it."""
 
     def __init__(
         self,
@@ -89,7 +96,7 @@ class PxWebClient:
         base_url: str | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
-        lang: str = "sv",
+        lang: str = DEFAULT_LANGUAGE,
     ):
         self.transport = transport
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")

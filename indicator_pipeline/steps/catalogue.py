@@ -40,6 +40,9 @@ def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
             "year_from_periods": i.year_from_periods,
             "preliminary_periods": i.preliminary_periods,
             "publication_lag_days": plan.lag_days(i),
+            "reconcile_kind": i.reconcile_kind,
+            "reconcile_reason": i.reconcile_reason,
+            "reconcile_expected_difference": i.reconcile_expected_difference,
         }
         for i in plan.indicators
     ]
@@ -106,6 +109,9 @@ def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
                 "reconcile_tolerance": pl.Float64,
                 "preliminary_periods": pl.Int32,
                 "publication_lag_days": pl.Int32,
+                "reconcile_kind": pl.Utf8,
+                "reconcile_reason": pl.Utf8,
+                "reconcile_expected_difference": pl.Float64,
             },
         ),
         "incoming_goal": pl.DataFrame(goals),

@@ -25,11 +25,14 @@ CREATE TABLE IF NOT EXISTS core.dim_indicator (
     series_break_years  INTEGER[],
     break_note          VARCHAR,
     note                VARCHAR,
+    reconcile_with      VARCHAR,           -- a published series this one is reconciled with
+    reconcile_tolerance DOUBLE,            -- in the indicator's unit: how far the difference may be from the expected one
+    reconcile_kind      VARCHAR,           -- 'agree' (expected difference 0) or 'by_design' (the definitions differ on purpose)
+    reconcile_reason    VARCHAR,           -- why the two differ (every by_design reconciliation has one)
+    reconcile_expected_difference DOUBLE,  -- by_design: own - published expected; NULL = nothing expected of it
     year_from_periods   VARCHAR,           -- sub-year periods to a year: sum (a flow) | last (a stock) | mean
     preliminary_periods INTEGER,           -- the latest N published periods are preliminary (the source revises them)
     publication_lag_days INTEGER,          -- days after a year ends until its figure is normally out
-    reconcile_with      VARCHAR,           -- a published series this one is reconciled with
-    reconcile_tolerance DOUBLE,            -- in the indicator's unit
     PRIMARY KEY (plan_id, indicator_id)
 );
 

@@ -4,11 +4,13 @@ run on a real DuckDB with the warehouse's own SQL and the bundled plan's catalog
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import duckdb
 import polars as pl
 import pytest
 
+from indicator_pipeline import quality
 from indicator_pipeline.catalog import load_plan
 from indicator_pipeline.catalog.model import IndexComponent, IndexMethod
 from indicator_pipeline.steps.catalogue import load_catalogue
@@ -115,27 +117,86 @@ def test_a_missing_statement_line_makes_the_measure_missing_not_zero(warehouse):
     assert _values(warehouse, "result_adjusted_mnkr") == {2025: 330.0}
 
 
-def test_reconciliation_with_kolada_and_its_tolerance(warehouse):
-    _insert(warehouse, "staging.filedrop_financial_statements", _statement_rows(2025, STATEMENT_2025))
-    kolada = {"N03102": 2.4, "N03103": 72.4, "N03002": 61.0, "N03010": 53000.0, "N03009": 15000.0, "N01951": 154000.0}
-    _insert(warehouse, "staging.kolada_values", _kolada_rows(2025, kolada))
-    add_vintages(warehouse)
-    run_script(warehouse, "marts/reconciliation.sql")
-    rows = {
-        r[0]: r[1:]
-        for r in warehouse.execute(
-            "SELECT indicator_id, published_value, difference, tolerance, within_tolerance FROM marts.reconciliation"
-        ).fetchall()
-    }
-    # 3.128 - 2.4 = 0.728 <= 1.0
-    assert rows["result_adjusted_share"][1] == pytest.approx(0.72796, abs=1e-5)
-    assert rows["result_adjusted_share"][3] is True
-    # 64.10 - 61.0 = 3.10 > 2.0: outside the catalogue's tolerance
-    assert rows["soliditet_city"][1] == pytest.approx(3.09963, abs=1e-5)
-    assert rows["soliditet_city"][2:] == (2.0, False)
-    # Kolada's tax base: (53000 + 15000) kr/inv × 154000 inhabitants / 1e6 = 10472 mnkr; 10550 - 10472 = 78
-    assert rows["tax_grants_equalisation_mnkr"][0] == pytest.approx(10472.0)
-    assert rows["tax_grants_equalisation_mnkr"][1] == pytest.approx(78.0)
+# Kolada's 2025 figures beside the statements: N03002 53.55 is Kolada's published soliditet for Helsingborg.
+KOLADA_2025 = {"N03102": 2.4, "N03103": 72.4, "N03002": 53.55, "N03010": 53000.0, "N03009": 15000.0, "N01951": 154000.0}
+
+
+def _reconciled(con, statement: dict[str, float], kolada: dict[str, float]) -> dict[str, dict]:
+    """marts.reconciliation for 2025 from one year of statements and Kolada values, by measure."""
+    _insert(con, "staging.filedrop_financial_statements", _statement_rows(2025, statement))
+    _insert(con, "staging.kolada_values", _kolada_rows(2025, kolada))
+    add_vintages(con)
+    run_script(con, "marts/reconciliation.sql")
+    cursor = con.execute("SELECT * FROM marts.reconciliation")
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, values)) for values in cursor.fetchall()]
+    return {row["indicator_id"]: row for row in rows}
+
+
+def test_agreements_are_held_to_their_tolerance(warehouse):
+    rows = _reconciled(warehouse, STATEMENT_2025, KOLADA_2025)
+    # 3.128 - 2.4 = 0.728 <= 1.0: the plan expects agreement, and it holds
+    share = rows["result_adjusted_share"]
+    assert (share["kind"], share["reason"], share["expected_difference"], share["tolerance"]) == ("agree", None, 0.0, 1.0)
+    assert share["difference"] == pytest.approx(0.72796, abs=1e-5)
+    assert (share["within_tolerance"], share["within_expectation"], share["finding"]) == (True, True, None)
+    # Kolada's tax base: (53000 + 15000) kr/inv × 154000 inhabitants / 1e6 = 10472 mnkr; 10550 - 10472 = 78 <= 150
+    base = rows["tax_grants_equalisation_mnkr"]
+    assert base["published_value"] == pytest.approx(10472.0) and base["difference"] == pytest.approx(78.0)
+    assert (base["kind"], base["within_expectation"]) == ("agree", True)
+
+
+def test_soliditet_is_a_by_design_comparison_within_its_expected_difference(warehouse):
+    rows = _reconciled(warehouse, STATEMENT_2025, KOLADA_2025)
+    soliditet = rows["soliditet_city"]
+    # 64.0996 - 53.55 = 10.5496: far beyond any agreement, but the plan expects Kolada's ratio to be
+    # some 15 points lower: |10.5496 - 15| = 4.4504 <= 5 -> as expected, no finding.
+    assert soliditet["difference"] == pytest.approx(10.54963, abs=1e-5)
+    assert (soliditet["kind"], soliditet["expected_difference"], soliditet["tolerance"]) == ("by_design", 15.0, 5.0)
+    assert soliditet["reason"] == load_plan().indicator("soliditet_city").reconcile_reason
+    assert "internal bank" in soliditet["reason"]
+    assert (soliditet["within_tolerance"], soliditet["within_expectation"], soliditet["finding"]) == (True, True, None)
+
+
+def test_a_by_design_difference_far_from_the_expected_one_is_a_finding(warehouse):
+    # Kolada's ratio 61.0: 64.0996 - 61.0 = 3.0996, |3.0996 - 15| = 11.9 > 5.
+    rows = _reconciled(warehouse, STATEMENT_2025, {**KOLADA_2025, "N03002": 61.0})
+    soliditet = rows["soliditet_city"]
+    assert (soliditet["within_tolerance"], soliditet["within_expectation"]) == (False, False)
+    assert soliditet["finding"] == "soliditet_city 2025: 64.1 - 61.0 = 3.1, expected by design: 15.0 ± 5.0"
+
+
+def test_a_by_design_comparison_without_an_expected_difference_is_shown_and_never_judged(warehouse):
+    plan = load_plan()
+    bare = dataclasses.replace(plan.indicator("soliditet_city"), reconcile_expected_difference=None, reconcile_tolerance=None)
+    load_catalogue(warehouse, dataclasses.replace(plan, indicators=tuple(bare if i.id == bare.id else i for i in plan.indicators)))
+    rows = _reconciled(warehouse, STATEMENT_2025, {**KOLADA_2025, "N03002": 20.0})
+    soliditet = rows["soliditet_city"]
+    assert soliditet["difference"] == pytest.approx(44.09963, abs=1e-5)
+    assert (soliditet["kind"], soliditet["expected_difference"], soliditet["tolerance"]) == ("by_design", None, None)
+    assert (soliditet["within_tolerance"], soliditet["within_expectation"], soliditet["finding"]) == (None, True, None)
+
+
+def test_the_check_warns_on_a_statement_typo_not_on_the_by_design_gap(warehouse):
+    plan = load_plan()
+    parameters = quality.run_parameters(plan, date(2026, 11, 20))
+    good = _reconciled(warehouse, STATEMENT_2025, KOLADA_2025)
+    assert good["soliditet_city"]["difference"] > 10  # the by-design gap is there ...
+    result = quality.validate_frame(warehouse.table("marts.reconciliation").df(), "marts_reconciliation", parameters)
+    assert result.success, result.first_failure_line()  # ... and is no warning
+
+    # A typo in the statements: cash flow from operations 11310 instead of 1131. Self-financing is
+    # expected to agree with Kolada's N03103 within 10 points: 780.0 - 72.4 = 707.6 -> a warning.
+    with duckdb.connect() as typo:
+        apply_schema(typo)
+        load_catalogue(typo, plan)
+        rows = _reconciled(typo, {**STATEMENT_2025, "cash_flow_operations": 11310.0}, KOLADA_2025)
+        assert rows["self_financing_city"]["within_expectation"] is False
+        result = quality.validate_frame(typo.table("marts.reconciliation").df(), "marts_reconciliation", parameters)
+    assert not result.success
+    (failure,) = result.failures
+    assert (failure.expectation_type, failure.column, failure.unexpected_count) == ("expect_column_values_to_be_null", "finding", 1)
+    assert failure.unexpected_sample == ("self_financing_city 2025: 780.0 - 72.4 = 707.6, expected to agree: 0.0 ± 10.0",)
 
 
 def _survey_rows(year: int, values: dict[tuple[str, str], float]) -> list[dict]:

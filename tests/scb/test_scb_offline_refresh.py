@@ -4,7 +4,7 @@ staging -> vintages -> assessment): goal smallhouse_starts gets a measured statu
 Hand check, from the bundled TAB4572 answer (småhus, quarters K1+K2+K3+K4):
   2022: 72 + 84 + 76 + 78 = 310      2023: 44 + 53 + 47 + 52 = 196
   2024: 36 + 47 + 42 + 47 = 172      2025: 51 + 64 + 59 + 67 = 241
-  2026: 47 + 66 + 58 = 171 (K1-K3 only; K3 is the latest quarter and preliminary)
+  2026: 47 + 66 = 113 (K1-K2 only: the metadata ends at 2026K2, the latest quarter, preliminary)
 As of 2026-11-20 (the snapshot's recording date) 2026 is not over, so it does not count:
   average so far = (310 + 196 + 172 + 241) / 4 = 919 / 4 = 229.75, gap 229.75 - 250 = -20.25
   required in the one remaining year (2026) = 250 * 5 - 919 = 1250 - 919 = 331
@@ -58,7 +58,7 @@ def test_smallhouse_starts_has_a_measured_status(con):
         4,
         1,
         2026,
-        171.0,  # 47 + 66 + 58, shown but not counted
+        113.0,  # 47 + 66, shown but not counted
         True,
         2025,
     )
@@ -83,10 +83,11 @@ def test_yearly_facts_of_both_scb_indicators(con):
     ]
     # 2026 is not over and lacks its fourth quarter: a year-to-date figure, preliminary.
     partial = con.execute(
-        """SELECT indicator_id, preliminary, complete FROM core.fact_indicator_value
+        """SELECT indicator_id, value, preliminary, complete FROM core.fact_indicator_value
            WHERE source = 'scb' AND year = 2026 ORDER BY indicator_id"""
     ).fetchall()
-    assert partial == [("apartment_block_starts", True, False), ("smallhouse_starts", True, False)]
+    # FLERBO 110 + 130, SMÅHUS 47 + 66: the table ends at 2026K2
+    assert partial == [("apartment_block_starts", 240.0, True, False), ("smallhouse_starts", 113.0, True, False)]
     # 2019K2 is '..' (null): 2019 is 61 + 54 + 70 = 185 so far, never a year with a 0 quarter.
     assert con.execute(
         "SELECT value, preliminary, complete, source_status FROM core.fact_indicator_value "

@@ -1,7 +1,7 @@
 """SCB end to end through the real HTTP stack: a loopback PxWeb server -> PxWebClient -> steps.scb
 (fetch, archive, stage) -> DuckDB (staging.scb_values and the yearly staging.scb_observation).
 
-The server serves SCB's real /config and the bundled TAB4572 metadata, and answers data POSTs by
+The server serves SCB's real /config and real TAB4572 metadata (as bundled), and answers data POSTs by
 slicing the bundled TAB4572 data answer to exactly the requested codes, as SCB does.
 """
 
@@ -27,10 +27,10 @@ from indicator_pipeline.warehouse.sql import apply_schema
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "indicator_pipeline" / "snapshots" / "bundled"
 BASE = "https://statistikdatabasen.scb.se/api/v2"
-DATA_URL = f"{BASE}/tables/TAB4572/data?lang=sv&outputFormat=json-stat2"
+DATA_URL = f"{BASE}/tables/TAB4572/data?lang=en&outputFormat=json-stat2"
 SNAPSHOT = SnapshotDir(BUNDLED)
 CONFIG = SNAPSHOT.read("scb", "GET", f"{BASE}/config", None).body  # SCB's real /config bytes
-METADATA = SNAPSHOT.read("scb", "GET", f"{BASE}/tables/TAB4572/metadata?lang=sv", None).body
+METADATA = SNAPSHOT.read("scb", "GET", f"{BASE}/tables/TAB4572/metadata?lang=en", None).body  # SCB's real bytes
 
 
 def bundled_data() -> dict:
@@ -79,11 +79,11 @@ def scb_server(httpserver, monkeypatch):
 
 def serve(httpserver, config: bytes = CONFIG) -> None:
     httpserver.expect_request("/api/v2/config", method="GET").respond_with_data(config, content_type="application/json")
-    httpserver.expect_request("/api/v2/tables/TAB4572/metadata", method="GET", query_string="lang=sv").respond_with_data(
+    httpserver.expect_request("/api/v2/tables/TAB4572/metadata", method="GET", query_string="lang=en").respond_with_data(
         METADATA, content_type="application/json; charset=UTF-8"
     )
     httpserver.expect_request(
-        "/api/v2/tables/TAB4572/data", method="POST", query_string="lang=sv&outputFormat=json-stat2"
+        "/api/v2/tables/TAB4572/data", method="POST", query_string="lang=en&outputFormat=json-stat2"
     ).respond_with_handler(answer)
 
 
@@ -105,11 +105,11 @@ def test_fetch_and_stage_from_a_loopback_pxweb_server(scb_server, tmp_path):
     assert [r.dataset for r in refs] == ["scb_config", "scb_table_metadata", "scb_data"]
     assert all(RawArchive(tmp_path / "archive").get(r.sha256) for r in refs)  # every payload archived
     posted = [json.loads(req.get_data()) for req, _ in scb_server.log if req.method == "POST"]
-    quarters = [f"{y}K{q}" for y in range(2019, 2027) for q in range(1, 5)][:-1]  # 2019K1..2026K3 from the metadata
+    quarters = [f"{y}K{q}" for y in range(2019, 2027) for q in range(1, 5)][:-2]  # 2019K1..2026K2 from the metadata
     assert posted == [
         {"selection": [
             {"valueCodes": ["1283"], "variableCode": "Region"},
-            {"valueCodes": ["SMÅHUS", "FLERBO"], "variableCode": "Hustyp"},
+            {"valueCodes": ["FLERBO", "SMÅHUS"], "variableCode": "Hustyp"},  # the metadata's order
             {"valueCodes": ["BO0101A4"], "variableCode": "ContentsCode"},
             {"valueCodes": quarters, "variableCode": "Tid"},
         ]}
@@ -128,20 +128,20 @@ def test_fetch_and_stage_from_a_loopback_pxweb_server(scb_server, tmp_path):
     assert years[2019] == (185.0, True, False)  # 61 + 70 + 54 with 2019K2 '..': year to date, never a year
     assert years[2022] == (310.0, False, True)
     assert years[2025] == (241.0, True, True)  # whole, but inside the plan's four-quarter revision window
-    assert years[2026][1:] == (True, False)  # K4 not yet published: year to date
+    assert years[2026] == (113.0, True, False)  # 47 + 66, K3 and K4 not yet published: year to date
     assert set(years) == set(range(2019, 2027))
 
 
 def test_a_small_cell_limit_splits_the_query_and_staging_is_the_same(scb_server, tmp_path):
     config = json.loads(CONFIG)
-    serve(scb_server, json.dumps({**config, "maxDataCells": 20, "maxCallsPerTimeWindow": 100}).encode())
+    serve(scb_server, json.dumps({**config, "maxDataCells": 19, "maxCallsPerTimeWindow": 100}).encode())
     plan = dataclasses.replace(load_plan(), first_year=2024)
     refs, con, frame = staged(tmp_path, plan)
     data_refs = [r for r in refs if r.dataset == "scb_data"]
-    assert len(data_refs) == 2  # 2 house types x 11 quarters = 22 cells > 20
-    assert frame.height == 22
+    assert len(data_refs) == 2  # 2 house types x 10 quarters (2024K1-2026K2) = 20 cells > 19
+    assert frame.height == 20
     years = dict(con.execute("SELECT year, value FROM staging.scb_observation WHERE indicator_id = 'smallhouse_starts'").fetchall())
-    assert years == {2024: 172.0, 2025: 241.0, 2026: 171.0}
+    assert years == {2024: 172.0, 2025: 241.0, 2026: 113.0}
 
 
 def test_a_selection_the_table_lacks_stops_before_any_data_is_asked(scb_server, tmp_path):

@@ -1,4 +1,4 @@
-"""json-stat2 decoding, grounded in SCB's real TAB6471 answers (conformance files outside the repo)."""
+"""json-stat2 decoding, grounded in SCB's real TAB6471 answers (tests/fixtures/conformance/scb)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from indicator_pipeline.errors import SourceError
 from indicator_pipeline.sources.jsonstat import dataset_info, decode_jsonstat2, dimension_labels
 
-CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "scb"
+CONFORMANCE = Path(__file__).resolve().parents[1] / "fixtures" / "conformance" / "scb"
 URL = "https://statistikdatabasen.scb.se/api/v2/tables/TAB6471/data?lang=sv&outputFormat=json-stat2"
 
 

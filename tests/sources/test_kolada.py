@@ -24,7 +24,8 @@ from indicator_pipeline.sources.kolada import (
 )
 from indicator_pipeline.sources.transport import LiveTransport
 
-CATALOGUE = Path("/work/shared/conformance/kolada/kpi_catalogue.json")
+# Real v3 KPI objects: the plan's KPIs cut from Kolada's catalogue (tests/fixtures/conformance/README.md).
+CATALOGUE = Path(__file__).resolve().parents[1] / "fixtures" / "conformance" / "kolada" / "kpi_catalogue_plan_subset.json"
 DATA_PATH = "/v3/data/kpi/N03002/municipality/1283/year/2023"
 PER_PAGE = "per_page=5000"
 EXPECTED_SCHEMA = [

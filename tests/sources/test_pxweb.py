@@ -15,13 +15,14 @@ from indicator_pipeline.errors import SourceError
 from indicator_pipeline.sources.jsonstat import decode_jsonstat2
 from indicator_pipeline.sources.pxweb import (
     DEFAULT_BASE_URL,
+    DEFAULT_LANGUAGE,
     PxWebClient,
     split_selection,
 )
 from indicator_pipeline.sources.retry import RetryingTransport
 from indicator_pipeline.sources.transport import LiveTransport
 
-CONFORMANCE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "scb"
+CONFORMANCE = Path(__file__).resolve().parents[1] / "fixtures" / "conformance" / "scb"
 CONFIG = json.loads((CONFORMANCE / "config.json").read_text(encoding="utf-8"))
 TAB6471 = json.loads((CONFORMANCE / "TAB6471_data.json").read_text(encoding="utf-8"))
 DATA_PATH = "/api/v2/tables/TAB6471/data"
@@ -51,7 +52,8 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def client(httpserver, clock) -> PxWebClient:
-    return PxWebClient(LiveTransport(), base_url=httpserver.url_for("/api/v2"), clock=clock, sleep=clock.sleep)
+    """A client asking for Swedish, the language of the recorded TAB6471 answers."""
+    return PxWebClient(LiveTransport(), base_url=httpserver.url_for("/api/v2"), clock=clock, sleep=clock.sleep, lang="sv")
 
 
 def serve_config(httpserver, **overrides) -> None:
@@ -122,6 +124,20 @@ def test_metadata_is_fetched_in_the_client_language_after_the_limits(httpserver,
 
     assert fetched.json()["extension"]["px"]["tableid"] == "TAB6471"
     assert [request.path for request, _ in httpserver.log] == ["/api/v2/config", "/api/v2/tables/TAB6471/metadata"]
+
+
+def test_english_is_asked_unless_another_language_is_given(httpserver, clock):
+    serve_config(httpserver)
+    httpserver.expect_request("/api/v2/tables/TAB4572/metadata", query_string={"lang": "en"}).respond_with_data(
+        (CONFORMANCE / "TAB4572_metadata_en.json").read_bytes(), content_type="application/json"
+    )
+    client = PxWebClient(LiveTransport(), base_url=httpserver.url_for("/api/v2"), clock=clock, sleep=clock.sleep)
+
+    metadata = client.fetch_metadata("TAB4572")
+
+    assert client.lang == DEFAULT_LANGUAGE == "en"
+    assert metadata.url.endswith("/tables/TAB4572/metadata?lang=en")
+    assert metadata.json()["extension"]["px"]["language"] == "en"
 
 
 def test_small_selection_is_one_post_with_variables_in_the_given_order(httpserver, client):
@@ -231,7 +247,7 @@ def test_429_with_retry_after_is_retried_by_the_retrying_transport(httpserver, c
     httpserver.expect_request(DATA_PATH, method="POST").respond_with_handler(answer_from_tab6471)
     retry_sleeps: list[float] = []
     transport = RetryingTransport(LiveTransport(), sleep=retry_sleeps.append)
-    client = PxWebClient(transport, base_url=httpserver.url_for("/api/v2"), clock=clock, sleep=clock.sleep)
+    client = PxWebClient(transport, base_url=httpserver.url_for("/api/v2"), clock=clock, sleep=clock.sleep, lang="sv")
 
     selection = {"Region": ["12"], "Alder": ["20-29"], "ContentsCode": ["000007SF"], "Tid": ["2026M01"]}
 
