@@ -73,6 +73,19 @@ def self_build_plots() -> pd.DataFrame:
     ]), ints=("year", "self_build_starts", "plots_sold"))
 
 
+FINANCIAL_LINES = {"tax_revenue": 8225.0, "general_grants_equalisation": 2325.0, "result": 462.0, "equity": 18444.0,
+                   "total_assets": 35673.0, "investments": 1465.0, "items_affecting_comparability": -140.0}
+
+
+def financial_statements() -> pd.DataFrame:
+    return _typed(pd.DataFrame([
+        {"year": y, "line_id": line_id, "line": line_id, "amount_mnkr": amount, "preliminary": False,
+         "reported_on": pd.Timestamp(f"{y + 1}-03-01"), "source_file": "financial_statements.csv", "raw_sha256": SHA,
+         "retrieved_at": RETRIEVED}
+        for y in (2023, 2024, 2025) for line_id, amount in FINANCIAL_LINES.items()
+    ]), ints=("year",))
+
+
 def _typed(frame: pd.DataFrame, ints=()) -> pd.DataFrame:
     for name in ints:
         frame[name] = frame[name].astype("int32")
