@@ -164,6 +164,14 @@ def catalogue_units(plan, source: str) -> dict[str, str]:
     return {i.source_id: i.unit for i in plan.indicators_from(source) if i.source_id}
 
 
+def indicator_measures(plan) -> dict[str, str]:
+    """indicator id -> what it measures, named as the source or the SQL names it, never as the plan does:
+    the Kolada KPI id (N03002), the SCB table, the file-drop kind, or a computed indicator's
+    `source_selection.measure` (soliditet_city), else its computing source id (weighted_index).
+    Range expectations on the fact table are keyed on it where the unit alone does not say the range."""
+    return {i.id: dict(i.source_selection).get("measure") or i.source_id for i in plan.indicators if i.source_id}
+
+
 # ------------------------------------------------------------------------------------------------
 # Validation
 # ------------------------------------------------------------------------------------------------

@@ -50,7 +50,14 @@ def fact(plan) -> pd.DataFrame:
          "retrieved_at": RETRIEVED, "raw_sha256": SHA, "loaded_at": RETRIEVED}
         for i in plan.indicators if i.source in ("kolada", "scb") for year in YEARS
     ]
-    return _typed(pd.DataFrame(rows), ints=("year",))
+    return with_fact_measure(_typed(pd.DataFrame(rows), ints=("year",)), plan)
+
+
+def with_fact_measure(frame: pd.DataFrame, plan) -> pd.DataFrame:
+    """What the fact table's check adds (assets/checks.py fact_measures): the measure of each row's indicator."""
+    frame = frame.copy()
+    frame["measure"] = frame["indicator_id"].map(quality.indicator_measures(plan))
+    return frame
 
 
 def scb_values(plan) -> pd.DataFrame:
