@@ -52,6 +52,13 @@ def scb_units_and_year(frame, plan):
     return frame
 
 
+def fact_measures(frame, plan):
+    """Add `measure`: what each row's indicator measures (a Kolada KPI id, a computed measure), so ranges
+    that differ within one unit (a share in percent vs. soliditet in percent) can be keyed on it."""
+    frame["measure"] = frame["indicator_id"].map(quality.indicator_measures(plan))
+    return frame
+
+
 @dataclass(frozen=True)
 class SuiteBinding:
     suite: str  # expectations/<suite>.json
@@ -73,7 +80,7 @@ QUALITY_REGISTRY: list[SuiteBinding] = [
     SuiteBinding("staging_filedrop_sellable_land", "filedrop_sellable_land", "staging.filedrop_sellable_land"),
     SuiteBinding("staging_filedrop_safety_survey", "filedrop_safety_survey", "staging.filedrop_safety_survey"),
     SuiteBinding("staging_filedrop_financial_statements", "filedrop_financial_statements", "staging.filedrop_financial_statements"),
-    SuiteBinding("core_fact_indicator_value", "fact_indicator_value", "core.fact_indicator_value"),
+    SuiteBinding("core_fact_indicator_value", "fact_indicator_value", "core.fact_indicator_value", prepare=fact_measures),
     # A reconciliation that breaks the plan's expectation (agreement, or a by-design expected difference)
     # is a warning for the controller, never a stop; a by-design gap as expected is no warning at all.
     SuiteBinding("marts_reconciliation", "mart_reconciliation", "marts.reconciliation", blocking=False),

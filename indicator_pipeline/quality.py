@@ -18,6 +18,12 @@ filled by `run_parameters()` from the plan and the run's as-of date (never from 
                            the upper bound for plausible years in what the sources sent
   min_latest_year          as_of_year - the suite's meta.freshness.max_age_years (per suite)
 
+Row conditions are GX condition objects, as GX serialises them, e.g.
+`{"type": "comparison", "column": {"name": "unit"}, "operator": "IN", "parameter": ["persons"]}`
+(operators `==`, `!=`, `<`, `<=`, `>`, `>=`, `IN`, `NOT_IN`), `{"type": "nullity", "column": {"name":
+"status"}, "is_null": true}`, and `{"type": "and", "conditions": [...]}`. The pandas query strings with
+`condition_parser` that GX 1.9 deprecated are refused when a suite is loaded.
+
 A validator that cannot run (GX missing, suite unreadable, unknown expectation, a crash) returns a
 FAILED result with the reason. It never passes.
 """
@@ -28,7 +34,6 @@ import json
 import math
 import os
 import uuid
-import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -119,6 +124,13 @@ def load_suite(suite: str | Path) -> dict:
         raise ValueError(f"{path}: not a GX suite (needs 'name' and a list 'expectations')")
     if not data["expectations"]:
         raise ValueError(f"{path}: the suite has no expectations")
+    for number, expectation in enumerate(data["expectations"], start=1):
+        kwargs = expectation.get("kwargs") if isinstance(expectation, dict) else None
+        if isinstance(kwargs, dict) and ("condition_parser" in kwargs or isinstance(kwargs.get("row_condition"), str)):
+            raise ValueError(
+                f"{path}: expectation {number} ({expectation.get('type')}) has a string row_condition or a condition_parser,"
+                " deprecated since GX 1.9: write the row condition as a condition object (see docs/quality-gate.md)"
+            )
     return data
 
 
@@ -151,6 +163,14 @@ def suite_parameters(suite: dict, parameters: dict) -> dict:
 def catalogue_units(plan, source: str) -> dict[str, str]:
     """source id -> catalogue unit, for the indicators of one source."""
     return {i.source_id: i.unit for i in plan.indicators_from(source) if i.source_id}
+
+
+def indicator_measures(plan) -> dict[str, str]:
+    """indicator id -> what it measures, named as the source or the SQL names it, never as the plan does:
+    the Kolada KPI id (N03002), the SCB table, the file-drop kind, or a computed indicator's
+    `source_selection.measure` (soliditet_city), else its computing source id (weighted_index).
+    Range expectations on the fact table are keyed on it where the unit alone does not say the range."""
+    return {i.id: dict(i.source_selection).get("measure") or i.source_id for i in plan.indicators if i.source_id}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -233,11 +253,7 @@ def _run_gx(gx, pdf, suite_json: dict, params: dict):
         except Exception as exc:  # noqa: BLE001
             raise ValueError(f"unknown expectation type {expectation.get('type')!r} in suite {suite_json['name']}") from exc
     context = _ephemeral_context(gx)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        suite = gx.ExpectationSuite(
-            name=suite_json["name"], expectations=suite_json["expectations"], meta=suite_json.get("meta") or {}
-        )
+    suite = gx.ExpectationSuite(name=suite_json["name"], expectations=suite_json["expectations"], meta=suite_json.get("meta") or {})
     if len(suite.expectations) != len(suite_json["expectations"]):
         raise ValueError(f"GX built {len(suite.expectations)} of {len(suite_json['expectations'])} expectations")
     suite = context.suites.add(suite)
@@ -249,9 +265,7 @@ def _run_gx(gx, pdf, suite_json: dict, params: dict):
         .add_batch_definition_whole_dataframe("whole_frame")
     )
     definition = gx.ValidationDefinition(name=f"{suite_json['name']}_{key}", data=batch, suite=suite)
-    with warnings.catch_warnings():  # GX 1.9+ deprecates string row conditions (still valid until GX 2)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        result = definition.run(batch_parameters={"dataframe": pdf}, expectation_parameters=params, result_format="SUMMARY")
+    result = definition.run(batch_parameters={"dataframe": pdf}, expectation_parameters=params, result_format="SUMMARY")
     evaluated = result.statistics.get("evaluated_expectations")
     if evaluated != len(suite_json["expectations"]):
         raise ValueError(f"GX evaluated {evaluated} of {len(suite_json['expectations'])} expectations")

@@ -40,10 +40,11 @@ def _refresh(settings: Settings, run_id: str, log_level: str) -> str:
     from assets.definitions import build_definitions
 
     defs = build_definitions(settings)
-    instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
     job = defs.resolve_implicit_global_asset_job_def()
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
-    result = job.execute_in_process(instance=instance, raise_on_error=False, run_id=run_id, run_config=run_config)
+    # Disposed on exit: an ephemeral instance's temporary artifact folder is removed now, not by the GC.
+    with (DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()) as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_id=run_id, run_config=run_config)
     if not result.success:
         failures = failed_blocking_checks(result.all_events) + [
             f"{event.step_key}: {(event.step_failure_data.error.cause or event.step_failure_data.error).message.strip()}"

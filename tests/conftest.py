@@ -4,13 +4,19 @@ A refresh costs ~8-15 s (Dagster start-up, every Great Expectations suite), so t
 status, file-drop, quality-gate, replay and fault tests read this one published warehouse instead of
 each materialising their own. It is READ-ONLY: a test that refreshes again, or otherwise writes into a
 warehouse folder (work files, locks, quarantine), takes its own copy with `copy_bundled_warehouse`.
+
+Also suite-wide: the run is offline (a connection beyond loopback is refused in every test process), and
+it starts with one line saying so (`what_runs`), under `-q` too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
+import json
 import os
 import shutil
+import socket
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -30,6 +36,62 @@ class BundledRefresh:
     summary: str  # refresh()'s one-line summary
     snapshot_before: dict[str, str]  # bundled snapshot tree (relative path -> sha256) before the refresh
     snapshot_after: dict[str, str]  # ... and after it
+
+
+def what_runs() -> str:
+    """The one line the test run starts with: what the tests run against."""
+    recorded_on = json.loads((BUNDLED_SNAPSHOT / "snapshot.json").read_text(encoding="utf-8")).get("recorded_on", "?")
+    return (
+        f"what runs: offline; refreshes replay the bundled snapshot (recorded {recorded_on}) as of {BUNDLED_AS_OF.isoformat()};"
+        " live-mode tests talk HTTP only to loopback servers started by the tests; any other connection is refused"
+    )
+
+
+class OfflineViolation(OSError):
+    """A test tried to connect beyond the loopback interface."""
+
+
+def _is_loopback(host) -> bool:
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return str(host).lower() == "localhost"
+
+
+def _loopback_only(connect):
+    def guarded(self, address):
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
+            raise OfflineViolation(f"tests are offline: connection to {address[0]}:{address[1]} refused (loopback only)")
+        return connect(self, address)
+
+    return guarded
+
+
+_UNGUARDED = {"connect": socket.socket.connect, "connect_ex": socket.socket.connect_ex}
+
+
+def pytest_configure(config):
+    """Every test process (each xdist worker too) may connect to loopback addresses only. Processes the
+    tests start themselves (the CLI) are run offline or against loopback servers by those tests."""
+    for name, connect in _UNGUARDED.items():
+        setattr(socket.socket, name, _loopback_only(connect))
+
+
+def pytest_unconfigure(config):
+    for name, connect in _UNGUARDED.items():
+        setattr(socket.socket, name, connect)
+
+
+def pytest_report_header(config):
+    return what_runs()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session):
+    """`-q` (as in `make test`) drops the report header; the line saying what runs is still printed, once."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and not reporter.showheader and not hasattr(session.config, "workerinput"):
+        reporter.write_line(what_runs())
 
 
 def snapshot_tree(root: Path) -> dict[str, str]:

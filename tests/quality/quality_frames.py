@@ -50,7 +50,14 @@ def fact(plan) -> pd.DataFrame:
          "retrieved_at": RETRIEVED, "raw_sha256": SHA, "loaded_at": RETRIEVED}
         for i in plan.indicators if i.source in ("kolada", "scb") for year in YEARS
     ]
-    return _typed(pd.DataFrame(rows), ints=("year",))
+    return with_fact_measure(_typed(pd.DataFrame(rows), ints=("year",)), plan)
+
+
+def with_fact_measure(frame: pd.DataFrame, plan) -> pd.DataFrame:
+    """What the fact table's check adds (assets/checks.py fact_measures): the measure of each row's indicator."""
+    frame = frame.copy()
+    frame["measure"] = frame["indicator_id"].map(quality.indicator_measures(plan))
+    return frame
 
 
 def scb_values(plan) -> pd.DataFrame:
@@ -71,6 +78,19 @@ def self_build_plots() -> pd.DataFrame:
         {"year": y, "self_build_starts": 80, "plots_sold": 70, "preliminary": False, "reported_on": pd.Timestamp(f"{y + 1}-01-20"),
          "source_file": "self_build_plots.csv", "raw_sha256": SHA, "retrieved_at": RETRIEVED} for y in (2022, 2023, 2024, 2025)
     ]), ints=("year", "self_build_starts", "plots_sold"))
+
+
+FINANCIAL_LINES = {"tax_revenue": 8225.0, "general_grants_equalisation": 2325.0, "result": 462.0, "equity": 18444.0,
+                   "total_assets": 35673.0, "investments": 1465.0, "items_affecting_comparability": -140.0}
+
+
+def financial_statements() -> pd.DataFrame:
+    return _typed(pd.DataFrame([
+        {"year": y, "line_id": line_id, "line": line_id, "amount_mnkr": amount, "preliminary": False,
+         "reported_on": pd.Timestamp(f"{y + 1}-03-01"), "source_file": "financial_statements.csv", "raw_sha256": SHA,
+         "retrieved_at": RETRIEVED}
+        for y in (2023, 2024, 2025) for line_id, amount in FINANCIAL_LINES.items()
+    ]), ints=("year",))
 
 
 def _typed(frame: pd.DataFrame, ints=()) -> pd.DataFrame:
