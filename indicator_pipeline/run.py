@@ -35,7 +35,7 @@ def _stderr(message: str) -> None:
 
 
 def _refresh(settings: Settings, run_id: str, log_level: str) -> str:
-    from dagster import DagsterEventType, DagsterInstance, materialize
+    from dagster import DagsterEventType, DagsterInstance
 
     from assets.definitions import build_definitions
 

@@ -13,7 +13,6 @@ import hashlib
 import io
 import json
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 from statistics import fmean

@@ -12,8 +12,6 @@ import pytest
 from pipeline_drops import BUNDLED, BUNDLED_DROPS, SELF_BUILD, tree
 
 from indicator_pipeline.cli import main
-from indicator_pipeline.run import refresh
-from indicator_pipeline.settings import Settings
 
 AS_OF = date(2026, 11, 20)  # snapshot.json "recorded_on"
 MEASURED = {"met", "not_met", "on_track", "off_track"}

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import duckdb
-import pytest
 from dagster import AssetCheckSeverity, asset, materialize
 
 from assets.checks import QUALITY_REGISTRY, SuiteBinding, build_check, check_result, quality_checks, validate_binding
 from assets.resources import PipelineResource
 from indicator_pipeline import quality
-from indicator_pipeline.warehouse.sql import SQL_DIR, apply_schema
+from indicator_pipeline.warehouse.sql import SQL_DIR
 from quality_frames import AS_OF
 
 
