@@ -89,7 +89,7 @@ def _draw_target(ax, target: dict, scale: float, decimals: int, lang: str) -> No
     start, end = target.get("period_start"), target.get("period_end")
     label = f"{text(lang, 'target_line')} {number(value, decimals, lang)}"
     if start is not None and end is not None:
-        label += f" ({start}–{end})"
+        label += f" ({_years(start, end)})"
         ax.hlines(value, start - 0.4, end + 0.4, colors=TARGET_COLOUR, linestyles="--", linewidth=1.6, label=label, zorder=5)
     else:
         if target.get("target_year") is not None:
@@ -109,7 +109,11 @@ def _draw_target(ax, target: dict, scale: float, decimals: int, lang: str) -> No
             required *= scale
             first = end - remaining + 1
             ax.hlines(required, first - 0.4, end + 0.4, colors=REQUIRED_COLOUR, linestyles="-", linewidth=2.4,
-                      label=f"{text(lang, 'required')} {number(required, decimals, lang)} ({first}–{end})", zorder=5)
+                      label=f"{text(lang, 'required')} {number(required, decimals, lang)} ({_years(first, end)})", zorder=5)
+
+
+def _years(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
 
 
 def _svg(fig: Figure, salt: str) -> str:
