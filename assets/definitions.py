@@ -3,7 +3,7 @@
 
 from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job, in_process_executor
 
-from assets import core, filedrop, kolada, marts, scb
+from assets import core, filedrop, kolada, marts, report, scb
 from assets.checks import quality_checks
 from assets.resources import PipelineResource
 from assets.sensors import landing_folder_sensor
@@ -22,6 +22,7 @@ ALL_ASSETS = [
     core.target_assessment,
     *marts.mart_assets,
     marts.published_warehouse,
+    report.scorecard_report,
 ]
 
 refresh_job = define_asset_job("full_refresh", selection=AssetSelection.all(), description="Every source to the published warehouse.")

@@ -1,4 +1,4 @@
-"""`indicator-pipeline`: refresh the warehouse through the Dagster asset graph, or print the goal table.
+"""`indicator-pipeline`: refresh the warehouse through the Dagster asset graph, print the goal table, or write the scorecard.
 
 Exit code 0 on success; on failure 1 and one line on stderr saying what failed.
 """
@@ -56,6 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     status.add_argument("--plan", type=Path, help="plan file to judge with --as-of (default: $INDICATOR_PLAN or the bundled plan)")
 
+    report = sub.add_parser("report", help="write the scorecard: one self-contained HTML page of every goal")
+    report.add_argument("--out", type=Path, help="output folder (default: report/ beside the warehouse); writes scorecard.html")
+    report.add_argument("--lang", choices=("sv", "en"), default="sv", help="labels in Swedish (default) or English")
+    report.add_argument(
+        "--as-of", type=date.fromisoformat,
+        help="the report as of this date, YYYY-MM-DD, judged from what the warehouse knew at its end (default: the published statuses)",
+    )
+    report.add_argument("--warehouse", type=Path, help="serving DuckDB file (default: $INDICATOR_WAREHOUSE or warehouse/indicators.duckdb)")
+    report.add_argument("--plan", type=Path, help="plan file to judge with --as-of (default: $INDICATOR_PLAN or the bundled plan)")
+
     docs = sub.add_parser("data-docs", help="build GX Data Docs (HTML) for the latest recorded validation")
     docs.add_argument("--warehouse", type=Path, help="warehouse file to read (default: the latest validation in the serving file or its .work/ run files)")
     docs.add_argument("--out", type=Path, help="output folder (default: data_docs/ beside the warehouse)")
@@ -73,7 +83,7 @@ def settings_for(args: argparse.Namespace) -> Settings:
             raise PipelineError("--snapshot-dir needs --offline (replay it) or --record (record into it)")
         overrides.update(snapshot_dir=args.snapshot_dir, plan_path=args.plan, as_of=args.as_of)
         overrides.update(landing_dir=args.landing_dir, quarantine_dir=args.quarantine_dir)
-    if args.command == "status":
+    if args.command in ("status", "report"):
         overrides.update(plan_path=args.plan, as_of=args.as_of)
     return Settings.from_env(**overrides)
 
@@ -104,6 +114,14 @@ def print_status(settings: Settings, fmt: str, as_of: date | None = None) -> Non
         sys.stdout.write(format_table(frame.drop("note").rows(), frame.drop("note").columns) + "\n")
 
 
+def write_report(settings: Settings, out: Path | None, lang: str, as_of: date | None) -> Path:
+    """The scorecard from the published warehouse (read-only); with `as_of`, re-assessed in a private copy."""
+    from indicator_pipeline.report import build_report, default_report_dir  # imports matplotlib: only when asked
+
+    path = settings.warehouse_path
+    return build_report(path, out or default_report_dir(path), lang, as_of, settings.plan if as_of else None)
+
+
 def format_table(rows: list[tuple], columns: list[str]) -> str:
     def cell(value) -> str:
         if value is None:
@@ -126,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings_for(args)
         if args.command == "refresh":
             print(run_refresh(settings, wait=args.wait, verbose=args.verbose))
+        elif args.command == "report":
+            print(write_report(settings, args.out, args.lang, args.as_of))
         elif args.command == "data-docs":
             from indicator_pipeline.data_docs import build_data_docs  # imports GX: only when asked
 

@@ -39,6 +39,7 @@ ASSET_KEYS = sorted(
         "mart_reconciliation",  # the city's finance measures beside Kolada's published ratios
         "mart_index_inputs",  # the inputs of every computed index value (the safety index)
         "published_warehouse",
+        "scorecard_report",  # report/scorecard.html, written from the published file
     ]
 )
 
@@ -91,8 +92,10 @@ def test_everything_feeds_the_published_warehouse(defs):
     graph = defs.resolve_asset_graph()
     publish = AssetKey("published_warehouse")
     ancestors = graph.get_ancestor_asset_keys(publish)
-    assert {k.to_user_string() for k in ancestors} == set(ASSET_KEYS) - {"published_warehouse"}
-    assert not graph.get(publish).child_keys  # the last step
+    assert {k.to_user_string() for k in ancestors} == set(ASSET_KEYS) - {"published_warehouse", "scorecard_report"}
+    # After it only the report, which reads the published file
+    assert graph.get(publish).child_keys == {AssetKey("scorecard_report")}
+    assert not graph.get(AssetKey("scorecard_report")).child_keys
 
 
 def test_nightly_schedule(defs):

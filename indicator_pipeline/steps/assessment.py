@@ -6,8 +6,10 @@ import dataclasses
 import shutil
 import tempfile
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import polars as pl
@@ -159,16 +161,23 @@ def assess_plan(
     return assessment_frame, year_frame
 
 
-def status_as_of(published: Path, plan: Plan, as_of: date) -> pl.DataFrame:
-    """The goal table as it would have been reported on `as_of`: assessed from the vintages observed
-    by the end of that day, in a private copy of the published file (which is never written)."""
-    with tempfile.TemporaryDirectory(prefix="indicator-status-") as folder:
+@contextmanager
+def assessed_copy(published: Path, plan: Plan, as_of: date) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a private copy of the published file (which is never written) with every target
+    assessed from the vintages observed by the end of `as_of`; the copy is deleted afterwards."""
+    with tempfile.TemporaryDirectory(prefix="indicator-as-of-") as folder:
         copy = Path(folder) / published.name
         shutil.copyfile(published, copy)
         with duckdb.connect(str(copy)) as con:
             apply_schema(con)  # a file published by an older version gets today's tables first
             assess_plan(con, plan, as_of)
-            return query(con, "queries/goal_status_report.sql")
+            yield con
+
+
+def status_as_of(published: Path, plan: Plan, as_of: date) -> pl.DataFrame:
+    """The goal table as it would have been reported on `as_of`."""
+    with assessed_copy(published, plan, as_of) as con:
+        return query(con, "queries/goal_status_report.sql")
 
 
 def _assessment_row(plan: Plan, result: Assessment, as_of: date) -> dict:

@@ -1,0 +1,23 @@
+"""The scorecard report, written at every publish from the published file (read-only) into report/ beside it."""
+
+
+from dagster import AssetExecutionContext, MetadataValue, asset
+
+from assets.common import OWNERS
+from assets.marts import published_warehouse
+from assets.resources import PipelineResource
+from indicator_pipeline.report import build_report, default_report_dir
+
+
+@asset(
+    group_name="publish",
+    kinds={"html"},
+    owners=OWNERS,
+    deps=[published_warehouse],
+    description="report/scorecard.html beside the warehouse: every goal with its status, chart, data quality and "
+    "sources, one self-contained HTML page (Swedish labels), from the published file opened read-only.",
+)
+def scorecard_report(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
+    published = pipeline.settings.warehouse_path
+    path = build_report(published, default_report_dir(published))
+    context.add_output_metadata({"path": MetadataValue.path(str(path)), "bytes": path.stat().st_size})

@@ -1,0 +1,60 @@
+"""What the report shows, read from a warehouse file with the queries in sql/queries/report_*.sql."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import polars as pl
+
+from indicator_pipeline.catalog import Plan
+from indicator_pipeline.errors import PipelineError
+from indicator_pipeline.warehouse.sql import query
+
+
+@dataclass(frozen=True)
+class ReportData:
+    goals: pl.DataFrame  # one row per goal target, in plan order
+    series: pl.DataFrame  # yearly values of every target and context series
+    sources: pl.DataFrame  # payloads per goal with retrieval time
+    quality: pl.DataFrame  # the last run's validations, per goal they concern
+    as_of_override: date | None = None  # set when assessed as of a date other than the published one
+
+
+def load(con: duckdb.DuckDBPyConnection, as_of_override: date | None = None) -> ReportData:
+    return ReportData(
+        goals=query(con, "queries/report_goals.sql"),
+        series=query(con, "queries/report_series.sql"),
+        sources=query(con, "queries/report_sources.sql"),
+        quality=query(con, "queries/report_quality.sql"),
+        as_of_override=as_of_override,
+    )
+
+
+@contextmanager
+def published_connection(published: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the published file (it is never written)."""
+    if not published.is_file():
+        raise PipelineError(f"no published warehouse at {published}; run `indicator-pipeline refresh` first")
+    with duckdb.connect(str(published), read_only=True) as con:
+        yield con
+
+
+def load_report_data(published: Path, plan: Plan | None = None, as_of: date | None = None) -> ReportData:
+    """The published statuses; with `as_of`, every target re-assessed from the values known at the end
+    of that day, in a private copy of the published file (as `status --as-of` does)."""
+    if as_of is None:
+        with published_connection(published) as con:
+            return load(con)
+    if plan is None:
+        raise PipelineError("--as-of needs the plan to assess with")
+    from indicator_pipeline.steps.assessment import assessed_copy
+
+    if not published.is_file():
+        raise PipelineError(f"no published warehouse at {published}; run `indicator-pipeline refresh` first")
+    with assessed_copy(published, plan, as_of) as con:
+        return load(con, as_of_override=as_of)

@@ -1,0 +1,15 @@
+-- The scorecard's overview: every goal target of the plan with its status, latest value, target and
+-- gap, the goal's motivation, and the decimals to show the indicator with (core.dim_indicator).
+SELECT
+    s.plan_id, p.title AS plan_title, p.municipality_name,
+    s.goal_id, s.goal_title, g.motivation, s.goal_level, s.area, s.goal_order,
+    s.target_id, s.target_text, s.target_kind, s.target_order,
+    s.indicator_id, s.indicator_title, s.unit, coalesce(i.decimals, 1) AS decimals,
+    s.as_of, s.status, s.latest_year, s.latest_value, s.latest_preliminary,
+    s.target_value, s.target_year, s.period_start, s.period_end, s.gap,
+    s.average_so_far, s.share_so_far, s.years_remaining, s.required_per_remaining_year, s.note
+FROM marts.goal_status AS s
+JOIN core.dim_goal AS g USING (plan_id, goal_id)
+JOIN core.dim_plan AS p USING (plan_id)
+LEFT JOIN core.dim_indicator AS i ON i.plan_id = s.plan_id AND i.indicator_id = s.indicator_id
+ORDER BY s.goal_order, s.target_order;

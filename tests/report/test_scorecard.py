@@ -1,0 +1,118 @@
+"""The scorecard report's content: every goal, badges in the right language, rounded figures, nothing
+from the network, escaped text, breaks kept as breaks, stable output."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from indicator_pipeline.cli import main
+from indicator_pipeline.report import build_report, charts
+from indicator_pipeline.report.data import load_report_data
+from indicator_pipeline.report.render import render
+from scorecard_page import Page, plan_goals
+
+
+def test_one_section_per_goal_and_one_overview_row_per_target(scorecard, bundled_refresh):
+    page = Page(scorecard.read_text(encoding="utf-8"))
+    goals, targets = plan_goals(bundled_refresh.path)
+    assert len(goals) >= 10
+    assert page.sections == goals  # plan order, none missing, none twice
+    assert page.overview_rows == targets
+
+
+def test_swedish_badges_and_rounded_figures(scorecard):
+    html = scorecard.read_text(encoding="utf-8")
+    assert '<html lang="sv">' in html
+    for label in ("Ej uppfyllt", "Uppfyllt", "På väg", "Inte på väg", "Inget mätbart mål"):
+        assert f">{label}</span>" in html, label
+    nki = re.search(r'<tr data-goal-id="business_climate_nki".*?</tr>', html, re.S).group(0)
+    assert 'data-status="not_met"' in nki
+    assert "75,3" in nki and "76,0" in nki and "\u22120,7<" in nki  # gap -0.7000000000000028, one decimal
+    assert "0000000" not in html
+
+
+def test_english_labels(bundled_refresh, tmp_path):
+    assert main(["report", "--warehouse", str(bundled_refresh.path), "--out", str(tmp_path), "--lang", "en"]) == 0
+    html = (tmp_path / "scorecard.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html and ">Not met</span>" in html and ">Ej uppfyllt<" not in html
+    assert "-0.7<" in html
+
+
+def test_self_contained_nothing_from_the_network(scorecard):
+    html = scorecard.read_text(encoding="utf-8")
+    page = Page(html)
+    assert not page.tags & {"script", "link", "img", "iframe", "object", "embed", "base"}
+    assert "<svg" in html and "<style>" in html and "@media print" in html
+    assert "default-src 'none'" in html
+    for tag, name, value in page.attributes:
+        if name in ("src", "href", "xlink:href", "action"):
+            assert (value or "").startswith("#"), (tag, name, value)  # only links within the page
+    assert "@import" not in html and "url(http" not in html and "@font-face" not in html
+
+
+def test_every_text_from_the_warehouse_is_escaped(bundled_refresh):
+    data = load_report_data(bundled_refresh.path)
+    hostile = '<script>alert("x")</script> & <b>'
+    data = type(data)(
+        goals=data.goals.with_columns(goal_title=data.goals["goal_title"] + hostile, motivation=data.goals["motivation"] + hostile),
+        series=data.series, sources=data.sources, quality=data.quality,
+    )
+    html = render(data, "sv")
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;" in html
+
+
+def test_same_data_same_bytes(bundled_refresh, tmp_path):
+    first = build_report(bundled_refresh.path, tmp_path / "a").read_bytes()
+    second = build_report(bundled_refresh.path, tmp_path / "b").read_bytes()
+    assert first == second
+    assert len(first) < 400_000  # small enough to mail; measured ~200 KB on the bundled data
+
+
+def test_series_never_joined_across_a_break_and_incomplete_years_off_the_line():
+    points = [
+        charts.Point(2022, 70.0, False, True, False),
+        charts.Point(2023, 71.0, False, True, False),
+        charts.Point(2024, 74.0, False, True, True),  # new definition
+        charts.Point(2025, 75.0, True, True, False),
+        charts.Point(2026, 30.0, True, False, False),  # year to date
+    ]
+    segments = charts._segments(points)
+    assert [[p.year for p in s] for s in segments] == [[2022, 2023], [2024, 2025]]
+
+
+def test_nki_chart_marks_the_break_and_the_target(scorecard):
+    html = scorecard.read_text(encoding="utf-8")
+    nki = re.search(r'<section class="goal" id="goal-business_climate_nki".*?</section>', html, re.S).group(0)
+    assert ">Seriebrott</text>" in nki and "Mål 76,0 (2025)" in nki
+    assert "Från 2024 bygger totalt NKI" in nki  # the plan's break note
+    assert "Jämförelseserier" in nki and "företagsklimat totalt, gammal" in nki  # the old NKI beside it
+    starts = re.search(r'<section class="goal" id="goal-smallhouse_starts".*?</section>', html, re.S).group(0)
+    assert "Krävs per återstående år 331" in starts and "Snitt hittills 230" in starts
+    assert "ofullst." in starts  # 2026 so far
+    assert "hämtad 2026-11-20" in starts and "Datakvalitet" in starts
+
+
+def test_as_of_reassesses_from_what_was_known_then(bundled_refresh, tmp_path):
+    before = bundled_refresh.path.read_bytes()
+    assert main(["report", "--warehouse", str(bundled_refresh.path), "--out", str(tmp_path), "--as-of", "2025-06-30"]) == 0
+    page = Page((tmp_path / "scorecard.html").read_text(encoding="utf-8"))
+    # Nothing of the bundled snapshot was observed before 2026-11-20: no figure to judge on.
+    assert set(page.statuses) == {"no_data", "no_numeric_target"}
+    assert "2025-06-30" in (tmp_path / "scorecard.html").read_text(encoding="utf-8")
+    assert bundled_refresh.path.read_bytes() == before  # the published file is never written
+
+
+@pytest.mark.parametrize("args", [["--lang", "de"], ["--as-of", "not-a-date"]])
+def test_bad_arguments_are_refused(args, bundled_refresh, tmp_path):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["report", "--warehouse", str(bundled_refresh.path), "--out", str(tmp_path), *args])
+    assert exit_info.value.code == 2
+
+
+def test_missing_warehouse_is_one_line_error(tmp_path, capsys):
+    assert main(["report", "--warehouse", str(tmp_path / "none.duckdb"), "--out", str(tmp_path)]) == 1
+    assert "no published warehouse" in capsys.readouterr().err
+    assert not (tmp_path / "scorecard.html").exists()
