@@ -53,9 +53,19 @@ def _refresh(settings: Settings, run_id: str, log_level: str) -> str:
             and event.step_failure_data.error.cls_name != "DagsterAssetCheckFailedError"  # named by its check below
         ]
         reason = _one_line(failures) or "the run failed before any step ran"
-        raise RefreshFailed(f"{reason} [nothing was published: {settings.warehouse_path} is unchanged]")
+        raise RefreshFailed(f"{reason} [{_publish_outcome(result.all_events, settings)}]")
     materialised = sum(1 for e in result.all_events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION)
     return f"refreshed {materialised} assets into {settings.warehouse_path} (run {result.run_id})"
+
+
+def _publish_outcome(events, settings: Settings) -> str:
+    """Whether the failed run published: a step after publishing (the report) can fail on a published warehouse."""
+    from dagster import DagsterEventType
+
+    published = any(e.event_type == DagsterEventType.STEP_SUCCESS and e.step_key == "published_warehouse" for e in events)
+    if published:
+        return f"the warehouse {settings.warehouse_path} was published; only what comes after publishing failed"
+    return f"nothing was published: {settings.warehouse_path} is unchanged"
 
 
 def failed_blocking_checks(events) -> list[str]:

@@ -50,3 +50,22 @@ def test_a_revised_value_is_a_new_vintage_and_the_old_one_stays_queryable(clean_
             "SELECT indicator_id, year, value FROM core.indicator_value_vintage WHERE retrieved_at::DATE = DATE '2026-11-25'"
         ).fetchall()
         assert revised == [(indicator, 2024, 51.7)], revised
+
+
+def test_a_failure_after_publishing_says_the_warehouse_was_published(clean_env, warehouse):
+    """The report is written after the publish: if it cannot be (here a file stands where its folder
+    goes), the refresh fails loudly, and says truthfully that the new warehouse is out."""
+    import pytest
+
+    from indicator_pipeline.run import RefreshFailed
+
+    report = warehouse.parent / "report"
+    shutil.rmtree(report, ignore_errors=True)
+    report.write_text("not a folder", encoding="utf-8")
+    before = warehouse.stat().st_mtime_ns
+    with pytest.raises(RefreshFailed) as failed:
+        refresh(Settings(warehouse_path=warehouse, source_mode="replay", as_of=AS_OF))
+    message = str(failed.value)
+    assert "scorecard_report" in message and f"the warehouse {warehouse} was published" in message, message
+    assert "nothing was published" not in message
+    assert warehouse.stat().st_mtime_ns != before  # a new file was swapped in
