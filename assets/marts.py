@@ -7,16 +7,12 @@ from assets.common import OWNERS
 from assets.core import target_assessment
 from assets.metadata import table_metadata
 from assets.resources import PipelineResource
+from indicator_pipeline.warehouse.dictionary import apply_comments, load_dictionary
 from indicator_pipeline.warehouse.publish import PublishError
 from indicator_pipeline.warehouse.sql import run_script
 
-MARTS = {
-    "indicator_vs_target": "One row per goal target, indicator and year: value, unit, target, status.",
-    "goal_status": "One row per goal target: latest value, target, gap, status, average so far and yearly value still needed.",
-    "goal_status_history": "One row per goal target and published refresh: what each refresh reported (as-of, status, value, gap, note).",
-    "reconciliation": "The city's own measures beside the published figures they are compared with: agreement or a by-design difference (with its reason), and whether each year is as expected.",
-    "index_inputs": "Every input of every computed index value (the safety index): value, score, weight, payload.",
-}
+# One asset per file in sql/marts/; the descriptions are the column dictionary's (sql/dictionary.toml).
+MARTS = ["indicator_vs_target", "goal_status", "goal_status_display", "goal_status_history", "reconciliation", "index_inputs"]
 
 
 def _mart_asset(name: str, description: str) -> AssetsDefinition:
@@ -31,12 +27,13 @@ def _mart_asset(name: str, description: str) -> AssetsDefinition:
     def _mart(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
         with pipeline.work_connection(context.run.run_id) as con:
             run_script(con, f"marts/{name}.sql")
+            apply_comments(con)  # a replaced view loses its comments
             context.add_output_metadata(table_metadata(con, f"marts.{name}"))
 
     return _mart
 
 
-mart_assets = [_mart_asset(name, description) for name, description in MARTS.items()]
+mart_assets = [_mart_asset(name, load_dictionary().objects[f"marts.{name}"]["description"]) for name in MARTS]
 
 
 @asset(

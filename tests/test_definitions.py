@@ -34,6 +34,7 @@ ASSET_KEYS = sorted(
         "fact_indicator_value",
         "target_assessment",
         "mart_goal_status",
+        "mart_goal_status_display",  # goal_status rounded and in Swedish text
         "mart_goal_status_history",  # what every published refresh reported
         "mart_indicator_vs_target",
         "mart_reconciliation",  # the city's finance measures beside Kolada's published ratios

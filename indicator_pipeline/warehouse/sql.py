@@ -20,10 +20,14 @@ def sql_text(name: str) -> str:
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every schema, table and view (idempotent: `IF NOT EXISTS` / `OR REPLACE`)."""
+    """Create every schema, table and view (idempotent: `IF NOT EXISTS` / `OR REPLACE`), then comment
+    them from the column dictionary (sql/dictionary.toml; a replaced view loses its comments)."""
+    from indicator_pipeline.warehouse.dictionary import apply_comments  # it reads sql/ through this module
+
     for folder in DDL_FOLDERS:
         for path in sorted((SQL_DIR / folder).glob("*.sql")):
             con.execute(path.read_text(encoding="utf-8"))
+    apply_comments(con)
 
 
 def run_script(con: duckdb.DuckDBPyConnection, name: str, frames: dict[str, pl.DataFrame] | None = None) -> None:

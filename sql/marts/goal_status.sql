@@ -1,5 +1,6 @@
 -- One row per goal target with its current assessment (a goal with several targets, like the
 -- result goal, has one row per target). Qualitative goals appear with status no_numeric_target.
+-- Values are unrounded; `decimals` says how many to show (marts.goal_status_display rounds them).
 CREATE OR REPLACE VIEW marts.goal_status AS
 SELECT
     g.plan_id,
@@ -14,6 +15,7 @@ SELECT
     t.indicator_id,
     i.title AS indicator_title,
     CASE WHEN t.target_kind = 'share' THEN 'share' ELSE i.unit END AS unit,
+    CASE WHEN t.target_kind = 'share' THEN 3 ELSE i.decimals END AS decimals,   -- how many to show (a share 0-1: 3)
     a.municipality_code,
     p.municipality_name,
     a.as_of,

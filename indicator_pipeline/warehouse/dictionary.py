@@ -1,0 +1,169 @@
+"""The column dictionary (`sql/dictionary.toml`): the warehouse's comments and the README's BI table.
+
+`apply_comments` runs `COMMENT ON` for every table, view, macro and column of the documented schemas
+that the dictionary describes (apply_schema calls it last, so a replaced view gets its comments back);
+`undocumented` lists what it does not describe; `readme_table` renders the README's table
+"The warehouse for BI users". `python -m indicator_pipeline.warehouse.dictionary --readme [README]`
+rewrites that table in place; `--check` exits 1 when the README differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+
+from indicator_pipeline.warehouse.sql import SQL_DIR, sql_text
+
+DICTIONARY = SQL_DIR / "dictionary.toml"
+SCHEMAS = ("raw", "staging", "core", "marts", "meta")
+README = SQL_DIR.parent / "README.md"
+README_BEGIN = "<!-- BI table: generated from sql/dictionary.toml, edit it there -->"
+README_END = "<!-- end of the generated BI table -->"
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    columns: dict[str, dict]  # shared meanings by column name
+    objects: dict[str, dict]  # "schema.name" -> {"description", "columns"}
+    macros: dict[str, dict]  # "schema.name" -> {"type": table|scalar, "description"}
+    readme: list[dict]
+
+    def column(self, obj: str, column: str) -> dict | None:
+        """What `column` of `obj` means: the object's own entry, else the shared one."""
+        own = self.objects.get(obj, {}).get("columns", {})
+        return own.get(column) or self.columns.get(column)
+
+
+@lru_cache(maxsize=1)
+def load_dictionary(path: Path = DICTIONARY) -> Dictionary:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return Dictionary(data.get("columns", {}), data.get("objects", {}), data.get("macros", {}), data.get("readme", []))
+
+
+def comment_text(entry: dict) -> str:
+    """The comment a dictionary entry gives: its description, then its unit."""
+    text = entry["description"].strip()
+    return f"{text} Unit: {entry['unit']}." if entry.get("unit") else text
+
+
+def _quote_name(*parts: str) -> str:
+    return ".".join('"' + p.replace('"', '""') + '"' for p in parts)
+
+
+def _quote_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _statement(kind: str, name: str, text: str) -> str:
+    template = "\n".join(line for line in sql_text("comments/comment_on.sql").splitlines() if not line.startswith("--"))
+    return template.strip().format(kind=kind, name=name, text=_quote_text(text))
+
+
+def _catalog(con: duckdb.DuckDBPyConnection):
+    """(kind, schema, name) of every table, view and macro in the documented schemas, and their columns."""
+    schemas = list(SCHEMAS)
+    objects = con.execute(
+        "SELECT 'TABLE', schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name IN ? "
+        "UNION ALL SELECT 'VIEW', schema_name, view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name IN ? "
+        "UNION ALL SELECT DISTINCT CASE function_type WHEN 'table_macro' THEN 'MACRO TABLE' ELSE 'MACRO' END, schema_name, function_name "
+        "FROM duckdb_functions() WHERE database_name = current_database() AND schema_name IN ? AND function_type IN ('macro', 'table_macro') "
+        "ORDER BY 2, 3",
+        [schemas, schemas, schemas],
+    ).fetchall()
+    columns = con.execute(
+        "SELECT schema_name, table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name IN ? ORDER BY schema_name, table_name, column_index",
+        [schemas],
+    ).fetchall()
+    return objects, columns
+
+
+def comment_statements(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """COMMENT ON statements for everything in `con` that the dictionary describes."""
+    d = load_dictionary()
+    objects, columns = _catalog(con)
+    statements = []
+    for kind, schema, name in objects:
+        entry = (d.macros if kind.startswith("MACRO") else d.objects).get(f"{schema}.{name}")
+        if entry:
+            statements.append(_statement(kind, _quote_name(schema, name), comment_text(entry)))
+    for schema, table, column in columns:
+        entry = d.column(f"{schema}.{table}", column)
+        if entry:
+            statements.append(_statement("COLUMN", _quote_name(schema, table, column), comment_text(entry)))
+    return statements
+
+
+def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
+    """Comment every described object and column (idempotent)."""
+    con.execute("\n".join(comment_statements(con)))
+
+
+def undocumented(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Objects and columns in the documented schemas that the dictionary does not describe."""
+    d = load_dictionary()
+    objects, columns = _catalog(con)
+    missing = [
+        f"{kind.lower()} {schema}.{name}"
+        for kind, schema, name in objects
+        if f"{schema}.{name}" not in (d.macros if kind.startswith("MACRO") else d.objects)
+    ]
+    missing += [f"column {s}.{t}.{c}" for s, t, c in columns if d.column(f"{s}.{t}", c) is None]
+    return missing
+
+
+def readme_table() -> str:
+    """The README's table of what BI users find, from the dictionary's [[readme]] rows."""
+    d = load_dictionary()
+    lines = ["| table | one row per | columns worth knowing |", "|---|---|---|"]
+    for row in d.readme:
+        shown = row.get("show") or ", ".join(f"`{name}`" for name in row["objects"])
+        cells = []
+        for column in row.get("columns", []):
+            entry = d.column(row["objects"][0], column) or {}
+            gloss = entry.get("readme")
+            cells.append(f"`{column}` ({gloss})" if gloss else f"`{column}`")
+        text = ", ".join(cells)
+        if row.get("text"):
+            text = f"{text}{row['text']}" if text else row["text"]
+        lines.append(f"| {shown} | {row['grain']} | {text} |")
+    return "\n".join(lines)
+
+
+def readme_with_table(readme: str) -> str:
+    """`readme` with the text between the markers replaced by `readme_table()`."""
+    head, begin, rest = readme.partition(README_BEGIN)
+    _, end, tail = rest.partition(README_END)
+    if not begin or not end:
+        raise ValueError(f"the README has no {README_BEGIN!r} ... {README_END!r} block")
+    return f"{head}{README_BEGIN}\n{readme_table()}\n{README_END}{tail}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readme", nargs="?", const=str(README), help="rewrite the README's BI table from the dictionary")
+    parser.add_argument("--check", action="store_true", help="with --readme: exit 1 when the README's table differs")
+    args = parser.parse_args(argv)
+    if not args.readme:
+        print(readme_table())
+        return 0
+    path = Path(args.readme)
+    current = path.read_text(encoding="utf-8")
+    wanted = readme_with_table(current)
+    if args.check:
+        if current != wanted:
+            print(f"{path}: the BI table differs from sql/dictionary.toml; run with --readme to rewrite it", file=sys.stderr)
+            return 1
+        return 0
+    path.write_text(wanted, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
