@@ -1,4 +1,4 @@
-"""What the report shows, read from a warehouse file with the queries in sql/queries/report_*.sql."""
+"""What the report shows, read from a warehouse file with the queries in sql/report/."""
 
 from __future__ import annotations
 
@@ -27,10 +27,10 @@ class ReportData:
 
 def load(con: duckdb.DuckDBPyConnection, as_of_override: date | None = None) -> ReportData:
     return ReportData(
-        goals=query(con, "queries/report_goals.sql"),
-        series=query(con, "queries/report_series.sql"),
-        sources=query(con, "queries/report_sources.sql"),
-        quality=query(con, "queries/report_quality.sql"),
+        goals=query(con, "report/goals.sql"),
+        series=query(con, "report/series.sql"),
+        sources=query(con, "report/sources.sql"),
+        quality=query(con, "report/quality.sql"),
         as_of_override=as_of_override,
     )
 
