@@ -233,6 +233,10 @@ def test_a_real_exports_folder_is_moved_aside_once(serving):
     assert_one_run(serving, "run-a", 1)
     aside = [p for p in (serving.parent / ".exports").iterdir() if p.name.startswith("before-links-")]
     assert len(aside) == 1 and (aside[0] / "mine.csv").read_text() == "kept"
+    for number in range(4):  # old export sets are cleaned; the folder moved aside is not the pipeline's
+        publish(run(serving, f"run-{number}", 1), serving)
+    assert (aside[0] / "mine.csv").read_text() == "kept"
+    assert len([p for p in (serving.parent / ".exports").iterdir() if not p.name.startswith("before-links-")]) == 3
 
 
 def test_the_storage_version_is_a_setting(monkeypatch):

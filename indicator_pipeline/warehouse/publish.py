@@ -35,6 +35,7 @@ DEFAULT_STORAGE_VERSION = "v1.1.0"  # the oldest storage format DuckDB 2 writes 
 EXPORTS = "exports"  # the link beside the serving file
 EXPORT_VERSIONS = ".exports"  # the folder of published export sets, one per run
 KEEP_EXPORTS = 3  # export sets kept: the published one and the two before it
+MOVED_ASIDE = "before-links-"  # a real folder found at `exports` is moved to `.exports/before-links-<time>`
 
 
 class PublishError(PipelineError):
@@ -202,7 +203,7 @@ def _swap_in(built: Path, exports_built: Path, serving_path: Path, run_id: str) 
 
 
 def _move_aside(path: Path, versions: Path) -> None:
-    os.replace(path, versions / f"before-links-{time.strftime('%Y%m%dT%H%M%S')}")
+    os.replace(path, versions / f"{MOVED_ASIDE}{time.strftime('%Y%m%dT%H%M%S')}")
 
 
 def _point_back(link: Path, previous: str | None, temporary_link: Path) -> None:
@@ -224,12 +225,15 @@ def published_exports(serving_path: Path) -> Path | None:
 
 
 def clean_old_exports(serving_path: Path, keep: int = KEEP_EXPORTS) -> list[Path]:
-    """Delete export sets beyond the `keep` newest; never the one `exports` points at."""
+    """Delete export sets beyond the `keep` newest; never the one `exports` points at, nor a folder that
+    was at `exports` before it became a link (`before-links-*`: not the pipeline's to delete)."""
     versions = serving_path.parent / EXPORT_VERSIONS
     current = published_exports(serving_path)
     if not versions.is_dir():
         return []
-    sets = sorted((p for p in versions.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    sets = sorted(
+        (p for p in versions.iterdir() if p.is_dir() and not p.name.startswith(MOVED_ASIDE)), key=lambda p: p.stat().st_mtime, reverse=True
+    )
     removed = []
     for path in sets[keep:]:
         if current is not None and path.resolve() == current:
