@@ -8,7 +8,7 @@ from assets.core import target_assessment
 from assets.metadata import table_metadata
 from assets.resources import PipelineResource
 from indicator_pipeline.warehouse.dictionary import apply_comments, load_dictionary
-from indicator_pipeline.warehouse.publish import PublishError
+from indicator_pipeline.warehouse.publish import PublishError, published_exports
 from indicator_pipeline.warehouse.sql import run_script
 
 # One asset per file in sql/marts/; the descriptions are the column dictionary's (sql/dictionary.toml).
@@ -41,7 +41,8 @@ mart_assets = [_mart_asset(name, load_dictionary().objects[f"marts.{name}"]["des
     kinds={"duckdb"},
     owners=OWNERS,
     deps=mart_assets,
-    description="Checkpoints the run's work warehouse and atomically swaps it into the serving path BI tools read.",
+    description="Checkpoints the run's work warehouse, copies it into the serving storage format, writes the marts' "
+    "Parquet/CSV exports, and atomically swaps both into the serving path BI tools read.",
 )
 def published_warehouse(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
     # No partial publish: Dagster skips this step when an upstream step fails; this also covers a
@@ -50,4 +51,7 @@ def published_warehouse(context: AssetExecutionContext, pipeline: PipelineResour
     if failed:
         raise PublishError(f"not publishing: {', '.join(failed)} failed in this run; the published file is unchanged")
     path = pipeline.publish_run(context.run.run_id, log=context.log.warning)
-    context.add_output_metadata({"path": MetadataValue.path(str(path)), "bytes": path.stat().st_size})
+    exports = published_exports(path)
+    context.add_output_metadata(
+        {"path": MetadataValue.path(str(path)), "bytes": path.stat().st_size, "exports": MetadataValue.path(str(exports))}
+    )

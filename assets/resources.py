@@ -27,6 +27,7 @@ class PipelineResource(ConfigurableResource):
     as_of: str = ""
     landing_dir: str = ""
     quarantine_dir: str = ""
+    storage_version: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "PipelineResource":
@@ -39,6 +40,7 @@ class PipelineResource(ConfigurableResource):
             as_of=settings.as_of.isoformat() if settings.as_of else "",
             landing_dir=str(settings.landing_dir or ""),
             quarantine_dir=str(settings.quarantine_dir or ""),
+            storage_version=settings.storage_version,
         )
 
     @property
@@ -52,6 +54,7 @@ class PipelineResource(ConfigurableResource):
             as_of=date.fromisoformat(self.as_of) if self.as_of else None,
             landing_dir=Path(self.landing_dir) if self.landing_dir else None,
             quarantine_dir=Path(self.quarantine_dir) if self.quarantine_dir else None,
+            **({"storage_version": self.storage_version} if self.storage_version else {}),
         )
 
     @contextmanager
@@ -66,5 +69,5 @@ class PipelineResource(ConfigurableResource):
         (a run from the UI or the schedule), waiting briefly for another run's publish to finish."""
         serving = self.settings.warehouse_path
         with publish_lock(serving, run_id, log=log, wait=PUBLISH_LOCK_WAIT_SECONDS):
-            publish(prepare_work_file(serving, run_id), serving)
+            publish(prepare_work_file(serving, run_id), serving, self.settings.storage_version)
         return serving

@@ -10,6 +10,8 @@ Environment variables (all optional):
   INDICATOR_LANDING_DIR  folder the city's file drops land in (default: landing/ beside the warehouse file;
                          when replaying, the snapshot's filedrop/ folder, which is then read-only)
   INDICATOR_QUARANTINE_DIR  where rejected drops are moved (default: quarantine/ beside the landing folder)
+  INDICATOR_STORAGE_VERSION  DuckDB storage format of the published file (default: v1.1.0, which DuckDB 1.1
+                         and later read, and so the drivers BI tools embed; `latest` for DuckDB 2 readers only)
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import Plan, load_plan
 from indicator_pipeline.sources.modes import SOURCE_MODES, make_transport
 from indicator_pipeline.sources.transport import SnapshotDir, Transport
+from indicator_pipeline.warehouse.publish import DEFAULT_STORAGE_VERSION
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "indicators.duckdb"
@@ -46,6 +49,7 @@ class Settings:
     as_of: date | None = None
     landing_dir: Path | None = None
     quarantine_dir: Path | None = None
+    storage_version: str = DEFAULT_STORAGE_VERSION
 
     def __post_init__(self):
         if self.source_mode not in SOURCE_MODES:
@@ -69,6 +73,7 @@ class Settings:
             "as_of": date.fromisoformat(env["INDICATOR_AS_OF"]) if env.get("INDICATOR_AS_OF") else None,
             "landing_dir": path("INDICATOR_LANDING_DIR"),
             "quarantine_dir": path("INDICATOR_QUARANTINE_DIR"),
+            "storage_version": env.get("INDICATOR_STORAGE_VERSION") or DEFAULT_STORAGE_VERSION,
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)

@@ -120,7 +120,8 @@ def copy_bundled_warehouse(bundled_refresh):
     """`copy(folder) -> warehouse path`: a private copy of the shared warehouse folder (file + archive)."""
 
     def copy(folder: Path) -> Path:
-        shutil.copytree(bundled_refresh.path.parent, folder, ignore=shutil.ignore_patterns(".work", "*.lock"))
+        # symlinks=True: `exports` stays a link to `.exports/<run_id>/`, as the pipeline publishes it
+        shutil.copytree(bundled_refresh.path.parent, folder, symlinks=True, ignore=shutil.ignore_patterns(".work", "*.lock"))
         return folder / bundled_refresh.path.name
 
     return copy

@@ -2,9 +2,17 @@
 
 BI tools open the serving file read-only. DuckDB refuses a reader while a writer holds the same file,
 so the pipeline never writes the serving file: each run builds in `<dir>/.work/<run_id>.duckdb`
-(started as a copy of the published file, so history carries over), and publishing is a CHECKPOINT,
-close and `os.replace`. Readers holding the old file keep a consistent old snapshot; new connections
-see the new data; nobody sees half a refresh.
+(started as a copy of the published file, so history carries over). Publishing, under the refresh
+lock: CHECKPOINT the work file; copy every object into a new file in the storage format that
+INDICATOR_STORAGE_VERSION names (default `v1.1.0`, which every DuckDB from 1.1 on reads: the drivers
+BI tools embed); write the Parquet/CSV exports of the marts from that file; then swap the exports and
+the file into place (`os.replace`). Readers holding the old file keep a consistent old snapshot; new
+connections see the new data; nobody sees half a refresh.
+
+Exports: `<dir>/exports` is a symbolic link to `<dir>/.exports/<run_id>/`, replaced in one rename, so
+`exports/` is always one run's complete set. A reader that reads several files resolves the link once
+(or checks `run_id` in `exports/manifest.json`). The previous versions are kept (`KEEP_EXPORTS`) so a
+reader that resolved the old link can finish.
 """
 
 from __future__ import annotations
@@ -18,10 +26,16 @@ from pathlib import Path
 import duckdb
 
 from indicator_pipeline.errors import PipelineError
-from indicator_pipeline.warehouse.sql import apply_schema
+from indicator_pipeline.warehouse.exports import fsync as _fsync, write_exports
+from indicator_pipeline.warehouse.sql import apply_schema, sql_text
 
 
 STALE_WORK_SECONDS = 24 * 3600  # work files of failed runs are kept this long for inspection
+DEFAULT_STORAGE_VERSION = "v1.1.0"  # the oldest storage format DuckDB 2 writes that DuckDB >= 1.1 reads
+EXPORTS = "exports"  # the link beside the serving file
+EXPORT_VERSIONS = ".exports"  # the folder of published export sets, one per run
+KEEP_EXPORTS = 3  # export sets kept: the published one and the two before it
+MOVED_ASIDE = "before-links-"  # a real folder found at `exports` is moved to `.exports/before-links-<time>`
 
 
 class PublishError(PipelineError):
@@ -99,27 +113,134 @@ def _check_base(work_file: Path, serving_path: Path) -> None:
         )
 
 
-def publish(work_file: Path, serving_path: Path) -> None:
-    """Checkpoint the work file and atomically make it the serving file (call it holding the refresh lock)."""
+def publish(work_file: Path, serving_path: Path, storage_version: str = DEFAULT_STORAGE_VERSION) -> None:
+    """Make the finished work file the serving file, with its exports (call it holding the refresh lock).
+
+    Nothing visible changes until every file is complete: the serving file is built in `.work/` in
+    `storage_version`, the exports beside it, and only then are the two swapped in, exports first. A
+    failure before that leaves the published file and the published exports as they were.
+    """
     if not work_file.exists():
         raise PublishError(f"publish: work file {work_file} does not exist; nothing was published")
     _check_base(work_file, serving_path)
+    run_id = work_file.stem
+    built = work_file.with_suffix(".serving")
+    exports_built = work_file.with_suffix(".exports")
     try:
         with duckdb.connect(str(work_file)) as con:
             con.execute("CHECKPOINT")
-        _fsync(work_file)
-    except (OSError, duckdb.Error) as exc:
+        _unlink_quietly(built)
+        _build_serving_file(work_file, built, storage_version)
+        _fsync(built)
+        shutil.rmtree(exports_built, ignore_errors=True)
+        write_exports(built, exports_built, run_id, serving_path.name)
+    except BaseException as exc:
+        _unlink_quietly(built)
+        shutil.rmtree(exports_built, ignore_errors=True)
+        if not isinstance(exc, (OSError, duckdb.Error)):
+            raise
         raise PublishError(
-            f"publish: cannot checkpoint the work file {work_file}: {_describe(exc)}; the published file is unchanged"
+            f"publish: cannot build the serving file and exports from {work_file}: {_describe(exc)}; "
+            "the published file and exports are unchanged"
         ) from exc
     try:
-        serving_path.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(work_file, serving_path)
-    except OSError as exc:
-        raise PublishError(f"publish: cannot replace {serving_path}: {_describe(exc)}; the published file is unchanged") from exc
-    _fsync(serving_path.parent)
+        _check_base(work_file, serving_path)
+        _swap_in(built, exports_built, serving_path, run_id)
+    finally:
+        _unlink_quietly(built)
+        shutil.rmtree(exports_built, ignore_errors=True)
+    _unlink_quietly(work_file)
+    _unlink_quietly(work_file.with_suffix(".duckdb.wal"))
     _unlink_quietly(_base_record(work_file))
+    clean_old_exports(serving_path)
     clean_stale_work_files(serving_path)
+
+
+def _build_serving_file(work_file: Path, target: Path, storage_version: str) -> None:
+    """Copy every object of `work_file` into a new file `target` written in `storage_version`."""
+    with duckdb.connect() as con:
+        con.execute(sql_text("publish/attach_work.sql"), {"work_file": str(work_file)})
+        con.execute(sql_text("publish/attach_serving.sql"), {"serving_file": str(target), "storage_version": storage_version})
+        con.execute(sql_text("publish/copy_to_serving.sql"))
+
+
+def exports_link(serving_path: Path) -> Path:
+    return serving_path.parent / EXPORTS
+
+
+def _swap_in(built: Path, exports_built: Path, serving_path: Path, run_id: str) -> None:
+    """Move the exports into `.exports/<run_id>/`, point `exports` at them, then replace the serving
+    file; if that last step fails, point `exports` back, so exports and warehouse stay one run's."""
+    folder = serving_path.parent
+    versions = folder / EXPORT_VERSIONS
+    link = exports_link(serving_path)
+    version = versions / run_id
+    temporary_link = folder / f".{EXPORTS}.{run_id}.link"
+    try:
+        versions.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(version, ignore_errors=True)
+        os.replace(exports_built, version)
+        _fsync(versions)
+        previous = os.readlink(link) if link.is_symlink() else None
+        if previous is None and os.path.lexists(link):
+            _move_aside(link, versions)  # a real folder (e.g. a copy made without links): kept, once
+        _unlink_quietly(temporary_link)
+        os.symlink(os.path.join(EXPORT_VERSIONS, run_id), temporary_link, target_is_directory=True)
+        os.replace(temporary_link, link)
+    except OSError as exc:
+        _unlink_quietly(temporary_link)
+        shutil.rmtree(version, ignore_errors=True)
+        raise PublishError(f"publish: cannot publish the exports at {link}: {_describe(exc)}; the published file is unchanged") from exc
+    try:
+        serving_path.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(built, serving_path)
+    except OSError as exc:
+        _point_back(link, previous, temporary_link)
+        raise PublishError(
+            f"publish: cannot replace {serving_path}: {_describe(exc)}; the published file and exports are unchanged"
+        ) from exc
+    _fsync(folder)
+
+
+def _move_aside(path: Path, versions: Path) -> None:
+    os.replace(path, versions / f"{MOVED_ASIDE}{time.strftime('%Y%m%dT%H%M%S')}")
+
+
+def _point_back(link: Path, previous: str | None, temporary_link: Path) -> None:
+    try:
+        if previous is None:
+            _unlink_quietly(link)
+        else:
+            _unlink_quietly(temporary_link)
+            os.symlink(previous, temporary_link, target_is_directory=True)
+            os.replace(temporary_link, link)
+    except OSError:
+        pass  # best effort: the manifest's warehouse sha256 still tells a reader they do not match
+
+
+def published_exports(serving_path: Path) -> Path | None:
+    """The folder the `exports` link points at now (read every file from it for one run's set)."""
+    link = exports_link(serving_path)
+    return link.resolve() if link.exists() else None
+
+
+def clean_old_exports(serving_path: Path, keep: int = KEEP_EXPORTS) -> list[Path]:
+    """Delete export sets beyond the `keep` newest; never the one `exports` points at, nor a folder that
+    was at `exports` before it became a link (`before-links-*`: not the pipeline's to delete)."""
+    versions = serving_path.parent / EXPORT_VERSIONS
+    current = published_exports(serving_path)
+    if not versions.is_dir():
+        return []
+    sets = sorted(
+        (p for p in versions.iterdir() if p.is_dir() and not p.name.startswith(MOVED_ASIDE)), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    removed = []
+    for path in sets[keep:]:
+        if current is not None and path.resolve() == current:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
 
 
 def clean_stale_work_files(serving_path: Path, max_age_seconds: float = STALE_WORK_SECONDS) -> list[Path]:
@@ -129,9 +250,13 @@ def clean_stale_work_files(serving_path: Path, max_age_seconds: float = STALE_WO
     removed = []
     for path in sorted(folder.glob("*")) if folder.is_dir() else []:
         try:
-            if path.is_file() and path.stat().st_mtime < cutoff:
+            if path.stat().st_mtime >= cutoff:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path)  # an exports folder a killed run left half written
+            else:
                 path.unlink()
-                removed.append(path)
+            removed.append(path)
         except OSError:
             pass  # best effort: a file we cannot remove now is tried again at the next publish
     return removed
@@ -151,10 +276,3 @@ def _unlink_quietly(path: Path) -> None:
     except OSError:
         pass
 
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

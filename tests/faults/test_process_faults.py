@@ -3,6 +3,7 @@ a file-size limit. Every process started here is killed and reaped in a `finally
 
 from __future__ import annotations
 
+import json
 import queue
 import re
 import resource
@@ -24,6 +25,13 @@ from indicator_pipeline.warehouse.lock import lock_path, read_holder
 
 LOCK_MESSAGE = re.compile(r"another refresh \(PID \d+, started at \S+, run [0-9a-f-]+\) holds \S+\.refresh\.lock")
 RUN_TIMEOUT = 150  # seconds: generous for a loaded 2-core machine; a normal refresh takes ~10 s
+
+
+def exports_state(warehouse: Path) -> tuple[str, str, dict[str, str]]:
+    """The published exports: the run the manifest names, the warehouse sha256 it names, every file's sha256."""
+    folder = (warehouse.parent / "exports").resolve()
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return manifest["run_id"], manifest["warehouse"]["sha256"], {p.name: sha256(p) for p in sorted(folder.iterdir())}
 
 
 def goal_rows(path: Path) -> int:
@@ -116,6 +124,8 @@ def test_sigkill_during_fetch_load_and_publish_never_damages_the_published_wareh
     file); the next run clears the dead run's stale lock; the last run completes normally."""
     before, rows = sha256(warehouse), goal_rows(warehouse)
     assert rows == len(load_plan().targets())  # one goal_status row per target of the plan
+    exports_before = exports_state(warehouse)
+    assert exports_before[1] == before  # the exports name the published file
     landing = tmp_path / "landing"
     if (BUNDLED / "filedrop").is_dir():
         shutil.copytree(BUNDLED / "filedrop", landing)
@@ -138,6 +148,7 @@ def test_sigkill_during_fetch_load_and_publish_never_damages_the_published_wareh
         holder = read_holder(lock_path(warehouse))
         assert holder is not None and holder.pid == fetching.pid  # the dead run's lock is left behind
         assert sha256(warehouse) == before and goal_rows(warehouse) == rows
+        assert exports_state(warehouse) == exports_before
 
         # 2. during load, 3. during publish: kill as soon as the run's Dagster event log records the step's
         # start. Each kill point is its own run (a killed run cannot go on), with its own DAGSTER_HOME.
@@ -154,6 +165,7 @@ def test_sigkill_during_fetch_load_and_publish_never_damages_the_published_wareh
             assert "cleared a stale refresh lock" in watch.text()  # the previous victim's lock
             assert goal_rows(warehouse) == rows  # opens, complete
             outcomes[point] = "unchanged" if sha256(warehouse) == before else "swapped in whole"
+            assert exports_state(warehouse)[1] == sha256(warehouse)  # exports and warehouse: one run's
         assert outcomes["load"] == "unchanged"
 
         # 4. the next run completes normally and clears the last victim's lock
@@ -162,6 +174,8 @@ def test_sigkill_during_fetch_load_and_publish_never_damages_the_published_wareh
         assert "refreshed" in summary
         assert any("cleared a stale refresh lock" in m and f"PID {process.pid}" in m for m in messages), messages
         assert goal_rows(warehouse) == rows and not lock_path(warehouse).exists()
+        run_id, published, _ = exports_state(warehouse)
+        assert published == sha256(warehouse) and run_id in summary and run_id != exports_before[0]
     finally:
         for p in processes:
             stop(p)
@@ -174,7 +188,7 @@ def _limit_file_size():
 
 def test_disk_full_fails_with_the_path_and_os_error_and_keeps_the_published_file(warehouse):
     """RLIMIT_FSIZE stands in for a full disk: the run cannot write its 2 MB+ work file."""
-    before = sha256(warehouse)
+    before, exports_before = sha256(warehouse), exports_state(warehouse)
     process = spawn(["refresh", "--offline"], child_env(INDICATOR_WAREHOUSE=str(warehouse), INDICATOR_AS_OF=AS_OF.isoformat()),
                     preexec_fn=_limit_file_size)
     try:
@@ -185,6 +199,7 @@ def test_disk_full_fails_with_the_path_and_os_error_and_keeps_the_published_file
     (line,) = [line for line in err.splitlines() if line.startswith("indicator-pipeline refresh failed")]
     assert "File too large" in line and str(warehouse.parent / ".work") in line and "nothing was published" in line, line
     assert sha256(warehouse) == before and goal_rows(warehouse) > 0
+    assert exports_state(warehouse) == exports_before  # the previous exports, untouched
     assert not lock_path(warehouse).exists()
     assert not list((warehouse.parent / ".work").glob("*.copying"))  # the half copy is removed
     duckdb.connect(str(warehouse), read_only=True).close()

@@ -1,0 +1,122 @@
+"""Parquet and CSV files of every marts view, written at publish from the file being published.
+
+One folder per publish, with `manifest.json` (run id, as-of date, written_at, the warehouse file's
+sha256, and per file its rows, bytes and sha256). `publish.py` builds it in `.work/<run_id>.exports/`
+and swaps it in with the warehouse, under the refresh lock.
+
+The CSV files are for Excel in Sweden: `;` between cells, decimal comma, UTF-8 with a byte-order mark,
+CRLF line ends. Numbers are written as plain numbers (no thousands separators, no exponent, every digit
+DuckDB has: `-0,7000000000000028`); text cells are always quoted, so a reader that honours quotes
+keeps them text; NULL is an empty, unquoted cell (an empty text is `""`). Lists are written as text
+(`[2021, 2022]`), booleans as `true`/`false`, dates as `YYYY-MM-DD`, timestamps as ISO 8601 with offset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from indicator_pipeline.warehouse.sql import sql_text
+
+MANIFEST = "manifest.json"
+CSV_SEPARATOR = ";"
+CSV_ENCODING = "utf-8-sig"  # UTF-8 with a byte-order mark: Excel then reads å, ä, ö right
+
+_INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"}
+_FLOAT_TYPES = {"FLOAT", "DOUBLE", "REAL"}
+
+
+def mart_views(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [row[0] for row in con.sql(sql_text("publish/mart_views.sql")).fetchall()]
+
+
+def write_exports(warehouse_file: Path, folder: Path, run_id: str, published_name: str) -> dict:
+    """Write `<view>.parquet` and `<view>.csv` for every marts view of `warehouse_file` (opened
+    read-only) and `manifest.json` into `folder` (created; must not exist). Returns the manifest;
+    `published_name` is the name the warehouse file is published under."""
+    folder.mkdir(parents=True)
+    files = []
+    with duckdb.connect(str(warehouse_file), read_only=True) as con:
+        views = mart_views(con)
+        as_of = con.sql(sql_text("publish/as_of.sql")).fetchall()[0][0] if "goal_status" in views else None
+        for view in views:
+            relation = con.table(f"marts.{view}")
+            parquet = folder / f"{view}.parquet"
+            relation.write_parquet(str(parquet), compression="zstd")
+            rows = relation.fetchall()
+            csv = folder / f"{view}.csv"
+            write_csv(csv, relation.columns, [str(t) for t in relation.types], rows)
+            for path, kind in ((parquet, "parquet"), (csv, "csv")):
+                files.append({"file": path.name, "view": f"marts.{view}", "format": kind, "rows": len(rows), **file_facts(path)})
+    manifest = {
+        "run_id": run_id,
+        "as_of": as_of,
+        "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "warehouse": {"file": published_name, **file_facts(warehouse_file)},
+        "csv": {"separator": CSV_SEPARATOR, "decimal": ",", "encoding": "UTF-8 with BOM"},
+        "files": files,
+    }
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for path in folder.iterdir():
+        fsync(path)
+    fsync(folder)
+    return manifest
+
+
+def file_facts(path: Path) -> dict:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(block)
+    return {"bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def write_csv(path: Path, columns: list[str], types: list[str], rows: list[tuple]) -> None:
+    cells = [_cell_writer(t) for t in types]
+    with open(path, "w", encoding=CSV_ENCODING, newline="") as out:
+        out.write(CSV_SEPARATOR.join(columns) + "\r\n")
+        for row in rows:
+            out.write(CSV_SEPARATOR.join("" if value is None else cell(value) for cell, value in zip(cells, row)) + "\r\n")
+
+
+def _cell_writer(duckdb_type: str):
+    kind = duckdb_type.upper()
+    if kind in _INTEGER_TYPES:
+        return str
+    if kind in _FLOAT_TYPES or kind.startswith("DECIMAL"):
+        return swedish_number
+    if kind == "BOOLEAN":
+        return lambda value: "true" if value else "false"
+    if kind == "DATE":
+        return date.isoformat
+    if kind.startswith("TIMESTAMP"):
+        return datetime.isoformat
+    return lambda value: _quoted(str(value))
+
+
+def swedish_number(value: float | Decimal) -> str:
+    """A number with a decimal comma, every digit, no exponent and no thousands separator."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return _quoted(str(value))  # NaN / inf: no number Excel reads, so say it as text
+    text = format(value if isinstance(value, Decimal) else Decimal(repr(value)), "f")
+    return text.replace(".", ",")
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def fsync(path: Path) -> None:
+    """Flush a file or folder to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
