@@ -140,7 +140,7 @@ def build_check(binding: SuiteBinding) -> AssetChecksDefinition:
         settings = pipeline.settings
         run_id = context.run.run_id
         validated_at = datetime.now(timezone.utc)
-        with pipeline.work_connection(run_id) as con:
+        with pipeline.work_connection(context.run) as con:
             # the data checked is what the sources sent on the fetch date, whatever date it is judged as of
             result = validate_binding(binding, con, settings.plan, settings.fetch_date())
             record(con, result, run_id, Path(binding.suite).stem, validated_at)

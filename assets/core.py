@@ -21,7 +21,7 @@ from indicator_pipeline.steps.facts import add_vintages
     description="core.dim_plan, dim_goal, dim_target, dim_indicator: the plan file's goals, targets and indicators.",
 )
 def catalogue_dimensions(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
-    with pipeline.work_connection(context.run.run_id) as con:
+    with pipeline.work_connection(context.run) as con:
         load_catalogue(con, pipeline.settings.plan)
         context.add_output_metadata(table_metadata(con, "core.dim_target"))
 
@@ -37,7 +37,7 @@ def catalogue_dimensions(context: AssetExecutionContext, pipeline: PipelineResou
     ),
 )
 def fact_indicator_value(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
-    with pipeline.work_connection(context.run.run_id) as con:
+    with pipeline.work_connection(context.run) as con:
         added = add_vintages(con)
         context.add_output_metadata(
             {"vintages_added": added.values, "withdrawals_added": added.withdrawals,
@@ -57,7 +57,7 @@ def fact_indicator_value(context: AssetExecutionContext, pipeline: PipelineResou
 )
 def target_assessment(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
     settings = pipeline.settings
-    with pipeline.work_connection(context.run.run_id) as con:
+    with pipeline.work_connection(context.run) as con:
         assessments, _ = assess_plan(con, settings.plan, settings.as_of_date(), run_id=context.run.run_id)
         counts = assessments.group_by("status").len().sort("status").rows()
         context.add_output_metadata(

@@ -26,7 +26,7 @@ def _filedrop_asset(kind: str) -> AssetsDefinition:
     )
     def _filedrop(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
         settings = pipeline.settings
-        with pipeline.work_connection(context.run.run_id) as con:
+        with pipeline.work_connection(context.run) as con:
             try:
                 loaded = steps.load_kind(con, kind, settings)
             except steps.DropRejected as exc:

@@ -34,7 +34,7 @@ def kolada_values_raw(context: AssetExecutionContext, pipeline: PipelineResource
 )
 def stg_kolada_kpi(context: AssetExecutionContext, pipeline: PipelineResource, kolada_kpi_metadata_raw: list[ArchivedPayload]) -> None:
     settings = pipeline.settings
-    with pipeline.work_connection(context.run.run_id) as con:
+    with pipeline.work_connection(context.run) as con:
         steps.stage_metadata(con, settings.plan, kolada_kpi_metadata_raw, settings.archive())
         context.add_output_metadata(table_metadata(con, "staging.kolada_kpi"))
 
@@ -44,6 +44,6 @@ def stg_kolada_kpi(context: AssetExecutionContext, pipeline: PipelineResource, k
     description="staging.kolada_values: one row per KPI, municipality, year and gender as Kolada sent it (null stays null).",
 )
 def stg_kolada_values(context: AssetExecutionContext, pipeline: PipelineResource, kolada_values_raw: list[ArchivedPayload]) -> None:
-    with pipeline.work_connection(context.run.run_id) as con:
+    with pipeline.work_connection(context.run) as con:
         steps.stage_values(con, kolada_values_raw, pipeline.settings.archive())
         context.add_output_metadata(table_metadata(con, "staging.kolada_values"))

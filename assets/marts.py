@@ -1,12 +1,13 @@
 """Marts for BI: one asset per view in sql/marts/, plus the publish step that makes them visible."""
 
 
-from dagster import AssetExecutionContext, AssetsDefinition, DagsterEventType, MetadataValue, asset
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, DagsterEventType, MetadataValue, RunsFilter, asset
+from dagster._core.storage.tags import ROOT_RUN_ID_TAG
 
 from assets.common import OWNERS
 from assets.core import target_assessment
 from assets.metadata import table_metadata
-from assets.resources import PipelineResource
+from assets.resources import PipelineResource, logical_run_id
 from indicator_pipeline.warehouse.dictionary import apply_comments, load_dictionary
 from indicator_pipeline.warehouse.publish import PublishError, published_exports
 from indicator_pipeline.warehouse.sql import run_script
@@ -25,7 +26,7 @@ def _mart_asset(name: str, description: str) -> AssetsDefinition:
         description=f"marts.{name}: {description}",
     )
     def _mart(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
-        with pipeline.work_connection(context.run.run_id) as con:
+        with pipeline.work_connection(context.run) as con:
             run_script(con, f"marts/{name}.sql")
             apply_comments(con)  # a replaced view loses its comments
             context.add_output_metadata(table_metadata(con, f"marts.{name}"))
@@ -50,8 +51,36 @@ def published_warehouse(context: AssetExecutionContext, pipeline: PipelineResour
     failed = sorted({e.step_key for e in context.instance.all_logs(context.run.run_id, of_type=DagsterEventType.STEP_FAILURE)})
     if failed:
         raise PublishError(f"not publishing: {', '.join(failed)} failed in this run; the published file is unchanged")
-    path = pipeline.publish_run(context.run.run_id, log=context.log.warning)
+    # A re-execution ("Re-execute from failure") continues its root run's work file: publish only when
+    # every asset upstream of this one has been materialised by the root run or one of its re-executions.
+    missing = sorted(key.to_user_string() for key in _required_upstream(context) - _materialised_in_logical_run(context))
+    if missing:
+        raise PublishError(
+            f"not publishing: {', '.join(missing)} not materialised in run {logical_run_id(context.run)} or its "
+            "re-executions; the published file is unchanged"
+        )
+    path = pipeline.publish_run(context.run, log=context.log.warning)
     exports = published_exports(path)
     context.add_output_metadata(
         {"path": MetadataValue.path(str(path)), "bytes": path.stat().st_size, "exports": MetadataValue.path(str(exports))}
     )
+
+
+def _required_upstream(context: AssetExecutionContext) -> set[AssetKey]:
+    """The assets upstream of this one that the logical run selected (its root run's selection)."""
+    upstream = context.job_def.asset_layer.asset_graph.get_ancestor_asset_keys(context.asset_key)
+    root = context.instance.get_run_by_id(logical_run_id(context.run))
+    selection = root.asset_selection if root is not None else None
+    return set(upstream) if selection is None else set(upstream) & set(selection)
+
+
+def _materialised_in_logical_run(context: AssetExecutionContext) -> set[AssetKey]:
+    root = logical_run_id(context.run)
+    run_ids = {root, context.run.run_id} | {
+        run.run_id for run in context.instance.get_runs(filters=RunsFilter(tags={ROOT_RUN_ID_TAG: root}))
+    }
+    return {
+        entry.dagster_event.asset_key
+        for run_id in run_ids
+        for entry in context.instance.all_logs(run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION)
+    }

@@ -7,13 +7,19 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import duckdb
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, DagsterRun
 
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.warehouse.lock import publish_lock
 from indicator_pipeline.warehouse.publish import prepare_work_file, publish
 
 PUBLISH_LOCK_WAIT_SECONDS = 30.0
+
+
+def logical_run_id(run: DagsterRun) -> str:
+    """The refresh a run belongs to: a re-execution ("Re-execute from failure" in the UI) continues
+    its root run, so it works in the root run's work file, with what the earlier attempts staged."""
+    return run.root_run_id or run.run_id
 
 
 class PipelineResource(ConfigurableResource):
@@ -58,16 +64,18 @@ class PipelineResource(ConfigurableResource):
         )
 
     @contextmanager
-    def work_connection(self, run_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection to this run's private work file (never the serving file)."""
-        path = prepare_work_file(self.settings.warehouse_path, run_id)
+    def work_connection(self, run: DagsterRun) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to the logical run's private work file (never the serving file),
+        shared by a run and its re-executions; a re-execution never starts a fresh one."""
+        path = prepare_work_file(self.settings.warehouse_path, logical_run_id(run), create=run.parent_run_id is None)
         with duckdb.connect(str(path)) as con:
             yield con
 
-    def publish_run(self, run_id: str, log: Callable[[str], None] | None = None) -> Path:
-        """Publish under the refresh lock: already held by this process for a CLI run, else taken here
-        (a run from the UI or the schedule), waiting briefly for another run's publish to finish."""
+    def publish_run(self, run: DagsterRun, log: Callable[[str], None] | None = None) -> Path:
+        """Publish the logical run's work file under the refresh lock: already held by this process for
+        a CLI run, else taken here (a run from the UI or the schedule), waiting briefly for another
+        run's publish to finish."""
         serving = self.settings.warehouse_path
-        with publish_lock(serving, run_id, log=log, wait=PUBLISH_LOCK_WAIT_SECONDS):
-            publish(prepare_work_file(serving, run_id), serving, self.settings.storage_version)
+        with publish_lock(serving, run.run_id, log=log, wait=PUBLISH_LOCK_WAIT_SECONDS):
+            publish(prepare_work_file(serving, logical_run_id(run), create=False), serving, self.settings.storage_version)
         return serving

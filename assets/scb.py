@@ -33,6 +33,6 @@ def scb_housing_starts_raw(context: AssetExecutionContext, pipeline: PipelineRes
 )
 def stg_scb_values(context: AssetExecutionContext, pipeline: PipelineResource, scb_housing_starts_raw: list[ArchivedPayload]) -> None:
     settings = pipeline.settings
-    with pipeline.work_connection(context.run.run_id) as con:
+    with pipeline.work_connection(context.run) as con:
         steps.stage_values(con, settings.plan, scb_housing_starts_raw, settings.archive())
         context.add_output_metadata(table_metadata(con, "staging.scb_values"))

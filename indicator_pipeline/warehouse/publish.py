@@ -46,15 +46,25 @@ def work_path(serving_path: Path, run_id: str) -> Path:
     return serving_path.parent / ".work" / f"{run_id}.duckdb"
 
 
-def prepare_work_file(serving_path: Path, run_id: str) -> Path:
+def prepare_work_file(serving_path: Path, run_id: str, create: bool = True) -> Path:
     """The run's work file, created on first use from the published file (or empty).
 
     Beside it, `<run_id>.base.json` records which published file it was copied from, so that
     publishing can refuse to replace a file that another run published in the meantime.
+
+    `create=False` is for a run that continues an earlier one (a Dagster re-execution keys its work
+    on the root run's id): a fresh copy would lack what the earlier run staged, so a missing file is
+    an error rather than a silent new start.
     """
     path = work_path(serving_path, run_id)
     if path.exists():
         return path
+    if not create:
+        raise PublishError(
+            f"the work file {path} of run {run_id} is gone (failed runs' work files are removed after "
+            f"{STALE_WORK_SECONDS // 3600} h), so this re-execution cannot continue it; start a new refresh; "
+            "the published file is unchanged"
+        )
     staging = path.with_suffix(".copying")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
