@@ -4,6 +4,7 @@
 from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job, in_process_executor
 
 from assets import core, filedrop, kolada, marts, report, scb
+from assets.alerts import refresh_failure_alert
 from assets.checks import quality_checks
 from assets.resources import PipelineResource
 from assets.sensors import landing_folder_sensor
@@ -41,7 +42,7 @@ def build_definitions(settings: Settings) -> Definitions:
         asset_checks=quality_checks,
         jobs=[refresh_job],
         schedules=[nightly_refresh],
-        sensors=[landing_folder_sensor],
+        sensors=[landing_folder_sensor, refresh_failure_alert],
         resources={"pipeline": PipelineResource.from_settings(settings)},
         executor=in_process_executor,
     )

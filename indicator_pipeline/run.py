@@ -8,6 +8,7 @@ import sys
 import uuid
 from typing import Callable
 
+from indicator_pipeline.alerts import ALERT_TAG, failure_text, send_alert
 from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.warehouse.lock import RefreshLock
@@ -44,26 +45,42 @@ def _refresh(settings: Settings, run_id: str, log_level: str) -> str:
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     # Disposed on exit: an ephemeral instance's temporary artifact folder is removed now, not by the GC.
     with (DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()) as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_id=run_id, run_config=run_config)
+        # Tagged: this process reports its failure itself, so the daemon's run-failure sensor (which sees
+        # the run when DAGSTER_HOME is shared with a daemon) does not send a second alert.
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, run_id=run_id, run_config=run_config, tags={ALERT_TAG: "cli"}
+        )
     if not result.success:
-        failures = failed_blocking_checks(result.all_events) + [
-            f"{event.step_key}: {(event.step_failure_data.error.cause or event.step_failure_data.error).message.strip()}"
-            for event in result.all_events
-            if event.event_type == DagsterEventType.STEP_FAILURE
-            and event.step_failure_data.error.cls_name != "DagsterAssetCheckFailedError"  # named by its check below
-        ]
+        failures = failure_lines(result.all_events)
         reason = _one_line(failures) or "the run failed before any step ran"
+        send_alert(failure_text(result.run_id, failures, published(result.all_events), settings.warehouse_path, job.name))
         raise RefreshFailed(f"{reason} [{_publish_outcome(result.all_events, settings)}]")
     materialised = sum(1 for e in result.all_events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION)
     return f"refreshed {materialised} assets into {settings.warehouse_path} (run {result.run_id})"
 
 
-def _publish_outcome(events, settings: Settings) -> str:
-    """Whether the failed run published: a step after publishing (the report) can fail on a published warehouse."""
+def failure_lines(events) -> list[str]:
+    """`step: reason` for each failed blocking check and each failed step of a run's events."""
     from dagster import DagsterEventType
 
-    published = any(e.event_type == DagsterEventType.STEP_SUCCESS and e.step_key == "published_warehouse" for e in events)
-    if published:
+    return failed_blocking_checks(events) + [
+        f"{event.step_key}: {(event.step_failure_data.error.cause or event.step_failure_data.error).message.strip()}"
+        for event in events
+        if event.event_type == DagsterEventType.STEP_FAILURE
+        and event.step_failure_data.error.cls_name != "DagsterAssetCheckFailedError"  # named by its check
+    ]
+
+
+def published(events) -> bool:
+    """Whether the run's publish step succeeded (a step after it, the report, can still fail)."""
+    from dagster import DagsterEventType
+
+    return any(e.event_type == DagsterEventType.STEP_SUCCESS and e.step_key == "published_warehouse" for e in events)
+
+
+def _publish_outcome(events, settings: Settings) -> str:
+    """Whether the failed run published: a step after publishing (the report) can fail on a published warehouse."""
+    if published(events):
         return f"the warehouse {settings.warehouse_path} was published; only what comes after publishing failed"
     return f"nothing was published: {settings.warehouse_path} is unchanged"
 

@@ -125,3 +125,10 @@ def copy_bundled_warehouse(bundled_refresh):
         return folder / bundled_refresh.path.name
 
     return copy
+
+
+@pytest.fixture(autouse=True)
+def no_alert_webhook(monkeypatch):
+    """No test posts a failure alert to a webhook from the developer's environment; the alert tests
+    set INDICATOR_ALERT_WEBHOOK to a loopback receiver themselves."""
+    monkeypatch.delenv("INDICATOR_ALERT_WEBHOOK", raising=False)
