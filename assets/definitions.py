@@ -6,6 +6,7 @@ from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asse
 from assets import core, filedrop, kolada, marts, report, scb
 from assets.alerts import refresh_failure_alert
 from assets.checks import quality_checks
+from assets.freshness import freshness_checks, freshness_job, freshness_schedule
 from assets.resources import PipelineResource
 from assets.sensors import landing_folder_sensor
 from indicator_pipeline.settings import Settings
@@ -39,9 +40,9 @@ nightly_refresh = ScheduleDefinition(
 def build_definitions(settings: Settings) -> Definitions:
     return Definitions(
         assets=ALL_ASSETS,
-        asset_checks=quality_checks,
-        jobs=[refresh_job],
-        schedules=[nightly_refresh],
+        asset_checks=[*quality_checks, *freshness_checks],
+        jobs=[refresh_job, freshness_job],
+        schedules=[nightly_refresh, freshness_schedule],
         sensors=[landing_folder_sensor, refresh_failure_alert],
         resources={"pipeline": PipelineResource.from_settings(settings)},
         executor=in_process_executor,

@@ -112,6 +112,15 @@ def print_status(settings: Settings, fmt: str, as_of: date | None = None) -> Non
         sys.stdout.write(json.dumps(frame.rows(named=True), default=str, ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(format_table(frame.drop("note").rows(), frame.drop("note").columns) + "\n")
+        sys.stdout.write("\n" + sources_block(path, settings, as_of or date.today()) + "\n")
+
+
+def sources_block(path: Path, settings: Settings, as_of: date) -> str:
+    """Each source's last retrieval and whether it is overdue by its publication rhythm, as of `as_of`."""
+    from indicator_pipeline.freshness import format_sources, source_freshness
+
+    with duckdb.connect(str(path), read_only=True) as con:
+        return format_sources(source_freshness(con, settings.plan, as_of), as_of)
 
 
 def write_report(settings: Settings, out: Path | None, lang: str, as_of: date | None) -> Path:

@@ -214,11 +214,26 @@ def test_readme_history_query_answers_what_was_reported(published):
 def test_status_table_is_the_default(published):
     result = _cli("status", "--warehouse", str(published))
     assert result.returncode == 0, result.stderr
-    lines = _lines(result.stdout)
+    table, sources = result.stdout.split("\n\n", 1)  # the goal table, then the sources block
+    lines = _lines(table)
     assert lines[0].split()[:3] == ["goal_id", "target_id", "status"]
     assert set(lines[1]) <= {"-", " "}
     assert [line.split()[1] for line in lines[2:]] == _plan_target_ids()
     assert "note" not in lines[0].split()
+    assert sources.startswith("sources (as of ")
+
+
+def test_status_table_ends_with_each_sources_freshness_as_of_the_date_asked(published):
+    result = _cli("status", "--warehouse", str(published), "--as-of", "2026-12-01")
+    assert result.returncode == 0, result.stderr
+    block = result.stdout.split("\n\n", 1)[1]
+    rows = {line.split()[0]: line for line in _lines(block)[1:]}
+    assert _lines(block)[0] == "sources (as of 2026-12-01)"
+    assert set(rows) == {"kolada", "scb", *(f"filedrop_{k}" for k in ("financial_statements", "safety_survey", "self_build_plots", "sellable_land"))}
+    # SCB's Q3 release (30 September + 60 days) came out after the 2026-11-20 retrieval; Kolada's next is 15 December
+    assert rows["scb"].endswith("last seen 2026-11-20  overdue since 2026-11-29")
+    assert rows["kolada"].endswith("last seen 2026-11-20  fresh until 2026-12-15")
+    assert rows["filedrop_safety_survey"].endswith("fresh until 2027-12-20")
 
 
 def test_status_honours_INDICATOR_WAREHOUSE(published, tmp_path):

@@ -250,6 +250,7 @@ def parse_plan(raw: dict, source_path: str = "<memory>") -> Plan:
         source_path=source_path,
         publication_lag_days=_publication_lags(raw.get("publication", {}), where),
         overdue_grace_days=_count(raw.get("publication", {}), "overdue_grace_days", f"{where} [publication]", default=30),
+        filedrop_max_age_days=_filedrop_max_ages(raw.get("publication", {}), where),
     )
     _check_references(plan, where)
     return plan
@@ -257,12 +258,24 @@ def parse_plan(raw: dict, source_path: str = "<memory>") -> Plan:
 
 def _publication_lags(raw: dict, where: str) -> tuple[tuple[str, int], ...]:
     """`[publication.lag_days]`: source -> days after a year ends until its figure is normally out."""
-    where = f"{where} [publication.lag_days]"
-    lags = raw.get("lag_days", {})
-    for source in lags:
-        if source not in SOURCES:
-            raise CatalogueError(f"{where}: {source!r} is not one of {', '.join(SOURCES)}")
-    return tuple(sorted((source, _count(lags, source, where)) for source in lags))
+    return _days_by_name(raw, "lag_days", SOURCES, where)
+
+
+def _filedrop_max_ages(raw: dict, where: str) -> tuple[tuple[str, int], ...]:
+    """`[publication.filedrop_max_age_days]`: file drop kind -> days its current file may age."""
+    from indicator_pipeline.filedrop.formats import KINDS
+
+    return _days_by_name(raw, "filedrop_max_age_days", KINDS, where)
+
+
+def _days_by_name(raw: dict, table: str, names, where: str) -> tuple[tuple[str, int], ...]:
+    """`[publication.<table>]`: name (one of `names`) -> a whole number of days, sorted by name."""
+    where = f"{where} [publication.{table}]"
+    days = raw.get(table, {})
+    for name in days:
+        if name not in names:
+            raise CatalogueError(f"{where}: {name!r} is not one of {', '.join(names)}")
+    return tuple(sorted((name, _count(days, name, where)) for name in days))
 
 
 def _check_references(plan: Plan, where: str) -> None:

@@ -152,6 +152,8 @@ class Plan:
     # grace after that before a missing figure counts as overdue (docs/target-rules.md).
     publication_lag_days: tuple[tuple[str, int], ...] = ()
     overdue_grace_days: int = 30
+    # How old each file drop kind's current file may get before a newer one is expected (days).
+    filedrop_max_age_days: tuple[tuple[str, int], ...] = ()
 
     def indicator(self, indicator_id: str) -> Indicator:
         for indicator in self.indicators:

@@ -103,10 +103,39 @@ def test_a_stale_lock_is_reported_and_cleared(serving, content, reason):
     assert len(logged) == 1 and "cleared a stale refresh lock" in logged[0] and reason in logged[0]
 
 
+def hold_in_another_process(serving: Path, **details) -> subprocess.Popen:
+    """A process that takes the kernel lock for real, rewrites the details with `details`, and waits."""
+    code = (
+        "import json, sys, time; from pathlib import Path; from indicator_pipeline.warehouse.lock import RefreshLock\n"
+        f"lock = RefreshLock.for_warehouse(Path({str(serving)!r}), 'cli-run'); lock.acquire()\n"
+        f"extra = json.loads({json.dumps(json.dumps(details))})\n"
+        "if extra: lock.path.write_text(json.dumps({**json.loads(lock.path.read_text()), **extra}))\n"
+        "print('held', flush=True); time.sleep(60)"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
 def test_a_lock_from_another_host_is_never_judged_stale(serving):
-    write_lock(lock_path(serving), pid=1, hostname="some-other-host")
-    with pytest.raises(LockHeld, match="on some-other-host"):
-        RefreshLock.for_warehouse(serving, "run-2").acquire()
+    holder = hold_in_another_process(serving, pid=1, hostname="some-other-host")
+    try:
+        with pytest.raises(LockHeld, match="on some-other-host"):
+            RefreshLock.for_warehouse(serving, "run-2").acquire()
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+
+
+def test_a_killed_holder_blocks_nothing_and_its_details_are_reported(serving):
+    holder = hold_in_another_process(serving)
+    holder.kill()  # the kernel frees its lock; its details file stays behind
+    holder.wait(timeout=30)
+    assert read_holder(lock_path(serving)).pid == holder.pid
+    logged = []
+    with RefreshLock.for_warehouse(serving, "run-2", log=logged.append).hold():
+        assert read_holder(lock_path(serving)).run_id == "run-2"
+    assert len(logged) == 1 and f"PID {holder.pid}" in logged[0] and "is not running" in logged[0]
 
 
 def test_release_never_removes_someone_elses_lock(serving):
@@ -128,9 +157,8 @@ def test_publish_lock_is_reentrant_for_the_holding_process_and_taken_otherwise(s
 
 
 def test_publish_lock_refuses_while_another_process_holds_the_lock(serving, tmp_path):
-    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    holder = hold_in_another_process(serving)
     try:
-        write_lock(lock_path(serving), pid=holder.pid, run_id="cli-run")
         with pytest.raises(LockHeld, match=rf"PID {holder.pid}, .*run cli-run"):
             with publish_lock(serving, "ui-run"):
                 pass

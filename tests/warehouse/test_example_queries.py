@@ -18,6 +18,7 @@ EXAMPLES = {
     "data_quality_over_time.sql": {},
     "reported_on_date.sql": {"reported_by": datetime.now(timezone.utc) + timedelta(days=1)},
     "values_known_at.sql": {"known_at": RECORDED, "municipality_code": "1283"},
+    "source_freshness.sql": {},
 }
 
 

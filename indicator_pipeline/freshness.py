@@ -1,0 +1,132 @@
+"""Source freshness: is each source's data as new as its publication rhythm says it could be?
+
+A source is judged by the date it was last retrieved (Kolada, SCB) or last observed (a file drop: the
+day its current file was picked up) against the next date its publisher was due to publish after that:
+
+- Kolada: each KPI's own publication date (staging.kolada_kpi publication_date, moved by whole years
+  until it falls after the retrieval); KPIs without one follow the plan's yearly `lag_days.kolada`.
+- SCB: a quarterly release, `lag_days.scb` days after each quarter ends.
+- A file drop: its kind's `[publication.filedrop_max_age_days]` after the current file was picked up.
+
+Past that date the source is overdue (since that date) until the next retrieval. A source never
+retrieved is overdue with no date. The as-of date is always an input, so tests pin it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import duckdb
+
+from indicator_pipeline.catalog.model import Plan
+from indicator_pipeline.warehouse.sql import query
+
+# Source asset -> the source it is judged as (both Kolada assets are one fetch of one source).
+SOURCE_OF_ASSET = {
+    "kolada_kpi_metadata_raw": "kolada",
+    "kolada_values_raw": "kolada",
+    "scb_housing_starts_raw": "scb",
+}
+
+
+@dataclass(frozen=True)
+class SourceFreshness:
+    source: str
+    last_seen: date | None  # last retrieval (Kolada, SCB) or when the current file was picked up
+    due: date | None  # the publication (or end of the allowed age) the data does not include yet
+    rhythm: str  # how `due` was found, in words
+    overdue: bool
+
+    @property
+    def overdue_since(self) -> date | None:
+        return self.due if self.overdue else None
+
+    def describe(self) -> str:
+        if self.last_seen is None:
+            return "never retrieved: overdue"
+        if self.overdue:
+            return f"overdue since {self.due.isoformat()}"
+        return f"fresh until {self.due.isoformat()}" if self.due else "fresh (no rhythm set)"
+
+
+def shift_years(day: date, years: int) -> date:
+    """`day` moved by whole years (29 February becomes 28 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def next_yearly(anchor: date, after: date) -> date:
+    """The first date on `anchor`'s yearly rhythm strictly after `after`."""
+    years = after.year - anchor.year - 1
+    due = shift_years(anchor, years)
+    while due <= after:
+        years += 1
+        due = shift_years(anchor, years)
+    return due
+
+
+def next_quarterly_release(after: date, lag_days: int) -> date:
+    """The first quarterly release (the quarter's last day + `lag_days`) strictly after `after`."""
+    start = after - timedelta(days=lag_days + 100)
+    year, quarter = start.year, (start.month - 1) // 3 + 1
+    while True:
+        end_month = quarter * 3
+        quarter_end = (date(year + (end_month == 12), end_month % 12 + 1, 1)) - timedelta(days=1)
+        release = quarter_end + timedelta(days=lag_days)
+        if release > after:
+            return release
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+
+
+def kolada_due(last_seen: date, publications: list[date], yearly_lag_days: int | None) -> tuple[date | None, str]:
+    """The earliest KPI publication after `last_seen`; without publication dates, the yearly lag."""
+    if publications:
+        return min(next_yearly(d, last_seen) for d in publications), f"Kolada's publication dates of {len(publications)} KPIs"
+    if yearly_lag_days is not None:
+        return next_yearly(date(last_seen.year - 1, 12, 31) + timedelta(days=yearly_lag_days), last_seen), "yearly lag"
+    return None, "no rhythm"
+
+
+def judge(source: str, last_seen: date | None, as_of: date, plan: Plan, kolada_publications: list[date]) -> SourceFreshness:
+    lags = dict(plan.publication_lag_days)
+    if source.startswith("filedrop_"):
+        max_age = dict(plan.filedrop_max_age_days).get(source.removeprefix("filedrop_"))
+        rhythm = f"a new file within {max_age} days" if max_age is not None else "no rhythm"
+        if last_seen is None:
+            return SourceFreshness(source, None, None, rhythm, overdue=max_age is not None)
+        due = last_seen + timedelta(days=max_age) if max_age is not None else None
+    elif last_seen is None:
+        return SourceFreshness(source, None, None, source, overdue=True)
+    elif source == "scb":
+        lag = lags.get("scb")
+        due, rhythm = (next_quarterly_release(last_seen, lag), f"quarterly, {lag} days after the quarter") if lag is not None else (None, "no rhythm")
+    else:
+        due, rhythm = kolada_due(last_seen, kolada_publications, lags.get("kolada"))
+    return SourceFreshness(source, last_seen, due, rhythm, overdue=due is not None and as_of > due)
+
+
+def source_freshness(
+    con: duckdb.DuckDBPyConnection, plan: Plan, as_of: date, seen: dict[str, date] | None = None
+) -> list[SourceFreshness]:
+    """Every source judged as of `as_of` from the warehouse on `con`. `seen` adds later retrieval dates
+    known elsewhere (e.g. Dagster's latest materialization of a source asset), per source."""
+    seen = seen or {}
+    publications = [row["publication_date"] for row in query(con, "load/kolada_publication.sql").iter_rows(named=True)]
+    result = []
+    for row in query(con, "queries/source_freshness.sql").iter_rows(named=True):
+        dates = [d for d in (row["last_seen"], seen.get(row["source"])) if d is not None]
+        result.append(judge(row["source"], max(dates) if dates else None, as_of, plan, publications))
+    return result
+
+
+def format_sources(rows: list[SourceFreshness], as_of: date) -> str:
+    """The `sources` block of `indicator-pipeline status`."""
+    width = max(len(r.source) for r in rows) if rows else 6
+    lines = [f"sources (as of {as_of.isoformat()})"]
+    for r in rows:
+        seen = r.last_seen.isoformat() if r.last_seen else "never"
+        lines.append(f"  {r.source.ljust(width)}  last seen {seen.ljust(10)}  {r.describe()}")
+    return "\n".join(lines)
