@@ -55,6 +55,10 @@ nightly_refresh = ScheduleDefinition(
 
 
 def build_definitions(settings: Settings) -> Definitions:
+    """The code location for `settings`. The plan file is read and validated here, so a broken plan
+    fails the code location's load (in the UI and `dagster definitions validate`) with one line naming
+    the file and line, before any run starts; each run reads it again."""
+    settings.plan
     return Definitions(
         assets=ALL_ASSETS,
         asset_checks=quality_checks,
