@@ -30,3 +30,17 @@ def test_make_dev_uses_the_shipped_settings():
     assert "DAGSTER_HOME=$(DEV_DAGSTER_HOME)" in dev
     ignored = (PROJECT / ".gitignore").read_text().splitlines()
     assert "/dagster_home/" in ignored and ".tmp_dagster_home_*/" in ignored
+
+
+def test_dg_project_settings_name_the_code_location():
+    """`dg dev` / `dg check defs` load the module [tool.dg.project] names; it must hold the Definitions."""
+    import importlib
+    import tomllib
+
+    from dagster import Definitions
+
+    dg = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["dg"]
+    assert dg["directory_type"] == "project"
+    module = importlib.import_module(dg["project"]["code_location_target_module"])
+    assert isinstance(module.defs, Definitions)
+    assert "assets.definitions" in (PROJECT / "workspace.yaml").read_text()
