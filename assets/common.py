@@ -33,12 +33,12 @@ def source_retry_policy() -> RetryPolicy:
     return RetryPolicy(max_retries=retries, delay=wait, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
 
 
-def source_asset(source: str):
-    """The decorator for a source's fetch-and-archive assets (group `sources`, kind = the source),
-    retried by `source_retry_policy` on transient faults."""
-    return partial(
-        asset, group_name="sources", kinds={"python", source}, owners=OWNERS, retry_policy=source_retry_policy()
-    )
+def source_asset(source: str, retried: bool = False):
+    """The decorator for a source's fetch-and-archive assets (group `sources`, kind = the source);
+    `retried`: re-run by `source_retry_policy` on transient faults (the HTTP APIs; not the file drops,
+    whose rejected file is in quarantine by then, so a retry would find no file and succeed)."""
+    policy = source_retry_policy() if retried else None
+    return partial(asset, group_name="sources", kinds={"python", source}, owners=OWNERS, retry_policy=policy)
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from assets.resources import PipelineResource
 from indicator_pipeline.payloads import ArchivedPayload
 from indicator_pipeline.steps import kolada as steps
 
-kolada_source_asset = source_asset("kolada")
+kolada_source_asset = source_asset("kolada", retried=True)
 
 
 @kolada_source_asset(description="Kolada v3 KPI metadata for every KPI in the plan (/v3/kpi/{ids}), archived byte for byte.")

@@ -8,7 +8,7 @@ from assets.resources import PipelineResource
 from indicator_pipeline.payloads import ArchivedPayload
 from indicator_pipeline.steps import scb as steps
 
-scb_source_asset = source_asset("scb")
+scb_source_asset = source_asset("scb", retried=True)
 
 
 @scb_source_asset(

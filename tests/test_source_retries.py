@@ -7,6 +7,7 @@ import requests
 from dagster import Backoff, RetryPolicy, asset, materialize
 
 from assets.common import SOURCE_RETRIES, retry_if_transient
+from assets.filedrop import filedrop_assets
 from assets.kolada import kolada_kpi_metadata_raw, kolada_values_raw
 from assets.scb import scb_housing_starts_raw
 from indicator_pipeline.errors import SourceError
@@ -28,6 +29,11 @@ def test_source_assets_have_a_retry_policy(source_asset):
     policy = source_asset.op.retry_policy
     assert isinstance(policy, RetryPolicy)
     assert policy.max_retries == SOURCE_RETRIES and policy.backoff == Backoff.EXPONENTIAL and policy.delay > 0
+
+
+def test_file_drop_assets_are_not_retried():
+    """A rejected drop is in quarantine when its asset fails: a retry would find no file and succeed."""
+    assert filedrop_assets and all(drop.op.retry_policy is None for drop in filedrop_assets)
 
 
 def run_failing_asset(fault: SourceError) -> int:
