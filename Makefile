@@ -28,9 +28,12 @@ test: $(STAMP)
 status: $(STAMP)
 	$(BIN)/indicator-pipeline status
 
-## The Dagster UI on 127.0.0.1:3000.
+## The Dagster UI on 127.0.0.1:3000, with the schedule, sensor and run queue (daemon) of the instance
+## in dagster_home/ (ignored by git), whose settings are the project's dagster.yaml.
+DEV_DAGSTER_HOME := $(CURDIR)/dagster_home
 dev: $(STAMP)
-	$(BIN)/dagster dev -w workspace.yaml
+	mkdir -p $(DEV_DAGSTER_HOME) && cp dagster.yaml $(DEV_DAGSTER_HOME)/dagster.yaml
+	DAGSTER_HOME=$(DEV_DAGSTER_HOME) $(BIN)/dagster dev -w workspace.yaml
 
 bench: $(STAMP)
 	$(BIN)/python scripts/benchmark.py

@@ -1,7 +1,11 @@
-"""Shared asset settings: owner, and run-level retries for assets that call external APIs.
+"""Shared asset settings: owner, and Dagster's retry policy for the assets that call external APIs.
 
 The HTTP layer already retries within a request; a Dagster retry re-runs the whole source asset a
-little later, which helps when a source is down for minutes rather than seconds.
+little later, which helps when a source is down for minutes rather than seconds. Only faults that
+may pass (429, 5xx, connection) are retried: `retry_if_transient` turns any other source fault into
+a `Failure(allow_retries=False)`, which bypasses the policy and fails the step at once, and does the
+same once INDICATOR_SOURCE_RETRIES (read at run time, so a test or a one-off run can set 0) retries
+are spent. The policy's count and wait are read when the code location loads.
 """
 
 import os
@@ -9,7 +13,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from functools import partial
 
-from dagster import FreshnessPolicy, RetryRequested, asset
+from dagster import Backoff, Failure, FreshnessPolicy, Jitter, RetryPolicy, asset
 
 from indicator_pipeline.errors import SourceError
 from indicator_pipeline.sources.retry import RetriesExhaustedError, is_transient
@@ -18,6 +22,8 @@ OWNERS = ["team:data-engineering"]
 
 staging_asset = partial(asset, group_name="staging", kinds={"python", "duckdb"}, owners=OWNERS)
 
+SOURCE_RETRIES = 2  # INDICATOR_SOURCE_RETRIES overrides (read when the code location loads)
+SOURCE_RETRY_WAIT_SECONDS = 60  # INDICATOR_SOURCE_RETRY_WAIT overrides: the first wait, doubled for each retry
 
 # How long after its last materialization a source asset is stale by Dagster's own freshness evaluation
 # (Kolada: yearly publications, SCB: quarterly, a file drop: yearly plus a month). The finer judgement,
@@ -29,24 +35,35 @@ SOURCE_FRESHNESS_POLICIES = {
 }
 
 
-def source_asset(source: str):
+def source_retry_policy() -> RetryPolicy:
+    """Re-run a source asset after a transient fault: INDICATOR_SOURCE_RETRIES times, waiting
+    INDICATOR_SOURCE_RETRY_WAIT seconds, then twice that, each wait +/- a random share (jitter)."""
+    retries = int(os.environ.get("INDICATOR_SOURCE_RETRIES", SOURCE_RETRIES))
+    wait = float(os.environ.get("INDICATOR_SOURCE_RETRY_WAIT", SOURCE_RETRY_WAIT_SECONDS))
+    return RetryPolicy(max_retries=retries, delay=wait, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
+
+
+def source_asset(source: str, retried: bool = False):
     """The decorator for a source's fetch-and-archive assets (group `sources`, kind = the source), with
-    the source's freshness policy."""
+    the source's freshness policy; `retried`: re-run by `source_retry_policy` on transient faults (the
+    HTTP APIs; not the file drops, whose rejected file is in quarantine by then, so a retry would find
+    no file and succeed)."""
+    policy = source_retry_policy() if retried else None
     return partial(
-        asset, group_name="sources", kinds={"python", source}, owners=OWNERS, freshness_policy=SOURCE_FRESHNESS_POLICIES[source]
+        asset, group_name="sources", kinds={"python", source}, owners=OWNERS, retry_policy=policy,
+        freshness_policy=SOURCE_FRESHNESS_POLICIES[source],
     )
-SOURCE_RETRIES = 2  # INDICATOR_SOURCE_RETRIES overrides
-SOURCE_RETRY_WAIT_SECONDS = 60  # INDICATOR_SOURCE_RETRY_WAIT overrides
 
 
 @contextmanager
-def retry_if_transient():
-    """Ask Dagster for a retry only for faults that may pass (429, 5xx, connection); fail at once otherwise."""
+def retry_if_transient(context):
+    """Leave faults that may pass (429, 5xx, connection) to the retry policy while retries are left;
+    fail at once otherwise. `context` is the asset's execution context (for its retry number)."""
     try:
         yield
     except SourceError as exc:
-        if isinstance(exc, RetriesExhaustedError) or is_transient(exc):
-            retries = int(os.environ.get("INDICATOR_SOURCE_RETRIES", SOURCE_RETRIES))
-            wait = float(os.environ.get("INDICATOR_SOURCE_RETRY_WAIT", SOURCE_RETRY_WAIT_SECONDS))
-            raise RetryRequested(max_retries=retries, seconds_to_wait=wait) from exc
-        raise
+        retries = int(os.environ.get("INDICATOR_SOURCE_RETRIES", SOURCE_RETRIES))
+        transient = isinstance(exc, RetriesExhaustedError) or is_transient(exc)
+        if transient and context.retry_number < retries:
+            raise
+        raise Failure(description=str(exc), allow_retries=False) from exc

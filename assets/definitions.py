@@ -1,7 +1,18 @@
-"""The Dagster code location: every asset, the nightly schedule, in-process execution."""
+"""The Dagster code location: every asset, the nightly schedule, in-process execution.
+
+Every run of `full_refresh` (schedule, sensor, UI, backfill, `indicator-pipeline refresh`) carries the
+tag REFRESH_TAG; the instance settings in dagster.yaml queue runs with it one at a time.
+"""
 
 
-from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job, in_process_executor
+from dagster import (
+    AssetSelection,
+    DefaultScheduleStatus,
+    Definitions,
+    ScheduleDefinition,
+    define_asset_job,
+    in_process_executor,
+)
 
 from assets import core, filedrop, kolada, marts, report, scb
 from assets.alerts import refresh_failure_alert
@@ -27,17 +38,29 @@ ALL_ASSETS = [
     report.scorecard_report,
 ]
 
-refresh_job = define_asset_job("full_refresh", selection=AssetSelection.all(), description="Every source to the published warehouse.")
+REFRESH_TAG = ("indicator_pipeline/refresh", "warehouse")  # dagster.yaml: tag_concurrency_limits on this key
+
+refresh_job = define_asset_job(
+    "full_refresh",
+    selection=AssetSelection.all(),
+    description="Every source to the published warehouse.",
+    tags={REFRESH_TAG[0]: REFRESH_TAG[1]},
+)
 
 nightly_refresh = ScheduleDefinition(
     name="nightly_full_refresh",
     job=refresh_job,
     cron_schedule="0 3 * * *",
     execution_timezone="Europe/Stockholm",
+    default_status=DefaultScheduleStatus.RUNNING,  # on as soon as a daemon runs; pause in the UI or `dagster schedule stop`
 )
 
 
 def build_definitions(settings: Settings) -> Definitions:
+    """The code location for `settings`. The plan file is read and validated here, so a broken plan
+    fails the code location's load (in the UI and `dagster definitions validate`) with one line naming
+    the file and line, before any run starts; each run reads it again."""
+    settings.plan
     return Definitions(
         assets=ALL_ASSETS,
         asset_checks=[*quality_checks, *freshness_checks],

@@ -8,13 +8,13 @@ from assets.resources import PipelineResource
 from indicator_pipeline.payloads import ArchivedPayload
 from indicator_pipeline.steps import kolada as steps
 
-kolada_source_asset = source_asset("kolada")
+kolada_source_asset = source_asset("kolada", retried=True)
 
 
 @kolada_source_asset(description="Kolada v3 KPI metadata for every KPI in the plan (/v3/kpi/{ids}), archived byte for byte.")
 def kolada_kpi_metadata_raw(context: AssetExecutionContext, pipeline: PipelineResource) -> list[ArchivedPayload]:
     settings = pipeline.settings
-    with retry_if_transient():
+    with retry_if_transient(context):
         refs = steps.fetch_metadata(settings.plan, settings.transport(), settings.archive())
     context.add_output_metadata(payload_metadata(refs))
     return refs
@@ -23,7 +23,7 @@ def kolada_kpi_metadata_raw(context: AssetExecutionContext, pipeline: PipelineRe
 @kolada_source_asset(description="Kolada v3 yearly values of the plan's KPIs for the plan's municipality, archived byte for byte.")
 def kolada_values_raw(context: AssetExecutionContext, pipeline: PipelineResource) -> list[ArchivedPayload]:
     settings = pipeline.settings
-    with retry_if_transient():
+    with retry_if_transient(context):
         refs = steps.fetch_values(settings.plan, settings.transport(), settings.archive(), settings.last_fetch_year())
     context.add_output_metadata(payload_metadata(refs))
     return refs

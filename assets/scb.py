@@ -8,7 +8,7 @@ from assets.resources import PipelineResource
 from indicator_pipeline.payloads import ArchivedPayload
 from indicator_pipeline.steps import scb as steps
 
-scb_source_asset = source_asset("scb")
+scb_source_asset = source_asset("scb", retried=True)
 
 
 @scb_source_asset(
@@ -19,7 +19,7 @@ scb_source_asset = source_asset("scb")
 )
 def scb_housing_starts_raw(context: AssetExecutionContext, pipeline: PipelineResource) -> list[ArchivedPayload]:
     settings = pipeline.settings
-    with retry_if_transient():
+    with retry_if_transient(context):
         refs = steps.fetch(settings.plan, settings.transport(), settings.archive())
     context.add_output_metadata(payload_metadata(refs))
     return refs

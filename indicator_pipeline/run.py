@@ -26,6 +26,7 @@ def refresh(
     `wait` that many seconds for it. Dagster's own console log shows only records at `log_level` or
     above (the default keeps a failed refresh to its one-line summary; the full event log is in
     DAGSTER_HOME when that is set)."""
+    settings.plan  # read and validated before anything starts: a broken plan file is one line, file and line
     run_id = str(uuid.uuid4())
     with RefreshLock.for_warehouse(settings.warehouse_path, run_id, log or _stderr).hold(wait):
         return _refresh(settings, run_id, log_level)
@@ -41,7 +42,7 @@ def _refresh(settings: Settings, run_id: str, log_level: str) -> str:
     from assets.definitions import build_definitions
 
     defs = build_definitions(settings)
-    job = defs.resolve_implicit_global_asset_job_def()
+    job = defs.resolve_job_def("full_refresh")  # the job the schedule and sensor run, with its tags
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     # Disposed on exit: an ephemeral instance's temporary artifact folder is removed now, not by the GC.
     with (DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()) as instance:

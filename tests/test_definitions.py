@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dagster import AssetKey, Definitions, in_process_executor
+from dagster import AssetKey, DefaultScheduleStatus, DefaultSensorStatus, Definitions, in_process_executor
 
 import assets.definitions as definitions_module
 from assets.definitions import build_definitions
@@ -104,6 +104,7 @@ def test_nightly_schedule(defs):
     assert schedule.cron_schedule == "0 3 * * *"
     assert schedule.execution_timezone == "Europe/Stockholm"
     assert schedule.job_name == "full_refresh"
+    assert schedule.default_status == DefaultScheduleStatus.RUNNING  # fires with no click once a daemon runs
     job = defs.resolve_job_def("full_refresh")
     assert {k.to_user_string() for k in job.asset_layer.executable_asset_keys} == set(ASSET_KEYS)
 
@@ -120,3 +121,16 @@ def test_resource_carries_the_settings(defs, tmp_path):
     assert settings.source_mode == "replay"
     assert settings.warehouse_path.name == "indicators.duckdb"
     assert Path(pipeline.warehouse_path) == settings.warehouse_path
+
+
+def test_sensor_runs_by_default(defs):
+    sensor = defs.resolve_sensor_def("landing_folder_sensor")
+    assert sensor.default_status == DefaultSensorStatus.RUNNING
+    assert sensor.job_name == "full_refresh"
+
+
+def test_every_refresh_run_carries_the_queue_tag(defs):
+    """The run queue in dagster.yaml limits runs with this tag to one at a time; a run of the job
+    from the schedule, the sensor, the UI or a backfill carries the job's tags."""
+    key, value = definitions_module.REFRESH_TAG
+    assert defs.resolve_job_def("full_refresh").tags.get(key) == value

@@ -317,3 +317,28 @@ def test_unreadable_plan_file_is_a_catalogue_error(tmp_path):
     broken.write_text("[plan\nid = 1", encoding="utf-8")
     with pytest.raises(CatalogueError, match="not_toml.toml"):
         load_plan(broken)
+
+
+def test_toml_syntax_error_names_file_line_and_column(tmp_path):
+    broken = tmp_path / "broken_syntax.toml"
+    broken.write_text('[plan]\nid = "x"\ntitle = \n', encoding="utf-8")
+    with pytest.raises(CatalogueError) as info:
+        load_plan(broken)
+    message = str(info.value)
+    assert message.startswith(f"plan file {broken}, line 3, column 9: invalid TOML: "), message
+    assert "\n" not in message
+
+
+def test_catalogue_error_names_the_line_of_the_table(tmp_path):
+    text = bundled_plan_path().read_text(encoding="utf-8")
+    lines = text.splitlines()
+    index = next(i for i, line in enumerate(lines) if line == '[[indicators]]') + 1
+    ident = lines[index].split('"')[1]
+    source_at = next(i for i in range(index, len(lines)) if lines[i].startswith("source = "))
+    lines[source_at] = 'source = "nowhere"'
+    broken = tmp_path / "broken_source.toml"
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CatalogueError) as info:
+        load_plan(broken)
+    message = str(info.value)
+    assert message.startswith(f"plan file {broken}, line {index + 1}: indicator {ident!r}: source 'nowhere'"), message

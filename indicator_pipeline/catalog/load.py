@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -42,12 +43,54 @@ def bundled_plan_path(name: str = DEFAULT_PLAN) -> Path:
 
 
 def load_plan(path: Path | str | None = None) -> Plan:
+    """The plan file read and validated; any fault is one CatalogueError line naming the file and,
+    where it can be told, the line (and for a TOML syntax error the column)."""
     path = Path(path) if path else bundled_plan_path()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise CatalogueError(f"plan file {path}: cannot read: {exc}") from exc
-    return parse_plan(raw, str(path))
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(_toml_error(path, exc)) from exc
+    try:
+        return parse_plan(raw, str(path))
+    except CatalogueError as exc:
+        line = _line_of(text, str(exc))
+        if line is None:
+            raise
+        prefix = f"plan file {path}"
+        rest = str(exc).removeprefix(prefix).lstrip(": ")
+        raise CatalogueError(f"{prefix}, line {line}: {rest}") from exc
+
+
+def _toml_error(path: Path, exc: tomllib.TOMLDecodeError) -> str:
+    """`plan file P, line L, column C: invalid TOML: reason` (lineno/colno where tomllib has them,
+    Python >= 3.14; before that they are read from the message's "(at line L, column C)")."""
+    message = str(getattr(exc, "msg", None) or exc)
+    line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    found = re.search(r"\s*\(at line (\d+), column (\d+)\)", message)
+    if found:
+        message = message[: found.start()] + message[found.end():]
+        line, column = line or int(found.group(1)), column or int(found.group(2))
+    where = f", line {line}, column {column}" if line else ""
+    return f"plan file {path}{where}: invalid TOML: {' '.join(message.split())}"
+
+
+def _line_of(text: str, message: str) -> int | None:
+    """The line of the plan table a semantic error names: the `id = "..."` of the innermost
+    indicator, goal or target it names, else a `[table]` header it names; None if neither is found."""
+    named = re.findall(r"(?:indicator|goal|target)(?: id)? '([^']+)'", message)
+    for ident in reversed(named):
+        found = re.search(rf'^\s*id\s*=\s*["\']{re.escape(ident)}["\']', text, re.MULTILINE)
+        if found:
+            return text.count("\n", 0, found.start()) + 1
+    for table in re.findall(r"\[([\w.]+)\]", message):
+        found = re.search(rf"^\s*\[{re.escape(table)}\]", text, re.MULTILINE)
+        if found:
+            return text.count("\n", 0, found.start()) + 1
+    return None
 
 
 def _require(table: dict, key: str, where: str):
@@ -237,13 +280,14 @@ def parse_plan(raw: dict, source_path: str = "<memory>") -> Plan:
                 context_indicator_ids=tuple(item.get("context_indicators", ())),
             )
         )
+    head_where = f"{where} [plan]"
     plan = Plan(
-        id=_require(head, "id", where),
-        title=_require(head, "title", where),
+        id=_require(head, "id", head_where),
+        title=_require(head, "title", head_where),
         organisation=head.get("organisation", ""),
-        municipality_code=str(_require(head, "municipality_code", where)),
-        municipality_name=_require(head, "municipality_name", where),
-        plan_year=int(_require(head, "plan_year", where)),
+        municipality_code=str(_require(head, "municipality_code", head_where)),
+        municipality_name=_require(head, "municipality_name", head_where),
+        plan_year=int(_require(head, "plan_year", head_where)),
         first_year=int(head.get("first_year", 2015)),
         indicators=indicators,
         goals=tuple(goals),
