@@ -65,7 +65,7 @@ def failure_lines(events) -> list[str]:
     from dagster import DagsterEventType
 
     return failed_blocking_checks(events) + [
-        f"{event.step_key}: {(event.step_failure_data.error.cause or event.step_failure_data.error).message.strip()}"
+        f"{event.step_key}: {_plain((event.step_failure_data.error.cause or event.step_failure_data.error).message)}"
         for event in events
         if event.event_type == DagsterEventType.STEP_FAILURE
         and event.step_failure_data.error.cls_name != "DagsterAssetCheckFailedError"  # named by its check
@@ -107,11 +107,15 @@ def failed_blocking_checks(events) -> list[str]:
     return lines
 
 
+def _plain(message: str) -> str:
+    """An exception's message on one line, without its module path (`RetriesExhaustedError: ...`)."""
+    return re.sub(r"^(?:[a-z_][\w]*\.)+(\w+: )", r"\1", " ".join(message.split()))
+
+
 def _one_line(failures: list[str]) -> str:
     """`step: message` items as one line; steps that failed with the same message are named together."""
     steps_by_message: dict[str, list[str]] = {}
     for failure in failures:
         step, _, message = failure.partition(": ")
-        message = re.sub(r"^(?:[a-z_][\w]*\.)+(\w+: )", r"\1", " ".join(message.split()))  # drop module paths
-        steps_by_message.setdefault(message, []).append(step)
+        steps_by_message.setdefault(" ".join(message.split()), []).append(step)
     return "; ".join(f"{', '.join(dict.fromkeys(steps))}: {message}" for message, steps in steps_by_message.items())

@@ -57,6 +57,7 @@ def test_a_failed_cli_refresh_posts_one_message_and_the_sensor_does_not_repeat_i
     text = message["text"]
     assert f"run {run_id}" in text
     assert "- kolada_values_raw: " in text and "HTTP 503" in text
+    assert "indicator_pipeline." not in text  # the reason as the CLI's one line gives it, without module paths
     assert f"The published warehouse {warehouse} is unchanged." in text
 
     # The CLI's run is in the instance a daemon would watch: the sensor skips it (the CLI has posted).
