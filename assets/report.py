@@ -6,7 +6,6 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 from assets.common import OWNERS
 from assets.marts import published_warehouse
 from assets.resources import PipelineResource
-from indicator_pipeline.report import build_report, default_report_dir
 
 
 @asset(
@@ -18,6 +17,8 @@ from indicator_pipeline.report import build_report, default_report_dir
     "sources, one self-contained HTML page (Swedish labels), from the published file opened read-only.",
 )
 def scorecard_report(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
+    from indicator_pipeline.report import build_report, default_report_dir  # matplotlib: only when the report runs
+
     published = pipeline.settings.warehouse_path
     path = build_report(published, default_report_dir(published))
     context.add_output_metadata({"path": MetadataValue.path(str(path)), "bytes": path.stat().st_size})

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 import duckdb
 
 from indicator_pipeline.catalog.model import Plan
+from indicator_pipeline.dates import shift_years
 from indicator_pipeline.warehouse.sql import query
 
 # Source asset -> the source it is judged as (both Kolada assets are one fetch of one source).
@@ -48,14 +49,6 @@ class SourceFreshness:
         if self.overdue:
             return f"overdue since {self.due.isoformat()}"
         return f"fresh until {self.due.isoformat()}" if self.due else "fresh (no rhythm set)"
-
-
-def shift_years(day: date, years: int) -> date:
-    """`day` moved by whole years (29 February becomes 28 February in a common year)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def next_yearly(anchor: date, after: date) -> date:

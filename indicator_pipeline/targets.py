@@ -15,6 +15,7 @@ from statistics import fmean
 from typing import Literal
 
 from indicator_pipeline.catalog.model import Direction, TargetRule
+from indicator_pipeline.dates import shift_years
 
 Status = Literal["met", "not_met", "on_track", "off_track", "no_data", "no_numeric_target"]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
@@ -47,8 +48,7 @@ class Publication:
         if self.anchor is None:
             return date(year, 12, 31) + timedelta(days=self.lag_days)
         anchor_year, anchor_date = self.anchor
-        moved = anchor_date.year + year - anchor_year
-        return anchor_date.replace(year=moved, day=min(anchor_date.day, 28 if anchor_date.month == 2 else 31))
+        return shift_years(anchor_date, year - anchor_year)
 
     def overdue(self, year: int, as_of: date) -> bool:
         return as_of > self.due(year) + timedelta(days=self.grace_days)

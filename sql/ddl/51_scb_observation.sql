@@ -64,6 +64,10 @@ WITH yearly AS (
         max(period_of_year) FILTER (WHERE value IS NOT NULL) AS last_published,
         coalesce(bool_or(period_preliminary), false) AS preliminary,
         string_agg(period || ' ' || status, '; ' ORDER BY period) FILTER (WHERE status IS NOT NULL) AS statuses,
+        -- published periods inside the revision window: why a year is preliminary, said in the data
+        string_agg(period, ', ' ORDER BY period) FILTER (WHERE period_preliminary AND status IS NULL AND value IS NOT NULL)
+            AS revised_periods,
+        any_value(preliminary_periods) AS preliminary_periods,
         max(retrieved_at) AS retrieved_at,
         arg_max(raw_sha256, period_index) AS raw_sha256  -- the payload of the year's latest period
     FROM staging.scb_period
@@ -102,13 +106,15 @@ SELECT
     complete,
     'scb' AS source,
     table_id AS source_id,
-    CASE
-        WHEN complete THEN statuses
-        ELSE concat_ws('; ', statuses,
+    nullif(concat_ws('; ',
+        statuses,
+        revised_periods || ' preliminary: among the ' || preliminary_periods || ' latest published periods, which SCB revises',
+        CASE WHEN NOT complete THEN
             periods_with_value || ' of ' || periods_per_year
                 || CASE periods_per_year WHEN 4 THEN ' quarters' WHEN 12 THEN ' months' ELSE ' periods' END
-                || ', year to date (missing ' || missing_periods || ')')
-    END AS source_status,
+                || ', year to date (missing ' || missing_periods || ')'
+        END
+    ), '') AS source_status,
     retrieved_at,
     retrieved_at AS observed_at,
     raw_sha256,

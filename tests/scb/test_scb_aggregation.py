@@ -100,9 +100,12 @@ def test_quarters_sum_to_years_with_preliminary_flags(con):
         2020: (20.0, True, "2020K2 ..; 3 of 4 quarters, year to date (missing 2020K2)", False),
         2021: (None, True, "2021K1 ..; 2021K2 ..; 2021K3 ..; 2021K4 ..; 0 of 4 quarters, year to date "
                            "(missing 2021K1, 2021K2, 2021K3, 2021K4)", False),
-        2022: (6.0, True, "3 of 4 quarters, year to date (missing 2022K4)", False),
+        2022: (6.0, True, "2022K1, 2022K2, 2022K3 preliminary: among the 4 latest published periods, which SCB revises; 3 of 4 quarters, year to date (missing 2022K4)", False),
     }
-    assert yearly(con, "block", with_complete=True) == {2024: (200.0, False, None, True), 2025: (300.0, True, None, True)}
+    assert yearly(con, "block", with_complete=True) == {
+        2024: (200.0, False, None, True),
+        2025: (300.0, True, "2025K1, 2025K2, 2025K3, 2025K4 preliminary: among the 4 latest published periods, which SCB revises", True),
+    }
 
 
 def test_the_revision_window_counts_back_from_the_latest_published_quarter(con):
@@ -112,8 +115,8 @@ def test_the_revision_window_counts_back_from_the_latest_published_quarter(con):
     stage(con, cells(SMALL, quarters, status={"2026K3": ".."}))
     assert yearly(con, "small", with_complete=True) == {
         2024: (40.0, False, None, True),
-        2025: (40.0, True, None, True),
-        2026: (11.0, True, "2026K3 ..; 2 of 4 quarters, year to date (missing 2026K3, 2026K4)", False),
+        2025: (40.0, True, "2025K3, 2025K4 preliminary: among the 4 latest published periods, which SCB revises", True),
+        2026: (11.0, True, "2026K3 ..; 2026K1, 2026K2 preliminary: among the 4 latest published periods, which SCB revises; 2 of 4 quarters, year to date (missing 2026K3, 2026K4)", False),
     }
     flags = con.execute(
         "SELECT period, period_preliminary FROM staging.scb_period WHERE indicator_id = 'small' AND period >= '2025K2' ORDER BY period"
@@ -151,7 +154,7 @@ def test_staging_flags_cells_with_a_status_symbol(con):
 def test_year_with_a_missing_quarter_row_is_never_a_whole_year(con):
     # 2023K3 has no row at all (not in the answer): 2023 is a partial sum, year to date.
     stage(con, cells(SMALL, {"2023K1": 1, "2023K2": 1, "2023K4": 1, "2024K1": 1}))
-    assert yearly(con, "small", with_complete=True)[2023] == (3.0, True, "3 of 4 quarters, year to date (missing 2023K3)", False)
+    assert yearly(con, "small", with_complete=True)[2023] == (3.0, True, "2023K2, 2023K4 preliminary: among the 4 latest published periods, which SCB revises; 3 of 4 quarters, year to date (missing 2023K3)", False)
 
 
 def test_cells_of_other_selections_tables_or_periodicities_map_to_no_indicator(con):
