@@ -27,7 +27,7 @@ from indicator_pipeline.warehouse.sql import query
 SOURCE_OF_ASSET = {
     "kolada_kpi_metadata_raw": "kolada",
     "kolada_values_raw": "kolada",
-    "scb_housing_starts_raw": "scb",
+    "scb_tables_raw": "scb",
 }
 
 

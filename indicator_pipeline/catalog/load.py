@@ -7,7 +7,9 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
+from indicator_pipeline.catalog.formula import Formula, parse_formula
 from indicator_pipeline.catalog.model import (
+    FORMULA_INPUTS,
     RECONCILE_KINDS,
     TARGET_KINDS,
     Direction,
@@ -123,11 +125,26 @@ def _indicator(raw: dict, where: str) -> Indicator:
         break_note=raw.get("break_note"),
         note=raw.get("note"),
         method=_index_method(raw.get("method"), where),
+        formula=_formula(raw, where),
         year_from_periods=_one_of(raw, "year_from_periods", YEAR_FROM_PERIODS, where, default="sum"),
         preliminary_periods=_count(raw, "preliminary_periods", where, default=0),
         publication_lag_days=_count(raw, "publication_lag_days", where) if "publication_lag_days" in raw else None,
         **_reconciliation(raw, where),
     )
+
+
+def _formula(raw: dict, where: str) -> Formula | None:
+    """A computed measure's formula; its source_id says what its names are (FORMULA_INPUTS)."""
+    takes_formula = raw.get("source") == "computed" and raw.get("source_id") in FORMULA_INPUTS
+    if "formula" not in raw:
+        if takes_formula:
+            raise CatalogueError(f"{where}: a computed indicator from {raw['source_id']!r} needs a formula")
+        return None
+    if not takes_formula:
+        raise CatalogueError(
+            f"{where}: formula is for source = \"computed\" with source_id one of {', '.join(FORMULA_INPUTS)}"
+        )
+    return parse_formula(raw["formula"], where)
 
 
 RECONCILE_DETAILS = ("reconcile_kind", "reconcile_reason", "reconcile_expected_difference", "reconcile_tolerance")
@@ -337,3 +354,23 @@ def _check_references(plan: Plan, where: str) -> None:
         for ref in (*refs, indicator.reconcile_with):
             if ref is not None and ref not in known:
                 raise CatalogueError(f"{where}: indicator {indicator.id!r} names unknown indicator {ref!r}")
+        if indicator.formula:
+            _check_formula_inputs(plan, indicator, where)
+
+
+def _check_formula_inputs(plan: Plan, indicator: Indicator, where: str) -> None:
+    """Every name of a formula is an input its source has: a line id of the statements' format, or a
+    Kolada KPI the plan fetches (a Kolada indicator's source_id)."""
+    if indicator.source_id == "kolada_amounts":
+        known = {i.source_id for i in plan.indicators_from("kolada") if i.source_id}
+        what = "a KPI the plan fetches (no Kolada indicator has it as source_id)"
+    else:
+        from indicator_pipeline.filedrop.formats import FORMATS
+
+        known = set(FORMATS[indicator.source_id].column("line_id").allowed)
+        what = f"a line_id of the {indicator.source_id} file drop ({', '.join(sorted(known))})"
+    for name in indicator.formula.names:
+        if name not in known:
+            raise CatalogueError(
+                f"{where}: indicator {indicator.id!r}: formula {indicator.formula.text!r} names {name!r}, which is not {what}"
+            )

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from indicator_pipeline.catalog.formula import Formula
+
 TargetKind = Literal[
     "threshold_in_year",  # value in one year reaches a level (NKI >= 76 in 2025)
     "threshold_every_year",  # a standing level every year (soliditet >= 63 %)
@@ -27,6 +29,11 @@ ReconcileKind = Literal[
     "by_design",  # they differ on purpose (reconcile_reason), optionally by an expected difference
 ]
 RECONCILE_KINDS: tuple[str, ...] = ReconcileKind.__args__  # type: ignore[attr-defined]
+# What the names in a computed indicator's `formula` are, by its `source_id`: the statement lines
+# (`line_id`) of the financial_statements file drop (mnkr, the plan's municipality), or Kolada KPI ids
+# (the total, per municipality; each must be a KPI the plan fetches, i.e. a Kolada indicator's source_id).
+FormulaInputs = Literal["financial_statements", "kolada_amounts"]
+FORMULA_INPUTS: tuple[str, ...] = FormulaInputs.__args__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,7 @@ class IndexMethod:
 @dataclass(frozen=True)
 class Indicator:
     """One yearly series, from one source series (a Kolada KPI, an SCB table cell, a file-drop kind),
-    or computed from other series (`source = "computed"`: a formula in sql/, or an index `method`)."""
+    or computed from other series (`source = "computed"`: a `formula`, or an index `method`)."""
 
     id: str
     title: str
@@ -76,6 +83,9 @@ class Indicator:
     break_note: str | None = None
     note: str | None = None
     method: IndexMethod | None = None  # computed indices only
+    # Computed measures: arithmetic over the inputs `source_id` names (FORMULA_INPUTS), compiled to SQL
+    # (sql/ddl/57_formula_observation.sql).
+    formula: Formula | None = None
     # Compare this series with a published one (e.g. the city's own soliditet with Kolada's), year by
     # year in marts.reconciliation; a non-blocking check warns about a year that breaks the expectation.
     # `agree`: the two should be equal, |own - published| <= reconcile_tolerance. `by_design`: the

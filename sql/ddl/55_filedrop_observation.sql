@@ -23,7 +23,7 @@ FROM staging.filedrop_sellable_land GROUP BY source_file, raw_sha256;
 -- The files are the city's own figures, so they belong to the plan's municipality. A file's rows are
 -- observed when the file became the current one of its kind (staging's observed_at).
 -- financial_statements lines are not indicators themselves: the plan's finance measures are computed
--- from them in 57_finance_observation.sql.
+-- from them in 57_formula_observation.sql.
 CREATE OR REPLACE VIEW staging.filedrop_observation AS
 WITH measure AS (
     SELECT

@@ -108,8 +108,8 @@ def test_scb_assets_are_wired_into_the_graph():
     from assets import core, scb
     from assets.definitions import ALL_ASSETS
 
-    assert scb.scb_housing_starts_raw in ALL_ASSETS and scb.stg_scb_values in ALL_ASSETS
-    (raw,) = scb.scb_housing_starts_raw.specs
+    assert scb.scb_tables_raw in ALL_ASSETS and scb.stg_scb_values in ALL_ASSETS
+    (raw,) = scb.scb_tables_raw.specs
     assert raw.group_name == "sources" and set(raw.kinds) == {"python", "scb"}
     (stg,) = scb.stg_scb_values.specs
     assert stg.group_name == "staging"
