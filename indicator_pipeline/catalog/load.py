@@ -14,6 +14,7 @@ from indicator_pipeline.catalog.model import (
     TARGET_KINDS,
     Direction,
     YearFromPeriods,
+    YearFromRows,
     Goal,
     IndexComponent,
     IndexMethod,
@@ -28,6 +29,7 @@ DEFAULT_PLAN = "helsingborg_ks_2025.toml"
 DIRECTIONS: tuple[str, ...] = Direction.__args__  # type: ignore[attr-defined]
 SOURCES: tuple[str, ...] = SourceName.__args__  # type: ignore[attr-defined]
 YEAR_FROM_PERIODS: tuple[str, ...] = YearFromPeriods.__args__  # type: ignore[attr-defined]
+YEAR_FROM_ROWS: tuple[str, ...] = YearFromRows.__args__  # type: ignore[attr-defined]
 
 # Fields each target kind needs; anything else is a plan-file error caught at load time.
 REQUIRED_FIELDS = {
@@ -126,6 +128,7 @@ def _indicator(raw: dict, where: str) -> Indicator:
         note=raw.get("note"),
         method=_index_method(raw.get("method"), where),
         formula=_formula(raw, where),
+        **_filedrop_measure(raw, where),
         year_from_periods=_one_of(raw, "year_from_periods", YEAR_FROM_PERIODS, where, default="sum"),
         preliminary_periods=_count(raw, "preliminary_periods", where, default=0),
         publication_lag_days=_count(raw, "publication_lag_days", where) if "publication_lag_days" in raw else None,
@@ -145,6 +148,27 @@ def _formula(raw: dict, where: str) -> Formula | None:
             f"{where}: formula is for source = \"computed\" with source_id one of {', '.join(FORMULA_INPUTS)}"
         )
     return parse_formula(raw["formula"], where)
+
+
+def _filedrop_measure(raw: dict, where: str) -> dict:
+    """A file-drop indicator's value column (a number column of its kind's format), its row selection
+    (text columns of the format) and how the year's rows make its value (default: their sum)."""
+    if raw.get("source") != "filedrop":
+        stray = [key for key in ("value_column", "year_from_rows") if key in raw]
+        if stray:
+            raise CatalogueError(f"{where}: {', '.join(stray)} is for source = \"filedrop\"")
+        return {}
+    from indicator_pipeline.filedrop.formats import FORMATS
+
+    kind = _one_of(raw, "source_id", tuple(FORMATS), where)
+    fmt = FORMATS[kind]
+    numbers = [c.name for c in fmt.columns if c.type in ("int", "decimal") and c.name not in fmt.key]
+    texts = [c.name for c in fmt.columns if c.type == "text"]
+    column = _one_of(raw, "value_column", tuple(numbers), where)
+    for variable in raw.get("source_selection") or {}:
+        if variable not in texts:
+            raise CatalogueError(f"{where}: source_selection {variable!r} is not one of {kind}'s text columns ({', '.join(texts)})")
+    return {"value_column": column, "year_from_rows": _one_of(raw, "year_from_rows", YEAR_FROM_ROWS, where, default="sum")}
 
 
 RECONCILE_DETAILS = ("reconcile_kind", "reconcile_reason", "reconcile_expected_difference", "reconcile_tolerance")

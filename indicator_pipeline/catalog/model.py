@@ -24,6 +24,9 @@ SourceName = Literal["kolada", "scb", "filedrop", "computed"]
 # How a source's sub-year periods (quarters, months) make the year's value: the sum of a flow
 # (dwellings started), the last value of a stock, or the mean of a level.
 YearFromPeriods = Literal["sum", "last", "mean"]
+# How the rows of a file drop that an indicator selects make its year's value (sellable land: the
+# hectares of the year's areas summed).
+YearFromRows = Literal["sum", "mean"]
 ReconcileKind = Literal[
     "agree",  # the two series should be equal, within reconcile_tolerance
     "by_design",  # they differ on purpose (reconcile_reason), optionally by an expected difference
@@ -86,6 +89,10 @@ class Indicator:
     # Computed measures: arithmetic over the inputs `source_id` names (FORMULA_INPUTS), compiled to SQL
     # (sql/ddl/57_formula_observation.sql).
     formula: Formula | None = None
+    # File drops: the column of the kind's format that holds the value (source_selection picks the rows,
+    # none: every row of the year) and how the year's rows make its value.
+    value_column: str | None = None
+    year_from_rows: YearFromRows | None = None
     # Compare this series with a published one (e.g. the city's own soliditet with Kolada's), year by
     # year in marts.reconciliation; a non-blocking check warns about a year that breaks the expectation.
     # `agree`: the two should be equal, |own - published| <= reconcile_tolerance. `by_design`: the

@@ -47,6 +47,8 @@ def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
             "reconcile_expected_difference": i.reconcile_expected_difference,
             "formula": i.formula.text if i.formula else None,
             "formula_inputs": list(i.formula.names) if i.formula else None,
+            "value_column": i.value_column,
+            "year_from_rows": i.year_from_rows,
         }
         for i in plan.indicators
     ]
@@ -118,6 +120,8 @@ def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
                 "reconcile_expected_difference": pl.Float64,
                 "formula": pl.Utf8,
                 "formula_inputs": pl.List(pl.Utf8),
+                "value_column": pl.Utf8,
+                "year_from_rows": pl.Utf8,
             },
         ),
         "incoming_goal": pl.DataFrame(goals),
