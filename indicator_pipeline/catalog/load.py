@@ -46,10 +46,26 @@ def bundled_plan_path(name: str = DEFAULT_PLAN) -> Path:
     return Path(str(resources.files("indicator_pipeline.catalog") / "plans" / name))
 
 
+def bundled_plan_names() -> list[str]:
+    """The plans shipped with the package (file stems), e.g. for `--plan NAME`."""
+    return sorted(path.stem for path in bundled_plan_path().parent.glob("*.toml"))
+
+
+def resolve_plan_path(path: Path | str | None) -> Path:
+    """A plan file: the path given, or, for a bare name that is no file here, the bundled plan of that
+    name (`lund_ks_2026` or `lund_ks_2026.toml`); none: the default plan."""
+    if not path:
+        return bundled_plan_path()
+    path = Path(path)
+    if not path.exists() and path.parent == Path(".") and path.stem in bundled_plan_names():
+        return bundled_plan_path(f"{path.stem}.toml")
+    return path
+
+
 def load_plan(path: Path | str | None = None) -> Plan:
     """The plan file read and validated; any fault is one CatalogueError line naming the file and,
     where it can be told, the line (and for a TOML syntax error the column)."""
-    path = Path(path) if path else bundled_plan_path()
+    path = resolve_plan_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -336,6 +352,7 @@ def parse_plan(raw: dict, source_path: str = "<memory>") -> Plan:
         publication_lag_days=_publication_lags(raw.get("publication", {}), where),
         overdue_grace_days=_count(raw.get("publication", {}), "overdue_grace_days", f"{where} [publication]", default=30),
         filedrop_max_age_days=_filedrop_max_ages(raw.get("publication", {}), where),
+        filedrop_licence=head.get("filedrop_licence") or head.get("organisation", ""),
     )
     _check_references(plan, where)
     return plan

@@ -171,6 +171,8 @@ class Plan:
     overdue_grace_days: int = 30
     # How old each file drop kind's current file may get before a newer one is expected (days).
     filedrop_max_age_days: tuple[tuple[str, int], ...] = ()
+    # Whose figures the file drops are, as archived with them ([plan] filedrop_licence; default: organisation).
+    filedrop_licence: str = ""
 
     def indicator(self, indicator_id: str) -> Indicator:
         for indicator in self.indicators:
@@ -186,6 +188,18 @@ class Plan:
 
     def indicators_from(self, source: str) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if i.source == source)
+
+    def sources_read(self) -> set[str]:
+        """The sources the plan reads, named as freshness names them: `kolada`, `scb`, and
+        `filedrop_<kind>` for each file drop its indicators or formulas read (Kolada also for a formula
+        over Kolada KPIs)."""
+        read = set()
+        for i in self.indicators:
+            if i.source in ("kolada", "scb"):
+                read.add(i.source)
+            elif i.source == "filedrop" or (i.formula and i.source_id != "kolada_amounts"):
+                read.add(f"filedrop_{i.source_id}")
+        return read
 
     def targets(self) -> tuple[tuple[Goal, TargetRule], ...]:
         return tuple((goal, rule) for goal in self.goals for rule in goal.targets)
