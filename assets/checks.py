@@ -66,6 +66,12 @@ class SuiteBinding:
     table: str  # schema.table in the run's work warehouse
     blocking: bool = True  # True: a failure stops everything downstream (ERROR); False: report only (WARN)
     prepare: Prepare | None = None
+    source: str | None = None  # the source the table holds (as Plan.sources_read names it); None: every plan's
+
+    def applies_to(self, plan) -> bool:
+        """A source's table is validated only for a plan that reads that source (an empty SCB table of a
+        plan with Kolada goals only is no fault)."""
+        return self.source is None or self.source in plan.sources_read()
 
     @property
     def check_name(self) -> str:
@@ -73,13 +79,13 @@ class SuiteBinding:
 
 
 QUALITY_REGISTRY: list[SuiteBinding] = [
-    SuiteBinding("staging_kolada_kpi", "stg_kolada_kpi", "staging.kolada_kpi"),
-    SuiteBinding("staging_kolada_values", "stg_kolada_values", "staging.kolada_values", prepare=kolada_units),
-    SuiteBinding("staging_scb_values", "stg_scb_values", "staging.scb_values", prepare=scb_units_and_year),
-    SuiteBinding("staging_filedrop_self_build_plots", "filedrop_self_build_plots", "staging.filedrop_self_build_plots"),
-    SuiteBinding("staging_filedrop_sellable_land", "filedrop_sellable_land", "staging.filedrop_sellable_land"),
-    SuiteBinding("staging_filedrop_safety_survey", "filedrop_safety_survey", "staging.filedrop_safety_survey"),
-    SuiteBinding("staging_filedrop_financial_statements", "filedrop_financial_statements", "staging.filedrop_financial_statements"),
+    SuiteBinding("staging_kolada_kpi", "stg_kolada_kpi", "staging.kolada_kpi", source="kolada"),
+    SuiteBinding("staging_kolada_values", "stg_kolada_values", "staging.kolada_values", prepare=kolada_units, source="kolada"),
+    SuiteBinding("staging_scb_values", "stg_scb_values", "staging.scb_values", prepare=scb_units_and_year, source="scb"),
+    *(
+        SuiteBinding(f"staging_filedrop_{kind}", f"filedrop_{kind}", f"staging.filedrop_{kind}", source=f"filedrop_{kind}")
+        for kind in ("self_build_plots", "sellable_land", "safety_survey", "financial_statements")
+    ),
     SuiteBinding("core_fact_indicator_value", "fact_indicator_value", "core.fact_indicator_value", prepare=fact_measures),
     # A reconciliation that breaks the plan's expectation (agreement, or a by-design expected difference)
     # is a warning for the controller, never a stop; a by-design gap as expected is no warning at all.
@@ -89,6 +95,8 @@ QUALITY_REGISTRY: list[SuiteBinding] = [
 
 def validate_binding(binding: SuiteBinding, con, plan, as_of) -> quality.ValidationOutcome:
     """Read the bound table from `con`, prepare it, validate it. Any failure to do so is a failed result."""
+    if not binding.applies_to(plan):
+        return quality.not_read(binding.suite, binding.table, binding.source)
     try:
         frame = con.table(binding.table).df()
         if binding.prepare is not None:

@@ -349,6 +349,13 @@ def cannot_run(suite: str, dataset: str, reason: str) -> ValidationOutcome:
     return ValidationOutcome(suite=suite, dataset=dataset, success=False, statistics=statistics, expectations=(failure,), error=reason)
 
 
+def not_read(suite: str, dataset: str, source: str) -> ValidationOutcome:
+    """A passed result with nothing evaluated: the plan reads nothing from the table's source."""
+    statistics = {"evaluated_expectations": 0, "successful_expectations": 0, "unsuccessful_expectations": 0,
+                  "success_percent": None, "skipped": f"the plan reads nothing from {source}"}
+    return ValidationOutcome(suite=suite, dataset=dataset, success=True, statistics=statistics)
+
+
 # ------------------------------------------------------------------------------------------------
 # Presentation and storage
 # ------------------------------------------------------------------------------------------------
