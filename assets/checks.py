@@ -30,9 +30,11 @@ from dagster import (
     asset_check,
 )
 
+import duckdb
+
 from assets.resources import PipelineResource
 from indicator_pipeline import quality
-from indicator_pipeline.warehouse.sql import run_script
+from indicator_pipeline.warehouse.sql import run_script, sql_text
 
 Prepare = Callable[[object, object], object]  # (pandas frame, plan) -> pandas frame
 
@@ -93,6 +95,16 @@ QUALITY_REGISTRY: list[SuiteBinding] = [
 ]
 
 
+def kolada_requested(con) -> int | None:
+    """How many KPI x municipality x year cells this run's Kolada data requests asked for (None: none
+    yet, or a table checked on its own without the coverage beside it: then the plan's own count is used)."""
+    try:
+        [(count,)] = con.execute(sql_text("load/kolada_requested.sql")).fetchall()
+    except duckdb.CatalogException:
+        return None
+    return count or None
+
+
 def validate_binding(binding: SuiteBinding, con, plan, as_of) -> quality.ValidationOutcome:
     """Read the bound table from `con`, prepare it, validate it. Any failure to do so is a failed result."""
     if not binding.applies_to(plan):
@@ -101,7 +113,7 @@ def validate_binding(binding: SuiteBinding, con, plan, as_of) -> quality.Validat
         frame = con.table(binding.table).df()
         if binding.prepare is not None:
             frame = binding.prepare(frame, plan)
-        parameters = quality.run_parameters(plan, as_of)
+        parameters = quality.run_parameters(plan, as_of, kolada_requested=kolada_requested(con))
     except Exception as exc:  # noqa: BLE001 - a check that cannot read its data must fail, never pass
         return quality.cannot_run(binding.suite, binding.table, f"cannot read {binding.table}: {type(exc).__name__}: {exc}")
     return quality.validate_frame(frame, binding.suite, parameters, dataset=binding.table)
