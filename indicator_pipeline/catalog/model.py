@@ -77,8 +77,8 @@ class Indicator:
     source: SourceName
     source_id: str | None = None
     source_title: str | None = None  # the title the source must still carry (checked every run)
-    # Which cells of a multi-dimensional source table (SCB) the series is: variable code -> value code,
-    # e.g. (("ContentsCode", "BO0101A4"), ("Hustyp", "SMÅHUS")), sorted by variable. Region and time
+    # Which cells of a multi-dimensional source table (SCB) the series is: (variable code, value code)
+    # pairs from the plan file, sorted by variable; for a file drop, its rows (text column = value). Region and time
     # are not part of it (region comes from the plan, time is the series' own axis).
     source_selection: tuple[tuple[str, str], ...] = ()
     attribution: str | None = None
