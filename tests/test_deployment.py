@@ -244,3 +244,19 @@ def test_deploy_instance_keeps_runs_events_and_schedules_in_postgres(postgres_se
         assert isinstance(instance.run_coordinator, QueuedRunCoordinator)
         assert instance.get_runs() == []  # the schema was created and answers
         assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 1
+
+
+def test_readme_deployment_section_says_what_the_files_hold():
+    """The README's compose commands and Helm values name the code location, queue and versions there are."""
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    section = " ".join(readme.split("\n## Deployment\n", 1)[1].split("\n## ", 1)[0].split())  # as one line
+    (location,) = yaml.safe_load((PROJECT / "workspace.yaml").read_text(encoding="utf-8"))["load_from"]
+    module, attribute = location["python_module"]["module_name"], location["python_module"]["attribute"]
+    assert f'codeServerArgs: ["-m", "{module}", "-a", "{attribute}"]' in section
+    assert f"key: {REFRESH_TAG[0]}" in section and "maxConcurrentRuns: 1" in section
+    pins = dict(re.findall(r"^(dagster[a-z-]*)==(\S+)$", (PROJECT / "requirements.lock").read_text(), re.MULTILINE))
+    assert f"the pinned dagster, {pins['dagster']})" in section
+    assert pins["dagster-postgres"] in section
+    assert "DAGSTER_POSTGRES_PASSWORD=" in section and "http://127.0.0.1:3000" in section
+    assert "postgresqlScheme: postgresql+psycopg2" in section
+    assert "scheme: postgresql+psycopg2" in DEPLOY_INSTANCE.read_text(encoding="utf-8")
