@@ -24,11 +24,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     refresh = sub.add_parser("refresh", help="run the whole asset graph and publish the warehouse")
     mode = refresh.add_mutually_exclusive_group()
-    mode.add_argument("--offline", action="store_true", help="replay recorded responses (the bundled snapshot unless --snapshot-dir)")
+    mode.add_argument("--offline", action="store_true", help="replay recorded responses (the plan's bundled snapshot unless --snapshot-dir)")
     mode.add_argument("--record", action="store_true", help="fetch live and record every response into --snapshot-dir")
     refresh.add_argument("--snapshot-dir", type=Path, help="snapshot directory to replay (with --offline) or record into")
     refresh.add_argument("--warehouse", type=Path, help="serving DuckDB file (default: $INDICATOR_WAREHOUSE or warehouse/indicators.duckdb)")
-    refresh.add_argument("--plan", type=Path, help="plan file (default: the bundled Helsingborg KS 2025 plan)")
+    refresh.add_argument(
+        "--plan", type=Path,
+        help="plan file or the name of a bundled plan, e.g. lund_ks_2026 (default: $INDICATOR_PLAN or the bundled default plan); "
+        "with --offline and no --snapshot-dir, the plan's own bundled snapshot is replayed",
+    )
     refresh.add_argument("--as-of", type=date.fromisoformat, help="assess as of this date, YYYY-MM-DD (default: today)")
     refresh.add_argument(
         "--wait", type=float, default=0.0, metavar="SECONDS",
@@ -54,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-of", type=date.fromisoformat,
         help="judge as of this date, YYYY-MM-DD, from what the warehouse knew at its end (default: the latest published statuses)",
     )
-    status.add_argument("--plan", type=Path, help="plan file to judge with --as-of (default: $INDICATOR_PLAN or the bundled plan)")
+    status.add_argument("--plan", type=Path, help="plan file or bundled plan name to judge with --as-of (default: $INDICATOR_PLAN or the bundled default plan)")
 
     report = sub.add_parser("report", help="write the scorecard: one self-contained HTML page of every goal")
     report.add_argument("--out", type=Path, help="output folder (default: report/ beside the warehouse); writes scorecard.html")
@@ -64,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the report as of this date, YYYY-MM-DD, judged from what the warehouse knew at its end (default: the published statuses)",
     )
     report.add_argument("--warehouse", type=Path, help="serving DuckDB file (default: $INDICATOR_WAREHOUSE or warehouse/indicators.duckdb)")
-    report.add_argument("--plan", type=Path, help="plan file to judge with --as-of (default: $INDICATOR_PLAN or the bundled plan)")
+    report.add_argument("--plan", type=Path, help="plan file or bundled plan name to judge with --as-of (default: $INDICATOR_PLAN or the bundled default plan)")
 
     docs = sub.add_parser("data-docs", help="build GX Data Docs (HTML) for the latest recorded validation")
     docs.add_argument("--warehouse", type=Path, help="warehouse file to read (default: the latest validation in the serving file or its .work/ run files)")

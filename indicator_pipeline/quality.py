@@ -14,6 +14,12 @@ filled by `run_parameters()` from the plan and the run's as-of date (never from 
   scb_table_ids            the plan's SCB table ids
   required_indicator_ids   indicators of the API sources (Kolada, SCB) that must have values; file drops
                            are optional (a kind may not have arrived yet), computed ones come later
+  kolada_max_rows          what the Kolada data requests asked for (KPIs x municipalities x years, from
+                           staging.kolada_coverage, else the plan's own) x 3 genders: the most rows it can send
+  scb_series_count         the plan's SCB series (indicators): the fewest SCB rows a loaded plan has
+  scb_max_rows             SCB series x municipalities x years since the plan's first year x 12 (months)
+  fact_min_rows            the required indicators (above) x municipalities: each has at least a year
+  fact_max_rows            indicators x municipalities x years since the plan's first year: the most current values
   as_of_year               the year of the run's fetch date (the recording's date when replaying, else today):
                            the upper bound for plausible years in what the sources sent
   min_latest_year          as_of_year - the suite's meta.freshness.max_age_years (per suite)
@@ -134,17 +140,31 @@ def load_suite(suite: str | Path) -> dict:
     return data
 
 
-def run_parameters(plan, as_of: date, required_sources: Iterable[str] = API_SOURCES) -> dict:
-    """Suite parameters from the plan and the run's as-of date (see the module docstring)."""
+def run_parameters(
+    plan, as_of: date, required_sources: Iterable[str] = API_SOURCES, kolada_requested: int | None = None
+) -> dict:
+    """Suite parameters from the plan, the run's as-of date and, where known, how many KPI x municipality x
+    year cells the Kolada requests asked for (see the module docstring)."""
     kolada_ids = sorted({i.source_id for i in plan.indicators_from("kolada") if i.source_id})
     required = set(required_sources)
+    municipalities = [plan.municipality_code]
+    years = max(as_of.year - plan.first_year + 1, 1)
+    scb_series = len(plan.indicators_from("scb"))
+    required_ids = sorted(i.id for i in plan.indicators if i.source in required and i.source_id)
+    if kolada_requested is None:
+        kolada_requested = len(kolada_ids) * len(municipalities) * years
     return {
+        "kolada_max_rows": 3 * kolada_requested,
+        "scb_series_count": scb_series,
+        "scb_max_rows": scb_series * len(municipalities) * years * 12,
+        "fact_min_rows": len(required_ids) * len(municipalities),
+        "fact_max_rows": len(plan.indicators) * len(municipalities) * years,
         "municipality_codes": [plan.municipality_code],
         "kolada_kpi_ids": kolada_ids,
         "kolada_kpi_count": len(kolada_ids),
         "scb_table_ids": sorted({i.source_id for i in plan.indicators_from("scb") if i.source_id}),
         "plan_indicator_ids": sorted(i.id for i in plan.indicators),
-        "required_indicator_ids": sorted(i.id for i in plan.indicators if i.source in required and i.source_id),
+        "required_indicator_ids": required_ids,
         "as_of_year": as_of.year,
     }
 
@@ -166,11 +186,20 @@ def catalogue_units(plan, source: str) -> dict[str, str]:
 
 
 def indicator_measures(plan) -> dict[str, str]:
-    """indicator id -> what it measures, named as the source or the SQL names it, never as the plan does:
-    the Kolada KPI id (N03002), the SCB table, the file-drop kind, or a computed indicator's
-    `source_selection.measure` (soliditet_city), else its computing source id (weighted_index).
-    Range expectations on the fact table are keyed on it where the unit alone does not say the range."""
-    return {i.id: dict(i.source_selection).get("measure") or i.source_id for i in plan.indicators if i.source_id}
+    """indicator id -> what it measures, named as the source names it, never as the plan does: the
+    Kolada KPI id, the SCB table, the file-drop kind; a computed measure reconciled with a published
+    series measures what that series does (the plan's own soliditet is held to soliditet's range), else
+    it is its computing source id. Range expectations on the fact table are keyed on it where the unit
+    alone does not say the range, so they hold for every plan and municipality alike."""
+    by_id = {i.id: i for i in plan.indicators}
+
+    def measure(indicator, seen=()) -> str | None:
+        published = by_id.get(indicator.reconcile_with) if indicator.source == "computed" else None
+        if published is not None and published.id not in seen:
+            return measure(published, (*seen, indicator.id))
+        return indicator.source_id
+
+    return {i.id: measure(i) for i in plan.indicators if i.source_id}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -347,6 +376,13 @@ def cannot_run(suite: str, dataset: str, reason: str) -> ValidationOutcome:
     failure = ExpectationOutcome(expectation_type=VALIDATOR, column=None, kwargs={}, success=False, error=reason)
     statistics = {"evaluated_expectations": 0, "successful_expectations": 0, "unsuccessful_expectations": 0, "success_percent": None}
     return ValidationOutcome(suite=suite, dataset=dataset, success=False, statistics=statistics, expectations=(failure,), error=reason)
+
+
+def not_read(suite: str, dataset: str, source: str) -> ValidationOutcome:
+    """A passed result with nothing evaluated: the plan reads nothing from the table's source."""
+    statistics = {"evaluated_expectations": 0, "successful_expectations": 0, "unsuccessful_expectations": 0,
+                  "success_percent": None, "skipped": f"the plan reads nothing from {source}"}
+    return ValidationOutcome(suite=suite, dataset=dataset, success=True, statistics=statistics)
 
 
 # ------------------------------------------------------------------------------------------------

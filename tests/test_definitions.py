@@ -22,7 +22,7 @@ ASSET_KEYS = sorted(
         "stg_kolada_kpi",
         "stg_kolada_values",
         # SCB (housing starts)
-        "scb_housing_starts_raw",
+        "scb_tables_raw",
         "stg_scb_values",
         # The city's file drops
         "filedrop_financial_statements",

@@ -16,7 +16,6 @@ from pathlib import Path
 from indicator_pipeline.filedrop.formats import SUFFIXES
 
 SOURCE = "filedrop"
-LICENCE = "Helsingborgs stad"
 
 
 def candidates(landing: Path) -> Iterator[Path]:

@@ -11,7 +11,7 @@ For one kind, `load_kind`:
    nothing is moved: the file stays and the run fails with the same message;
 3. otherwise takes the current file (the valid file whose name sorts last; earlier ones are
    superseded), archives its bytes once per file name (origin: source `filedrop`, the file name,
-   licence "Helsingborgs stad"), registers the payload in raw.payload and replaces
+   licence: the plan's `filedrop_licence`, by default its organisation), registers the payload in raw.payload and replaces
    `staging.filedrop_<kind>` with the file's rows. The rows carry the file name, the sha256, the
    time the bytes were first archived under that name and the time the file became the current one
    of its kind (`observed_at`), so loading the same file again writes the same rows and adds nothing
@@ -40,7 +40,7 @@ import polars as pl
 from indicator_pipeline.archive import Origin, RawArchive
 from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.filedrop import KINDS, DropFile, FileRejected, kind_of, read_drop
-from indicator_pipeline.filedrop.landing import LICENCE, SOURCE, candidates, move_to_quarantine
+from indicator_pipeline.filedrop.landing import SOURCE, candidates, move_to_quarantine
 from indicator_pipeline.payloads import ArchivedPayload, register_payloads
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.sources.transport import SnapshotDir
@@ -126,15 +126,16 @@ def sweep(kind: str, landing: Path, quarantine: Path, *, read_only: bool, now: d
     return Sweep(kind, current, superseded, rejected)
 
 
-def archive_drop(drop: DropFile, archive: RawArchive, now: datetime) -> tuple[ArchivedPayload, bool]:
-    """Archive the file's bytes under its name (once); the payload carries the first archiving time."""
+def archive_drop(drop: DropFile, archive: RawArchive, now: datetime, licence: str) -> tuple[ArchivedPayload, bool]:
+    """Archive the file's bytes under its name (once); the payload carries the first archiving time and
+    the licence of the city's own figures (the plan's)."""
     body = drop.path.read_bytes()
     if hashlib.sha256(body).hexdigest() != drop.sha256:
         raise PipelineError(f"{drop.path.name} changed while it was being read; the next run will load it")
     origin = _origin(archive, drop)
     new = origin is None or not archive.object_path(drop.sha256).exists()
     if new:
-        origin = origin or Origin(SOURCE, drop.path.name, now.isoformat(timespec="seconds"), LICENCE)
+        origin = origin or Origin(SOURCE, drop.path.name, now.isoformat(timespec="seconds"), licence)
         archive.put(body, origin)
     payload = ArchivedPayload(
         source=SOURCE,
@@ -202,7 +203,7 @@ def load_kind(con: duckdb.DuckDBPyConnection, kind: str, settings: Settings) -> 
         raise DropRejected(result.rejected, landing)
     payload, new = None, False
     if result.current is not None:
-        payload, new = archive_drop(result.current, settings.archive(), now)
+        payload, new = archive_drop(result.current, settings.archive(), now, settings.plan.filedrop_licence)
         stage_drop(con, result.current, payload, now)
         if settings.source_mode == "record" and settings.snapshot_dir is not None:
             record_drop(result.current, settings.snapshot_dir / SNAPSHOT_FOLDER)
