@@ -18,6 +18,8 @@ def live_transport_from_env() -> RetryingTransport:
     INDICATOR_HTTP_TIMEOUT   seconds, "CONNECT,READ" or one number for both (default 5,60)
     INDICATOR_HTTP_ATTEMPTS  tries per request, first included (default 4)
     INDICATOR_HTTP_BACKOFF   base wait before the first retry in seconds, doubling each time (default 1)
+    INDICATOR_HTTP_MAX_BODY  largest answer accepted, in bytes (default 67108864, 64 MiB)
+    INDICATOR_HTTP_BODY_TIMEOUT  seconds for a whole answer to arrive, however it trickles (default 300)
     """
     env = os.environ
     timeout = DEFAULT_TIMEOUT
@@ -31,7 +33,19 @@ def live_transport_from_env() -> RetryingTransport:
         tuning["attempts"] = int(env["INDICATOR_HTTP_ATTEMPTS"])
     if env.get("INDICATOR_HTTP_BACKOFF"):
         tuning["base_delay"] = float(env["INDICATOR_HTTP_BACKOFF"])
-    return RetryingTransport(LiveTransport(timeout=timeout), **tuning)
+    return RetryingTransport(LiveTransport(timeout=timeout, **body_limits_from_env()), **tuning)
+
+
+def body_limits_from_env() -> dict[str, float]:
+    """LiveTransport's `max_body_bytes` and `body_deadline` from the environment, where set."""
+    limits: dict[str, float] = {}
+    for name, field, kind in (("INDICATOR_HTTP_MAX_BODY", "max_body_bytes", int), ("INDICATOR_HTTP_BODY_TIMEOUT", "body_deadline", float)):
+        if os.environ.get(name):
+            value = kind(os.environ[name])
+            if value <= 0:
+                raise ValueError(f"{name}={os.environ[name]!r}: must be positive")
+            limits[field] = value
+    return limits
 
 
 def make_transport(mode: str, snapshot_dir: Path | None) -> Transport:

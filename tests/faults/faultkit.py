@@ -3,7 +3,7 @@
 `SourceServer` answers every request recorded in a snapshot directory (matched on method, path,
 query and request body, whatever host the recording was made against), unless a test scripted a
 fault for the request's path. Faults are real HTTP misbehaviour on a real socket: statuses, bodies
-that are cut short or not JSON, redirect loops, answers that never come.
+that are cut short, not JSON or too large, redirect loops, answers that never come or only drip.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ class Answer:
     hang: bool = False  # accept the request and never answer
     delay: float = 0.0  # answer, but only after this many seconds
     cut_after: int | None = None  # announce the full length, send this many bytes, close
+    drip: float = 0.0  # send the body one byte at a time, this many seconds apart
 
 
 # A fault: given (path with query, recorded answer or None, server base URL) -> the answer to send.
@@ -68,6 +69,13 @@ class SourceServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 self._answer(self.rfile.read(length))
 
+            def _drip(self, body: bytes, interval: float):
+                for byte in body:
+                    if server.stopping.wait(interval):
+                        return
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+
             def _answer(self, request_body: bytes):
                 server.requests.append(f"{self.command} {self.path}")
                 server.requested.set()
@@ -92,8 +100,15 @@ class SourceServer:
                 if answer.cut_after is not None:
                     self.send_header("Connection", "close")
                 self.end_headers()
-                self.wfile.write(answer.body if answer.cut_after is None else answer.body[: answer.cut_after])
-                self.wfile.flush()
+                try:
+                    if answer.drip:
+                        self._drip(answer.body, answer.drip)
+                    else:
+                        self.wfile.write(answer.body if answer.cut_after is None else answer.body[: answer.cut_after])
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up on the answer
+                    self.close_connection = True
+                    return
                 if answer.cut_after is not None:
                     self.close_connection = True
 
