@@ -54,25 +54,19 @@ class Server:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.httpd.handle_error = lambda request, address: None  # a client that hung up on purpose
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}/{name}"
 
-    def __enter__(self) -> Server:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stopping.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
 
 @pytest.fixture
 def server() -> Iterator[Server]:
-    with Server() as running:
-        yield running
+    running = Server()
+    threading.Thread(target=running.httpd.serve_forever, daemon=True).start()
+    yield running
+    running.stopping.set()  # ends any answer still dripping
+    running.httpd.shutdown()
+    running.httpd.server_close()
 
 
 def pieces(total: int, size: int) -> list[bytes]:
