@@ -21,6 +21,7 @@ import requests
 import urllib3
 
 from indicator_pipeline.errors import HttpStatusError, ResponseTooLarge, ResponseTooSlow, SnapshotMissError, SourceError
+from indicator_pipeline.sources.retry import request_failed, status_failed
 
 DEFAULT_TIMEOUT = (5.0, 60.0)  # (connect, read) seconds
 # Kolada's and SCB's answers are at most a few MB here (Kolada pages hold at most 5000 values, SCB
@@ -76,7 +77,8 @@ def _encode(json_body: dict | None) -> bytes | None:
 
 @dataclass
 class LiveTransport:
-    """Plain HTTP with explicit timeouts. Non-2xx answers raise `SourceError` naming the URL."""
+    """HTTP with explicit timeouts. Non-2xx answers raise `SourceError` naming the URL. Retries are the
+    session's (`retry.retrying_session`; a plain session, the default, tries once)."""
 
     timeout: tuple[float, float] = DEFAULT_TIMEOUT
     session: requests.Session = field(default_factory=requests.Session)
@@ -91,7 +93,7 @@ class LiveTransport:
         try:
             response = self.session.request(method, url, data=payload, headers=headers, timeout=self.timeout, stream=True)
         except requests.RequestException as exc:
-            raise SourceError(source, f"request failed: {exc.__class__.__name__}: {exc}", url) from exc
+            raise request_failed(source, url, exc)  # its __cause__ is the last failure
         body = read_bounded_body(response, source, url, self.max_body_bytes, self.body_deadline)
         fetched = Fetched(
             source=source,
@@ -104,7 +106,7 @@ class LiveTransport:
             request_body=payload,
         )
         if not 200 <= response.status_code < 300:
-            raise HttpStatusError(source, url, response.status_code, fetched.headers, fetched.body)
+            raise status_failed(HttpStatusError(source, url, response.status_code, fetched.headers, fetched.body), response.raw)
         return fetched
 
 
