@@ -12,6 +12,7 @@ from assets.common import source_asset
 from assets.metadata import table_metadata
 from assets.resources import PipelineResource
 from indicator_pipeline.filedrop import FORMATS, KINDS
+from indicator_pipeline.filedrop.landing import Skipped
 from indicator_pipeline.steps import filedrop as steps
 
 
@@ -33,16 +34,19 @@ def _filedrop_asset(kind: str) -> AssetsDefinition:
                 rejected = "\n".join(
                     f"- `{r.file}`: {r.reason}" + (f" → `{r.quarantined}`" if r.quarantined else "") for r in exc.rejections
                 )
+                _log_skipped(context, exc.skipped)
                 context.log.error(str(exc))
                 raise Failure(
                     description=str(exc),
                     metadata={
                         "rejected_files": MetadataValue.md(rejected),
+                        "skipped_entries": _skipped_text(exc.skipped),
                         "landing_dir": MetadataValue.path(str(settings.effective_landing_dir)),
                         "quarantine_dir": MetadataValue.path(str(settings.effective_quarantine_dir)),
                     },
                 ) from exc
             current = loaded.current
+            _log_skipped(context, loaded.skipped)
             if current is None:
                 context.log.info(f"no {kind} file in {loaded.landing}; {steps.staging_table(kind)} kept as it was")
             context.add_output_metadata(
@@ -54,11 +58,22 @@ def _filedrop_asset(kind: str) -> AssetsDefinition:
                     "newly_archived": loaded.newly_archived,
                     "superseded_files": ", ".join(p.name for p in loaded.superseded),
                     "rejected_files": 0,
+                    "skipped_entries": _skipped_text(loaded.skipped),
                     **table_metadata(con, steps.staging_table(kind)),
                 }
             )
 
     return _filedrop
+
+
+def _skipped_text(skipped: list[Skipped]) -> str:
+    return "; ".join(map(str, skipped))
+
+
+def _log_skipped(context: AssetExecutionContext, skipped: list[Skipped]) -> None:
+    """Entries that are not regular files are never read, archived or moved; the run says which."""
+    if skipped:
+        context.log.warning(f"skipped, not read, archived or moved: {_skipped_text(skipped)}")
 
 
 filedrop_assets = [_filedrop_asset(kind) for kind in KINDS]

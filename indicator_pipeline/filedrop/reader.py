@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from indicator_pipeline.filedrop.errors import FileRejected
 from indicator_pipeline.filedrop.formats import DTYPES, FORMATS, KINDS, SUFFIXES, Column, Format, kind_of
+from indicator_pipeline.filedrop.landing import read_regular
 from indicator_pipeline.filedrop.swedish import is_missing, parse_ja_nej, parse_swedish_date, parse_swedish_number
 from indicator_pipeline.filedrop.table import Cell, Table, is_empty, read_table
 
@@ -31,15 +32,16 @@ class DropFile:
 
 
 def read_drop(path: Path) -> DropFile:
-    """Parse and check the file `path` as the format its name announces; raises FileRejected."""
+    """Parse and check the file `path` as the format its name announces; raises FileRejected (also for
+    a file beyond its kind's limits), NotARegularFile for anything but a regular file."""
     path = Path(path)
     kind = kind_of(path)
     if kind is None:
         expected = f"start with one of {', '.join(KINDS)} and end in {' or '.join(SUFFIXES)}"
         raise FileRejected(path, f"the file name must {expected}")
     fmt = FORMATS[kind]
-    body = path.read_bytes()
-    table = read_table(path, body)
+    body = read_regular(path, fmt.limits.max_bytes)
+    table = read_table(path, body, fmt.limits)
     positions = _column_positions(path, fmt, table)
     records = [(number, _record(path, fmt, positions, number, cells)) for number, cells in table.rows]
     _check_unique(path, fmt, records)
