@@ -25,10 +25,18 @@ def refresh(
     raises naming the failed step. Refuses at once if another refresh holds the lock, unless told to
     `wait` that many seconds for it. Dagster's own console log shows only records at `log_level` or
     above (the default keeps a failed refresh to its one-line summary; the full event log is in
-    DAGSTER_HOME when that is set)."""
+    DAGSTER_HOME when that is set).
+
+    When replaying and nothing changed since the published run (indicator_pipeline/noop.py), returns
+    saying so without starting Dagster: nothing is parsed, validated, loaded or published."""
     settings.plan  # read and validated before anything starts: a broken plan file is one line, file and line
     run_id = str(uuid.uuid4())
     with RefreshLock.for_warehouse(settings.warehouse_path, run_id, log or _stderr).hold(wait):
+        from indicator_pipeline.noop import nothing_changed
+
+        unchanged = nothing_changed(settings)
+        if unchanged is not None:
+            return unchanged.summary(settings)
         return _refresh(settings, run_id, log_level)
 
 
@@ -56,8 +64,20 @@ def _refresh(settings: Settings, run_id: str, log_level: str) -> str:
         reason = _one_line(failures) or "the run failed before any step ran"
         send_alert(failure_text(result.run_id, failures, published(result.all_events), settings.warehouse_path, job.name))
         raise RefreshFailed(f"{reason} [{_publish_outcome(result.all_events, settings)}]")
-    materialised = sum(1 for e in result.all_events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION)
-    return f"refreshed {materialised} assets into {settings.warehouse_path} (run {result.run_id})"
+    materialised = [e for e in result.all_events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION]
+    unchanged = [e.asset_key.to_user_string() for e in materialised if _says_unchanged(e)]
+    if "published_warehouse" in unchanged:
+        return (
+            f"nothing changed: {len(unchanged)} of {len(materialised)} assets found their inputs unchanged; nothing parsed, "
+            f"validated or loaded again, no vintage added, {settings.warehouse_path} not replaced (run {result.run_id})"
+        )
+    return f"refreshed {len(materialised)} assets into {settings.warehouse_path} (run {result.run_id})"
+
+
+def _says_unchanged(event) -> bool:
+    """Whether a materialisation's metadata says `unchanged` (assets/changes.py)."""
+    flag = event.event_specific_data.materialization.metadata.get("unchanged")
+    return bool(flag is not None and flag.value)
 
 
 def failure_lines(events) -> list[str]:

@@ -50,6 +50,7 @@ class Settings:
     landing_dir: Path | None = None
     quarantine_dir: Path | None = None
     storage_version: str = DEFAULT_STORAGE_VERSION
+    force_refresh: bool = False  # process every source even if it sends what was loaded before (refresh --force)
 
     def __post_init__(self):
         if self.source_mode not in SOURCE_MODES:

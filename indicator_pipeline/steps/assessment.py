@@ -161,6 +161,21 @@ def assess_plan(
     return assessment_frame, year_frame
 
 
+def judged_the_same(con: duckdb.DuckDBPyConnection, plan: Plan, as_of: date) -> bool:
+    """Whether judging every target as of `as_of` gives exactly the stored assessments and year statuses
+    (the as-of date apart). Reads only, so it also works on the published file opened read-only."""
+    assessment_frame, year_frame = assess_all(con, plan, as_of)
+    frames = {"incoming_assessment": assessment_frame, "incoming_year_status": year_frame}
+    for name, frame in frames.items():
+        con.register(name, frame.to_arrow())
+    try:
+        differing = query(con, "load/assessment_differences.sql", {"plan_id": plan.id})["differing"][0]
+    finally:
+        for name in frames:
+            con.unregister(name)
+    return differing == 0
+
+
 @contextmanager
 def assessed_copy(published: Path, plan: Plan, as_of: date) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a private copy of the published file (which is never written) with every target

@@ -38,6 +38,7 @@ import duckdb
 import polars as pl
 
 from indicator_pipeline.archive import Origin, RawArchive
+from indicator_pipeline.changes import Input, file_inputs
 from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.filedrop import KINDS, DropFile, FileRejected, kind_of, read_drop
 from indicator_pipeline.filedrop.landing import LICENCE, SOURCE, candidates, move_to_quarantine
@@ -106,6 +107,11 @@ def files_of(kind: str, landing: Path) -> list[Path]:
     if not landing.is_dir():
         return []
     return sorted(p for p in candidates(landing) if kind_of(p) in (kind, None))
+
+
+def kind_inputs(kind: str, landing: Path) -> frozenset[Input]:
+    """What a load of `kind` reads, by name and bytes: a new, changed or removed file is a change."""
+    return file_inputs(f"filedrop_{kind}", files_of(kind, landing))
 
 
 def sweep(kind: str, landing: Path, quarantine: Path, *, read_only: bool, now: datetime) -> Sweep:
