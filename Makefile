@@ -36,7 +36,7 @@ dev: $(STAMP)
 	DAGSTER_HOME=$(DEV_DAGSTER_HOME) $(BIN)/dagster dev -w workspace.yaml
 
 bench: $(STAMP)
-	$(BIN)/python scripts/benchmark.py
+	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf $(VENV) warehouse .pytest_cache

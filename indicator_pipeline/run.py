@@ -19,7 +19,11 @@ class RefreshFailed(PipelineError):
 
 
 def refresh(
-    settings: Settings, wait: float = 0.0, log: Callable[[str], None] | None = None, log_level: str = "CRITICAL"
+    settings: Settings,
+    wait: float = 0.0,
+    log: Callable[[str], None] | None = None,
+    log_level: str = "CRITICAL",
+    decide_first: bool = True,
 ) -> str:
     """Materialise every asset holding the warehouse's refresh lock; returns a one-line summary or
     raises naming the failed step. Refuses at once if another refresh holds the lock, unless told to
@@ -28,13 +32,14 @@ def refresh(
     DAGSTER_HOME when that is set).
 
     When replaying and nothing changed since the published run (indicator_pipeline/noop.py), returns
-    saying so without starting Dagster: nothing is parsed, validated, loaded or published."""
+    saying so without starting Dagster: nothing is parsed, validated, loaded or published.
+    `decide_first=False` leaves that to the asset graph, as a scheduled run does."""
     settings.plan  # read and validated before anything starts: a broken plan file is one line, file and line
     run_id = str(uuid.uuid4())
     with RefreshLock.for_warehouse(settings.warehouse_path, run_id, log or _stderr).hold(wait):
         from indicator_pipeline.noop import nothing_changed
 
-        unchanged = nothing_changed(settings)
+        unchanged = nothing_changed(settings) if decide_first else None
         if unchanged is not None:
             return unchanged.summary(settings)
         return _refresh(settings, run_id, log_level)

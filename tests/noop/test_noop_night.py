@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-import uuid
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import duckdb
 import pytest
 
 from indicator_pipeline.changes import PLAN_KEY
-from indicator_pipeline.run import _refresh, refresh
+from indicator_pipeline.run import refresh
 from indicator_pipeline.settings import Settings
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -77,7 +76,7 @@ def test_the_asset_graph_itself_skips_unchanged_sources_and_publishes_nothing(co
     """The schedule's path (no fast path before Dagster): every step finds nothing to do."""
     path = copy_bundled_warehouse(tmp_path / "w")
     before = published_state(path)
-    summary = _refresh(Settings(warehouse_path=path, source_mode="replay", as_of=BUNDLED_AS_OF), str(uuid.uuid4()), "CRITICAL")
+    summary = refresh(Settings(warehouse_path=path, source_mode="replay", as_of=BUNDLED_AS_OF), decide_first=False)
     assert summary.startswith("nothing changed:"), summary
     assert published_state(path) == before
     assert not list((path.parent / ".work").glob("*.duckdb")), "the unpublished work file is removed"
