@@ -30,7 +30,7 @@ import polars as pl
 from indicator_pipeline.catalog import Plan
 from indicator_pipeline.payloads import ArchivedPayload
 from indicator_pipeline.quality import EXPECTATIONS_DIR, run_parameters
-from indicator_pipeline.warehouse.sql import SQL_DIR, query, run_script
+from indicator_pipeline.warehouse.sql import SQL_DIR, run_script, sql_text
 
 PLAN_KEY = "catalogue_dimensions"  # the source key under which the plan file is recorded
 
@@ -88,12 +88,12 @@ def _plan_bytes(plan: Plan) -> bytes:
 
 def last_load(con: duckdb.DuckDBPyConnection, source_key: str) -> Load | None:
     """The record of `source_key`'s last load in this warehouse; None if it was never loaded."""
-    rows = query(con, "load/source_load.sql", {"source_key": source_key})
-    if rows.is_empty():
+    rows = _rows(con, "load/source_load.sql", {"source_key": source_key})
+    if not rows:
         return None
-    first = rows.row(0, named=True)
-    inputs = frozenset(Input(r["dataset"], r["location"], r["sha256"]) for r in rows.iter_rows(named=True) if r["sha256"])
-    return Load(source_key, first["run_id"], first["loaded_at"], first["fingerprint"], inputs)
+    run_id, loaded_at, recorded_fingerprint = rows[0][:3]
+    inputs = frozenset(Input(dataset, location, sha256) for *_, dataset, location, sha256 in rows if sha256)
+    return Load(source_key, run_id, loaded_at, recorded_fingerprint, inputs)
 
 
 def unchanged_since(con: duckdb.DuckDBPyConnection, source_key: str, inputs: frozenset[Input], fingerprint: str) -> Load | None:
@@ -121,10 +121,16 @@ def record_load(
 
 def changed_in_run(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str]:
     """What run `run_id` loaded anew: its sources, and `target_assessment` when it stored new statuses."""
-    return query(con, "load/changed_in_run.sql", {"run_id": run_id})["changed"].to_list()
+    return [changed for (changed,) in _rows(con, "load/changed_in_run.sql", {"run_id": run_id})]
 
 
 def last_loading_run(con: duckdb.DuckDBPyConnection) -> str | None:
     """The run that loaded the newest data in this warehouse (the published run a no-op leaves standing)."""
-    rows = query(con, "load/last_loading_run.sql")
-    return rows["run_id"][0] if not rows.is_empty() else None
+    rows = _rows(con, "load/last_loading_run.sql")
+    return rows[0][0] if rows else None
+
+
+def _rows(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> list[tuple]:
+    """Plain tuples, not a frame: a no-op refresh asks only these small questions and so never loads
+    pyarrow (which turning a result into a polars frame needs)."""
+    return con.execute(sql_text(name), params or {}).fetchall()

@@ -14,12 +14,18 @@ from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
-from openpyxl.utils import get_column_letter
 
 from indicator_pipeline.filedrop.errors import FileRejected
 from indicator_pipeline.filedrop.formats import DTYPES, FORMATS, KINDS, SUFFIXES, Column, Format, kind_of
 from indicator_pipeline.filedrop.swedish import is_missing, parse_ja_nej, parse_swedish_date, parse_swedish_number
 from indicator_pipeline.filedrop.table import Cell, Table, is_empty, read_table
+
+
+def _column_letter(number: int) -> str:
+    """Excel's letter for the 1-based column `number` (openpyxl, imported only when a file is rejected)."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(number)
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: a DataFrame has no truth value to compare by
@@ -65,7 +71,7 @@ def _column_positions(path: Path, fmt: Format, table: Table) -> dict[str, int]:
         if not name:
             continue
         if name in positions:
-            raise FileRejected(path, f"column {name} appears twice", row=1, column=get_column_letter(index + 1))
+            raise FileRejected(path, f"column {name} appears twice", row=1, column=_column_letter(index + 1))
         if fmt.column(name) is None:
             unknown.append(raw.strip())
         positions[name] = index
@@ -85,7 +91,7 @@ def _check_unnamed_cells(path: Path, table: Table, named: set[int]) -> None:
         for index, cell in enumerate(cells):
             if index not in named and not is_empty(cell):
                 detail = f"{_show(cell)} stands in a column without a header"
-                raise FileRejected(path, detail, row=number, column=get_column_letter(index + 1))
+                raise FileRejected(path, detail, row=number, column=_column_letter(index + 1))
 
 
 def _record(path: Path, fmt: Format, positions: dict[str, int], number: int, cells: list[Cell]) -> dict[str, object]:

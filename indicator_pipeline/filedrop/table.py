@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
-
 from indicator_pipeline.filedrop.errors import FileRejected
 
 Cell = str | int | float | bool | date | datetime | None
@@ -81,6 +79,8 @@ def _csv_rows(path: Path, body: bytes) -> list[list[Cell]]:
 
 def _xlsx_rows(path: Path, body: bytes) -> list[list[Cell]]:
     """The first sheet's rows; cells come as Excel typed them (numbers, text, dates)."""
+    import openpyxl  # only when a workbook is read: a no-op refresh never pays its import
+
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, XML and value errors on bad files
