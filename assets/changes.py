@@ -4,7 +4,8 @@ A staging step whose source sends what the warehouse's data was loaded from mate
 metadata `unchanged: true` (and the run that loaded it) without parsing or loading; its quality check
 then reports that run's validation instead of validating again (Great Expectations is not even
 imported); the core, mart, publish and report steps do nothing when no source changed in the run and
-the targets judge as published. `refresh --force` (the resource's `force_refresh`) turns this off.
+the targets judge as published. `refresh --force` (the resource's `force_refresh`) and recording turn
+this off.
 """
 
 from dagster import AssetKey
@@ -20,7 +21,7 @@ def run_fingerprint(pipeline: PipelineResource) -> str:
 
 def skip_unchanged(context, pipeline: PipelineResource, con, source_key: str, inputs: frozenset) -> bool:
     """True (and says so in the log and metadata) when `source_key` sends what it was last loaded from."""
-    if pipeline.settings.force_refresh:
+    if not pipeline.settings.skips_unchanged:
         return False
     load = changes.unchanged_since(con, source_key, inputs, run_fingerprint(pipeline))
     if load is None:
@@ -39,7 +40,7 @@ def record_loaded(context, pipeline: PipelineResource, con, source_key: str, inp
 
 def nothing_changed_in_run(context, pipeline: PipelineResource, con) -> bool:
     """True when this run loaded no source and stored no new statuses."""
-    return not pipeline.settings.force_refresh and not changes.changed_in_run(con, logical_run_id(context.run))
+    return pipeline.settings.skips_unchanged and not changes.changed_in_run(con, logical_run_id(context.run))
 
 
 def mark_unchanged(context, con, message: str) -> None:

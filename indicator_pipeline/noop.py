@@ -73,7 +73,7 @@ def current_inputs(settings: Settings) -> dict[str, frozenset[Input]]:
 def nothing_changed(settings: Settings) -> NoChange | None:
     """A `NoChange` when replaying and nothing changed since the published run; None: run the asset graph."""
     published = settings.warehouse_path
-    if settings.force_refresh or settings.source_mode != "replay" or not published.exists():
+    if not settings.skips_unchanged or settings.source_mode != "replay" or not published.exists():
         return None
     try:
         current = current_inputs(settings)

@@ -111,6 +111,12 @@ class Settings:
     def effective_quarantine_dir(self) -> Path:
         return self.quarantine_dir or self.effective_landing_dir.parent / "quarantine"
 
+    @property
+    def skips_unchanged(self) -> bool:
+        """Whether a source sending what its data was loaded from is skipped (indicator_pipeline/changes.py):
+        not when forced, nor when recording (a recording must get every file drop copied into it)."""
+        return not self.force_refresh and self.source_mode != "record"
+
     @cached_property
     def plan(self) -> Plan:
         return load_plan(self.plan_path)

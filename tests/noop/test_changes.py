@@ -47,3 +47,14 @@ def test_the_fingerprint_follows_the_plan_and_the_validation_year():
     assert changes.fingerprint(plan, date(2026, 11, 20)) != changes.fingerprint(plan, date(2027, 1, 1))
     other = replace(plan, source_path="", first_year=plan.first_year - 1)
     assert changes.fingerprint(other, date(2026, 11, 20)) != changes.fingerprint(plan, date(2026, 11, 20))
+
+
+def test_nothing_is_skipped_when_forced_or_recording(tmp_path):
+    from indicator_pipeline.settings import Settings
+
+    warehouse = tmp_path / "indicators.duckdb"
+    assert Settings(warehouse_path=warehouse, source_mode="replay").skips_unchanged
+    assert Settings(warehouse_path=warehouse, source_mode="live").skips_unchanged
+    assert not Settings(warehouse_path=warehouse, source_mode="replay", force_refresh=True).skips_unchanged
+    # a recording must get every current file drop copied into it, changed or not
+    assert not Settings(warehouse_path=warehouse, source_mode="record", snapshot_dir=tmp_path / "s").skips_unchanged
