@@ -15,6 +15,7 @@ suite needs columns derived from the catalogue, such as the unit of each row).
 """
 
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,9 +33,10 @@ from dagster import (
 
 import duckdb
 
+from assets.changes import unchanged_in_run
 from assets.resources import PipelineResource
 from indicator_pipeline import quality
-from indicator_pipeline.warehouse.sql import run_script, sql_text
+from indicator_pipeline.warehouse.sql import query, run_script, sql_text
 
 Prepare = Callable[[object, object], object]  # (pandas frame, plan) -> pandas frame
 
@@ -146,6 +148,30 @@ def check_result(binding: SuiteBinding, result: quality.ValidationOutcome) -> As
     )
 
 
+def previous_result(binding: SuiteBinding, con) -> AssetCheckResult | None:
+    """The verdict of the suite's latest validation, for a table that did not change since (None: none recorded)."""
+    rows = query(con, "load/last_validation.sql", {"suite": Path(binding.suite).stem})
+    if rows.is_empty():
+        return None
+    last = rows.row(0, named=True)
+    verdict = "passed" if last["success"] else "failed"
+    description = f"not validated again: {binding.table} is unchanged since run {last['run_id']}, whose validation {verdict}"
+    return AssetCheckResult(
+        passed=bool(last["success"]),
+        severity=AssetCheckSeverity.ERROR if binding.blocking else AssetCheckSeverity.WARN,
+        description=description,
+        metadata={
+            "revalidated": False,
+            "validated_in_run": last["run_id"],
+            "statistics": MetadataValue.json(json.loads(last["statistics"] or "{}")),
+            "first_failure": "" if last["success"] else description,
+            "dataset": binding.table,
+            "suite": MetadataValue.path(str(quality.suite_path(binding.suite))),
+            "blocking": binding.blocking,
+        },
+    )
+
+
 def build_check(binding: SuiteBinding) -> AssetChecksDefinition:
     @asset_check(
         asset=AssetKey(binding.asset),
@@ -161,6 +187,10 @@ def build_check(binding: SuiteBinding) -> AssetChecksDefinition:
         run_id = context.run.run_id
         validated_at = datetime.now(timezone.utc)
         with pipeline.work_connection(context.run) as con:
+            previous = previous_result(binding, con) if unchanged_in_run(context, binding.asset) else None
+            if previous is not None:
+                context.log.info(previous.description)
+                return previous
             # the data checked is what the sources sent on the fetch date, whatever date it is judged as of
             result = validate_binding(binding, con, settings.plan, settings.fetch_date())
             record(con, result, run_id, Path(binding.suite).stem, validated_at)

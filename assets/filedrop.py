@@ -8,6 +8,7 @@ run, without the bad file, loads normally. See indicator_pipeline/steps/filedrop
 
 from dagster import AssetExecutionContext, AssetsDefinition, Failure, MetadataValue
 
+from assets.changes import record_loaded, skip_unchanged
 from assets.common import source_asset
 from assets.metadata import table_metadata
 from assets.resources import PipelineResource
@@ -27,7 +28,10 @@ def _filedrop_asset(kind: str) -> AssetsDefinition:
     )
     def _filedrop(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
         settings = pipeline.settings
+        inputs = steps.kind_inputs(kind, settings.effective_landing_dir)
         with pipeline.work_connection(context.run) as con:
+            if skip_unchanged(context, pipeline, con, f"filedrop_{kind}", inputs):
+                return
             try:
                 loaded = steps.load_kind(con, kind, settings)
             except steps.DropRejected as exc:
@@ -45,6 +49,7 @@ def _filedrop_asset(kind: str) -> AssetsDefinition:
                         "quarantine_dir": MetadataValue.path(str(settings.effective_quarantine_dir)),
                     },
                 ) from exc
+            record_loaded(context, pipeline, con, f"filedrop_{kind}", inputs)
             current = loaded.current
             _log_skipped(context, loaded.skipped)
             if current is None:

@@ -45,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
         "the snapshot's filedrop/, read-only). A folder given here is always writable: rejected files go to quarantine",
     )
     refresh.add_argument(
+        "--force", action="store_true",
+        help="parse, validate, load and publish every source even if nothing changed (e.g. after upgrading the pipeline)",
+    )
+    refresh.add_argument(
         "--verbose", action="store_true", help="show Dagster's event log on stderr (default: only the one-line outcome)"
     )
     refresh.add_argument(
@@ -86,7 +90,7 @@ def settings_for(args: argparse.Namespace) -> Settings:
         elif args.snapshot_dir:
             raise PipelineError("--snapshot-dir needs --offline (replay it) or --record (record into it)")
         overrides.update(snapshot_dir=args.snapshot_dir, plan_path=args.plan, as_of=args.as_of)
-        overrides.update(landing_dir=args.landing_dir, quarantine_dir=args.quarantine_dir)
+        overrides.update(landing_dir=args.landing_dir, quarantine_dir=args.quarantine_dir, force_refresh=args.force or None)
     if args.command in ("status", "report"):
         overrides.update(plan_path=args.plan, as_of=args.as_of)
     return Settings.from_env(**overrides)

@@ -58,6 +58,7 @@ class Settings:
     landing_dir: Path | None = None
     quarantine_dir: Path | None = None
     storage_version: str = DEFAULT_STORAGE_VERSION
+    force_refresh: bool = False  # process every source even if it sends what was loaded before (refresh --force)
 
     def __post_init__(self):
         if self.source_mode not in SOURCE_MODES:
@@ -117,6 +118,12 @@ class Settings:
     @property
     def effective_quarantine_dir(self) -> Path:
         return self.quarantine_dir or self.effective_landing_dir.parent / "quarantine"
+
+    @property
+    def skips_unchanged(self) -> bool:
+        """Whether a source sending what its data was loaded from is skipped (indicator_pipeline/changes.py):
+        not when forced, nor when recording (a recording must get every file drop copied into it)."""
+        return not self.force_refresh and self.source_mode != "record"
 
     @cached_property
     def plan(self) -> Plan:

@@ -14,13 +14,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
-from openpyxl.utils import get_column_letter
 
 from indicator_pipeline.filedrop.errors import FileRejected
 from indicator_pipeline.filedrop.formats import DTYPES, FORMATS, KINDS, SUFFIXES, Column, Format, kind_of
 from indicator_pipeline.filedrop.landing import read_regular
 from indicator_pipeline.filedrop.swedish import is_missing, parse_ja_nej, parse_swedish_date, parse_swedish_number
-from indicator_pipeline.filedrop.table import Cell, Table, is_empty, read_table
+from indicator_pipeline.filedrop.table import Cell, Table, column_letter, is_empty, read_table
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: a DataFrame has no truth value to compare by
@@ -67,7 +66,7 @@ def _column_positions(path: Path, fmt: Format, table: Table) -> dict[str, int]:
         if not name:
             continue
         if name in positions:
-            raise FileRejected(path, f"column {name} appears twice", row=1, column=get_column_letter(index + 1))
+            raise FileRejected(path, f"column {name} appears twice", row=1, column=column_letter(index + 1))
         if fmt.column(name) is None:
             unknown.append(raw.strip())
         positions[name] = index
@@ -87,7 +86,7 @@ def _check_unnamed_cells(path: Path, table: Table, named: set[int]) -> None:
         for index, cell in enumerate(cells):
             if index not in named and not is_empty(cell):
                 detail = f"{_show(cell)} stands in a column without a header"
-                raise FileRejected(path, detail, row=number, column=get_column_letter(index + 1))
+                raise FileRejected(path, detail, row=number, column=column_letter(index + 1))
 
 
 def _record(path: Path, fmt: Format, positions: dict[str, int], number: int, cells: list[Cell]) -> dict[str, object]:

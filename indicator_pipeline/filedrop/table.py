@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
-from openpyxl.utils import get_column_letter
-
 from indicator_pipeline.filedrop.errors import FileRejected
 from indicator_pipeline.filedrop.formats import Limits
 
@@ -58,6 +55,13 @@ def read_table(path: Path, body: bytes, limits: Limits) -> Table:
     return Table(["" if cell is None else str(cell) for cell in header], rows)
 
 
+def column_letter(number: int) -> str:
+    """Excel's letter for the 1-based column `number` (openpyxl, imported only when a file is rejected)."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(number)
+
+
 def is_empty(cell: Cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
@@ -68,7 +72,7 @@ def _trimmed(path: Path, number: int, cells: list[Cell], max_columns: int) -> li
     while width and is_empty(cells[width - 1]):
         width -= 1
     if width > max_columns:
-        column = get_column_letter(width)
+        column = column_letter(width)
         detail = f"{cells[width - 1]!r} stands in column {column}, beyond the {max_columns} columns a file may have (max_columns)"
         raise FileRejected(path, detail, row=number, column=column)
     return cells[:width]
@@ -118,6 +122,8 @@ def _xlsx_lines(path: Path, body: bytes, limits: Limits) -> Iterator[list[Cell]]
     Any error while parsing, at the start or in the middle, refuses the file.
     """
     check_zip(path, body, limits)
+    import openpyxl  # only when a workbook is read: a no-op refresh never pays its import
+
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, XML and value errors on bad files

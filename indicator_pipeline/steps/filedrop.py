@@ -42,6 +42,7 @@ import duckdb
 import polars as pl
 
 from indicator_pipeline.archive import Origin, RawArchive
+from indicator_pipeline.changes import Input, file_inputs
 from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.filedrop import KINDS, DropFile, FileRejected, kind_of, read_drop
 from indicator_pipeline.filedrop.errors import NotARegularFile
@@ -124,6 +125,11 @@ def _skipped_in_quarantine(quarantine: Path) -> list[Skipped]:
     if not quarantine.is_dir():
         return []
     return [Skipped(f"{quarantine.name}/{s.name}", s.reason) for s in scan(quarantine)[1]]
+
+
+def kind_inputs(kind: str, landing: Path) -> frozenset[Input]:
+    """What a load of `kind` reads, by name and bytes: a new, changed or removed file is a change."""
+    return file_inputs(f"filedrop_{kind}", files_of(kind, landing)[0])
 
 
 def sweep(kind: str, landing: Path, quarantine: Path, *, read_only: bool, now: datetime) -> Sweep:
