@@ -21,7 +21,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
+
+from indicator_pipeline.warehouse.sql import apply_schema
 
 PROJECT = Path(__file__).resolve().parents[1]
 BUNDLED_SNAPSHOT = PROJECT / "indicator_pipeline" / "snapshots" / "bundled"
@@ -96,6 +99,14 @@ def pytest_sessionstart(session):
 
 def snapshot_tree(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def empty_warehouse():
+    """An in-memory DuckDB with the warehouse's schema and nothing in it."""
+    with duckdb.connect() as con:
+        apply_schema(con)
+        yield con
 
 
 @pytest.fixture(scope="session")

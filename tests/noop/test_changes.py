@@ -5,20 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-import duckdb
 import pytest
 
 from indicator_pipeline import changes
 from indicator_pipeline.catalog import load_plan
 from indicator_pipeline.changes import Input
-from indicator_pipeline.warehouse.sql import apply_schema
 
 
 @pytest.fixture
-def con():
-    with duckdb.connect() as con:
-        apply_schema(con)
-        yield con
+def con(empty_warehouse):
+    return empty_warehouse
 
 
 def test_the_same_inputs_under_the_same_fingerprint_are_unchanged_and_anything_else_is_a_change(con):

@@ -52,10 +52,8 @@ def counts(con, db: str) -> tuple[int, int, int]:
 
 
 @pytest.fixture
-def fresh():
-    with duckdb.connect() as con:
-        apply_schema(con)
-        yield con
+def fresh(empty_warehouse):
+    return empty_warehouse
 
 
 def test_every_object_and_column_of_a_new_warehouse_has_a_comment(fresh):
