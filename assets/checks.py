@@ -32,7 +32,7 @@ from dagster import (
 
 from assets.resources import PipelineResource
 from indicator_pipeline import quality
-from indicator_pipeline.warehouse.sql import run_script
+from indicator_pipeline.warehouse.sql import query, run_script
 
 Prepare = Callable[[object, object], object]  # (pandas frame, plan) -> pandas frame
 
@@ -93,7 +93,9 @@ def validate_binding(binding: SuiteBinding, con, plan, as_of) -> quality.Validat
         frame = con.table(binding.table).df()
         if binding.prepare is not None:
             frame = binding.prepare(frame, plan)
-        parameters = quality.run_parameters(plan, as_of)
+        known = query(con, "load/check_peer_set.sql")
+        peer_set = [(code, role) for code, role in known.rows() if role is not None]
+        parameters = quality.run_parameters(plan, as_of, peer_set=peer_set, known_municipalities=known["municipality_code"].to_list())
     except Exception as exc:  # noqa: BLE001 - a check that cannot read its data must fail, never pass
         return quality.cannot_run(binding.suite, binding.table, f"cannot read {binding.table}: {type(exc).__name__}: {exc}")
     return quality.validate_frame(frame, binding.suite, parameters, dataset=binding.table)

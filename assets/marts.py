@@ -13,7 +13,7 @@ from indicator_pipeline.warehouse.publish import PublishError, published_exports
 from indicator_pipeline.warehouse.sql import run_script
 
 # One asset per file in sql/marts/; the descriptions are the column dictionary's (sql/dictionary.toml).
-MARTS = ["indicator_vs_target", "goal_status", "goal_status_display", "goal_status_history", "reconciliation", "index_inputs"]
+MARTS = ["indicator_vs_target", "goal_status", "goal_status_display", "goal_status_history", "reconciliation", "index_inputs", "peer_comparison"]
 
 
 def _mart_asset(name: str, description: str) -> AssetsDefinition:

@@ -7,7 +7,15 @@ Suites are GX 1.x JSON files in the top-level `expectations/` folder (one per da
 are only known at run time are GX suite parameters, written `{"$PARAMETER": "name"}` in a suite and
 filled by `run_parameters()` from the plan and the run's as-of date (never from today):
 
-  municipality_codes       [the plan's municipality code]
+  municipality_codes       the municipalities the run asked Kolada for (core.peer_set: the plan's own, its
+                           peers and the reference rows Riket and the county; without a peer set the plan's own)
+  compared_municipality_codes  the plan's own and its peers: each must have rows
+  scb_region_codes         the same as SCB's region codes (Riket 00, a county LL)
+  known_municipality_codes every municipality and region Kolada knows (staging.kolada_municipality; without
+                           it, municipality_codes): the fact table keeps the figures of earlier peer sets too
+  kolada_max_rows, scb_max_rows, fact_max_rows  row-count ceilings that scale with what was asked for:
+                           KPIs x municipalities x years x 3 genders; SCB series x regions x years x 12
+                           periods; indicators x known municipalities x years
   kolada_kpi_ids           the plan's Kolada KPI ids (sorted)
   kolada_kpi_count         how many there are
   plan_indicator_ids       every indicator id in the plan
@@ -37,9 +45,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import polars as pl
+
+from indicator_pipeline.peers import scb_region
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[1] / "expectations"
 SAMPLE_SIZE = 5
@@ -134,12 +144,29 @@ def load_suite(suite: str | Path) -> dict:
     return data
 
 
-def run_parameters(plan, as_of: date, required_sources: Iterable[str] = API_SOURCES) -> dict:
-    """Suite parameters from the plan and the run's as-of date (see the module docstring)."""
+def run_parameters(
+    plan,
+    as_of: date,
+    required_sources: Iterable[str] = API_SOURCES,
+    peer_set: Sequence[tuple[str, str]] = (),
+    known_municipalities: Sequence[str] = (),
+) -> dict:
+    """Suite parameters from the plan, the run's peer set ((code, role) pairs, core.peer_set), Kolada's
+    municipality list and the run's as-of date (see the module docstring)."""
     kolada_ids = sorted({i.source_id for i in plan.indicators_from("kolada") if i.source_id})
     required = set(required_sources)
+    requested = sorted({code for code, _ in peer_set} | {plan.municipality_code})
+    compared = sorted({code for code, role in peer_set if role != "reference"} | {plan.municipality_code})
+    known = sorted(set(known_municipalities) | set(requested))
+    years = max(as_of.year - plan.first_year + 1, 1)
     return {
-        "municipality_codes": [plan.municipality_code],
+        "municipality_codes": requested,
+        "compared_municipality_codes": compared,
+        "scb_region_codes": [scb_region(code) for code in requested],
+        "known_municipality_codes": known,
+        "kolada_max_rows": len(kolada_ids) * len(requested) * years * 3,
+        "scb_max_rows": len(plan.indicators_from("scb")) * len(requested) * years * 12,
+        "fact_max_rows": len(plan.indicators) * len(known) * years,
         "kolada_kpi_ids": kolada_ids,
         "kolada_kpi_count": len(kolada_ids),
         "scb_table_ids": sorted({i.source_id for i in plan.indicators_from("scb") if i.source_id}),

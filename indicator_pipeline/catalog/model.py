@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from indicator_pipeline.peers import PeerSpec
+
 TargetKind = Literal[
     "threshold_in_year",  # value in one year reaches a level (NKI >= 76 in 2025)
     "threshold_every_year",  # a standing level every year (soliditet >= 63 %)
@@ -154,6 +156,8 @@ class Plan:
     overdue_grace_days: int = 30
     # How old each file drop kind's current file may get before a newer one is expected (days).
     filedrop_max_age_days: tuple[tuple[str, int], ...] = ()
+    # The municipalities the plan's source figures are compared with (`[peers]`; indicator_pipeline.peers).
+    peers: PeerSpec = PeerSpec()
 
     def indicator(self, indicator_id: str) -> Indicator:
         for indicator in self.indicators:
