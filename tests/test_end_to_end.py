@@ -23,6 +23,7 @@ import pytest
 from indicator_pipeline.catalog import load_plan
 from indicator_pipeline.run import refresh
 from indicator_pipeline.settings import Settings
+from snapshot_files import own_kolada_data
 
 BUNDLED = Path(__file__).resolve().parents[1] / "indicator_pipeline" / "snapshots" / "bundled"
 AS_OF = date(2026, 11, 20)  # snapshot.json "recorded_on"
@@ -34,8 +35,7 @@ MEASURED = {"met", "not_met", "on_track", "off_track"}
 
 
 def _data_body_path() -> Path:
-    (path,) = [p for p in (BUNDLED / "kolada").glob("*.body") if "year" in p.name]
-    return path
+    return own_kolada_data(BUNDLED)
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from snapshot_files import own_kolada_data
 
 PROJECT = Path(__file__).resolve().parents[1]
 BUNDLED = PROJECT / "indicator_pipeline" / "snapshots" / "bundled"
@@ -86,7 +87,7 @@ def _status(warehouse: Path, *as_of: str) -> dict[str, dict]:
 
 
 def _data_body(snapshot: Path) -> Path:
-    (path,) = [p for p in (snapshot / "kolada").glob("*.body") if "year" in p.name]
+    path = own_kolada_data(snapshot)
     return path
 
 

@@ -19,6 +19,7 @@ from faultkit import BUNDLED, Answer, SourceServer
 from indicator_pipeline.catalog.load import bundled_plan_path
 from indicator_pipeline.run import refresh
 from indicator_pipeline.settings import Settings
+from snapshot_files import own_kolada_data
 
 AS_OF = date(2026, 11, 30)  # pinned: the checks' freshness window; assessments are not what is tested here
 JSON = {"Content-Type": "application/json"}
@@ -26,7 +27,7 @@ RETIRED_KPI = "N03001"  # result_before_extraordinary_share: context of the resu
 
 
 def _recorded(kind: str) -> dict:
-    (path,) = [p for p in (BUNDLED / "kolada").glob("*.body") if ("year" in p.name) == (kind == "data")]
+    path = own_kolada_data(BUNDLED) if kind == "data" else next(p for p in (BUNDLED / "kolada").glob("*.body") if "U07453" in p.name)
     return json.loads(path.read_bytes())
 
 

@@ -15,6 +15,7 @@ import pytest
 from assets.checks import QUALITY_REGISTRY
 from indicator_pipeline.run import RefreshFailed, refresh
 from indicator_pipeline.settings import Settings, bundled_snapshot_dir
+from snapshot_files import own_kolada_data
 
 AS_OF = date(2026, 11, 20)
 BLOCKING = [b.suite for b in QUALITY_REGISTRY if b.blocking]
@@ -26,7 +27,7 @@ def _sha256(path: Path) -> str:
 
 def _corrupt(snapshot: Path) -> None:
     """In the recorded Kolada values body: NKI (U07453) of 250, a duplicated year of N03002, no N00301 at all."""
-    (body,) = [p for p in (snapshot / "kolada").glob("*.body") if "year" in p.name]
+    body = own_kolada_data(snapshot)
     data = json.loads(body.read_text(encoding="utf-8"))
     values = data["values"]
     for obj in values:
