@@ -106,9 +106,10 @@ def failed_refreshes(published, tmp_path_factory) -> dict:
     # 1. The data request has no recording in the snapshot.
     missing = Path(shutil.copytree(BUNDLED, root / "missing"))
     meta = own_kolada_data(missing, ".meta.json")
+    body = own_kolada_data(missing)
     url = json.loads(meta.read_text(encoding="utf-8"))["url"]
     meta.unlink()
-    own_kolada_data(missing).unlink()
+    body.unlink()
     fresh_warehouse = root / "wh" / "indicators.duckdb"
 
     # 2. Kolada re-titled U07453 in the metadata response.

@@ -41,18 +41,19 @@ def test_thirty_peers_are_chunked_paged_loaded_and_ranked(tmp_path, monkeypatch)
     # 5 (2) pages of 1000
     assert sources.requests["kolada_data"] == 1 + 5 + 2
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert {r[0] for r in con.sql("SELECT municipality_code FROM core.peer_set").fetchall()} == requested
-        staged = con.sql("SELECT count(DISTINCT municipality_code), count(*) FROM staging.kolada_values").fetchone()
+        assert {r[0] for r in con.execute("SELECT municipality_code FROM core.peer_set").fetchall()} == requested
+        staged = con.execute("SELECT count(DISTINCT municipality_code), count(*) FROM staging.kolada_values").fetchone()
         assert staged[0] == len(requested)
-        regions = con.sql("SELECT count(DISTINCT region) FROM staging.scb_values").fetchone()[0]
+        regions = con.execute("SELECT count(DISTINCT region) FROM staging.scb_values").fetchone()[0]
         assert regions == len(requested)
-        per_year = con.sql(
-            "SELECT indicator_id, year, count(*) AS n, count(rank) AS ranked, max(peer_count) AS peer_count "
-            "FROM marts.peer_comparison GROUP BY ALL"
-        ).pl()
-        assert set(per_year["n"]) == {len(requested)}  # one row per municipality asked for, every indicator-year
-        assert (per_year["ranked"] == per_year["peer_count"]).all() and per_year["peer_count"].max() == len(peers) + 1
-        own = con.sql("SELECT count(*) FROM marts.peer_comparison WHERE is_plan_municipality AND rank IS NOT NULL").fetchone()
+        per_year = con.execute(
+            "SELECT count(*) AS n, count(rank) AS ranked, max(peer_count) AS peer_count "
+            "FROM marts.peer_comparison GROUP BY indicator_id, year"
+        ).fetchall()
+        assert {n for n, _, _ in per_year} == {len(requested)}  # one row per municipality asked for, every indicator-year
+        assert all(ranked == count for _, ranked, count in per_year)
+        assert max(count for _, _, count in per_year) == len(peers) + 1
+        own = con.execute("SELECT count(*) FROM marts.peer_comparison WHERE is_plan_municipality AND rank IS NOT NULL").fetchone()
         assert own[0] > 0
 
 

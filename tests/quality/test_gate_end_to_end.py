@@ -38,6 +38,12 @@ def _corrupt(snapshot: Path) -> None:
     values[:] = [o for o in values if o["kpi"] != "N00301"]
     data["count"] = len(values)
     body.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    for peers_body in (snapshot / "kolada").glob("*year*.body"):  # no N00301 for the peers either
+        if peers_body != body:
+            peers = json.loads(peers_body.read_text(encoding="utf-8"))
+            peers["values"] = [o for o in peers["values"] if o["kpi"] != "N00301"]
+            peers["count"] = len(peers["values"])
+            peers_body.write_text(json.dumps(peers, ensure_ascii=False), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
