@@ -29,11 +29,12 @@ status: $(STAMP)
 	$(BIN)/indicator-pipeline status
 
 ## The Dagster UI on 127.0.0.1:3000, with the schedule, sensor and run queue (daemon) of the instance
-## in dagster_home/ (ignored by git), whose settings are the project's dagster.yaml.
+## in dagster_home/ (ignored by git), whose settings are the project's dagster.yaml. `dg dev` loads the
+## code location [tool.dg.project] in pyproject.toml names, with this project's .venv.
 DEV_DAGSTER_HOME := $(CURDIR)/dagster_home
 dev: $(STAMP)
 	mkdir -p $(DEV_DAGSTER_HOME) && cp dagster.yaml $(DEV_DAGSTER_HOME)/dagster.yaml
-	DAGSTER_HOME=$(DEV_DAGSTER_HOME) $(BIN)/dagster dev -w workspace.yaml
+	DAGSTER_HOME=$(DEV_DAGSTER_HOME) VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg dev
 
 bench: $(STAMP)
 	$(BIN)/python scripts/benchmark.py

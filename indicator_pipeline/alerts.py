@@ -3,7 +3,8 @@
 The message is JSON with a top-level "text" field, which both Slack and Microsoft Teams incoming
 webhooks accept. It names the run, each failed step with its reason, and whether the published
 warehouse is unchanged. Who sends it depends on how the refresh ran, so that one failure sends one
-message: `indicator-pipeline refresh` posts itself (its in-process run is tagged `ALERT_TAG`), and a
+message: `indicator-pipeline refresh` posts itself (its in-process run is tagged `ALERT_TAG`; also when
+it fails before its run starts: a broken plan file, the refresh lock refused), and a
 run under the Dagster daemon (schedule, sensor, UI) is reported by the run-failure sensor in
 assets/alerts.py, which skips runs carrying that tag.
 

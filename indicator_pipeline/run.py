@@ -6,12 +6,16 @@ import os
 import re
 import sys
 import uuid
+from contextlib import ExitStack
 from typing import Callable
 
 from indicator_pipeline.alerts import ALERT_TAG, failure_text, send_alert
 from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.warehouse.lock import RefreshLock
+
+
+FULL_REFRESH = "full_refresh"
 
 
 class RefreshFailed(PipelineError):
@@ -25,32 +29,47 @@ def refresh(
     raises naming the failed step. Refuses at once if another refresh holds the lock, unless told to
     `wait` that many seconds for it. Dagster's own console log shows only records at `log_level` or
     above (the default keeps a failed refresh to its one-line summary; the full event log is in
-    DAGSTER_HOME when that is set)."""
-    settings.plan  # read and validated before anything starts: a broken plan file is one line, file and line
+    DAGSTER_HOME when that is set). A refresh that fails before its run starts (a broken plan file,
+    the lock refused, an unusable instance) alerts as a failed run does."""
     run_id = str(uuid.uuid4())
-    with RefreshLock.for_warehouse(settings.warehouse_path, run_id, log or _stderr).hold(wait):
-        return _refresh(settings, run_id, log_level)
+    with ExitStack() as held:
+        try:
+            settings.plan  # read and validated before anything starts: a broken plan file is one line, file and line
+            held.enter_context(RefreshLock.for_warehouse(settings.warehouse_path, run_id, log or _stderr).hold(wait))
+            job = _full_refresh_job(settings)
+            # Disposed on exit: an ephemeral instance's temporary artifact folder is removed now, not by the GC.
+            instance = held.enter_context(_instance())
+        except Exception as exc:
+            send_alert(failure_text(run_id, [f"not started: {_plain(str(exc))}"], False, settings.warehouse_path, FULL_REFRESH))
+            raise
+        return _refresh(settings, job, instance, run_id, log_level)
 
 
 def _stderr(message: str) -> None:
     print(f"indicator-pipeline: {message}", file=sys.stderr, flush=True)
 
 
-def _refresh(settings: Settings, run_id: str, log_level: str) -> str:
-    from dagster import DagsterEventType, DagsterInstance
-
+def _full_refresh_job(settings: Settings):
     from assets.definitions import build_definitions
 
-    defs = build_definitions(settings)
-    job = defs.resolve_job_def("full_refresh")  # the job the schedule and sensor run, with its tags
+    return build_definitions(settings).resolve_job_def(FULL_REFRESH)  # the job the schedule and sensor run, with its tags
+
+
+def _instance():
+    from dagster import DagsterInstance
+
+    return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+
+
+def _refresh(settings: Settings, job, instance, run_id: str, log_level: str) -> str:
+    from dagster import DagsterEventType
+
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
-    # Disposed on exit: an ephemeral instance's temporary artifact folder is removed now, not by the GC.
-    with (DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()) as instance:
-        # Tagged: this process reports its failure itself, so the daemon's run-failure sensor (which sees
-        # the run when DAGSTER_HOME is shared with a daemon) does not send a second alert.
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_id=run_id, run_config=run_config, tags={ALERT_TAG: "cli"}
-        )
+    # Tagged: this process reports its failure itself, so the daemon's run-failure sensor (which sees
+    # the run when DAGSTER_HOME is shared with a daemon) does not send a second alert.
+    result = job.execute_in_process(
+        instance=instance, raise_on_error=False, run_id=run_id, run_config=run_config, tags={ALERT_TAG: "cli"}
+    )
     if not result.success:
         failures = failure_lines(result.all_events)
         reason = _one_line(failures) or "the run failed before any step ran"

@@ -6,18 +6,19 @@ import os
 from datetime import date
 from pathlib import Path
 
-from indicator_pipeline.sources.retry import RetryingTransport
+from indicator_pipeline.sources.retry import retrying_session, source_retry
 from indicator_pipeline.sources.transport import DEFAULT_TIMEOUT, LiveTransport, RecordingTransport, ReplayTransport, SnapshotDir, Transport
 
 SOURCE_MODES = ("live", "record", "replay")
 
 
-def live_transport_from_env() -> RetryingTransport:
-    """LiveTransport wrapped in retries, tunable from the environment (all optional):
+def live_transport_from_env() -> LiveTransport:
+    """LiveTransport on a retrying session (`retry.source_retry`), tunable from the environment (all optional):
 
     INDICATOR_HTTP_TIMEOUT   seconds, "CONNECT,READ" or one number for both (default 5,60)
     INDICATOR_HTTP_ATTEMPTS  tries per request, first included (default 4)
-    INDICATOR_HTTP_BACKOFF   base wait before the first retry in seconds, doubling each time (default 1)
+    INDICATOR_HTTP_BACKOFF   backoff factor in seconds: the first retry is at once, the next ones wait
+                             2, 4, ... times it plus up to once it at random (default 1)
     """
     env = os.environ
     timeout = DEFAULT_TIMEOUT
@@ -30,8 +31,8 @@ def live_transport_from_env() -> RetryingTransport:
     if env.get("INDICATOR_HTTP_ATTEMPTS"):
         tuning["attempts"] = int(env["INDICATOR_HTTP_ATTEMPTS"])
     if env.get("INDICATOR_HTTP_BACKOFF"):
-        tuning["base_delay"] = float(env["INDICATOR_HTTP_BACKOFF"])
-    return RetryingTransport(LiveTransport(timeout=timeout), **tuning)
+        tuning["backoff"] = float(env["INDICATOR_HTTP_BACKOFF"])
+    return LiveTransport(timeout=timeout, session=retrying_session(source_retry(**tuning)))
 
 
 def make_transport(mode: str, snapshot_dir: Path | None) -> Transport:

@@ -3,8 +3,8 @@
 SCB publishes its limits at `/config`: at most `maxDataCells` cells per data call and at most
 `maxCallsPerTimeWindow` calls per `timeWindow` seconds per IP. The client reads them once, splits
 data requests that would be too large, and spaces its calls so that it is not answered 429 in the
-first place. Retrying the 429s and 5xx that happen anyway is the wrapped transport's job
-(`RetryingTransport`).
+first place. Retrying the 429s and 5xx that happen anyway is the transport's job (the retrying
+session of `retry.py`).
 """
 
 from __future__ import annotations

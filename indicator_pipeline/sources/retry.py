@@ -1,27 +1,24 @@
-"""Retries for transient source failures, wrapped around any `Transport`.
+"""Retries for transient source failures: urllib3's `Retry`, mounted on the requests session.
 
 Transient means the same request may well succeed later: 429 (rate limited), 5xx, a refused or reset
-connection, a timeout. Any other 4xx is about the request itself and is raised at once. Waits grow
-exponentially with jitter; a `Retry-After` on 429/503 replaces the computed wait, because the server
-knows when it will take us again better than any backoff formula does.
+connection, a timeout. Any other 4xx is about the request itself and is raised at once. urllib3 retries
+within the request: the transient statuses, connection and read errors, every method (our POSTs are
+PxWeb's read-only data queries), waiting with exponential backoff plus jitter, or what a `Retry-After`
+on 429/503 asks for instead, because the server knows when it will take us again better than any
+backoff formula does. What it gave up on is raised as `RetriesExhaustedError`; `is_transient` tells
+Dagster's RetryPolicy (assets/common.py) which faults are worth re-running a source asset for later.
 """
 
 from __future__ import annotations
 
-import itertools
-import random as _random
-import time
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
-from typing import Callable
-
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import InvalidHeader, MaxRetryError, ResponseError
+from urllib3.util.retry import Retry
 
 from indicator_pipeline.errors import HttpStatusError, SourceError
-from indicator_pipeline.sources.transport import Fetched, Transport
 
-RETRY_AFTER_STATUSES = frozenset({429, 503})
+TRANSIENT_STATUSES = frozenset({429, *range(500, 600)})
 
 
 class RetriesExhaustedError(SourceError):
@@ -36,72 +33,104 @@ class RetriesExhaustedError(SourceError):
 def is_transient(exc: SourceError) -> bool:
     """True for 429, 5xx, and connection failures or timeouts raised by `requests`."""
     if isinstance(exc, HttpStatusError):
-        return exc.status == 429 or 500 <= exc.status < 600
+        return exc.status in TRANSIENT_STATUSES
     return isinstance(exc.__cause__, (requests.ConnectionError, requests.Timeout))
 
 
-def retry_after_seconds(exc: SourceError) -> float | None:
-    """The wait a 429/503 asks for in `Retry-After` (delta-seconds or HTTP date), or None."""
-    if not isinstance(exc, HttpStatusError) or exc.status not in RETRY_AFTER_STATUSES:
-        return None
-    value = next((v for k, v in exc.headers.items() if k.lower() == "retry-after"), "").strip()
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None  # unreadable header: fall back to our own backoff
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+class GaveUp(MaxRetryError):
+    """urllib3's MaxRetryError, saying how many attempts were made."""
+
+    def __init__(self, pool, url: str | None, reason: Exception | None, attempts: int):
+        super().__init__(pool, url, reason)
+        self.attempts = attempts
 
 
-def _describe(exc: SourceError) -> str:
-    if isinstance(exc, HttpStatusError):
-        return f"HTTP {exc.status}"
-    cause = exc.__cause__
-    return f"{cause.__class__.__name__}: {cause}"
+class SourceRetry(Retry):
+    """urllib3's `Retry` with the project's rules on top:
 
-
-@dataclass
-class RetryingTransport:
-    """A `Transport` that retries transient failures of `inner`, up to `attempts` tries in all.
-
-    The wait before retry n (1-based) is "equal jitter": half of min(max_delay, base_delay * 2**(n-1))
-    plus a random share of the other half, so clients that failed together do not return together.
-    A `Retry-After` longer than `max_delay` is not shortened (that would only earn another 429):
-    the request fails at once, saying how long the server asked us to wait.
+    - `Retry-After` counts on 429 and 503 only (urllib3 also honours it on 413, which is about our request);
+    - a `Retry-After` longer than `backoff_max` is not waited for: shortening it would only earn another
+      429, and a request should not sleep for an hour. The answer is returned at once and raised as
+      `RetriesExhaustedError` saying how long the server asked us to wait;
+    - an unreadable `Retry-After` falls back to the backoff (urllib3 would raise `InvalidHeader`);
+    - giving up after connection or read errors says how many attempts were made (`GaveUp`).
     """
 
-    inner: Transport
-    attempts: int = 4
-    base_delay: float = 1.0
-    max_delay: float = 60.0
-    sleep: Callable[[float], None] = time.sleep
-    random: Callable[[], float] = _random.random
+    RETRY_AFTER_STATUS_CODES = frozenset({429, 503})
 
-    def __post_init__(self) -> None:
-        if self.attempts < 1:
-            raise ValueError(f"attempts must be at least 1, got {self.attempts}")
+    def get_retry_after(self, response) -> float | None:
+        try:
+            return super().get_retry_after(response)
+        except InvalidHeader:
+            return None
 
-    def request(self, source: str, method: str, url: str, json_body: dict | None = None) -> Fetched:
-        for attempt in itertools.count(1):
-            try:
-                return self.inner.request(source, method, url, json_body)
-            except SourceError as exc:
-                if not is_transient(exc):
-                    raise
-                if attempt == self.attempts:
-                    raise RetriesExhaustedError(exc, attempt, _describe(exc)) from exc
-                wait = retry_after_seconds(exc)
-                if wait is not None and wait > self.max_delay:
-                    reason = f"{_describe(exc)} with Retry-After {wait:.0f} s, beyond max_delay {self.max_delay:g} s"
-                    raise RetriesExhaustedError(exc, attempt, reason) from exc
-                self.sleep(self.backoff(attempt) if wait is None else wait)
+    def retry_after_too_long(self, response) -> float | None:
+        """The wait `response` asks for when it is longer than we wait at most, else None."""
+        if response.status not in self.RETRY_AFTER_STATUS_CODES:
+            return None
+        wait = self.get_retry_after(response)
+        return wait if wait is not None and wait > self.backoff_max else None
 
-    def backoff(self, attempt: int) -> float:
-        """Seconds to wait after failed attempt number `attempt` when the server gave no Retry-After."""
-        ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-        return ceiling / 2 + self.random() * ceiling / 2
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        attempts = len(self.history) + 1
+        if response is not None and self.retry_after_too_long(response) is not None:
+            raise GaveUp(_pool, url, ResponseError("Retry-After beyond backoff_max"), attempts)
+        try:
+            return super().increment(method, url, response, error, _pool, _stacktrace)
+        except MaxRetryError as exc:
+            raise GaveUp(_pool, url, exc.reason, attempts) from exc.reason
+
+
+def source_retry(attempts: int = 4, backoff: float = 1.0, max_delay: float = 60.0) -> SourceRetry:
+    """Up to `attempts` tries in all. The first retry is at once (urllib3: most faults are gone by then);
+    retry n > 1 waits backoff * 2**(n-1) seconds plus a random 0..backoff (jitter, so that clients that
+    failed together do not return together), at most `max_delay`; a `Retry-After` replaces that wait."""
+    if attempts < 1:
+        raise ValueError(f"attempts must be at least 1, got {attempts}")
+    return SourceRetry(
+        total=attempts - 1,
+        status_forcelist=TRANSIENT_STATUSES,
+        allowed_methods=None,  # every method
+        backoff_factor=backoff,
+        backoff_jitter=backoff,
+        backoff_max=max_delay,
+        respect_retry_after_header=True,
+        raise_on_status=False,  # hand back the last answer: its status, headers and body go into the error
+    )
+
+
+def retrying_session(retry: SourceRetry) -> requests.Session:
+    """A requests session whose HTTP and HTTPS requests are retried by `retry`."""
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def _caused(error: SourceError, cause: BaseException) -> SourceError:
+    error.__cause__ = cause
+    return error
+
+
+def request_failed(source: str, url: str, exc: requests.RequestException) -> SourceError:
+    """The error for a request that got no usable answer; `RetriesExhaustedError` once retries gave up."""
+    error = _caused(SourceError(source, f"request failed: {exc.__class__.__name__}: {exc}", url), exc)
+    gave_up = next((arg for arg in exc.args if isinstance(arg, GaveUp)), None)
+    if gave_up is None:
+        return error
+    reason = gave_up.reason
+    return _caused(RetriesExhaustedError(error, gave_up.attempts, f"{reason.__class__.__name__}: {reason}"), error)
+
+
+def status_failed(error: HttpStatusError, response) -> SourceError:
+    """The error for a non-2xx answer (`response`: urllib3's, `requests.Response.raw`): a transient status
+    that `SourceRetry` gave up on is `RetriesExhaustedError`, anything else `error` itself."""
+    retries = getattr(response, "retries", None)
+    if not isinstance(retries, SourceRetry) or error.status not in TRANSIENT_STATUSES:
+        return error
+    reason = f"HTTP {error.status}"
+    wait = retries.retry_after_too_long(response)
+    if wait is not None:
+        reason += f" with Retry-After {wait:.0f} s, beyond the {retries.backoff_max:g} s we wait at most"
+    return _caused(RetriesExhaustedError(error, len(retries.history) + 1, reason), error)

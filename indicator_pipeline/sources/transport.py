@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import requests
 
 from indicator_pipeline.errors import HttpStatusError, SnapshotMissError, SourceError
+from indicator_pipeline.sources.retry import request_failed, status_failed
 
 DEFAULT_TIMEOUT = (5.0, 60.0)  # (connect, read) seconds
 USER_AGENT = "indicator-pipeline/0.1 (municipal goal follow-up)"
@@ -68,7 +69,8 @@ def _encode(json_body: dict | None) -> bytes | None:
 
 @dataclass
 class LiveTransport:
-    """Plain HTTP with explicit timeouts. Non-2xx answers raise `SourceError` naming the URL."""
+    """HTTP with explicit timeouts. Non-2xx answers raise `SourceError` naming the URL. Retries are the
+    session's (`retry.retrying_session`; a plain session, the default, tries once)."""
 
     timeout: tuple[float, float] = DEFAULT_TIMEOUT
     session: requests.Session = field(default_factory=requests.Session)
@@ -81,7 +83,7 @@ class LiveTransport:
         try:
             response = self.session.request(method, url, data=payload, headers=headers, timeout=self.timeout)
         except requests.RequestException as exc:
-            raise SourceError(source, f"request failed: {exc.__class__.__name__}: {exc}", url) from exc
+            raise request_failed(source, url, exc)  # its __cause__ is the last failure
         fetched = Fetched(
             source=source,
             method=method,
@@ -93,7 +95,7 @@ class LiveTransport:
             request_body=payload,
         )
         if not 200 <= response.status_code < 300:
-            raise HttpStatusError(source, url, response.status_code, fetched.headers, fetched.body)
+            raise status_failed(HttpStatusError(source, url, response.status_code, fetched.headers, fetched.body), response.raw)
         return fetched
 
 

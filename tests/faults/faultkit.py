@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -180,3 +182,17 @@ def edit_snapshot_value(snapshot: Path, kpi: str, year: int, new_value: float, r
     meta["headers"]["Content-Length"] = str(len(raw))
     meta_path.write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return old
+
+
+def hold_in_another_process(serving: Path, **details) -> subprocess.Popen:
+    """A process that takes the kernel lock for real, rewrites the details with `details`, and waits."""
+    code = (
+        "import json, sys, time; from pathlib import Path; from indicator_pipeline.warehouse.lock import RefreshLock\n"
+        f"lock = RefreshLock.for_warehouse(Path({str(serving)!r}), 'cli-run'); lock.acquire()\n"
+        f"extra = json.loads({json.dumps(json.dumps(details))})\n"
+        "if extra: lock.path.write_text(json.dumps({**json.loads(lock.path.read_text()), **extra}))\n"
+        "print('held', flush=True); time.sleep(60)"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder

@@ -12,10 +12,11 @@ import uuid
 import pytest
 from dagster import DagsterInstance, SkipReason, build_run_status_sensor_context, job, op
 from faultenv import AS_OF
-from faultkit import BUNDLED, Answer, SourceServer, sha256
+from faultkit import BUNDLED, Answer, SourceServer, hold_in_another_process, sha256
 from werkzeug import Response
 
 import indicator_pipeline.run as run_module
+from indicator_pipeline import cli
 from assets.alerts import refresh_failure_alert
 from assets.resources import PipelineResource
 from indicator_pipeline.alerts import ALERT_TAG, WEBHOOK_ENV, failure_text, send_alert
@@ -73,6 +74,40 @@ def test_a_failed_cli_refresh_posts_one_message_and_the_sensor_does_not_repeat_i
         )
         assert isinstance(refresh_failure_alert(context), SkipReason)
     assert len(posted(receiver)) == 1
+
+
+def test_a_cli_refresh_refused_by_the_lock_posts_one_message(receiver, warehouse, capsys):
+    before = sha256(warehouse)
+    holder = hold_in_another_process(warehouse)
+    try:
+        assert cli.main(["refresh", "--offline", "--warehouse", str(warehouse)]) == 1
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+    said = capsys.readouterr().err.strip().splitlines()[-1]
+    assert said.startswith("indicator-pipeline refresh failed: another refresh (PID ")
+    (message,) = posted(receiver)
+    lines = message["text"].splitlines()
+    assert lines[0].startswith("Indicator refresh failed: run ") and lines[0].endswith(" (full_refresh)")
+    assert lines[1] == f"- not started: {said.removeprefix('indicator-pipeline refresh failed: ')}"
+    assert f"another refresh (PID {holder.pid}" in lines[1] and "run cli-run" in lines[1]
+    assert lines[-1] == f"The published warehouse {warehouse} is unchanged."
+    assert sha256(warehouse) == before
+
+
+def test_a_broken_plan_file_posts_one_message_before_any_run(receiver, warehouse, tmp_path, capsys):
+    plan = tmp_path / "broken.toml"
+    plan.write_text('[plan]\nid = "x"\nname = \n', encoding="utf-8")
+    before = sha256(warehouse)
+
+    assert cli.main(["refresh", "--offline", "--warehouse", str(warehouse), "--plan", str(plan)]) == 1
+
+    assert "invalid TOML" in capsys.readouterr().err
+    (message,) = posted(receiver)
+    lines = message["text"].splitlines()
+    assert lines[1].startswith(f"- not started: plan file {plan}, line 3, column ") and "invalid TOML" in lines[1]
+    assert lines[-1] == f"The published warehouse {warehouse} is unchanged."
+    assert sha256(warehouse) == before
 
 
 def _run_failure_event(instance, run_id):

@@ -14,6 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from faultkit import hold_in_another_process
+
 from indicator_pipeline.cli import build_parser
 from indicator_pipeline.warehouse.lock import LockError, LockHeld, RefreshLock, lock_path, publish_lock, read_holder
 from indicator_pipeline.warehouse.publish import PublishError, clean_stale_work_files, prepare_work_file, publish
@@ -101,20 +103,6 @@ def test_a_stale_lock_is_reported_and_cleared(serving, content, reason):
     with RefreshLock.for_warehouse(serving, "run-2", log=logged.append).hold():
         assert read_holder(path).run_id == "run-2"
     assert len(logged) == 1 and "cleared a stale refresh lock" in logged[0] and reason in logged[0]
-
-
-def hold_in_another_process(serving: Path, **details) -> subprocess.Popen:
-    """A process that takes the kernel lock for real, rewrites the details with `details`, and waits."""
-    code = (
-        "import json, sys, time; from pathlib import Path; from indicator_pipeline.warehouse.lock import RefreshLock\n"
-        f"lock = RefreshLock.for_warehouse(Path({str(serving)!r}), 'cli-run'); lock.acquire()\n"
-        f"extra = json.loads({json.dumps(json.dumps(details))})\n"
-        "if extra: lock.path.write_text(json.dumps({**json.loads(lock.path.read_text()), **extra}))\n"
-        "print('held', flush=True); time.sleep(60)"
-    )
-    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-    assert holder.stdout.readline().strip() == "held"
-    return holder
 
 
 def test_a_lock_from_another_host_is_never_judged_stale(serving):

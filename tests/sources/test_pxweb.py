@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import time
 from pathlib import Path
 
 import polars as pl
@@ -19,7 +20,7 @@ from indicator_pipeline.sources.pxweb import (
     PxWebClient,
     split_selection,
 )
-from indicator_pipeline.sources.retry import RetryingTransport
+from indicator_pipeline.sources.retry import retrying_session, source_retry
 from indicator_pipeline.sources.transport import LiveTransport
 
 CONFORMANCE = Path(__file__).resolve().parents[1] / "fixtures" / "conformance" / "scb"
@@ -239,21 +240,21 @@ def test_calls_are_spaced_to_the_configured_window(httpserver, client, clock):
     assert len(httpserver.log) == 6
 
 
-def test_429_with_retry_after_is_retried_by_the_retrying_transport(httpserver, clock):
+def test_429_with_retry_after_is_retried_by_the_retrying_session(httpserver, clock):
     serve_config(httpserver)
     httpserver.expect_oneshot_request(DATA_PATH, method="POST").respond_with_data(
         "", status=429, headers={"Retry-After": "1"}
     )
     httpserver.expect_request(DATA_PATH, method="POST").respond_with_handler(answer_from_tab6471)
-    retry_sleeps: list[float] = []
-    transport = RetryingTransport(LiveTransport(), sleep=retry_sleeps.append)
+    transport = LiveTransport(session=retrying_session(source_retry()))
     client = PxWebClient(transport, base_url=httpserver.url_for("/api/v2"), clock=clock, sleep=clock.sleep, lang="sv")
 
     selection = {"Region": ["12"], "Alder": ["20-29"], "ContentsCode": ["000007SF"], "Tid": ["2026M01"]}
 
+    started = time.monotonic()
     parts = client.fetch_data("TAB6471", selection)  # Kon left out: eliminated to its total
 
-    assert retry_sleeps == [1.0]
+    assert time.monotonic() - started >= 1.0  # the server's Retry-After, waited by the session's retry
     assert [request.method for request, _ in httpserver.log] == ["GET", "POST", "POST"]
     frame = decode_parts(parts)
     assert frame.columns == ["Region", "Alder", "ContentsCode", "Tid", "value", "status"]

@@ -1,101 +1,125 @@
-"""RetryingTransport against a loopback server: what is retried, how long it waits, how it gives up."""
+"""Retries on the requests session (urllib3's Retry, `SourceRetry`) against a loopback server: what is
+retried, how long it waits, how it gives up, and what it tells Dagster's RetryPolicy."""
 
 from __future__ import annotations
 
 import socket
+import time
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
+from urllib3 import HTTPResponse
 
 from indicator_pipeline.errors import HttpStatusError
-from indicator_pipeline.sources.retry import RetriesExhaustedError, RetryingTransport
+from indicator_pipeline.sources.modes import live_transport_from_env
+from indicator_pipeline.sources.retry import RetriesExhaustedError, is_transient, retrying_session, source_retry
 from indicator_pipeline.sources.transport import LiveTransport
 
 
-def retrying(sleeps: list[float], **kwargs) -> RetryingTransport:
-    """A retrying live transport that records its waits instead of sleeping; jitter fixed at half."""
-    return RetryingTransport(LiveTransport(), sleep=sleeps.append, random=lambda: 0.5, **kwargs)
+def retrying(timeout=(5.0, 60.0), **kwargs) -> LiveTransport:
+    return LiveTransport(timeout=timeout, session=retrying_session(source_retry(**kwargs)))
+
+
+def timed(call):
+    started = time.monotonic()
+    result = call()
+    return result, time.monotonic() - started
 
 
 def test_429_with_retry_after_seconds_waits_as_told_then_succeeds(httpserver):
-    httpserver.expect_oneshot_request("/data").respond_with_data("slow down", status=429, headers={"Retry-After": "2"})
+    httpserver.expect_oneshot_request("/data").respond_with_data("slow down", status=429, headers={"Retry-After": "1"})
     httpserver.expect_request("/data").respond_with_json({"ok": True})
-    sleeps: list[float] = []
 
-    fetched = retrying(sleeps).request("scb", "GET", httpserver.url_for("/data"))
+    fetched, took = timed(lambda: retrying().request("scb", "GET", httpserver.url_for("/data")))
 
     assert fetched.json() == {"ok": True}
-    assert sleeps == [2.0]
     assert len(httpserver.log) == 2
+    assert 1.0 <= took < 5  # the server's 1 s, not the immediate first retry of the backoff
 
 
-def test_503_with_retry_after_http_date_waits_until_then(httpserver):
+def test_retry_after_as_http_date_is_read_as_the_wait_until_then():
     when = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True)
-    httpserver.expect_oneshot_request("/data").respond_with_data("", status=503, headers={"Retry-After": when})
+    answer = HTTPResponse(body=b"", status=503, headers={"Retry-After": when})
+    assert 27 <= source_retry().get_retry_after(answer) <= 30
+
+
+def test_unreadable_retry_after_falls_back_to_the_backoff(httpserver):
+    httpserver.expect_oneshot_request("/data").respond_with_data("", status=503, headers={"Retry-After": "soon"})
     httpserver.expect_request("/data").respond_with_json({"ok": True})
-    sleeps: list[float] = []
 
-    retrying(sleeps).request("scb", "GET", httpserver.url_for("/data"))
-
-    assert len(sleeps) == 1 and 27 <= sleeps[0] <= 30
+    assert retrying().request("scb", "GET", httpserver.url_for("/data")).json() == {"ok": True}
+    assert len(httpserver.log) == 2
 
 
 def test_persistent_500_gives_up_naming_url_and_attempts_after_backoff(httpserver):
     httpserver.expect_request("/data").respond_with_data("boom", status=500)
     url = httpserver.url_for("/data")
-    sleeps: list[float] = []
 
+    started = time.monotonic()
     with pytest.raises(RetriesExhaustedError) as caught:
-        retrying(sleeps, attempts=4, base_delay=1.0).request("scb", "GET", url)
+        retrying(attempts=4, backoff=0.1).request("scb", "GET", url)
+    took = time.monotonic() - started
 
     assert len(httpserver.log) == 4
-    assert url in str(caught.value) and "4 attempts" in str(caught.value) and "HTTP 500" in str(caught.value)
+    assert url in str(caught.value) and "gave up after 4 attempts: HTTP 500" in str(caught.value)
     assert isinstance(caught.value.__cause__, HttpStatusError) and caught.value.__cause__.status == 500
-    # Equal jitter with random() = 0.5: three quarters of 1, 2, 4 seconds.
-    assert sleeps == [0.75, 1.5, 3.0]
+    assert caught.value.last_error.body == b"boom"  # the last answer is kept for the message
+    # Waits: at once, then 0.2 s and 0.4 s, each plus up to 0.1 s of jitter.
+    assert 0.6 <= took < 0.6 + 0.3 + 2
 
 
-def test_backoff_is_capped_by_max_delay_and_jittered_within_its_upper_half():
-    transport = RetryingTransport(LiveTransport(), base_delay=1.0, max_delay=5.0, random=lambda: 1.0)
-    assert [transport.backoff(n) for n in range(1, 6)] == [1.0, 2.0, 4.0, 5.0, 5.0]
-    transport.random = lambda: 0.0
-    assert [transport.backoff(n) for n in range(1, 6)] == [0.5, 1.0, 2.0, 2.5, 2.5]
+def test_backoff_doubles_with_jitter_and_is_capped_by_max_delay():
+    retry = source_retry(attempts=10, backoff=1.0, max_delay=5.0)
+    waits = []
+    for _ in range(5):
+        retry = retry.increment("GET", "/data", response=HTTPResponse(body=b"", status=500))
+        waits.append([retry.get_backoff_time() for _ in range(200)])
+    assert waits[0] == [0.0] * 200  # the first retry is at once
+    assert all(2.0 <= w <= 3.0 for w in waits[1]) and len(set(waits[1])) > 1  # 2 s plus a random share of 1 s
+    assert all(4.0 <= w <= 5.0 for w in waits[2]) and len(set(waits[2])) > 1
+    assert set(waits[3]) == set(waits[4]) == {5.0}  # 8 s and 16 s, capped
 
 
 @pytest.mark.parametrize("status", [400, 403, 404])
 def test_other_4xx_are_raised_at_once(httpserver, status):
     httpserver.expect_request("/data").respond_with_data("no such table", status=status)
-    sleeps: list[float] = []
 
     with pytest.raises(HttpStatusError) as caught:
-        retrying(sleeps).request("scb", "GET", httpserver.url_for("/data"))
+        retrying().request("scb", "GET", httpserver.url_for("/data"))
 
-    assert caught.value.status == status
-    assert sleeps == [] and len(httpserver.log) == 1
+    assert type(caught.value) is HttpStatusError and caught.value.status == status
+    assert not is_transient(caught.value) and len(httpserver.log) == 1
 
 
 def test_retry_after_beyond_max_delay_fails_at_once_saying_so(httpserver):
     httpserver.expect_request("/data").respond_with_data("", status=429, headers={"Retry-After": "3600"})
-    sleeps: list[float] = []
 
-    with pytest.raises(RetriesExhaustedError, match="Retry-After 3600 s, beyond max_delay 60 s"):
-        retrying(sleeps).request("scb", "GET", httpserver.url_for("/data"))
+    with pytest.raises(RetriesExhaustedError, match="after 1 attempts: HTTP 429 with Retry-After 3600 s, beyond the 60 s"):
+        retrying().request("scb", "GET", httpserver.url_for("/data"))
 
-    assert sleeps == [] and len(httpserver.log) == 1
+    assert len(httpserver.log) == 1
+
+
+def test_a_post_is_retried_too(httpserver):
+    """PxWeb's data queries are POSTs that change nothing: they are retried like a GET."""
+    httpserver.expect_oneshot_request("/data", method="POST").respond_with_data("", status=502)
+    httpserver.expect_request("/data", method="POST").respond_with_json({"ok": True})
+
+    assert retrying().request("scb", "POST", httpserver.url_for("/data"), {"q": 1}).json() == {"ok": True}
+    assert len(httpserver.log) == 2
 
 
 def test_refused_connection_is_retried_then_reported():
     with socket.socket() as probe:  # a loopback port that nothing listens on once closed
         probe.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{probe.getsockname()[1]}/data"
-    sleeps: list[float] = []
 
-    with pytest.raises(RetriesExhaustedError, match="after 3 attempts: ConnectionError") as caught:
-        retrying(sleeps, attempts=3).request("scb", "GET", url)
+    with pytest.raises(RetriesExhaustedError, match="after 3 attempts: NewConnectionError") as caught:
+        retrying(attempts=3, backoff=0.01).request("scb", "GET", url)
 
-    assert url in str(caught.value)
-    assert len(sleeps) == 2
+    assert url in str(caught.value) and "Connection refused" in str(caught.value)
+    assert is_transient(caught.value.last_error)  # a Dagster retry may still get through later
 
 
 def test_read_timeout_is_retried():
@@ -103,12 +127,26 @@ def test_read_timeout_is_retried():
         silent.bind(("127.0.0.1", 0))
         silent.listen()
         url = f"http://127.0.0.1:{silent.getsockname()[1]}/slow"
-        sleeps: list[float] = []
-        transport = RetryingTransport(
-            LiveTransport(timeout=(1.0, 0.05)), attempts=2, sleep=sleeps.append, random=lambda: 0.5
-        )
 
-        with pytest.raises(RetriesExhaustedError, match="after 2 attempts: ReadTimeout"):
-            transport.request("scb", "GET", url)
+        with pytest.raises(RetriesExhaustedError, match="after 2 attempts: ReadTimeoutError") as caught:
+            retrying(timeout=(1.0, 0.05), attempts=2, backoff=0.01).request("scb", "GET", url)
 
-    assert sleeps == [0.75]
+    assert is_transient(caught.value.last_error)
+
+
+def test_a_plain_session_tries_once(httpserver):
+    httpserver.expect_request("/data").respond_with_data("down", status=503)
+
+    with pytest.raises(HttpStatusError) as caught:
+        LiveTransport().request("scb", "GET", httpserver.url_for("/data"))
+
+    assert type(caught.value) is HttpStatusError and is_transient(caught.value) and len(httpserver.log) == 1
+
+
+def test_live_transport_takes_attempts_and_backoff_from_the_environment(monkeypatch):
+    monkeypatch.setenv("INDICATOR_HTTP_ATTEMPTS", "3")
+    monkeypatch.setenv("INDICATOR_HTTP_BACKOFF", "0.5")
+    retry = live_transport_from_env().session.get_adapter("https://api.kolada.se/").max_retries
+    assert (retry.total, retry.backoff_factor, retry.backoff_jitter) == (2, 0.5, 0.5)
+    with pytest.raises(ValueError, match="at least 1"):
+        source_retry(attempts=0)
