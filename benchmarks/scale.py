@@ -100,7 +100,7 @@ def read_json_seconds(refs: list[ArchivedPayload], archive: RawArchive) -> tuple
     con = duckdb.connect()
     con.execute("SET VARIABLE files = ?", [sorted({str(archive.object_path(r.sha256)) for r in refs})])
     start = time.perf_counter()
-    rows = con.sql(sql_text("load/read_json_floor.sql")).fetchone()[0]
+    rows = con.sql(sql_text("load/read_json_floor.sql")).fetchall()[0][0]
     return time.perf_counter() - start, rows
 
 

@@ -6,15 +6,16 @@
 -- null, isdeleted / is_deleted true, false or null, count an integer or null); any other shape stops
 -- the load (replace_kolada_values.sql) and the caller names the page, field and value (kolada.parse_values).
 WITH page AS (
-    SELECT p.sha256, p.url, p.retrieved_at, o.json AS doc, count(*) OVER (PARTITION BY o.filename) AS documents
-    FROM read_json_objects(getvariable('kolada_value_files'), filename = true, format = 'unstructured') AS o
+    -- read_json parses each body's `values` into a list of JSON items (the page's own envelope fields
+    -- are not needed); a body that is not an object, or not JSON, fails the read
+    SELECT p.sha256, p.url, p.retrieved_at, o."values" AS items, count(*) OVER (PARTITION BY o.filename) AS documents
+    FROM read_json(getvariable('kolada_value_files'), columns = {'values': 'JSON[]'}, format = 'unstructured', filename = true) AS o
     JOIN (SELECT sha256, any_value(url) AS url, any_value(retrieved_at) AS retrieved_at, any_value(path) AS path
           FROM kolada_pages GROUP BY sha256) AS p ON p.path = o.filename
 ),
 item AS (
-    SELECT sha256, url, retrieved_at,
-           documents = 1 AND json_type(doc) = 'OBJECT' AND json_type(doc, 'values') = 'ARRAY' AS page_ok,
-           unnest(CASE WHEN json_type(doc, 'values') = 'ARRAY' THEN CAST(json_extract(doc, '$.values') AS JSON[]) ELSE [NULL] END) AS item
+    SELECT sha256, url, retrieved_at, documents = 1 AND items IS NOT NULL AS page_ok,
+           unnest(coalesce(items, [CAST(NULL AS JSON)])) AS item
     FROM page
 ),
 entry AS (
