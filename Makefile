@@ -37,7 +37,7 @@ dev: $(STAMP)
 	DAGSTER_HOME=$(DEV_DAGSTER_HOME) VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg dev
 
 bench: $(STAMP)
-	$(BIN)/python scripts/benchmark.py
+	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf $(VENV) warehouse .pytest_cache

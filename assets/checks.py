@@ -15,6 +15,7 @@ suite needs columns derived from the catalogue, such as the unit of each row).
 """
 
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,9 +32,12 @@ from dagster import (
     asset_check,
 )
 
+import duckdb
+
+from assets.changes import unchanged_in_run
 from assets.resources import PipelineResource
 from indicator_pipeline import quality
-from indicator_pipeline.warehouse.sql import query, run_script
+from indicator_pipeline.warehouse.sql import query, run_script, sql_text
 
 Prepare = Callable[[object, object], object]  # (pandas frame, plan) -> pandas frame
 
@@ -67,6 +71,12 @@ class SuiteBinding:
     table: str  # schema.table in the run's work warehouse
     blocking: bool = True  # True: a failure stops everything downstream (ERROR); False: report only (WARN)
     prepare: Prepare | None = None
+    source: str | None = None  # the source the table holds (as Plan.sources_read names it); None: every plan's
+
+    def applies_to(self, plan) -> bool:
+        """A source's table is validated only for a plan that reads that source (an empty SCB table of a
+        plan with Kolada goals only is no fault)."""
+        return self.source is None or self.source in plan.sources_read()
 
     @property
     def check_name(self) -> str:
@@ -74,13 +84,13 @@ class SuiteBinding:
 
 
 QUALITY_REGISTRY: list[SuiteBinding] = [
-    SuiteBinding("staging_kolada_kpi", "stg_kolada_kpi", "staging.kolada_kpi"),
-    SuiteBinding("staging_kolada_values", "stg_kolada_values", "staging.kolada_values", prepare=kolada_units),
-    SuiteBinding("staging_scb_values", "stg_scb_values", "staging.scb_values", prepare=scb_units_and_year),
-    SuiteBinding("staging_filedrop_self_build_plots", "filedrop_self_build_plots", "staging.filedrop_self_build_plots"),
-    SuiteBinding("staging_filedrop_sellable_land", "filedrop_sellable_land", "staging.filedrop_sellable_land"),
-    SuiteBinding("staging_filedrop_safety_survey", "filedrop_safety_survey", "staging.filedrop_safety_survey"),
-    SuiteBinding("staging_filedrop_financial_statements", "filedrop_financial_statements", "staging.filedrop_financial_statements"),
+    SuiteBinding("staging_kolada_kpi", "stg_kolada_kpi", "staging.kolada_kpi", source="kolada"),
+    SuiteBinding("staging_kolada_values", "stg_kolada_values", "staging.kolada_values", prepare=kolada_units, source="kolada"),
+    SuiteBinding("staging_scb_values", "stg_scb_values", "staging.scb_values", prepare=scb_units_and_year, source="scb"),
+    *(
+        SuiteBinding(f"staging_filedrop_{kind}", f"filedrop_{kind}", f"staging.filedrop_{kind}", source=f"filedrop_{kind}")
+        for kind in ("self_build_plots", "sellable_land", "safety_survey", "financial_statements")
+    ),
     SuiteBinding("core_fact_indicator_value", "fact_indicator_value", "core.fact_indicator_value", prepare=fact_measures),
     # A reconciliation that breaks the plan's expectation (agreement, or a by-design expected difference)
     # is a warning for the controller, never a stop; a by-design gap as expected is no warning at all.
@@ -88,14 +98,28 @@ QUALITY_REGISTRY: list[SuiteBinding] = [
 ]
 
 
+def kolada_requested(con) -> int | None:
+    """How many KPI x municipality x year cells this run's Kolada data requests asked for (None: none
+    yet, or a table checked on its own without the coverage beside it: then the plan's own count is used)."""
+    try:
+        [(count,)] = con.execute(sql_text("load/kolada_requested.sql")).fetchall()
+    except duckdb.CatalogException:
+        return None
+    return count or None
+
+
 def validate_binding(binding: SuiteBinding, con, plan, as_of) -> quality.ValidationOutcome:
     """Read the bound table from `con`, prepare it, validate it. Any failure to do so is a failed result."""
+    if not binding.applies_to(plan):
+        return quality.not_read(binding.suite, binding.table, binding.source)
     try:
         frame = con.table(binding.table).df()
         if binding.prepare is not None:
             frame = binding.prepare(frame, plan)
         peer_set, known = _requested_municipalities(con)
-        parameters = quality.run_parameters(plan, as_of, peer_set=peer_set, known_municipalities=known)
+        parameters = quality.run_parameters(
+            plan, as_of, kolada_requested=kolada_requested(con), peer_set=peer_set, known_municipalities=known
+        )
     except Exception as exc:  # noqa: BLE001 - a check that cannot read its data must fail, never pass
         return quality.cannot_run(binding.suite, binding.table, f"cannot read {binding.table}: {type(exc).__name__}: {exc}")
     return quality.validate_frame(frame, binding.suite, parameters, dataset=binding.table)
@@ -138,6 +162,30 @@ def check_result(binding: SuiteBinding, result: quality.ValidationOutcome) -> As
     )
 
 
+def previous_result(binding: SuiteBinding, con) -> AssetCheckResult | None:
+    """The verdict of the suite's latest validation, for a table that did not change since (None: none recorded)."""
+    rows = query(con, "load/last_validation.sql", {"suite": Path(binding.suite).stem})
+    if rows.is_empty():
+        return None
+    last = rows.row(0, named=True)
+    verdict = "passed" if last["success"] else "failed"
+    description = f"not validated again: {binding.table} is unchanged since run {last['run_id']}, whose validation {verdict}"
+    return AssetCheckResult(
+        passed=bool(last["success"]),
+        severity=AssetCheckSeverity.ERROR if binding.blocking else AssetCheckSeverity.WARN,
+        description=description,
+        metadata={
+            "revalidated": False,
+            "validated_in_run": last["run_id"],
+            "statistics": MetadataValue.json(json.loads(last["statistics"] or "{}")),
+            "first_failure": "" if last["success"] else description,
+            "dataset": binding.table,
+            "suite": MetadataValue.path(str(quality.suite_path(binding.suite))),
+            "blocking": binding.blocking,
+        },
+    )
+
+
 def build_check(binding: SuiteBinding) -> AssetChecksDefinition:
     @asset_check(
         asset=AssetKey(binding.asset),
@@ -153,6 +201,10 @@ def build_check(binding: SuiteBinding) -> AssetChecksDefinition:
         run_id = context.run.run_id
         validated_at = datetime.now(timezone.utc)
         with pipeline.work_connection(context.run) as con:
+            previous = previous_result(binding, con) if unchanged_in_run(context, binding.asset) else None
+            if previous is not None:
+                context.log.info(previous.description)
+                return previous
             # the data checked is what the sources sent on the fetch date, whatever date it is judged as of
             result = validate_binding(binding, con, settings.plan, settings.fetch_date())
             record(con, result, run_id, Path(binding.suite).stem, validated_at)

@@ -29,7 +29,7 @@ ALL_ASSETS = [
     kolada.kolada_values_raw,
     kolada.stg_kolada_kpi,
     kolada.stg_kolada_values,
-    scb.scb_housing_starts_raw,
+    scb.scb_tables_raw,
     scb.stg_scb_values,
     *filedrop.filedrop_assets,
     core.catalogue_dimensions,
@@ -62,9 +62,9 @@ def build_definitions(settings: Settings) -> Definitions:
     """The code location for `settings`. The plan file is read and validated here, so a broken plan
     fails the code location's load (in the UI and `dagster definitions validate`) with one line naming
     the file and line, before any run starts; each run reads it again."""
-    settings.plan
+    plan = settings.plan
     return Definitions(
-        assets=ALL_ASSETS,
+        assets=[scb.scb_tables_raw_for(plan) if asset is scb.scb_tables_raw else asset for asset in ALL_ASSETS],
         asset_checks=[*quality_checks, *freshness_checks],
         jobs=[refresh_job, freshness_job],
         schedules=[nightly_refresh, freshness_schedule],

@@ -8,10 +8,12 @@ run, without the bad file, loads normally. See indicator_pipeline/steps/filedrop
 
 from dagster import AssetExecutionContext, AssetsDefinition, Failure, MetadataValue
 
+from assets.changes import record_loaded, skip_unchanged
 from assets.common import source_asset
 from assets.metadata import table_metadata
 from assets.resources import PipelineResource
 from indicator_pipeline.filedrop import FORMATS, KINDS
+from indicator_pipeline.filedrop.landing import Skipped
 from indicator_pipeline.steps import filedrop as steps
 
 
@@ -26,23 +28,30 @@ def _filedrop_asset(kind: str) -> AssetsDefinition:
     )
     def _filedrop(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
         settings = pipeline.settings
+        inputs = steps.kind_inputs(kind, settings.effective_landing_dir)
         with pipeline.work_connection(context.run) as con:
+            if skip_unchanged(context, pipeline, con, f"filedrop_{kind}", inputs):
+                return
             try:
                 loaded = steps.load_kind(con, kind, settings)
             except steps.DropRejected as exc:
                 rejected = "\n".join(
                     f"- `{r.file}`: {r.reason}" + (f" → `{r.quarantined}`" if r.quarantined else "") for r in exc.rejections
                 )
+                _log_skipped(context, exc.skipped)
                 context.log.error(str(exc))
                 raise Failure(
                     description=str(exc),
                     metadata={
                         "rejected_files": MetadataValue.md(rejected),
+                        "skipped_entries": _skipped_text(exc.skipped),
                         "landing_dir": MetadataValue.path(str(settings.effective_landing_dir)),
                         "quarantine_dir": MetadataValue.path(str(settings.effective_quarantine_dir)),
                     },
                 ) from exc
+            record_loaded(context, pipeline, con, f"filedrop_{kind}", inputs)
             current = loaded.current
+            _log_skipped(context, loaded.skipped)
             if current is None:
                 context.log.info(f"no {kind} file in {loaded.landing}; {steps.staging_table(kind)} kept as it was")
             context.add_output_metadata(
@@ -54,11 +63,22 @@ def _filedrop_asset(kind: str) -> AssetsDefinition:
                     "newly_archived": loaded.newly_archived,
                     "superseded_files": ", ".join(p.name for p in loaded.superseded),
                     "rejected_files": 0,
+                    "skipped_entries": _skipped_text(loaded.skipped),
                     **table_metadata(con, steps.staging_table(kind)),
                 }
             )
 
     return _filedrop
+
+
+def _skipped_text(skipped: list[Skipped]) -> str:
+    return "; ".join(map(str, skipped))
+
+
+def _log_skipped(context: AssetExecutionContext, skipped: list[Skipped]) -> None:
+    """Entries that are not regular files are never read, archived or moved; the run says which."""
+    if skipped:
+        context.log.warning(f"skipped, not read, archived or moved: {_skipped_text(skipped)}")
 
 
 filedrop_assets = [_filedrop_asset(kind) for kind in KINDS]

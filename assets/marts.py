@@ -4,6 +4,7 @@
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, DagsterEventType, MetadataValue, RunsFilter, asset
 from dagster._core.storage.tags import ROOT_RUN_ID_TAG
 
+from assets.changes import mark_unchanged, nothing_changed_in_run
 from assets.common import OWNERS
 from assets.core import target_assessment
 from assets.metadata import peer_position_metadata, table_metadata
@@ -35,6 +36,9 @@ def _mart_asset(name: str, description: str) -> AssetsDefinition:
     )
     def _mart(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
         with pipeline.work_connection(context.run) as con:
+            if nothing_changed_in_run(context, pipeline, con):
+                mark_unchanged(context, con, f"nothing changed in this run: marts.{name} kept")
+                return
             run_script(con, f"marts/{name}.sql")
             apply_comments(con)  # a replaced view loses its comments
             context.add_output_metadata({**table_metadata(con, f"marts.{name}"), **MART_METADATA.get(name, _no_metadata)(con)})
@@ -67,10 +71,19 @@ def published_warehouse(context: AssetExecutionContext, pipeline: PipelineResour
             f"not publishing: {', '.join(missing)} not materialised in run {logical_run_id(context.run)} or its "
             "re-executions; the published file is unchanged"
         )
+    with pipeline.work_connection(context.run) as con:
+        unchanged = nothing_changed_in_run(context, pipeline, con)
+        if unchanged:
+            mark_unchanged(context, con, f"nothing changed in this run: {pipeline.settings.warehouse_path} not replaced")
+    if unchanged:
+        pipeline.discard_run(context.run)
+        context.add_output_metadata({"published": False})
+        return
     path = pipeline.publish_run(context.run, log=context.log.warning)
     exports = published_exports(path)
     context.add_output_metadata(
-        {"path": MetadataValue.path(str(path)), "bytes": path.stat().st_size, "exports": MetadataValue.path(str(exports))}
+        {"published": True, "path": MetadataValue.path(str(path)), "bytes": path.stat().st_size,
+         "exports": MetadataValue.path(str(exports))}
     )
 
 

@@ -3,6 +3,7 @@
 
 from dagster import AssetExecutionContext, MetadataValue, asset
 
+from assets.changes import unchanged_in_run
 from assets.common import OWNERS
 from assets.marts import published_warehouse
 from assets.resources import PipelineResource
@@ -17,6 +18,10 @@ from assets.resources import PipelineResource
     "sources, one self-contained HTML page (Swedish labels), from the published file opened read-only.",
 )
 def scorecard_report(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
+    if unchanged_in_run(context, "published_warehouse"):
+        context.log.info("nothing was published in this run: the report stands as it was")
+        context.add_output_metadata({"unchanged": True})
+        return
     from indicator_pipeline.report import build_report, default_report_dir  # matplotlib: only when the report runs
 
     published = pipeline.settings.warehouse_path

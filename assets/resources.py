@@ -11,7 +11,7 @@ from dagster import ConfigurableResource, DagsterRun
 
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.warehouse.lock import publish_lock
-from indicator_pipeline.warehouse.publish import prepare_work_file, publish
+from indicator_pipeline.warehouse.publish import discard, prepare_work_file, publish
 
 PUBLISH_LOCK_WAIT_SECONDS = 30.0
 
@@ -35,6 +35,7 @@ class PipelineResource(ConfigurableResource):
     quarantine_dir: str = ""
     storage_version: str = ""
     peers: str = ""
+    force_refresh: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "PipelineResource":
@@ -49,6 +50,7 @@ class PipelineResource(ConfigurableResource):
             quarantine_dir=str(settings.quarantine_dir or ""),
             storage_version=settings.storage_version,
             peers=settings.peers or "",
+            force_refresh=settings.force_refresh,
         )
 
     @property
@@ -64,6 +66,7 @@ class PipelineResource(ConfigurableResource):
             quarantine_dir=Path(self.quarantine_dir) if self.quarantine_dir else None,
             **({"storage_version": self.storage_version} if self.storage_version else {}),
             peers=self.peers or None,
+            force_refresh=self.force_refresh,
         )
 
     @contextmanager
@@ -82,3 +85,7 @@ class PipelineResource(ConfigurableResource):
         with publish_lock(serving, run.run_id, log=log, wait=PUBLISH_LOCK_WAIT_SECONDS):
             publish(prepare_work_file(serving, logical_run_id(run), create=False), serving, self.settings.storage_version)
         return serving
+
+    def discard_run(self, run: DagsterRun) -> None:
+        """Drop the logical run's work file unpublished: the run changed nothing."""
+        discard(prepare_work_file(self.settings.warehouse_path, logical_run_id(run), create=False))

@@ -2,9 +2,11 @@
 
 from dagster import AssetExecutionContext
 
+from assets.changes import record_loaded, skip_unchanged
 from assets.common import retry_if_transient, source_asset, staging_asset
 from assets.metadata import payload_metadata, table_metadata
 from assets.resources import PipelineResource
+from indicator_pipeline.changes import payload_inputs
 from indicator_pipeline.payloads import ArchivedPayload
 from assets.peers import stg_peer_set
 from indicator_pipeline.steps import peers as peer_steps
@@ -15,20 +17,31 @@ scb_source_asset = source_asset("scb", retried=True)
 
 @scb_source_asset(
     description=(
-        "SCB PxWeb v2 housing starts (TAB4572, påbörjade lägenheter per kvartal) for the plan's municipality, its "
-        "peers and the reference rows (Riket, the county), within SCB's /config cell limit: "
-        "/config, the table metadata and the json-stat2 data answers, archived byte for byte."
+        "SCB PxWeb v2 tables of the plan's SCB indicators (their `source_id`s, listed in the metadata as "
+        "`scb_tables`) for the plan's municipality, its peers and the reference rows (Riket, the county), "
+        "within SCB's /config cell limit: /config, each table's metadata and the json-stat2 data answers, "
+        "archived byte for byte."
     ),
 )
-def scb_housing_starts_raw(
+def scb_tables_raw(
     context: AssetExecutionContext, pipeline: PipelineResource, kolada_municipalities_raw: list[ArchivedPayload]
 ) -> list[ArchivedPayload]:
     settings = pipeline.settings
     with retry_if_transient(context):
         peers = peer_steps.peer_set(settings.plan, settings.peer_spec, kolada_municipalities_raw, settings.archive(), settings.peers_where)
         refs = steps.fetch(settings.plan, settings.transport(), settings.archive(), peers.requested)
-    context.add_output_metadata(payload_metadata(refs))
+    context.add_output_metadata({**payload_metadata(refs), **scb_tables_metadata(settings.plan)})
     return refs
+
+
+def scb_tables_metadata(plan) -> dict:
+    """The SCB tables the plan's indicators read (asset metadata, at load and per materialisation)."""
+    return {"scb_tables": sorted({query.table_id for query in steps.table_queries(plan)})}
+
+
+def scb_tables_raw_for(plan):
+    """`scb_tables_raw` with the plan's tables in its definition metadata (seen in the UI before a run)."""
+    return scb_tables_raw.map_asset_specs(lambda spec: spec.merge_attributes(metadata=scb_tables_metadata(plan)))
 
 
 @staging_asset(
@@ -38,8 +51,12 @@ def scb_housing_starts_raw(
         "stays null with its status symbol; the latest published quarter of each series is flagged preliminary."
     ),
 )
-def stg_scb_values(context: AssetExecutionContext, pipeline: PipelineResource, scb_housing_starts_raw: list[ArchivedPayload]) -> None:
+def stg_scb_values(context: AssetExecutionContext, pipeline: PipelineResource, scb_tables_raw: list[ArchivedPayload]) -> None:
     settings = pipeline.settings
+    inputs = payload_inputs(scb_tables_raw)
     with pipeline.work_connection(context.run) as con:
-        steps.stage_values(con, settings.plan, scb_housing_starts_raw, settings.archive())
+        if skip_unchanged(context, pipeline, con, "scb_tables_raw", inputs):
+            return
+        steps.stage_values(con, settings.plan, scb_tables_raw, settings.archive())
+        record_loaded(context, pipeline, con, "scb_tables_raw", inputs)
         context.add_output_metadata(table_metadata(con, "staging.scb_values"))

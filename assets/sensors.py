@@ -1,10 +1,15 @@
 """Sensors: a full refresh when the landing folder of file drops changes.
 
 `landing_folder_sensor` looks at the landing folder every minute. The folder's state is the names and
-content hashes of its `.csv`/`.xlsx` files; when the state differs from the one last seen (cursor),
+content hashes of its regular `.csv`/`.xlsx` files; when the state differs from the one last seen,
 it requests one run of `full_refresh` with the state's hash as run key, so one state never runs twice
-(Dagster drops a request whose run key already ran). A file modified in the last SETTLE_SECONDS is
-still being copied: the sensor waits for the next tick rather than load half a file.
+(Dagster drops a request whose run key already ran).
+
+A file still being written must not be loaded half: the sensor keeps each file's size and
+modification time in its cursor and starts a run only when they are unchanged since the tick before
+(whatever the modification time says: a copy may keep the original's). So a new or changed file is
+picked up on the second tick that sees it, a minute or two after it arrived. Senders should still
+write under a name the folder ignores (a dotfile, or a `.tmp`/`.part` suffix) and rename when done.
 
 Default status RUNNING: a sensor is only evaluated by the Dagster daemon (`dagster dev` or a
 deployment), never by `indicator-pipeline refresh`, the tests or CI. It skips (without a run) when the
@@ -12,16 +17,31 @@ landing folder is a replayed snapshot's read-only `filedrop/` (so `dagster dev` 
 not start runs by itself), when the folder does not exist and when it is empty.
 """
 
-import time
+import json
 
 from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SkipReason, sensor
 
 from assets.resources import PipelineResource
-from indicator_pipeline.steps.filedrop import landing_state, state_key
+from indicator_pipeline.steps.filedrop import landing_observation, landing_state, state_key
 
 REFRESH_JOB = "full_refresh"  # assets/definitions.py refresh_job
-SETTLE_SECONDS = 30
 INTERVAL_SECONDS = 60
+
+
+def _read_cursor(cursor: str | None) -> tuple[str | None, dict[str, list[int]]]:
+    """(state key of the last run requested, {file: [size, mtime_ns]} seen at the last tick).
+    A cursor from before the files were observed is the bare state key."""
+    if not cursor:
+        return None, {}
+    try:
+        data = json.loads(cursor)
+    except ValueError:
+        return cursor, {}
+    return data.get("key"), data.get("seen", {})
+
+
+def _cursor(key: str | None, seen: dict[str, tuple[int, int]]) -> str:
+    return json.dumps({"key": key, "seen": {name: list(observed) for name, observed in seen.items()}}, sort_keys=True)
 
 
 @sensor(
@@ -29,7 +49,8 @@ INTERVAL_SECONDS = 60
     job_name=REFRESH_JOB,
     minimum_interval_seconds=INTERVAL_SECONDS,
     default_status=DefaultSensorStatus.RUNNING,
-    description="Runs full_refresh when a file in the landing folder is new or changed (by name and content hash).",
+    description="Runs full_refresh when a file in the landing folder is new or changed (by name and content hash) "
+    "and its size and modification time have stayed the same for one tick.",
 )
 def landing_folder_sensor(context: SensorEvaluationContext, pipeline: PipelineResource):
     settings = pipeline.settings
@@ -38,15 +59,17 @@ def landing_folder_sensor(context: SensorEvaluationContext, pipeline: PipelineRe
         return SkipReason(f"replay mode: {landing} is the snapshot's read-only folder of recorded drops; not watched")
     if not landing.is_dir():
         return SkipReason(f"landing folder {landing} does not exist")
-    now = time.time()
-    settling = [p.name for p in landing.iterdir() if p.is_file() and now - p.stat().st_mtime < SETTLE_SECONDS]
+    last_key, seen = _read_cursor(context.cursor)
+    observed = landing_observation(landing)
+    settling = sorted(name for name, now in observed.items() if seen.get(name) != list(now))
     if settling:
-        return SkipReason(f"waiting for files still being written: {', '.join(sorted(settling))}")
+        context.update_cursor(_cursor(last_key, observed))
+        return SkipReason(f"waiting one tick for files that are new or still changing: {', '.join(settling)}")
     state = landing_state(landing)
     key = state_key(state)
-    if key == context.cursor:
+    if key == last_key:
         return SkipReason(f"landing folder unchanged ({len(state)} files)")
-    context.update_cursor(key)
+    context.update_cursor(_cursor(key, observed))
     if not state:
         return SkipReason(f"landing folder {landing} is empty")
     names = ", ".join(name for name, _ in state)

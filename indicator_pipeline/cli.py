@@ -24,11 +24,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     refresh = sub.add_parser("refresh", help="run the whole asset graph and publish the warehouse")
     mode = refresh.add_mutually_exclusive_group()
-    mode.add_argument("--offline", action="store_true", help="replay recorded responses (the bundled snapshot unless --snapshot-dir)")
+    mode.add_argument("--offline", action="store_true", help="replay recorded responses (the plan's bundled snapshot unless --snapshot-dir)")
     mode.add_argument("--record", action="store_true", help="fetch live and record every response into --snapshot-dir")
     refresh.add_argument("--snapshot-dir", type=Path, help="snapshot directory to replay (with --offline) or record into")
     refresh.add_argument("--warehouse", type=Path, help="serving DuckDB file (default: $INDICATOR_WAREHOUSE or warehouse/indicators.duckdb)")
-    refresh.add_argument("--plan", type=Path, help="plan file (default: the bundled Helsingborg KS 2025 plan)")
+    refresh.add_argument(
+        "--plan", type=Path,
+        help="plan file or the name of a bundled plan, e.g. lund_ks_2026 (default: $INDICATOR_PLAN or the bundled default plan); "
+        "with --offline and no --snapshot-dir, the plan's own bundled snapshot is replayed",
+    )
     refresh.add_argument("--as-of", type=date.fromisoformat, help="assess as of this date, YYYY-MM-DD (default: today)")
     refresh.add_argument(
         "--peers",
@@ -45,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
         "the snapshot's filedrop/, read-only). A folder given here is always writable: rejected files go to quarantine",
     )
     refresh.add_argument(
+        "--force", action="store_true",
+        help="parse, validate, load and publish every source even if nothing changed (e.g. after upgrading the pipeline)",
+    )
+    refresh.add_argument(
         "--verbose", action="store_true", help="show Dagster's event log on stderr (default: only the one-line outcome)"
     )
     refresh.add_argument(
@@ -58,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-of", type=date.fromisoformat,
         help="judge as of this date, YYYY-MM-DD, from what the warehouse knew at its end (default: the latest published statuses)",
     )
-    status.add_argument("--plan", type=Path, help="plan file to judge with --as-of (default: $INDICATOR_PLAN or the bundled plan)")
+    status.add_argument("--plan", type=Path, help="plan file or bundled plan name to judge with --as-of (default: $INDICATOR_PLAN or the bundled default plan)")
 
     report = sub.add_parser("report", help="write the scorecard: one self-contained HTML page of every goal")
     report.add_argument("--out", type=Path, help="output folder (default: report/ beside the warehouse); writes scorecard.html")
@@ -68,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the report as of this date, YYYY-MM-DD, judged from what the warehouse knew at its end (default: the published statuses)",
     )
     report.add_argument("--warehouse", type=Path, help="serving DuckDB file (default: $INDICATOR_WAREHOUSE or warehouse/indicators.duckdb)")
-    report.add_argument("--plan", type=Path, help="plan file to judge with --as-of (default: $INDICATOR_PLAN or the bundled plan)")
+    report.add_argument("--plan", type=Path, help="plan file or bundled plan name to judge with --as-of (default: $INDICATOR_PLAN or the bundled default plan)")
 
     docs = sub.add_parser("data-docs", help="build GX Data Docs (HTML) for the latest recorded validation")
     docs.add_argument("--warehouse", type=Path, help="warehouse file to read (default: the latest validation in the serving file or its .work/ run files)")
@@ -86,7 +94,9 @@ def settings_for(args: argparse.Namespace) -> Settings:
         elif args.snapshot_dir:
             raise PipelineError("--snapshot-dir needs --offline (replay it) or --record (record into it)")
         overrides.update(snapshot_dir=args.snapshot_dir, plan_path=args.plan, as_of=args.as_of)
-        overrides.update(landing_dir=args.landing_dir, quarantine_dir=args.quarantine_dir, peers=args.peers)
+        overrides.update(
+            landing_dir=args.landing_dir, quarantine_dir=args.quarantine_dir, force_refresh=args.force or None, peers=args.peers
+        )
     if args.command in ("status", "report"):
         overrides.update(plan_path=args.plan, as_of=args.as_of)
     return Settings.from_env(**overrides)

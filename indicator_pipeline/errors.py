@@ -30,6 +30,14 @@ class HttpStatusError(SourceError):
         super().__init__(source, f"HTTP {status}: {detail}" if detail else f"HTTP {status}", url)
 
 
+class ResponseTooLarge(SourceError):
+    """A source's answer is larger than the transport's limit (INDICATOR_HTTP_MAX_BODY); never retried."""
+
+
+class ResponseTooSlow(SourceError):
+    """A source's answer did not arrive whole within the transport's deadline (INDICATOR_HTTP_BODY_TIMEOUT)."""
+
+
 class SnapshotMissError(SourceError):
     """Replay asked for a request that the snapshot directory has no recording of."""
 

@@ -28,7 +28,7 @@ SOURCE_OF_ASSET = {
     "kolada_municipalities_raw": "kolada",
     "kolada_kpi_metadata_raw": "kolada",
     "kolada_values_raw": "kolada",
-    "scb_housing_starts_raw": "scb",
+    "scb_tables_raw": "scb",
 }
 
 
@@ -105,12 +105,15 @@ def judge(source: str, last_seen: date | None, as_of: date, plan: Plan, kolada_p
 def source_freshness(
     con: duckdb.DuckDBPyConnection, plan: Plan, as_of: date, seen: dict[str, date] | None = None
 ) -> list[SourceFreshness]:
-    """Every source judged as of `as_of` from the warehouse on `con`. `seen` adds later retrieval dates
-    known elsewhere (e.g. Dagster's latest materialization of a source asset), per source."""
+    """Every source the plan reads judged as of `as_of` from the warehouse on `con`. `seen` adds later
+    retrieval dates known elsewhere (e.g. Dagster's latest materialization of a source asset), per source."""
     seen = seen or {}
     publications = [row["publication_date"] for row in query(con, "load/kolada_publication.sql").iter_rows(named=True)]
     result = []
+    read = plan.sources_read()
     for row in query(con, "queries/source_freshness.sql").iter_rows(named=True):
+        if row["source"] not in read:
+            continue
         dates = [d for d in (row["last_seen"], seen.get(row["source"])) if d is not None]
         result.append(judge(row["source"], max(dates) if dates else None, as_of, plan, publications))
     return result

@@ -13,15 +13,19 @@ filled by `run_parameters()` from the plan and the run's as-of date (never from 
   scb_region_codes         the same as SCB's region codes (Riket 00, a county LL)
   known_municipality_codes every municipality and region Kolada knows (staging.kolada_municipality; without
                            it, municipality_codes): the fact table keeps the figures of earlier peer sets too
-  kolada_max_rows, scb_max_rows, fact_max_rows  row-count ceilings that scale with what was asked for:
-                           KPIs x municipalities x years x 3 genders; SCB series x regions x years x 12
-                           periods; indicators x known municipalities x years
   kolada_kpi_ids           the plan's Kolada KPI ids (sorted)
   kolada_kpi_count         how many there are
   plan_indicator_ids       every indicator id in the plan
   scb_table_ids            the plan's SCB table ids
   required_indicator_ids   indicators of the API sources (Kolada, SCB) that must have values; file drops
                            are optional (a kind may not have arrived yet), computed ones come later
+  kolada_max_rows          what the Kolada data requests asked for (KPIs x municipalities x years, from
+                           staging.kolada_coverage, else the plan's own) x 3 genders: the most rows it can send
+  scb_series_count         the plan's SCB series (indicators): the fewest SCB rows a loaded plan has
+  scb_max_rows             SCB series x regions asked for x years since the plan's first year x 12 (months)
+  fact_min_rows            the required indicators (above): the plan's own municipality has each for a year
+  fact_max_rows            indicators x known municipalities x years since the plan's first year: the most
+                           current values (the fact table keeps earlier peer sets' figures too)
   as_of_year               the year of the run's fetch date (the recording's date when replaying, else today):
                            the upper bound for plausible years in what the sources sent
   min_latest_year          as_of_year - the suite's meta.freshness.max_age_years (per suite)
@@ -148,30 +152,38 @@ def run_parameters(
     plan,
     as_of: date,
     required_sources: Iterable[str] = API_SOURCES,
+    kolada_requested: int | None = None,
     peer_set: Sequence[tuple[str, str]] = (),
     known_municipalities: Sequence[str] = (),
 ) -> dict:
-    """Suite parameters from the plan, the run's peer set ((code, role) pairs, core.peer_set), Kolada's
-    municipality list and the run's as-of date (see the module docstring)."""
+    """Suite parameters from the plan, the run's as-of date, the run's peer set ((code, role) pairs,
+    core.peer_set), Kolada's municipality list and, where known, how many KPI x municipality x year
+    cells the Kolada requests asked for (see the module docstring)."""
     kolada_ids = sorted({i.source_id for i in plan.indicators_from("kolada") if i.source_id})
     required = set(required_sources)
     requested = sorted({code for code, _ in peer_set} | {plan.municipality_code})
     compared = sorted({code for code, role in peer_set if role != "reference"} | {plan.municipality_code})
     known = sorted(set(known_municipalities) | set(requested))
     years = max(as_of.year - plan.first_year + 1, 1)
+    scb_series = len(plan.indicators_from("scb"))
+    required_ids = sorted(i.id for i in plan.indicators if i.source in required and i.source_id)
+    if kolada_requested is None:
+        kolada_requested = len(kolada_ids) * len(requested) * years
     return {
+        "kolada_max_rows": 3 * kolada_requested,
+        "scb_series_count": scb_series,
+        "scb_max_rows": scb_series * len(requested) * years * 12,
+        "fact_min_rows": len(required_ids),  # the plan's own municipality; a peer may lack a KPI altogether
+        "fact_max_rows": len(plan.indicators) * len(known) * years,
         "municipality_codes": requested,
         "compared_municipality_codes": compared,
         "scb_region_codes": [scb_region(code) for code in requested],
         "known_municipality_codes": known,
-        "kolada_max_rows": len(kolada_ids) * len(requested) * years * 3,
-        "scb_max_rows": len(plan.indicators_from("scb")) * len(requested) * years * 12,
-        "fact_max_rows": len(plan.indicators) * len(known) * years,
         "kolada_kpi_ids": kolada_ids,
         "kolada_kpi_count": len(kolada_ids),
         "scb_table_ids": sorted({i.source_id for i in plan.indicators_from("scb") if i.source_id}),
         "plan_indicator_ids": sorted(i.id for i in plan.indicators),
-        "required_indicator_ids": sorted(i.id for i in plan.indicators if i.source in required and i.source_id),
+        "required_indicator_ids": required_ids,
         "as_of_year": as_of.year,
     }
 
@@ -193,11 +205,20 @@ def catalogue_units(plan, source: str) -> dict[str, str]:
 
 
 def indicator_measures(plan) -> dict[str, str]:
-    """indicator id -> what it measures, named as the source or the SQL names it, never as the plan does:
-    the Kolada KPI id (N03002), the SCB table, the file-drop kind, or a computed indicator's
-    `source_selection.measure` (soliditet_city), else its computing source id (weighted_index).
-    Range expectations on the fact table are keyed on it where the unit alone does not say the range."""
-    return {i.id: dict(i.source_selection).get("measure") or i.source_id for i in plan.indicators if i.source_id}
+    """indicator id -> what it measures, named as the source names it, never as the plan does: the
+    Kolada KPI id, the SCB table, the file-drop kind; a computed measure reconciled with a published
+    series measures what that series does (the plan's own soliditet is held to soliditet's range), else
+    it is its computing source id. Range expectations on the fact table are keyed on it where the unit
+    alone does not say the range, so they hold for every plan and municipality alike."""
+    by_id = {i.id: i for i in plan.indicators}
+
+    def measure(indicator, seen=()) -> str | None:
+        published = by_id.get(indicator.reconcile_with) if indicator.source == "computed" else None
+        if published is not None and published.id not in seen:
+            return measure(published, (*seen, indicator.id))
+        return indicator.source_id
+
+    return {i.id: measure(i) for i in plan.indicators if i.source_id}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -374,6 +395,13 @@ def cannot_run(suite: str, dataset: str, reason: str) -> ValidationOutcome:
     failure = ExpectationOutcome(expectation_type=VALIDATOR, column=None, kwargs={}, success=False, error=reason)
     statistics = {"evaluated_expectations": 0, "successful_expectations": 0, "unsuccessful_expectations": 0, "success_percent": None}
     return ValidationOutcome(suite=suite, dataset=dataset, success=False, statistics=statistics, expectations=(failure,), error=reason)
+
+
+def not_read(suite: str, dataset: str, source: str) -> ValidationOutcome:
+    """A passed result with nothing evaluated: the plan reads nothing from the table's source."""
+    statistics = {"evaluated_expectations": 0, "successful_expectations": 0, "unsuccessful_expectations": 0,
+                  "success_percent": None, "skipped": f"the plan reads nothing from {source}"}
+    return ValidationOutcome(suite=suite, dataset=dataset, success=True, statistics=statistics)
 
 
 # ------------------------------------------------------------------------------------------------

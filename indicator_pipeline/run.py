@@ -23,19 +23,30 @@ class RefreshFailed(PipelineError):
 
 
 def refresh(
-    settings: Settings, wait: float = 0.0, log: Callable[[str], None] | None = None, log_level: str = "CRITICAL"
+    settings: Settings,
+    wait: float = 0.0,
+    log: Callable[[str], None] | None = None,
+    log_level: str = "CRITICAL",
+    decide_first: bool = True,
 ) -> str:
     """Materialise every asset holding the warehouse's refresh lock; returns a one-line summary or
     raises naming the failed step. Refuses at once if another refresh holds the lock, unless told to
     `wait` that many seconds for it. Dagster's own console log shows only records at `log_level` or
     above (the default keeps a failed refresh to its one-line summary; the full event log is in
     DAGSTER_HOME when that is set). A refresh that fails before its run starts (a broken plan file,
-    the lock refused, an unusable instance) alerts as a failed run does."""
+    the lock refused, an unusable instance) alerts as a failed run does.
+
+    When replaying and nothing changed since the published run (indicator_pipeline/noop.py), returns
+    saying so without starting Dagster: nothing is parsed, validated, loaded or published.
+    `decide_first=False` leaves that to the asset graph, as a scheduled run does."""
     run_id = str(uuid.uuid4())
     with ExitStack() as held:
         try:
             settings.plan  # read and validated before anything starts: a broken plan file is one line, file and line
             held.enter_context(RefreshLock.for_warehouse(settings.warehouse_path, run_id, log or _stderr).hold(wait))
+            unchanged = _nothing_changed(settings) if decide_first else None
+            if unchanged is not None:
+                return unchanged.summary(settings)
             job = _full_refresh_job(settings)
             # Disposed on exit: an ephemeral instance's temporary artifact folder is removed now, not by the GC.
             instance = held.enter_context(_instance())
@@ -47,6 +58,12 @@ def refresh(
 
 def _stderr(message: str) -> None:
     print(f"indicator-pipeline: {message}", file=sys.stderr, flush=True)
+
+
+def _nothing_changed(settings: Settings):
+    from indicator_pipeline.noop import nothing_changed
+
+    return nothing_changed(settings)
 
 
 def _full_refresh_job(settings: Settings):
@@ -75,8 +92,20 @@ def _refresh(settings: Settings, job, instance, run_id: str, log_level: str) -> 
         reason = _one_line(failures) or "the run failed before any step ran"
         send_alert(failure_text(result.run_id, failures, published(result.all_events), settings.warehouse_path, job.name))
         raise RefreshFailed(f"{reason} [{_publish_outcome(result.all_events, settings)}]")
-    materialised = sum(1 for e in result.all_events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION)
-    return f"refreshed {materialised} assets into {settings.warehouse_path} (run {result.run_id})"
+    materialised = [e for e in result.all_events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION]
+    unchanged = [e.asset_key.to_user_string() for e in materialised if _says_unchanged(e)]
+    if "published_warehouse" in unchanged:
+        return (
+            f"nothing changed: {len(unchanged)} of {len(materialised)} assets found their inputs unchanged; nothing parsed, "
+            f"validated or loaded again, no vintage added, {settings.warehouse_path} not replaced (run {result.run_id})"
+        )
+    return f"refreshed {len(materialised)} assets into {settings.warehouse_path} (run {result.run_id})"
+
+
+def _says_unchanged(event) -> bool:
+    """Whether a materialisation's metadata says `unchanged` (assets/changes.py)."""
+    flag = event.event_specific_data.materialization.metadata.get("unchanged")
+    return bool(flag is not None and flag.value)
 
 
 def failure_lines(events) -> list[str]:

@@ -4,8 +4,9 @@ Environment variables (all optional):
   INDICATOR_WAREHOUSE    serving DuckDB file BI tools open (default: warehouse/indicators.duckdb in the project)
   INDICATOR_ARCHIVE      raw payload archive (default: archive/ beside the warehouse file)
   INDICATOR_SOURCE_MODE  live | record | replay (default: live)
-  INDICATOR_SNAPSHOT_DIR snapshot to replay or record into (default for replay: the bundled snapshot)
-  INDICATOR_PLAN         plan file (default: the bundled Helsingborg KS 2025 plan)
+  INDICATOR_SNAPSHOT_DIR snapshot to replay or record into (default for replay: the plan's bundled snapshot)
+  INDICATOR_PLAN         plan file, or the name of a bundled plan (default: the bundled default plan,
+                         indicator_pipeline/catalog/load.py DEFAULT_PLAN)
   INDICATOR_AS_OF        YYYY-MM-DD date the assessment is made as of (default: today)
   INDICATOR_LANDING_DIR  folder the city's file drops land in (default: landing/ beside the warehouse file;
                          when replaying, the snapshot's filedrop/ folder, which is then read-only)
@@ -29,6 +30,7 @@ from zoneinfo import ZoneInfo
 from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import Plan, load_plan
 from indicator_pipeline.peers import PeerSpec, parse_peer_text
+from indicator_pipeline.catalog.load import DEFAULT_PLAN, resolve_plan_path
 from indicator_pipeline.sources.modes import SOURCE_MODES, make_transport
 from indicator_pipeline.sources.transport import SnapshotDir, Transport
 from indicator_pipeline.warehouse.publish import DEFAULT_STORAGE_VERSION
@@ -38,8 +40,14 @@ DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "indicators.duckdb"
 PLAN_TIME_ZONE = ZoneInfo("Europe/Stockholm")
 
 
-def bundled_snapshot_dir() -> Path:
-    return Path(str(resources.files("indicator_pipeline") / "snapshots" / "bundled"))
+def bundled_snapshot_dir(plan_path: Path | None = None) -> Path:
+    """The snapshot bundled for a bundled plan: `snapshots/<plan file stem>/`; the default plan's is
+    `snapshots/bundled/`. A plan without one of its own gets the default's (and its replay then misses)."""
+    snapshots = Path(str(resources.files("indicator_pipeline") / "snapshots"))
+    own = snapshots / resolve_plan_path(plan_path).stem
+    if resolve_plan_path(plan_path).name != DEFAULT_PLAN and own.is_dir():
+        return own
+    return snapshots / "bundled"
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,7 @@ class Settings:
     quarantine_dir: Path | None = None
     storage_version: str = DEFAULT_STORAGE_VERSION
     peers: str | None = None  # overrides the plan's [peers]
+    force_refresh: bool = False  # process every source even if it sends what was loaded before (refresh --force)
 
     def __post_init__(self):
         if self.peers is not None:
@@ -88,7 +97,7 @@ class Settings:
     @property
     def effective_snapshot_dir(self) -> Path | None:
         if self.snapshot_dir is None and self.source_mode == "replay":
-            return bundled_snapshot_dir()
+            return bundled_snapshot_dir(self.plan_path)
         return self.snapshot_dir
 
     @property
@@ -116,6 +125,12 @@ class Settings:
     @property
     def effective_quarantine_dir(self) -> Path:
         return self.quarantine_dir or self.effective_landing_dir.parent / "quarantine"
+
+    @property
+    def skips_unchanged(self) -> bool:
+        """Whether a source sending what its data was loaded from is skipped (indicator_pipeline/changes.py):
+        not when forced, nor when recording (a recording must get every file drop copied into it)."""
+        return not self.force_refresh and self.source_mode != "record"
 
     @cached_property
     def plan(self) -> Plan:

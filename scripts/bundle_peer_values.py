@@ -1,5 +1,6 @@
-"""Write the bundled snapshot's peer answers: the Kolada data request and the SCB data query for the
-Helsingborg plan's peers (Kolada group G37394) and reference rows (Riket, Region Skåne).
+"""Write a bundled plan's peer answers into its bundled snapshot: Kolada's municipality list (the default
+snapshot's real recording) and the Kolada data request and SCB data query for the plan's peers (for
+Helsingborg Kolada group G37394) and reference rows (Riket and the county).
 
 The values are illustrative (PROVENANCE.md): each peer figure is Helsingborg's bundled figure for the
 same KPI (or SCB cell) and year times a stable factor in 0.8-1.2, at most 100 where Helsingborg's figure
@@ -8,7 +9,7 @@ demonstration's peer table is plausible; a missing Helsingborg figure is missing
 The requests are the ones the pipeline makes for the bundled plan (same URLs, same bodies), so
 `indicator-pipeline refresh --offline` replays them. Run from the project root:
 
-    .venv/bin/python scripts/bundle_peer_values.py
+    .venv/bin/python scripts/bundle_peer_values.py [PLAN_NAME]     # default: the default plan
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-from benchmarks.loopback import BUNDLED, _unit_interval, envelope, recorded_body  # noqa: E402
+from benchmarks.loopback import _unit_interval, envelope, recorded_body  # noqa: E402
 from indicator_pipeline.catalog import load_plan  # noqa: E402
+from indicator_pipeline.catalog.load import resolve_plan_path  # noqa: E402
+from indicator_pipeline.settings import bundled_snapshot_dir  # noqa: E402
 from indicator_pipeline.peers import own_then_others, resolve  # noqa: E402
 from indicator_pipeline.sources import kolada  # noqa: E402
 from indicator_pipeline.sources.transport import Fetched, SnapshotDir  # noqa: E402
@@ -45,22 +48,36 @@ def peer_value(own: float | None, *key: object) -> float | None:
     return min(value, 100.0) if 0 <= own <= 100 else value
 
 
+def body_in(root: Path, source: str, url_part: str, method: str = "GET") -> bytes:
+    """The body of the one recording in `root` whose URL contains `url_part`."""
+    for meta_path in sorted((root / source).glob(f"{method}-*.meta.json")):
+        if url_part in json.loads(meta_path.read_text(encoding="utf-8"))["url"]:
+            return meta_path.with_name(meta_path.name.removesuffix(".meta.json") + ".body").read_bytes()
+    raise LookupError(f"no {method} {source} recording with {url_part!r} in {root}")
+
+
 def main() -> None:
-    plan = load_plan()
-    snapshot = SnapshotDir(BUNDLED)
-    municipalities = kolada.parse_municipalities([recorded("kolada", f"{KOLADA}/municipality", recorded_body("kolada", "/v3/municipality?"))])
-    members = kolada.parse_group_members(
-        [recorded("kolada", "group", recorded_body("kolada", f"/municipality_groups/{plan.peers.group_id}"))], plan.peers.group_id
-    )
+    plan_path = resolve_plan_path(sys.argv[1] if len(sys.argv) > 1 else None)
+    plan = load_plan(plan_path)
+    root = bundled_snapshot_dir(plan_path)
+    snapshot = SnapshotDir(root)
+    listing = recorded_body("kolada", "/v3/municipality?")  # Kolada's real list, as the default snapshot has it
+    snapshot.write(recorded("kolada", f"{KOLADA}/municipality?per_page=5000", listing))
+    municipalities = kolada.parse_municipalities([recorded("kolada", f"{KOLADA}/municipality", listing)])
+    members = None
+    if plan.peers.kind == "group":
+        members = kolada.parse_group_members(
+            [recorded("kolada", "group", body_in(root, "kolada", f"/municipality_groups/{plan.peers.group_id}"))], plan.peers.group_id
+        )
     peers = resolve(plan.peers, plan.municipality_code, municipalities, members, "bundled plan")
     own, others = own_then_others(plan.municipality_code, peers.requested)
-    years = list(range(plan.first_year, 2026))
+    years = list(range(plan.first_year, snapshot.recorded_on().year))
     kpis = kolada_steps.kpi_ids(plan)
 
     def url(group: list[str]) -> str:
         return f"{KOLADA}/data/kpi/{','.join(kpis)}/municipality/{','.join(group)}/year/{','.join(map(str, years))}?per_page=5000"
 
-    own_objects = json.loads(recorded_body("kolada", url(own).removeprefix(KOLADA)))["values"]
+    own_objects = json.loads(body_in(root, "kolada", url(own)))["values"]
     objects = []
     for municipality in others:
         for item in own_objects:
@@ -71,13 +88,18 @@ def main() -> None:
             objects.append({**item, "values": values, "municipality": municipality})
     objects.sort(key=lambda o: (o["kpi"], o["municipality"], o["period"]))
     snapshot.write(recorded("kolada", url(others), envelope(objects)))
+    if table_queries(plan):
+        write_scb(plan, root, others)
 
-    metadata = json.loads(recorded_body("scb", "/tables/TAB4572/metadata"))
+
+def write_scb(plan, root: Path, others: list[str]) -> None:
+    snapshot = SnapshotDir(root)
+    metadata = json.loads(body_in(root, "scb", "/tables/TAB4572/metadata"))
     own_post = next(
-        json.loads(p.read_text(encoding="utf-8")) for p in (BUNDLED / "scb").glob("POST-*.meta.json")
+        json.loads(p.read_text(encoding="utf-8")) for p in (root / "scb").glob("POST-*.meta.json")
         if '"valueCodes":["1283"]' in json.loads(p.read_text(encoding="utf-8"))["request_body"]
     )
-    own_answer = json.loads(recorded_body("scb", "/tables/TAB4572/data", "POST"))
+    own_answer = json.loads(body_in(root, "scb", "/tables/TAB4572/data", "POST"))
     (query,) = table_queries(plan)
     selection = data_selection(plan, query, metadata, others)
     own_cells = dict(zip(

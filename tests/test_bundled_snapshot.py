@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from indicator_pipeline.sources.transport import SnapshotDir
 
 BUNDLED = Path(__file__).resolve().parents[1] / "indicator_pipeline" / "snapshots" / "bundled"
@@ -21,10 +23,17 @@ PEER_DATA_URL = (
     f"https://api.kolada.se/v3/data/kpi/{KPI_IDS}/municipality/{','.join(['0000', '0012', *PEERS])}/year/{YEARS}?per_page=5000"
 )
 STATUSES = {"published", "derived", "illustrative", "missing"}
+# The second bundled plan's snapshot (Lund, 1281; Kolada only).
+LUND = BUNDLED.parent / "lund_ks_2025"
+LUND_KPI_IDS = "N01951,N03002,N03009,N03010,N03102,U07451,U07453"
+LUND_YEARS = ",".join(str(y) for y in range(2017, 2026))
+LUND_KPI_URL = f"https://api.kolada.se/v3/kpi/{LUND_KPI_IDS}?per_page=5000"
+LUND_DATA_URL = f"https://api.kolada.se/v3/data/kpi/{LUND_KPI_IDS}/municipality/1281/year/{LUND_YEARS}?per_page=5000"
+SNAPSHOTS = {"default": (BUNDLED, DATA_URL, KPI_URL, KPI_IDS, "1283"), "lund": (LUND, LUND_DATA_URL, LUND_KPI_URL, LUND_KPI_IDS, "1281")}
 
 
-def _read(url: str) -> dict:
-    fetched = SnapshotDir(BUNDLED).read("kolada", "GET", url, None)
+def _read(url: str, root: Path = BUNDLED) -> dict:
+    fetched = SnapshotDir(root).read("kolada", "GET", url, None)
     assert fetched.status == 200
     return fetched.json()
 
@@ -35,10 +44,12 @@ def _assert_envelope(envelope: dict) -> None:
     assert envelope["next_url"] is None and envelope["previous_url"] is None
 
 
-def test_every_data_value_has_exactly_one_matching_provenance_entry():
-    data = _read(DATA_URL)
+@pytest.mark.parametrize("snapshot", SNAPSHOTS)
+def test_every_data_value_has_exactly_one_matching_provenance_entry(snapshot):
+    root, data_url, _, _, municipality = SNAPSHOTS[snapshot]
+    data = _read(data_url, root)
     _assert_envelope(data)
-    provenance = json.loads((BUNDLED / "provenance.json").read_text(encoding="utf-8"))
+    provenance = json.loads((root / "provenance.json").read_text(encoding="utf-8"))
 
     by_key: dict[tuple, list[dict]] = {}
     for entry in provenance:
@@ -52,7 +63,7 @@ def test_every_data_value_has_exactly_one_matching_provenance_entry():
 
     seen = set()
     for obj in data["values"]:
-        assert obj["municipality"] == "1283"
+        assert obj["municipality"] == municipality
         for cell in obj["values"]:
             key = (obj["kpi"], obj["period"], cell["gender"])
             entries = by_key.get(key, [])
@@ -77,11 +88,13 @@ def test_peer_answers_cover_the_group_and_are_missing_where_helsingborg_is():
             assert (cell["value"] is None) == (own[(obj["kpi"], obj["period"], cell["gender"])] is None), obj
 
 
-def test_metadata_objects_equal_the_real_catalogue():
+@pytest.mark.parametrize("snapshot", SNAPSHOTS)
+def test_metadata_objects_equal_the_real_catalogue(snapshot):
+    root, _, kpi_url, kpi_ids, _ = SNAPSHOTS[snapshot]
     catalogue_path = CONFORMANCE / "kolada" / "kpi_catalogue_plan_subset.json"
-    metadata = _read(KPI_URL)
+    metadata = _read(kpi_url, root)
     _assert_envelope(metadata)
-    assert [kpi["id"] for kpi in metadata["values"]] == KPI_IDS.split(",")
+    assert [kpi["id"] for kpi in metadata["values"]] == kpi_ids.split(",")
     catalogue = {kpi["id"]: kpi for kpi in json.loads(catalogue_path.read_text(encoding="utf-8"))}
     for kpi in metadata["values"]:
         real = catalogue[kpi["id"]]
@@ -89,8 +102,9 @@ def test_metadata_objects_equal_the_real_catalogue():
         assert list(kpi) == list(real), f"{kpi['id']}: field order differs"
 
 
-def test_bundled_snapshot_is_small():
-    size = sum(p.stat().st_size for p in BUNDLED.rglob("*") if p.is_file())
+@pytest.mark.parametrize("root", [BUNDLED, LUND], ids=["default", "lund"])
+def test_bundled_snapshot_is_small(root):
+    size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
     assert size < 3 * 1024 * 1024, f"bundled snapshot is {size} bytes"
 
 

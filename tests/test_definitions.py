@@ -25,7 +25,7 @@ ASSET_KEYS = sorted(
         "kolada_municipalities_raw",
         "stg_peer_set",
         # SCB (housing starts)
-        "scb_housing_starts_raw",
+        "scb_tables_raw",
         "stg_scb_values",
         # The city's file drops
         "filedrop_financial_statements",

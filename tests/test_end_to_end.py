@@ -739,7 +739,8 @@ def test_rerun_with_unchanged_inputs_adds_nothing(copy_bundled_warehouse, tmp_pa
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("DAGSTER_HOME", raising=False)
         mp.delenv("KOLADA_BASE_URL", raising=False)
-        refresh(Settings(warehouse_path=warehouse, source_mode="replay", as_of=AS_OF))
+        # forced: every step runs again (without it the refresh is a no-op: tests/noop/)
+        refresh(Settings(warehouse_path=warehouse, source_mode="replay", as_of=AS_OF, force_refresh=True))
 
     with duckdb.connect(str(warehouse), read_only=True) as fresh:
         assert fresh.execute("SELECT count(*) FROM core.indicator_value_vintage").fetchone()[0] == vintages_before

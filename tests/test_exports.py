@@ -13,7 +13,7 @@ import pytest
 
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.warehouse import publish as publishing
-from indicator_pipeline.warehouse.exports import swedish_number
+from indicator_pipeline.warehouse.exports import swedish_number, write_csv
 from indicator_pipeline.warehouse.publish import PublishError, prepare_work_file, publish
 
 MARTS = {"goal_status", "goal_status_display", "goal_status_history", "indicator_vs_target", "reconciliation", "index_inputs", "peer_comparison"}
@@ -146,6 +146,29 @@ def test_numbers_are_written_with_a_decimal_comma_and_no_separators(number, writ
 
 
 # --- the publish step, as a library -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, written",
+    [
+        ("=HYPERLINK(\"http://example.invalid\";\"x\")", "'=HYPERLINK(\"http://example.invalid\";\"x\")"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+        ("@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("+0,13", "+0,13"),  # a signed number as text (gap_sv) cannot be a formula
+        ("-1\u00a0234,5", "-1\u00a0234,5"),
+        ("\u22121\u00a0234,5", "\u22121\u00a0234,5"),  # a real minus sign is no formula start
+        ("Trygghet = 62", "Trygghet = 62"),  # only the first character counts
+    ],
+)
+def test_text_cells_a_spreadsheet_could_run_as_formulas_are_neutralised(tmp_path, text, written):
+    out = tmp_path / "cells.csv"
+    write_csv(out, ["note", "gap"], ["VARCHAR", "DOUBLE"], [(text, -0.7), ("-", -12.0)])
+    header, first, second = parse_csv(out.read_bytes().decode("utf-8-sig"))
+    assert first == [(written, True), ("-0,7", False)]  # the number keeps its sign, unquoted
+    assert second == [("'-", True), ("-12,0", False)]
 
 
 @pytest.fixture

@@ -106,7 +106,7 @@ def test_every_source_asset_declares_a_freshness_policy_and_a_freshness_check():
         assert node.freshness_policy is not None, name
         assert any(c.name == "freshness" for c in node.check_keys), name
     windows = {name: graph.get(AssetKey(name)).freshness_policy.fail_window.to_timedelta().days for name in sources}
-    assert windows["scb_housing_starts_raw"] == 92 and windows["kolada_values_raw"] == 366
+    assert windows["scb_tables_raw"] == 92 and windows["kolada_values_raw"] == 366
 
 
 def test_the_morning_freshness_job_flags_an_overdue_source_in_dagster(copy_bundled_warehouse, tmp_path):
@@ -121,8 +121,8 @@ def test_the_morning_freshness_job_flags_an_overdue_source_in_dagster(copy_bundl
         result = defs.resolve_job_def("source_freshness").execute_in_process(instance=instance)
         assert result.success
         evaluations = _freshness_evaluations(result)
-    assert set(evaluations) >= {"scb_housing_starts_raw", "kolada_values_raw", "filedrop_safety_survey"}
-    scb = evaluations["scb_housing_starts_raw"]
+    assert set(evaluations) >= {"scb_tables_raw", "kolada_values_raw", "filedrop_safety_survey"}
+    scb = evaluations["scb_tables_raw"]
     assert not scb.passed and scb.severity == AssetCheckSeverity.WARN
     assert scb.metadata["overdue_since"].value == "2026-11-29"
     assert evaluations["kolada_values_raw"].passed and evaluations["filedrop_safety_survey"].passed

@@ -257,7 +257,9 @@ id = "nki_city"
 title = "NKI enligt stadens egen mätning"
 unit = "index 0-100"
 source = "filedrop"
-source_id = "nki_survey"
+source_id = "safety_survey"
+value_column = "value"
+source_selection = {{ key_figure_id = "NKI", respondent_group = "företag" }}
 reconcile_with = "nki_total"
 {fields}
 """

@@ -1,6 +1,6 @@
 """A warehouse published before columns were added is brought up to date by the schema itself
 (sql/ddl/31_migrate_*.sql), keeping its rows, with the columns in the order a new warehouse has them:
-core.dim_indicator's reconciliation kinds and time-model fields, and the time model's vintages (old
+core.dim_indicator's reconciliation kinds, time-model fields and the plan's formulas and file-drop columns, and the time model's vintages (old
 vintages count from their retrieval time, whole, not withdrawn)."""
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ def test_the_migration_adds_every_new_column_after_reconcile_tolerance():
     assert added_columns() == [
         "reconcile_kind", "reconcile_reason", "reconcile_expected_difference",
         "year_from_periods", "preliminary_periods", "publication_lag_days",
+        "formula", "formula_inputs", "value_column", "year_from_rows",
     ]
     with duckdb.connect() as fresh:
         apply_schema(fresh)

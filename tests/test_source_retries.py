@@ -9,7 +9,7 @@ from dagster import Backoff, RetryPolicy, asset, materialize
 from assets.common import SOURCE_RETRIES, retry_if_transient
 from assets.filedrop import filedrop_assets
 from assets.kolada import kolada_kpi_metadata_raw, kolada_values_raw
-from assets.scb import scb_housing_starts_raw
+from assets.scb import scb_tables_raw
 from indicator_pipeline.errors import SourceError
 
 
@@ -24,7 +24,7 @@ def permanent() -> SourceError:
     return SourceError("kolada", "answered no values at all", "http://127.0.0.1:9/v3/data")
 
 
-@pytest.mark.parametrize("source_asset", [kolada_kpi_metadata_raw, kolada_values_raw, scb_housing_starts_raw])
+@pytest.mark.parametrize("source_asset", [kolada_kpi_metadata_raw, kolada_values_raw, scb_tables_raw])
 def test_source_assets_have_a_retry_policy(source_asset):
     policy = source_asset.op.retry_policy
     assert isinstance(policy, RetryPolicy)

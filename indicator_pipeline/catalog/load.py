@@ -7,11 +7,14 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
+from indicator_pipeline.catalog.formula import Formula, parse_formula
 from indicator_pipeline.catalog.model import (
+    FORMULA_INPUTS,
     RECONCILE_KINDS,
     TARGET_KINDS,
     Direction,
     YearFromPeriods,
+    YearFromRows,
     Goal,
     IndexComponent,
     IndexMethod,
@@ -27,6 +30,7 @@ DEFAULT_PLAN = "helsingborg_ks_2025.toml"
 DIRECTIONS: tuple[str, ...] = Direction.__args__  # type: ignore[attr-defined]
 SOURCES: tuple[str, ...] = SourceName.__args__  # type: ignore[attr-defined]
 YEAR_FROM_PERIODS: tuple[str, ...] = YearFromPeriods.__args__  # type: ignore[attr-defined]
+YEAR_FROM_ROWS: tuple[str, ...] = YearFromRows.__args__  # type: ignore[attr-defined]
 
 # Fields each target kind needs; anything else is a plan-file error caught at load time.
 REQUIRED_FIELDS = {
@@ -43,10 +47,26 @@ def bundled_plan_path(name: str = DEFAULT_PLAN) -> Path:
     return Path(str(resources.files("indicator_pipeline.catalog") / "plans" / name))
 
 
+def bundled_plan_names() -> list[str]:
+    """The plans shipped with the package (file stems), e.g. for `--plan NAME`."""
+    return sorted(path.stem for path in bundled_plan_path().parent.glob("*.toml"))
+
+
+def resolve_plan_path(path: Path | str | None) -> Path:
+    """A plan file: the path given, or, for a bare name that is no file here, the bundled plan of that
+    name (`lund_ks_2026` or `lund_ks_2026.toml`); none: the default plan."""
+    if not path:
+        return bundled_plan_path()
+    path = Path(path)
+    if not path.exists() and path.parent == Path(".") and path.stem in bundled_plan_names():
+        return bundled_plan_path(f"{path.stem}.toml")
+    return path
+
+
 def load_plan(path: Path | str | None = None) -> Plan:
     """The plan file read and validated; any fault is one CatalogueError line naming the file and,
     where it can be told, the line (and for a TOML syntax error the column)."""
-    path = Path(path) if path else bundled_plan_path()
+    path = resolve_plan_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -124,11 +144,48 @@ def _indicator(raw: dict, where: str) -> Indicator:
         break_note=raw.get("break_note"),
         note=raw.get("note"),
         method=_index_method(raw.get("method"), where),
+        formula=_formula(raw, where),
+        **_filedrop_measure(raw, where),
         year_from_periods=_one_of(raw, "year_from_periods", YEAR_FROM_PERIODS, where, default="sum"),
         preliminary_periods=_count(raw, "preliminary_periods", where, default=0),
         publication_lag_days=_count(raw, "publication_lag_days", where) if "publication_lag_days" in raw else None,
         **_reconciliation(raw, where),
     )
+
+
+def _formula(raw: dict, where: str) -> Formula | None:
+    """A computed measure's formula; its source_id says what its names are (FORMULA_INPUTS)."""
+    takes_formula = raw.get("source") == "computed" and raw.get("source_id") in FORMULA_INPUTS
+    if "formula" not in raw:
+        if takes_formula:
+            raise CatalogueError(f"{where}: a computed indicator from {raw['source_id']!r} needs a formula")
+        return None
+    if not takes_formula:
+        raise CatalogueError(
+            f"{where}: formula is for source = \"computed\" with source_id one of {', '.join(FORMULA_INPUTS)}"
+        )
+    return parse_formula(raw["formula"], where)
+
+
+def _filedrop_measure(raw: dict, where: str) -> dict:
+    """A file-drop indicator's value column (a number column of its kind's format), its row selection
+    (text columns of the format) and how the year's rows make its value (default: their sum)."""
+    if raw.get("source") != "filedrop":
+        stray = [key for key in ("value_column", "year_from_rows") if key in raw]
+        if stray:
+            raise CatalogueError(f"{where}: {', '.join(stray)} is for source = \"filedrop\"")
+        return {}
+    from indicator_pipeline.filedrop.formats import FORMATS
+
+    kind = _one_of(raw, "source_id", tuple(FORMATS), where)
+    fmt = FORMATS[kind]
+    numbers = [c.name for c in fmt.columns if c.type in ("int", "decimal") and c.name not in fmt.key]
+    texts = [c.name for c in fmt.columns if c.type == "text"]
+    column = _one_of(raw, "value_column", tuple(numbers), where)
+    for variable in raw.get("source_selection") or {}:
+        if variable not in texts:
+            raise CatalogueError(f"{where}: source_selection {variable!r} is not one of {kind}'s text columns ({', '.join(texts)})")
+    return {"value_column": column, "year_from_rows": _one_of(raw, "year_from_rows", YEAR_FROM_ROWS, where, default="sum")}
 
 
 RECONCILE_DETAILS = ("reconcile_kind", "reconcile_reason", "reconcile_expected_difference", "reconcile_tolerance")
@@ -297,6 +354,7 @@ def parse_plan(raw: dict, source_path: str = "<memory>") -> Plan:
         overdue_grace_days=_count(raw.get("publication", {}), "overdue_grace_days", f"{where} [publication]", default=30),
         filedrop_max_age_days=_filedrop_max_ages(raw.get("publication", {}), where),
         peers=parse_peer_table(raw["peers"], f"{where} [peers]") if "peers" in raw else PeerSpec(),
+        filedrop_licence=head.get("filedrop_licence") or head.get("organisation", ""),
     )
     _check_references(plan, where)
     return plan
@@ -339,3 +397,23 @@ def _check_references(plan: Plan, where: str) -> None:
         for ref in (*refs, indicator.reconcile_with):
             if ref is not None and ref not in known:
                 raise CatalogueError(f"{where}: indicator {indicator.id!r} names unknown indicator {ref!r}")
+        if indicator.formula:
+            _check_formula_inputs(plan, indicator, where)
+
+
+def _check_formula_inputs(plan: Plan, indicator: Indicator, where: str) -> None:
+    """Every name of a formula is an input its source has: a line id of the statements' format, or a
+    Kolada KPI the plan fetches (a Kolada indicator's source_id)."""
+    if indicator.source_id == "kolada_amounts":
+        known = {i.source_id for i in plan.indicators_from("kolada") if i.source_id}
+        what = "a KPI the plan fetches (no Kolada indicator has it as source_id)"
+    else:
+        from indicator_pipeline.filedrop.formats import FORMATS
+
+        known = set(FORMATS[indicator.source_id].column("line_id").allowed)
+        what = f"a line_id of the {indicator.source_id} file drop ({', '.join(sorted(known))})"
+    for name in indicator.formula.names:
+        if name not in known:
+            raise CatalogueError(
+                f"{where}: indicator {indicator.id!r}: formula {indicator.formula.text!r} names {name!r}, which is not {what}"
+            )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from indicator_pipeline.peers import PeerSpec
+from indicator_pipeline.catalog.formula import Formula
 
 TargetKind = Literal[
     "threshold_in_year",  # value in one year reaches a level (NKI >= 76 in 2025)
@@ -24,11 +25,19 @@ SourceName = Literal["kolada", "scb", "filedrop", "computed"]
 # How a source's sub-year periods (quarters, months) make the year's value: the sum of a flow
 # (dwellings started), the last value of a stock, or the mean of a level.
 YearFromPeriods = Literal["sum", "last", "mean"]
+# How the rows of a file drop that an indicator selects make its year's value (sellable land: the
+# hectares of the year's areas summed).
+YearFromRows = Literal["sum", "mean"]
 ReconcileKind = Literal[
     "agree",  # the two series should be equal, within reconcile_tolerance
     "by_design",  # they differ on purpose (reconcile_reason), optionally by an expected difference
 ]
 RECONCILE_KINDS: tuple[str, ...] = ReconcileKind.__args__  # type: ignore[attr-defined]
+# What the names in a computed indicator's `formula` are, by its `source_id`: the statement lines
+# (`line_id`) of the financial_statements file drop (mnkr, the plan's municipality), or Kolada KPI ids
+# (the total, per municipality; each must be a KPI the plan fetches, i.e. a Kolada indicator's source_id).
+FormulaInputs = Literal["financial_statements", "kolada_amounts"]
+FORMULA_INPUTS: tuple[str, ...] = FormulaInputs.__args__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,7 @@ class IndexMethod:
 @dataclass(frozen=True)
 class Indicator:
     """One yearly series, from one source series (a Kolada KPI, an SCB table cell, a file-drop kind),
-    or computed from other series (`source = "computed"`: a formula in sql/, or an index `method`)."""
+    or computed from other series (`source = "computed"`: a `formula`, or an index `method`)."""
 
     id: str
     title: str
@@ -69,8 +78,8 @@ class Indicator:
     source: SourceName
     source_id: str | None = None
     source_title: str | None = None  # the title the source must still carry (checked every run)
-    # Which cells of a multi-dimensional source table (SCB) the series is: variable code -> value code,
-    # e.g. (("ContentsCode", "BO0101A4"), ("Hustyp", "SMÅHUS")), sorted by variable. Region and time
+    # Which cells of a multi-dimensional source table (SCB) the series is: (variable code, value code)
+    # pairs from the plan file, sorted by variable; for a file drop, its rows (text column = value). Region and time
     # are not part of it (region comes from the plan, time is the series' own axis).
     source_selection: tuple[tuple[str, str], ...] = ()
     attribution: str | None = None
@@ -78,6 +87,13 @@ class Indicator:
     break_note: str | None = None
     note: str | None = None
     method: IndexMethod | None = None  # computed indices only
+    # Computed measures: arithmetic over the inputs `source_id` names (FORMULA_INPUTS), compiled to SQL
+    # (sql/ddl/57_formula_observation.sql).
+    formula: Formula | None = None
+    # File drops: the column of the kind's format that holds the value (source_selection picks the rows,
+    # none: every row of the year) and how the year's rows make its value.
+    value_column: str | None = None
+    year_from_rows: YearFromRows | None = None
     # Compare this series with a published one (e.g. the city's own soliditet with Kolada's), year by
     # year in marts.reconciliation; a non-blocking check warns about a year that breaks the expectation.
     # `agree`: the two should be equal, |own - published| <= reconcile_tolerance. `by_design`: the
@@ -158,6 +174,8 @@ class Plan:
     filedrop_max_age_days: tuple[tuple[str, int], ...] = ()
     # The municipalities the plan's source figures are compared with (`[peers]`; indicator_pipeline.peers).
     peers: PeerSpec = PeerSpec()
+    # Whose figures the file drops are, as archived with them ([plan] filedrop_licence; default: organisation).
+    filedrop_licence: str = ""
 
     def indicator(self, indicator_id: str) -> Indicator:
         for indicator in self.indicators:
@@ -173,6 +191,18 @@ class Plan:
 
     def indicators_from(self, source: str) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if i.source == source)
+
+    def sources_read(self) -> set[str]:
+        """The sources the plan reads, named as freshness names them: `kolada`, `scb`, and
+        `filedrop_<kind>` for each file drop its indicators or formulas read (Kolada also for a formula
+        over Kolada KPIs)."""
+        read = set()
+        for i in self.indicators:
+            if i.source in ("kolada", "scb"):
+                read.add(i.source)
+            elif i.source == "filedrop" or (i.formula and i.source_id != "kolada_amounts"):
+                read.add(f"filedrop_{i.source_id}")
+        return read
 
     def targets(self) -> tuple[tuple[Goal, TargetRule], ...]:
         return tuple((goal, rule) for goal in self.goals for rule in goal.targets)

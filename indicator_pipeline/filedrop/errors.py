@@ -1,4 +1,4 @@
-"""The one error a file drop is refused with."""
+"""The errors a file drop is refused or skipped with."""
 
 from __future__ import annotations
 
@@ -21,3 +21,13 @@ class FileRejected(PipelineError):
         self.column = column
         where = (f" row {row}" if row is not None else "") + (f", column {column}" if column else "")
         super().__init__(f"{self.path.name}{where}: {detail}")
+
+
+class NotARegularFile(PipelineError):
+    """An entry in the landing folder that is not a plain file (a symbolic link, a named pipe...): it is
+    skipped and reported, never read, archived or moved."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path.name}: skipped, {reason}")

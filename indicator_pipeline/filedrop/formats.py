@@ -38,11 +38,23 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What reading one file may cost (formats.toml `[limits]`, a kind's own `[kinds.<kind>.limits]`)."""
+
+    max_bytes: int
+    max_rows: int
+    max_columns: int
+    max_inflated_bytes: int
+    max_compression_ratio: float
+
+
+@dataclass(frozen=True)
 class Format:
     kind: str
     description: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
+    limits: Limits
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -59,6 +71,16 @@ def _column(spec: dict) -> Column:
     return column
 
 
+def _limits(path: Path, where: str, spec: dict) -> Limits:
+    try:
+        limits = Limits(**spec)
+    except TypeError as exc:
+        raise ValueError(f"{path.name}: {where}: {exc}") from exc
+    if bad := [name for name, value in vars(limits).items() if not value > 0]:
+        raise ValueError(f"{path.name}: {where}: {', '.join(bad)} must be positive")
+    return limits
+
+
 def load_formats(path: Path = FORMATS_FILE) -> dict[str, Format]:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     leading = [_column(c) for c in data["common"]["leading"]]
@@ -66,7 +88,8 @@ def load_formats(path: Path = FORMATS_FILE) -> dict[str, Format]:
     formats = {}
     for kind, spec in data["kinds"].items():
         columns = (*leading, *(_column(c) for c in spec["columns"]), *trailing)
-        fmt = Format(kind, spec["description"], columns, tuple(spec["key"]))
+        limits = _limits(path, f"limits of {kind}", {**data["limits"], **spec.get("limits", {})})
+        fmt = Format(kind, spec["description"], columns, tuple(spec["key"]), limits)
         if missing := [k for k in fmt.key if fmt.column(k) is None]:
             raise ValueError(f"{path.name}: key of {kind} names unknown columns {missing}")
         formats[kind] = fmt
@@ -75,6 +98,13 @@ def load_formats(path: Path = FORMATS_FILE) -> dict[str, Format]:
 
 FORMATS: dict[str, Format] = load_formats()
 KINDS: tuple[str, ...] = tuple(FORMATS)
+DEFAULT_LIMITS: Limits = _limits(FORMATS_FILE, "[limits]", tomllib.loads(FORMATS_FILE.read_text(encoding="utf-8"))["limits"])
+
+
+def limits_of(path: Path) -> Limits:
+    """The limits for the file `path`: its kind's, or the defaults for a name that announces no kind."""
+    kind = kind_of(path)
+    return FORMATS[kind].limits if kind else DEFAULT_LIMITS
 
 
 def kind_of(path: Path) -> str | None:

@@ -1,40 +1,142 @@
-"""The landing folder: which files in it are drops, and how a rejected one goes to quarantine.
+"""The landing folder: which files in it are drops, how one is read safely, and how a rejected one
+goes to quarantine.
 
-The rule for which file counts is in the package docstring (`indicator_pipeline.filedrop`); the
-pipeline step that reads, archives and stages the current file of each kind is
-`indicator_pipeline.steps.filedrop`.
+The landing folder is often a shared network folder, so what lies in it is untrusted: only regular
+files directly inside it are read, archived or moved. Symbolic links, hard links, folders, named
+pipes, devices and sockets, and names with a path separator, are skipped and reported (`Skipped`),
+decided by `lstat` (which never opens anything: opening a named pipe would block). The rule for which
+file counts is in the package docstring (`indicator_pipeline.filedrop`); the pipeline step that
+reads, archives and stages the current file of each kind is `indicator_pipeline.steps.filedrop`.
 """
 
 from __future__ import annotations
 
+import errno
 import itertools
+import os
 import shutil
-from collections.abc import Iterator
+import stat
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from indicator_pipeline.filedrop.errors import FileRejected, NotARegularFile
 from indicator_pipeline.filedrop.formats import SUFFIXES
 
 SOURCE = "filedrop"
-LICENCE = "Helsingborgs stad"
+IGNORED_PREFIXES = (".", "~$")  # hidden files (a sender's temporary name) and Excel's lock files
 
 
-def candidates(landing: Path) -> Iterator[Path]:
-    """The `.csv` and `.xlsx` files, skipping hidden ones and Excel's `~$` lock files."""
-    for path in landing.iterdir():
-        if path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.startswith((".", "~$")):
-            yield path
+@dataclass(frozen=True)
+class Skipped:
+    """An entry that looks like a drop but is not read, archived or moved."""
+
+    name: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.reason})"
+
+
+def looks_like_drop(name: str) -> bool:
+    """A `.csv` or `.xlsx` name that is not hidden and not an Excel lock file."""
+    return name.lower().endswith(SUFFIXES) and not name.startswith(IGNORED_PREFIXES)
+
+
+def scan(folder: Path) -> tuple[list[Path], list[Skipped]]:
+    """The drop-like entries of `folder`, by name: regular files, and the others with why they are skipped."""
+    files: list[Path] = []
+    skipped: list[Skipped] = []
+    for name in sorted(os.listdir(folder)):
+        if not looks_like_drop(name):
+            continue
+        reason = unsafe_reason(folder, name)
+        if reason is None:
+            files.append(folder / name)
+        elif reason:
+            skipped.append(Skipped(name, reason))
+    return files, skipped
+
+
+def candidates(landing: Path) -> list[Path]:
+    """The regular `.csv` and `.xlsx` files, skipping hidden ones, Excel's `~$` lock files and anything unsafe."""
+    return scan(landing)[0]
+
+
+def unsafe_reason(folder: Path, name: str) -> str | None:
+    """Why `folder/name` must not be read or moved, None if it is a plain file ("" if it vanished)."""
+    if "/" in name or "\\" in name or "\x00" in name or name in (".", ".."):
+        return "its name contains a path separator"
+    path = folder / name
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return ""
+    if stat.S_ISLNK(info.st_mode):
+        return f"a symbolic link to {os.readlink(path)}"
+    if not stat.S_ISREG(info.st_mode):
+        return _kind_of_entry(info.st_mode)
+    if info.st_nlink > 1:
+        return f"a hard link: the same file has {info.st_nlink} names, possibly outside the landing folder"
+    return None  # a plain file named without a separator: it cannot resolve outside the folder
+
+
+def _kind_of_entry(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def read_regular(path: Path, max_bytes: int) -> bytes:
+    """The bytes of the regular file `path`, at most `max_bytes` of them.
+
+    Opened without following a symbolic link and without blocking (a named pipe swapped in after the
+    folder was listed), then checked on the open file: raises NotARegularFile for anything but a
+    regular file, FileRejected for a file larger than `max_bytes` (also one that grows while read).
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotARegularFile(path, "a symbolic link") from exc
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotARegularFile(path, _kind_of_entry(info.st_mode))
+        if info.st_size > max_bytes:
+            raise FileRejected(path, f"the file is {info.st_size} bytes, more than the {max_bytes} allowed (max_bytes)")
+        body = handle.read(max_bytes + 1)
+    if len(body) > max_bytes:
+        raise FileRejected(path, f"the file grew beyond the {max_bytes} bytes allowed (max_bytes) while it was read")
+    return body
 
 
 def move_to_quarantine(path: Path, reason: str, quarantine: Path, now: datetime) -> Path:
-    """Move `path` into `quarantine` under its own name (timestamped if taken), with `<name>.reason.txt`."""
+    """Move `path` into `quarantine` under its own name (timestamped if taken), with `<name>.reason.txt`.
+
+    A name is taken by anything already there, a symbolic link or a dangling one included, so nothing
+    in the quarantine folder is ever followed or overwritten; the reason file is created new, never
+    written through a link.
+    """
     quarantine.mkdir(parents=True, exist_ok=True)
     stamp = now.strftime("%Y%m%dT%H%M%S")
     names = itertools.chain(
         [path.name], (f"{path.stem}.{stamp}{'' if n == 1 else f'-{n}'}{path.suffix}" for n in itertools.count(1))
     )
-    target = next(quarantine / name for name in names if not (quarantine / name).exists())
+    target = next(
+        quarantine / name for name in names
+        if not os.path.lexists(quarantine / name) and not os.path.lexists(quarantine / f"{name}.reason.txt")
+    )
     shutil.move(path, target)
     reason_file = target.with_name(f"{target.name}.reason.txt")
-    reason_file.write_text(f"{reason}\nrejected at {now.isoformat(timespec='seconds')}\n", encoding="utf-8")
+    fd = os.open(reason_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(f"{reason}\nrejected at {now.isoformat(timespec='seconds')}\n")
     return target

@@ -14,12 +14,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
-from openpyxl.utils import get_column_letter
 
 from indicator_pipeline.filedrop.errors import FileRejected
 from indicator_pipeline.filedrop.formats import DTYPES, FORMATS, KINDS, SUFFIXES, Column, Format, kind_of
+from indicator_pipeline.filedrop.landing import read_regular
 from indicator_pipeline.filedrop.swedish import is_missing, parse_ja_nej, parse_swedish_date, parse_swedish_number
-from indicator_pipeline.filedrop.table import Cell, Table, is_empty, read_table
+from indicator_pipeline.filedrop.table import Cell, Table, column_letter, is_empty, read_table
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: a DataFrame has no truth value to compare by
@@ -31,15 +31,16 @@ class DropFile:
 
 
 def read_drop(path: Path) -> DropFile:
-    """Parse and check the file `path` as the format its name announces; raises FileRejected."""
+    """Parse and check the file `path` as the format its name announces; raises FileRejected (also for
+    a file beyond its kind's limits), NotARegularFile for anything but a regular file."""
     path = Path(path)
     kind = kind_of(path)
     if kind is None:
         expected = f"start with one of {', '.join(KINDS)} and end in {' or '.join(SUFFIXES)}"
         raise FileRejected(path, f"the file name must {expected}")
     fmt = FORMATS[kind]
-    body = path.read_bytes()
-    table = read_table(path, body)
+    body = read_regular(path, fmt.limits.max_bytes)
+    table = read_table(path, body, fmt.limits)
     positions = _column_positions(path, fmt, table)
     records = [(number, _record(path, fmt, positions, number, cells)) for number, cells in table.rows]
     _check_unique(path, fmt, records)
@@ -65,7 +66,7 @@ def _column_positions(path: Path, fmt: Format, table: Table) -> dict[str, int]:
         if not name:
             continue
         if name in positions:
-            raise FileRejected(path, f"column {name} appears twice", row=1, column=get_column_letter(index + 1))
+            raise FileRejected(path, f"column {name} appears twice", row=1, column=column_letter(index + 1))
         if fmt.column(name) is None:
             unknown.append(raw.strip())
         positions[name] = index
@@ -85,7 +86,7 @@ def _check_unnamed_cells(path: Path, table: Table, named: set[int]) -> None:
         for index, cell in enumerate(cells):
             if index not in named and not is_empty(cell):
                 detail = f"{_show(cell)} stands in a column without a header"
-                raise FileRejected(path, detail, row=number, column=get_column_letter(index + 1))
+                raise FileRejected(path, detail, row=number, column=column_letter(index + 1))
 
 
 def _record(path: Path, fmt: Format, positions: dict[str, int], number: int, cells: list[Cell]) -> dict[str, object]:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
-
 from indicator_pipeline.filedrop.errors import FileRejected
+from indicator_pipeline.filedrop.formats import Limits
 
 Cell = str | int | float | bool | date | datetime | None
 SEPARATOR = ";"
@@ -26,26 +27,55 @@ class Table:
     rows: list[tuple[int, list[Cell]]]  # (row number as shown in Excel, cells)
 
 
-def read_table(path: Path, body: bytes) -> Table:
-    """Read `body` as the file `path` names it (.csv or .xlsx); refuse it if it has no data."""
-    lines = _xlsx_rows(path, body) if path.suffix.lower() == ".xlsx" else _csv_rows(path, body)
-    numbered = [(number, cells) for number, cells in enumerate(lines, start=1) if not _blank(cells)]
-    if not numbered:
+def read_table(path: Path, body: bytes, limits: Limits) -> Table:
+    """Read `body` as the file `path` names it (.csv or .xlsx); refuse it if it has no data.
+
+    Rows are read one at a time and the file is refused at the first row beyond `limits.max_rows`
+    or the first value beyond `limits.max_columns`, so a huge file costs no more than the limits.
+    """
+    lines = _xlsx_lines(path, body, limits) if path.suffix.lower() == ".xlsx" else _csv_lines(path, body)
+    header: list[Cell] | None = None
+    rows: list[tuple[int, list[Cell]]] = []
+    for number, cells in enumerate(lines, start=1):
+        cells = _trimmed(path, number, cells, limits.max_columns)
+        if not cells:
+            continue
+        if header is None:
+            if number != 1:
+                raise FileRejected(path, "row 1 is empty, but the header must be in row 1")
+            header = cells
+        elif len(rows) == limits.max_rows:
+            raise FileRejected(path, f"the file has more than {limits.max_rows} data rows (max_rows)", row=number)
+        else:
+            rows.append((number, cells))
+    if header is None:
         raise FileRejected(path, "the file is empty")
-    (header_row, header), *rows = numbered
-    if header_row != 1:
-        raise FileRejected(path, "row 1 is empty, but the header must be in row 1")
     if not rows:
         raise FileRejected(path, "the file has a header row but no data rows")
     return Table(["" if cell is None else str(cell) for cell in header], rows)
+
+
+def column_letter(number: int) -> str:
+    """Excel's letter for the 1-based column `number` (openpyxl, imported only when a file is rejected)."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(number)
 
 
 def is_empty(cell: Cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _blank(cells: list[Cell]) -> bool:
-    return all(is_empty(cell) for cell in cells)
+def _trimmed(path: Path, number: int, cells: list[Cell], max_columns: int) -> list[Cell]:
+    """The row without its trailing empty cells; refused if a value stands beyond `max_columns`."""
+    width = len(cells)
+    while width and is_empty(cells[width - 1]):
+        width -= 1
+    if width > max_columns:
+        column = column_letter(width)
+        detail = f"{cells[width - 1]!r} stands in column {column}, beyond the {max_columns} columns a file may have (max_columns)"
+        raise FileRejected(path, detail, row=number, column=column)
+    return cells[:width]
 
 
 def _decode(path: Path, body: bytes) -> str:
@@ -69,23 +99,72 @@ def _decode(path: Path, body: bytes) -> str:
         raise FileRejected(path, f"the file is neither UTF-8 nor Windows-1252 text ({where})") from exc
 
 
-def _csv_rows(path: Path, body: bytes) -> list[list[Cell]]:
-    text = io.StringIO(_decode(path, body), newline="")
-    rows: list[list[Cell]] = list(csv.reader(text, delimiter=SEPARATOR))
-    header = next((row for row in rows if not _blank(row)), None)
-    if header is not None and len(header) == 1:
-        detail = f"columns must be separated by {SEPARATOR!r} (as Swedish Excel saves CSV); the header is {header[0]!r}"
-        raise FileRejected(path, detail)
-    return rows
+def _csv_lines(path: Path, body: bytes) -> Iterator[list[Cell]]:
+    reader = csv.reader(io.StringIO(_decode(path, body), newline=""), delimiter=SEPARATOR)
+    seen_header = False
+    try:
+        for row in reader:
+            if not seen_header and any(not is_empty(cell) for cell in row):
+                seen_header = True
+                if len(row) == 1:
+                    detail = f"columns must be separated by {SEPARATOR!r} (as Swedish Excel saves CSV); the header is {row[0][:200]!r}"
+                    raise FileRejected(path, detail)
+            yield row
+    except csv.Error as exc:  # e.g. a cell longer than the csv module's field size limit (128 KiB)
+        raise FileRejected(path, f"the file is not readable as CSV ({exc})", row=reader.line_num) from exc
 
 
-def _xlsx_rows(path: Path, body: bytes) -> list[list[Cell]]:
-    """The first sheet's rows; cells come as Excel typed them (numbers, text, dates)."""
+def _xlsx_lines(path: Path, body: bytes, limits: Limits) -> Iterator[list[Cell]]:
+    """The first sheet's rows, streamed; cells come as Excel typed them (numbers, text, dates).
+
+    The zip's directory is checked before any part is inflated (`check_zip`). The sheet's own claim
+    of its size (`<dimension>`) is not trusted: rows are as long as their last cell, not padded to it.
+    Any error while parsing, at the start or in the middle, refuses the file.
+    """
+    check_zip(path, body, limits)
+    import openpyxl  # only when a workbook is read: a no-op refresh never pays its import
+
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, XML and value errors on bad files
-        raise FileRejected(path, f"the file is not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from exc
+        raise _unreadable(path, exc) from exc
     try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        for row in sheet.iter_rows(values_only=True):
+            yield list(row)
+    except Exception as exc:  # the same, met while streaming the sheet (e.g. an XML entity bomb)
+        raise _unreadable(path, exc) from exc
     finally:
         workbook.close()
+
+
+def _unreadable(path: Path, exc: Exception) -> FileRejected:
+    return FileRejected(path, f"the file is not a readable .xlsx workbook ({type(exc).__name__}: {exc})")
+
+
+RATIO_FLOOR = 1024 * 1024  # parts inflating to less than this are not judged by their ratio
+
+
+def check_zip(path: Path, body: bytes, limits: Limits) -> None:
+    """Refuse an .xlsx whose zip directory declares more inflated bytes than `limits` allow, or a part
+    compressed suspiciously well, before anything is inflated. Python's zipfile never inflates a part
+    beyond the size its directory declares (it stops there and fails the CRC check), so the declared
+    sizes bound the work."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise _unreadable(path, exc) from exc
+    inflated = sum(part.file_size for part in parts)
+    if inflated > limits.max_inflated_bytes:
+        detail = f"its parts inflate to {inflated} bytes, more than the {limits.max_inflated_bytes} allowed (max_inflated_bytes)"
+        raise FileRejected(path, detail)
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > RATIO_FLOOR and ratio > limits.max_compression_ratio:
+            detail = (
+                f"part {part.filename!r} inflates {ratio:.0f} times ({part.compress_size} to {part.file_size} bytes), "
+                f"more than the {limits.max_compression_ratio:g} allowed (max_compression_ratio): a zip bomb, not a workbook"
+            )
+            raise FileRejected(path, detail)

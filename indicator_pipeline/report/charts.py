@@ -20,6 +20,7 @@ REQUIRED_COLOUR = "#ef6c00"
 AVERAGE_COLOUR = "#455a64"
 RC = {
     "svg.fonttype": "none",  # text as <text>, rendered with the reader's sans-serif font
+    "text.parse_math": False,  # a title with "$" in it is text, not matplotlib's math markup
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "sans-serif"],
     "font.size": 8,

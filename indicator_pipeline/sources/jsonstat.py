@@ -23,7 +23,7 @@ class DatasetInfo(TypedDict):
     label: str | None
     source: str | None
     updated: str | None  # ISO 8601, when the source last changed the table
-    table_id: str | None  # extension.px.tableid, e.g. "TAB6471"
+    table_id: str | None  # extension.px.tableid: the table asked for
     notes: list[str]
     units: dict[str, dict[str, Any]]  # content code -> {"base": "antal", "decimals": 0, ...}
 

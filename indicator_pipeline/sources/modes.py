@@ -19,6 +19,8 @@ def live_transport_from_env() -> LiveTransport:
     INDICATOR_HTTP_ATTEMPTS  tries per request, first included (default 4)
     INDICATOR_HTTP_BACKOFF   backoff factor in seconds: the first retry is at once, the next ones wait
                              2, 4, ... times it plus up to once it at random (default 1)
+    INDICATOR_HTTP_MAX_BODY  largest answer accepted, in bytes (default 67108864, 64 MiB)
+    INDICATOR_HTTP_BODY_TIMEOUT  seconds for a whole answer to arrive, however it trickles (default 300)
     """
     env = os.environ
     timeout = DEFAULT_TIMEOUT
@@ -32,7 +34,19 @@ def live_transport_from_env() -> LiveTransport:
         tuning["attempts"] = int(env["INDICATOR_HTTP_ATTEMPTS"])
     if env.get("INDICATOR_HTTP_BACKOFF"):
         tuning["backoff"] = float(env["INDICATOR_HTTP_BACKOFF"])
-    return LiveTransport(timeout=timeout, session=retrying_session(source_retry(**tuning)))
+    return LiveTransport(timeout=timeout, session=retrying_session(source_retry(**tuning)), **body_limits_from_env())
+
+
+def body_limits_from_env() -> dict[str, float]:
+    """LiveTransport's `max_body_bytes` and `body_deadline` from the environment, where set."""
+    limits: dict[str, float] = {}
+    for name, field, kind in (("INDICATOR_HTTP_MAX_BODY", "max_body_bytes", int), ("INDICATOR_HTTP_BODY_TIMEOUT", "body_deadline", float)):
+        if os.environ.get(name):
+            value = kind(os.environ[name])
+            if value <= 0:
+                raise ValueError(f"{name}={os.environ[name]!r}: must be positive")
+            limits[field] = value
+    return limits
 
 
 def make_transport(mode: str, snapshot_dir: Path | None) -> Transport:

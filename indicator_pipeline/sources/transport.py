@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -17,11 +18,18 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
-from indicator_pipeline.errors import HttpStatusError, SnapshotMissError, SourceError
+from indicator_pipeline.errors import HttpStatusError, ResponseTooLarge, ResponseTooSlow, SnapshotMissError, SourceError
 from indicator_pipeline.sources.retry import request_failed, status_failed
 
 DEFAULT_TIMEOUT = (5.0, 60.0)  # (connect, read) seconds
+# Kolada's and SCB's answers are at most a few MB here (Kolada pages hold at most 5000 values, SCB
+# answers at most 150 000 cells): 64 MiB is ten times anything real and still fits in memory.
+DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
+# The read timeout is per read, so a server that drips one byte a minute never hits it: the whole
+# body must arrive within this many seconds (a few MB take seconds; 64 MiB at 2 Mbit/s, some 4 minutes).
+DEFAULT_BODY_DEADLINE = 300.0
 USER_AGENT = "indicator-pipeline/0.1 (municipal goal follow-up)"
 
 
@@ -74,6 +82,8 @@ class LiveTransport:
 
     timeout: tuple[float, float] = DEFAULT_TIMEOUT
     session: requests.Session = field(default_factory=requests.Session)
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    body_deadline: float = DEFAULT_BODY_DEADLINE
 
     def request(self, source: str, method: str, url: str, json_body: dict | None = None) -> Fetched:
         payload = _encode(json_body)
@@ -81,22 +91,74 @@ class LiveTransport:
         if payload is not None:
             headers["Content-Type"] = "application/json"
         try:
-            response = self.session.request(method, url, data=payload, headers=headers, timeout=self.timeout)
+            response = self.session.request(method, url, data=payload, headers=headers, timeout=self.timeout, stream=True)
         except requests.RequestException as exc:
             raise request_failed(source, url, exc)  # its __cause__ is the last failure
+        body = read_bounded_body(response, source, url, self.max_body_bytes, self.body_deadline)
         fetched = Fetched(
             source=source,
             method=method,
             url=url,
             status=response.status_code,
             headers=dict(response.headers),
-            body=response.content,
+            body=body,
             retrieved_at=_utc_now(),
             request_body=payload,
         )
         if not 200 <= response.status_code < 300:
             raise status_failed(HttpStatusError(source, url, response.status_code, fetched.headers, fetched.body), response.raw)
         return fetched
+
+
+READ_SIZE = 64 * 1024
+
+
+def read_bounded_body(
+    response: requests.Response, source: str, url: str, max_bytes: int, deadline_seconds: float,
+    clock=time.monotonic,
+) -> bytes:
+    """The whole (decoded) body of a streamed `response`, refused beyond `max_bytes` or when it has not
+    all arrived within `deadline_seconds`; the connection is closed either way.
+
+    Each read returns what one receive brings (`read1`), so the deadline is checked between receives
+    however slowly the server sends; the per-read timeout still bounds a single silent wait. Bytes are
+    counted after decoding, so a gzip bomb stops at the limit too.
+    """
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        response.close()
+        raise ResponseTooLarge(source, f"the answer announces {declared} bytes, more than the {max_bytes} allowed", url)
+    deadline = clock() + deadline_seconds
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while chunk := response.raw.read1(READ_SIZE, decode_content=True):
+            size += len(chunk)
+            if size > max_bytes:
+                raise ResponseTooLarge(source, f"the answer is larger than the {max_bytes} bytes allowed", url)
+            if clock() > deadline:
+                raise ResponseTooSlow(
+                    source, f"the answer did not arrive within {deadline_seconds:g} s ({size} bytes by then)", url
+                )
+            chunks.append(chunk)
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        failure = _as_requests_error(exc)
+        raise SourceError(source, f"request failed: {failure.__class__.__name__}: {exc}", url) from failure
+    finally:
+        response.close()
+    return b"".join(chunks)
+
+
+def _as_requests_error(exc: Exception) -> requests.RequestException:
+    """The error `requests` itself raises for this failure while reading a body (as in
+    `Response.iter_content`), so that the retry policy judges it the same way."""
+    if isinstance(exc, urllib3.exceptions.ReadTimeoutError):
+        return requests.ConnectionError(exc)
+    if isinstance(exc, urllib3.exceptions.ProtocolError):
+        return requests.exceptions.ChunkedEncodingError(exc)
+    if isinstance(exc, urllib3.exceptions.DecodeError):
+        return requests.exceptions.ContentDecodingError(exc)
+    return requests.ConnectionError(exc)
 
 
 def request_key(method: str, url: str, request_body: bytes | None) -> str:

@@ -17,7 +17,7 @@ import polars as pl
 from indicator_pipeline.catalog import Indicator, Plan, TargetRule
 from indicator_pipeline.settings import end_of_day
 from indicator_pipeline.targets import Assessment, Observation, Publication, assess, year_status
-from indicator_pipeline.warehouse.sql import apply_schema, query, run_script
+from indicator_pipeline.warehouse.sql import apply_schema, query, run_script, sql_text
 
 Series = dict[str, list[Observation]]
 
@@ -159,6 +159,26 @@ def assess_plan(
         },
     )
     return assessment_frame, year_frame
+
+
+def judged_the_same(con: duckdb.DuckDBPyConnection, plan: Plan, as_of: date) -> bool:
+    """Whether judging every target as of `as_of` gives exactly the stored assessments and year statuses
+    (the as-of date apart), asked when no source changed since they were stored: if they were judged
+    as of `as_of` itself they are the same without judging again. Reads only, so it also works on the
+    published file opened read-only."""
+    stored = con.execute(sql_text("load/assessed_as_of.sql"), {"plan_id": plan.id}).fetchall()
+    if stored == [(as_of,)]:
+        return True
+    assessment_frame, year_frame = assess_all(con, plan, as_of)
+    frames = {"incoming_assessment": assessment_frame, "incoming_year_status": year_frame}
+    for name, frame in frames.items():
+        con.register(name, frame.to_arrow())
+    try:
+        differing = query(con, "load/assessment_differences.sql", {"plan_id": plan.id})["differing"][0]
+    finally:
+        for name in frames:
+            con.unregister(name)
+    return differing == 0
 
 
 @contextmanager

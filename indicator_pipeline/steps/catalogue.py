@@ -6,6 +6,8 @@ import duckdb
 import polars as pl
 
 from indicator_pipeline.catalog import Plan
+from indicator_pipeline.warehouse.dictionary import apply_comments
+from indicator_pipeline.warehouse.formulas import apply_formula_view
 from indicator_pipeline.warehouse.sql import run_script
 
 
@@ -43,6 +45,10 @@ def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
             "reconcile_kind": i.reconcile_kind,
             "reconcile_reason": i.reconcile_reason,
             "reconcile_expected_difference": i.reconcile_expected_difference,
+            "formula": i.formula.text if i.formula else None,
+            "formula_inputs": list(i.formula.names) if i.formula else None,
+            "value_column": i.value_column,
+            "year_from_rows": i.year_from_rows,
         }
         for i in plan.indicators
     ]
@@ -112,6 +118,10 @@ def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
                 "reconcile_kind": pl.Utf8,
                 "reconcile_reason": pl.Utf8,
                 "reconcile_expected_difference": pl.Float64,
+                "formula": pl.Utf8,
+                "formula_inputs": pl.List(pl.Utf8),
+                "value_column": pl.Utf8,
+                "year_from_rows": pl.Utf8,
             },
         ),
         "incoming_goal": pl.DataFrame(goals),
@@ -142,6 +152,10 @@ def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
 
 
 def load_catalogue(con: duckdb.DuckDBPyConnection, plan: Plan) -> dict[str, pl.DataFrame]:
+    """Replace the plan's catalogue, then the formula view its computed measures are rendered into
+    (with its column comments, which a replaced view loses)."""
     frames = catalogue_frames(plan)
     run_script(con, "load/replace_catalogue.sql", frames)
+    apply_formula_view(con)
+    apply_comments(con)
     return frames

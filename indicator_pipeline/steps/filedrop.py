@@ -3,7 +3,10 @@
 For one kind, `load_kind`:
 
 1. reads every file of that kind in the landing folder (and every `.csv`/`.xlsx` file whose name
-   announces no kind) with `indicator_pipeline.filedrop.read_drop`;
+   announces no kind) with `indicator_pipeline.filedrop.read_drop`; only regular files directly in
+   the folder: symbolic links, hard links, named pipes, devices, sockets and folders are skipped and
+   listed (`Sweep.skipped`, `KindLoad.skipped`), never read, archived or moved, and so are such
+   entries in the quarantine folder;
 2. moves each rejected file to quarantine with its `.reason.txt` (`filedrop.landing.move_to_quarantine`)
    and then raises `DropRejected` (a `FileRejected`): nothing of this kind is staged, the staging table
    keeps the previously loaded rows, and the run fails, so the published warehouse stays as it was.
@@ -11,7 +14,7 @@ For one kind, `load_kind`:
    nothing is moved: the file stays and the run fails with the same message;
 3. otherwise takes the current file (the valid file whose name sorts last; earlier ones are
    superseded), archives its bytes once per file name (origin: source `filedrop`, the file name,
-   licence "Helsingborgs stad"), registers the payload in raw.payload and replaces
+   licence: the plan's `filedrop_licence`, by default its organisation), registers the payload in raw.payload and replaces
    `staging.filedrop_<kind>` with the file's rows. The rows carry the file name, the sha256, the
    time the bytes were first archived under that name and the time the file became the current one
    of its kind (`observed_at`), so loading the same file again writes the same rows and adds nothing
@@ -28,6 +31,7 @@ the snapshot sees the same drops.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,9 +42,12 @@ import duckdb
 import polars as pl
 
 from indicator_pipeline.archive import Origin, RawArchive
+from indicator_pipeline.changes import Input, file_inputs
 from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.filedrop import KINDS, DropFile, FileRejected, kind_of, read_drop
-from indicator_pipeline.filedrop.landing import LICENCE, SOURCE, candidates, move_to_quarantine
+from indicator_pipeline.filedrop.errors import NotARegularFile
+from indicator_pipeline.filedrop.formats import FORMATS, limits_of
+from indicator_pipeline.filedrop.landing import SOURCE, Skipped, candidates, move_to_quarantine, read_regular, scan
 from indicator_pipeline.payloads import ArchivedPayload, register_payloads
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.sources.transport import SnapshotDir
@@ -64,10 +71,11 @@ class Rejection:
 class DropRejected(FileRejected):
     """One or more dropped files were refused; the first one's message leads, the others are listed."""
 
-    def __init__(self, rejections: Sequence[Rejection], landing: Path):
+    def __init__(self, rejections: Sequence[Rejection], landing: Path, skipped: Sequence[Skipped] = ()):
         first = rejections[0]
         super().__init__(first.error.path, first.error.detail, first.error.row, first.error.column)
         self.rejections = list(rejections)
+        self.skipped = list(skipped)
         if first.quarantined is not None:
             where = f"moved to quarantine as {first.quarantined}"
         else:
@@ -86,6 +94,7 @@ class Sweep:
     current: DropFile | None
     superseded: list[Path] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)  # not regular files: never read, archived or moved
 
 
 @dataclass(frozen=True)
@@ -99,13 +108,28 @@ class KindLoad:
     newly_archived: bool  # False: these bytes were already archived under this file name
     superseded: list[Path]
     staged_rows: int  # rows in the staging table afterwards (kept rows when there was no file)
+    skipped: list[Skipped] = field(default_factory=list)
 
 
-def files_of(kind: str, landing: Path) -> list[Path]:
-    """The files a load of `kind` reads, in name order: its own and those whose name announces no kind."""
+def files_of(kind: str, landing: Path) -> tuple[list[Path], list[Skipped]]:
+    """The files a load of `kind` reads, in name order: its own and those whose name announces no kind;
+    and the entries of those names that are skipped because they are not regular files."""
     if not landing.is_dir():
+        return [], []
+    files, skipped = scan(landing)
+    ours = [p for p in files if kind_of(p) in (kind, None)]
+    return ours, [s for s in skipped if kind_of(Path(s.name)) in (kind, None)]
+
+
+def _skipped_in_quarantine(quarantine: Path) -> list[Skipped]:
+    if not quarantine.is_dir():
         return []
-    return sorted(p for p in candidates(landing) if kind_of(p) in (kind, None))
+    return [Skipped(f"{quarantine.name}/{s.name}", s.reason) for s in scan(quarantine)[1]]
+
+
+def kind_inputs(kind: str, landing: Path) -> frozenset[Input]:
+    """What a load of `kind` reads, by name and bytes: a new, changed or removed file is a change."""
+    return file_inputs(f"filedrop_{kind}", files_of(kind, landing)[0])
 
 
 def sweep(kind: str, landing: Path, quarantine: Path, *, read_only: bool, now: datetime) -> Sweep:
@@ -113,9 +137,14 @@ def sweep(kind: str, landing: Path, quarantine: Path, *, read_only: bool, now: d
     current: DropFile | None = None
     superseded: list[Path] = []
     rejected: list[Rejection] = []
-    for path in files_of(kind, landing):
+    paths, skipped = files_of(kind, landing)
+    skipped += _skipped_in_quarantine(quarantine)
+    for path in paths:
         try:
             drop = read_drop(path)
+        except NotARegularFile as exc:  # swapped in after the folder was listed
+            skipped.append(Skipped(path.name, exc.reason))
+            continue
         except FileRejected as exc:
             moved = None if read_only else move_to_quarantine(path, str(exc), quarantine, now)
             rejected.append(Rejection(path.name, str(exc), moved, exc))
@@ -123,18 +152,19 @@ def sweep(kind: str, landing: Path, quarantine: Path, *, read_only: bool, now: d
         if current is not None:
             superseded.append(current.path)
         current = drop
-    return Sweep(kind, current, superseded, rejected)
+    return Sweep(kind, current, superseded, rejected, skipped)
 
 
-def archive_drop(drop: DropFile, archive: RawArchive, now: datetime) -> tuple[ArchivedPayload, bool]:
-    """Archive the file's bytes under its name (once); the payload carries the first archiving time."""
-    body = drop.path.read_bytes()
+def archive_drop(drop: DropFile, archive: RawArchive, now: datetime, licence: str) -> tuple[ArchivedPayload, bool]:
+    """Archive the file's bytes under its name (once); the payload carries the first archiving time and
+    the licence of the city's own figures (the plan's)."""
+    body = read_regular(drop.path, FORMATS[drop.kind].limits.max_bytes)
     if hashlib.sha256(body).hexdigest() != drop.sha256:
         raise PipelineError(f"{drop.path.name} changed while it was being read; the next run will load it")
     origin = _origin(archive, drop)
     new = origin is None or not archive.object_path(drop.sha256).exists()
     if new:
-        origin = origin or Origin(SOURCE, drop.path.name, now.isoformat(timespec="seconds"), LICENCE)
+        origin = origin or Origin(SOURCE, drop.path.name, now.isoformat(timespec="seconds"), licence)
         archive.put(body, origin)
     payload = ArchivedPayload(
         source=SOURCE,
@@ -199,15 +229,15 @@ def load_kind(con: duckdb.DuckDBPyConnection, kind: str, settings: Settings) -> 
     now = retrieval_time(settings)
     result = sweep(kind, landing, settings.effective_quarantine_dir, read_only=settings.landing_read_only, now=now)
     if result.rejected:
-        raise DropRejected(result.rejected, landing)
+        raise DropRejected(result.rejected, landing, result.skipped)
     payload, new = None, False
     if result.current is not None:
-        payload, new = archive_drop(result.current, settings.archive(), now)
+        payload, new = archive_drop(result.current, settings.archive(), now, settings.plan.filedrop_licence)
         stage_drop(con, result.current, payload, now)
         if settings.source_mode == "record" and settings.snapshot_dir is not None:
             record_drop(result.current, settings.snapshot_dir / SNAPSHOT_FOLDER)
     [(rows,)] = con.sql(f"SELECT count(*) FROM {staging_table(kind)}").fetchall()
-    return KindLoad(kind, landing, result.current, payload, new, result.superseded, rows)
+    return KindLoad(kind, landing, result.current, payload, new, result.superseded, rows, result.skipped)
 
 
 def record_drop(drop: DropFile, folder: Path) -> None:
@@ -223,10 +253,34 @@ def record_drop(drop: DropFile, folder: Path) -> None:
 
 
 def landing_state(landing: Path) -> tuple[tuple[str, str], ...]:
-    """(name, sha256) of every `.csv`/`.xlsx` file in the landing folder, by name; empty if there is none."""
+    """(name, sha256) of every regular `.csv`/`.xlsx` file in the landing folder, by name; empty if there
+    is none. A file beyond its kind's max_bytes is not read: its size and modification time stand in."""
     if not landing.is_dir():
         return ()
-    return tuple((p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sorted(candidates(landing)))
+    return tuple((p.name, _identity(p)) for p in candidates(landing))
+
+
+def _identity(path: Path) -> str:
+    try:
+        return hashlib.sha256(read_regular(path, limits_of(path).max_bytes)).hexdigest()
+    except (FileRejected, NotARegularFile, FileNotFoundError):
+        info = os.lstat(path) if os.path.lexists(path) else None
+        return f"unread: {info.st_size} bytes, mtime {info.st_mtime_ns}" if info else "gone"
+
+
+def landing_observation(landing: Path) -> dict[str, tuple[int, int]]:
+    """Size and modification time (ns) of every regular `.csv`/`.xlsx` file in the landing folder, by
+    lstat: what the sensor compares between two ticks to tell a file still being written."""
+    if not landing.is_dir():
+        return {}
+    observed = {}
+    for path in candidates(landing):
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            continue
+        observed[path.name] = (info.st_size, info.st_mtime_ns)
+    return observed
 
 
 def state_key(state: tuple[tuple[str, str], ...]) -> str:

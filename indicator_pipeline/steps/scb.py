@@ -1,6 +1,6 @@
 """SCB PxWeb v2: fetch the plan's table cells, archive every payload, stage the decoded cells.
 
-An SCB indicator names a table (`source_id`, e.g. TAB4572) and the cells of it that are the series
+An SCB indicator names a table (`source_id`, its SCB table id) and the cells of it that are the series
 (`source_selection`, e.g. Hustyp=SMÅHUS, ContentsCode=BO0101A4); the region is the plan's
 municipality and the time variable is the series' own axis. Fetching asks `/config` (the client's
 limits), the table's metadata, and then POSTs one data query per table and set of selected

@@ -9,6 +9,12 @@ CRLF line ends. Numbers are written as plain numbers (no thousands separators, n
 DuckDB has: `-0,7000000000000028`); text cells are always quoted, so a reader that honours quotes
 keeps them text; NULL is an empty, unquoted cell (an empty text is `""`). Lists are written as text
 (`[2021, 2022]`), booleans as `true`/`false`, dates as `YYYY-MM-DD`, timestamps as ISO 8601 with offset.
+
+Text comes from the sources and the city's files, so a text cell that a spreadsheet could take for a
+formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is neutralised as OWASP
+recommends against CSV injection: a single quote goes in front (`'=HYPERLINK(...)`). A text that is
+only a signed number (`+0,13`, `gap_sv`) cannot be a formula and stays as it is; number columns are
+numbers, never text, and keep their sign.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import hashlib
 import json
 import math
 import os
+import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -31,6 +38,8 @@ CSV_ENCODING = "utf-8-sig"  # UTF-8 with a byte-order mark: Excel then reads å,
 
 _INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"}
 _FLOAT_TYPES = {"FLOAT", "DOUBLE", "REAL"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP, CSV injection
+SIGNED_NUMBER = re.compile(r"[+-]?\d[\d\u00a0 ]*(?:[.,]\d+)?")  # digits, grouped by (no-break) spaces, and decimals
 
 
 def mart_views(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -98,7 +107,14 @@ def _cell_writer(duckdb_type: str):
         return date.isoformat
     if kind.startswith("TIMESTAMP"):
         return datetime.isoformat
-    return lambda value: _quoted(str(value))
+    return lambda value: _quoted(neutralised(str(value)))
+
+
+def neutralised(text: str) -> str:
+    """`text` with a single quote in front if a spreadsheet could read it as a formula."""
+    if text.startswith(FORMULA_STARTS) and not SIGNED_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def swedish_number(value: float | Decimal) -> str:

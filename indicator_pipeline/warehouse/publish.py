@@ -159,11 +159,21 @@ def publish(work_file: Path, serving_path: Path, storage_version: str = DEFAULT_
     finally:
         _unlink_quietly(built)
         shutil.rmtree(exports_built, ignore_errors=True)
+    _remove_work_file(work_file)
+    clean_old_exports(serving_path)
+    clean_stale_work_files(serving_path)
+
+
+def discard(work_file: Path) -> None:
+    """Drop a finished run's work file without publishing it (a run that changed nothing): the
+    published file, its exports and their modification times stay exactly as they were."""
+    _remove_work_file(work_file)
+
+
+def _remove_work_file(work_file: Path) -> None:
     _unlink_quietly(work_file)
     _unlink_quietly(work_file.with_suffix(".duckdb.wal"))
     _unlink_quietly(_base_record(work_file))
-    clean_old_exports(serving_path)
-    clean_stale_work_files(serving_path)
 
 
 def _build_serving_file(work_file: Path, target: Path, storage_version: str) -> None:

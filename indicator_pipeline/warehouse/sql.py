@@ -23,10 +23,14 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every schema, table and view (idempotent: `IF NOT EXISTS` / `OR REPLACE`), then comment
     them from the column dictionary (sql/dictionary.toml; a replaced view loses its comments)."""
     from indicator_pipeline.warehouse.dictionary import apply_comments  # it reads sql/ through this module
+    from indicator_pipeline.warehouse.formulas import FORMULA_VIEW, apply_formula_view  # likewise
 
     for folder in DDL_FOLDERS:
         for path in sorted((SQL_DIR / folder).glob("*.sql")):
-            con.execute(path.read_text(encoding="utf-8"))
+            if path.relative_to(SQL_DIR).as_posix() == FORMULA_VIEW:
+                apply_formula_view(con)  # rendered from the formulas of the catalogue the warehouse holds
+            else:
+                con.execute(path.read_text(encoding="utf-8"))
     apply_comments(con)
 
 

@@ -1,7 +1,7 @@
 -- Staging for SCB PxWeb tables: one row per table cell (region, selection of the other variables,
 -- period) as SCB sent it in json-stat2, replaced on every SCB load.
 CREATE TABLE IF NOT EXISTS staging.scb_values (
-    table_id           VARCHAR NOT NULL,   -- e.g. TAB4572
+    table_id           VARCHAR NOT NULL,   -- SCB's table id, as the plan's source_id
     region             VARCHAR NOT NULL,   -- municipality code, e.g. 1283
     selection_key      VARCHAR NOT NULL,   -- the other variables' codes, sorted 'k=v;k=v' (as core.dim_indicator.source_selection)
     period             VARCHAR NOT NULL,   -- SCB's time code, e.g. 2025K1

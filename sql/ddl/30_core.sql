@@ -33,6 +33,10 @@ CREATE TABLE IF NOT EXISTS core.dim_indicator (
     year_from_periods   VARCHAR,           -- sub-year periods to a year: sum (a flow) | last (a stock) | mean
     preliminary_periods INTEGER,           -- the latest N published periods are preliminary (the source revises them)
     publication_lag_days INTEGER,          -- days after a year ends until its figure is normally out
+    formula             VARCHAR,           -- computed measures: the plan's formula over the inputs source_id names
+    formula_inputs      VARCHAR[],         -- the names the formula uses (statement line ids, Kolada KPI ids)
+    value_column        VARCHAR,           -- file drops: the column holding the value
+    year_from_rows      VARCHAR,           -- file drops: how a year's selected rows make its value: sum | mean
     PRIMARY KEY (plan_id, indicator_id)
 );
 

@@ -1,7 +1,8 @@
 -- As-of history, what we knew: every indicator's yearly figures as the warehouse knew them at a
 -- moment (core.fact_indicator_value_at: the latest vintage observed by then, withdrawals applied),
 -- beside today's figure. Parameters: $known_at, a TIMESTAMPTZ, e.g.
--- TIMESTAMPTZ '2026-06-30 23:59:59+02'; $municipality_code, e.g. '1283'.
+-- TIMESTAMPTZ '2026-06-30 23:59:59+02'; $municipality_code, e.g. the plan's
+-- (core.dim_plan.municipality_code).
 SELECT
     k.indicator_id, i.title AS indicator_title, k.year, k.value AS value_then, k.preliminary AS preliminary_then,
     k.observed_at, f.value AS value_now, k.value IS DISTINCT FROM f.value AS revised_since, i.unit

@@ -14,12 +14,14 @@ PROJECT = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 11, 20)  # the bundled snapshot's recording date
 CLI = [str(PROJECT / ".venv" / "bin" / "python"), "-m", "indicator_pipeline.cli"]
 
-# Keep faults fast: small timeouts, two tries per request, no Dagster-level re-run of a source step.
+# Keep faults fast: small timeouts and body limits, two tries per request, no Dagster-level re-run of a source step.
 FAST_FAILURE_ENV = {
     "INDICATOR_HTTP_TIMEOUT": "0.5,0.5",
     "INDICATOR_HTTP_ATTEMPTS": "2",
     "INDICATOR_HTTP_BACKOFF": "0.01",
     "INDICATOR_SOURCE_RETRIES": "0",
+    "INDICATOR_HTTP_MAX_BODY": str(8 * 1024 * 1024),  # the bundled answers are at most some 100 KB
+    "INDICATOR_HTTP_BODY_TIMEOUT": "3",
 }
 VARIABLES = ["DAGSTER_HOME", "INDICATOR_ALERT_WEBHOOK", "KOLADA_BASE_URL", "SCB_BASE_URL", "INDICATOR_WAREHOUSE", "INDICATOR_SOURCE_MODE",
              "INDICATOR_SNAPSHOT_DIR", "INDICATOR_ARCHIVE", "INDICATOR_PLAN", "INDICATOR_AS_OF",

@@ -3,7 +3,7 @@
 `SourceServer` answers every request recorded in a snapshot directory (matched on method, path,
 query and request body, whatever host the recording was made against), unless a test scripted a
 fault for the request's path. Faults are real HTTP misbehaviour on a real socket: statuses, bodies
-that are cut short or not JSON, redirect loops, answers that never come.
+that are cut short, not JSON or too large, redirect loops, answers that never come or only drip.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ class Answer:
     hang: bool = False  # accept the request and never answer
     delay: float = 0.0  # answer, but only after this many seconds
     cut_after: int | None = None  # announce the full length, send this many bytes, close
+    drip: float = 0.0  # send the body one byte at a time, this many seconds apart
 
 
 # A fault: given (path with query, recorded answer or None, server base URL) -> the answer to send.
@@ -71,6 +72,13 @@ class SourceServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 self._answer(self.rfile.read(length))
 
+            def _drip(self, body: bytes, interval: float):
+                for byte in body:
+                    if server.stopping.wait(interval):
+                        return
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+
             def _answer(self, request_body: bytes):
                 server.requests.append(f"{self.command} {self.path}")
                 server.requested.set()
@@ -95,8 +103,15 @@ class SourceServer:
                 if answer.cut_after is not None:
                     self.send_header("Connection", "close")
                 self.end_headers()
-                self.wfile.write(answer.body if answer.cut_after is None else answer.body[: answer.cut_after])
-                self.wfile.flush()
+                try:
+                    if answer.drip:
+                        self._drip(answer.body, answer.drip)
+                    else:
+                        self.wfile.write(answer.body if answer.cut_after is None else answer.body[: answer.cut_after])
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up on the answer
+                    self.close_connection = True
+                    return
                 if answer.cut_after is not None:
                     self.close_connection = True
 
@@ -160,8 +175,10 @@ def fact_value(con: duckdb.DuckDBPyConnection, kpi: str, year: int) -> float | N
     return row[0]
 
 
-def edit_snapshot_value(snapshot: Path, kpi: str, year: int, new_value: float, retrieved_at: str) -> float:
-    """Change Kolada's gender-T value of `kpi`/`year` in a snapshot copy and stamp a later retrieval time.
+def edit_snapshot_value(snapshot: Path, kpi: str, year: int, new_value: float | str, retrieved_at: str,
+                        field: str = "value") -> float | str:
+    """Change Kolada's gender-T value (or another `field` of it, such as its `status`) of `kpi`/`year` in a
+    snapshot copy and stamp a later retrieval time.
 
     Returns the old value. The body's sha256 in .meta.json is updated so the copy stays consistent.
     """
@@ -172,7 +189,7 @@ def edit_snapshot_value(snapshot: Path, kpi: str, year: int, new_value: float, r
         if obj["kpi"] == kpi and obj["period"] == year:
             for cell in obj["values"]:
                 if cell["gender"] == "T":
-                    old, cell["value"] = cell["value"], new_value
+                    old, cell[field] = cell[field], new_value
     assert old is not None, f"no {kpi} {year} value in {body_path}"
     raw = json.dumps(body, ensure_ascii=False).encode()
     body_path.write_bytes(raw)

@@ -65,6 +65,10 @@ FAULTS = {
             ["pagination loops"],
         ),
     },
+    "answer larger than INDICATOR_HTTP_MAX_BODY + answer dripping past INDICATOR_HTTP_BODY_TIMEOUT": {
+        META: (lambda p, r, b: Answer(200, b" " * (9 * 1024 * 1024), JSON), ["announces 9437184 bytes, more than the 8388608 allowed"]),
+        DATA: (lambda p, r, b: Answer(200, r.body, JSON, drip=0.05), ["did not arrive within 3 s"]),
+    },
     "schema change: field missing": {
         DATA: (edited(lambda body: first_object(body).pop("period")), ["stg_kolada_values:", "field 'period' is missing"]),
     },

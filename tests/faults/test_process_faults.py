@@ -156,7 +156,7 @@ def test_sigkill_during_fetch_load_and_publish_never_damages_the_published_wareh
         for point, step in [("load", "fact_indicator_value"), ("publish", "published_warehouse")]:
             home = dagster_home(tmp_path / f"dagster-{point}")
             offline = child_env(INDICATOR_WAREHOUSE=str(warehouse), INDICATOR_AS_OF=AS_OF.isoformat(), DAGSTER_HOME=str(home))
-            process = spawn(["refresh", "--offline"], offline)
+            process = spawn(["refresh", "--offline", "--force"], offline)  # forced: unchanged inputs would skip the steps
             processes.append(process)
             watch = StderrWatch(process)
             wait_for_step_start(home, step, process, RUN_TIMEOUT)
@@ -170,7 +170,7 @@ def test_sigkill_during_fetch_load_and_publish_never_damages_the_published_wareh
 
         # 4. the next run completes normally and clears the last victim's lock
         messages = []
-        summary = refresh(Settings(warehouse_path=warehouse, source_mode="replay", as_of=AS_OF), log=messages.append)
+        summary = refresh(Settings(warehouse_path=warehouse, source_mode="replay", as_of=AS_OF, force_refresh=True), log=messages.append)
         assert "refreshed" in summary
         assert any("cleared a stale refresh lock" in m and f"PID {process.pid}" in m for m in messages), messages
         assert goal_rows(warehouse) == rows and not lock_path(warehouse).exists()
@@ -189,7 +189,7 @@ def _limit_file_size():
 def test_disk_full_fails_with_the_path_and_os_error_and_keeps_the_published_file(warehouse):
     """RLIMIT_FSIZE stands in for a full disk: the run cannot write its 2 MB+ work file."""
     before, exports_before = sha256(warehouse), exports_state(warehouse)
-    process = spawn(["refresh", "--offline"], child_env(INDICATOR_WAREHOUSE=str(warehouse), INDICATOR_AS_OF=AS_OF.isoformat()),
+    process = spawn(["refresh", "--offline", "--force"], child_env(INDICATOR_WAREHOUSE=str(warehouse), INDICATOR_AS_OF=AS_OF.isoformat()),
                     preexec_fn=_limit_file_size)
     try:
         _, err = process.communicate(timeout=RUN_TIMEOUT)

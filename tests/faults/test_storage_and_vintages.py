@@ -63,8 +63,8 @@ def test_a_failure_after_publishing_says_the_warehouse_was_published(clean_env, 
     shutil.rmtree(report, ignore_errors=True)
     report.write_text("not a folder", encoding="utf-8")
     before = warehouse.stat().st_mtime_ns
-    with pytest.raises(RefreshFailed) as failed:
-        refresh(Settings(warehouse_path=warehouse, source_mode="replay", as_of=AS_OF))
+    with pytest.raises(RefreshFailed) as failed:  # forced: unchanged inputs would publish nothing
+        refresh(Settings(warehouse_path=warehouse, source_mode="replay", as_of=AS_OF, force_refresh=True))
     message = str(failed.value)
     assert "scorecard_report" in message and f"the warehouse {warehouse} was published" in message, message
     assert "nothing was published" not in message

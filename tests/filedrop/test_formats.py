@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from indicator_pipeline.filedrop import FORMATS, KINDS, kind_of, read_drop
-from indicator_pipeline.filedrop.formats import TEMPLATES_DIR
+from indicator_pipeline.filedrop.formats import FORMATS_FILE, TEMPLATES_DIR, load_formats
 
 
 def test_the_four_kinds():
@@ -59,3 +59,21 @@ def test_every_format_has_year_first_and_the_optional_common_columns_last():
 )
 def test_kind_of(name, kind):
     assert kind_of(Path("landing") / name) == kind
+
+
+def test_limits_default_from_the_limits_table_and_a_kind_may_set_its_own(tmp_path):
+    text = FORMATS_FILE.read_text(encoding="utf-8") + "\n[kinds.sellable_land.limits]\nmax_rows = 500\n"
+    (tmp_path / "formats.toml").write_text(text, encoding="utf-8")
+    formats = load_formats(tmp_path / "formats.toml")
+    assert formats["sellable_land"].limits.max_rows == 500
+    assert formats["sellable_land"].limits.max_bytes == FORMATS["sellable_land"].limits.max_bytes
+    assert formats["safety_survey"].limits == FORMATS["safety_survey"].limits
+    assert FORMATS["safety_survey"].limits.max_rows == 50_000
+
+
+@pytest.mark.parametrize("bad, message", [("max_rows = 0", "max_rows must be positive"), ("max_cells = 5", "max_cells")])
+def test_a_wrong_limit_is_an_error_naming_it(tmp_path, bad, message):
+    text = FORMATS_FILE.read_text(encoding="utf-8") + f"\n[kinds.sellable_land.limits]\n{bad}\n"
+    (tmp_path / "formats.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=f"limits of sellable_land: .*{message}"):
+        load_formats(tmp_path / "formats.toml")

@@ -31,6 +31,12 @@ class Folder:
         self.cursor = context.cursor
         return result
 
+    def settled_tick(self):
+        """The tick that sees a new or changed file only notes its size and time; the next one decides."""
+        waiting = self.tick()
+        assert isinstance(waiting, SkipReason) and "new or still changing" in waiting.skip_message, waiting
+        return self.tick()
+
     def drop(self, name: str, text: str, age_seconds: float = 120) -> Path:
         self.landing.mkdir(exist_ok=True)
         path = self.landing / name
@@ -60,7 +66,7 @@ def test_no_folder_and_empty_folder_are_skipped(folder):
 def test_new_file_requests_one_run_and_the_same_state_no_other(folder):
     folder.drop("sellable_land_2026-03-01.csv", "year;area;hectares\n2026;Vasatorp;3,5\n")
 
-    first = folder.tick()
+    first = folder.settled_tick()
     assert isinstance(first, RunRequest)
     assert first.run_key and first.tags["trigger"] == "landing_folder"
     assert "sellable_land_2026-03-01.csv" in first.tags["landing_files"]
@@ -71,25 +77,47 @@ def test_new_file_requests_one_run_and_the_same_state_no_other(folder):
 
 def test_changed_file_requests_a_new_run_with_another_key(folder):
     path = folder.drop("sellable_land.csv", "year;area;hectares\n2026;Vasatorp;3,5\n")
-    first = folder.tick()
+    first = folder.settled_tick()
     assert isinstance(first, RunRequest)
 
-    folder.drop(path.name, "year;area;hectares\n2026;Vasatorp;4,0\n")  # same name, new content
-    second = folder.tick()
+    folder.drop(path.name, "year;area;hectares\n2026;Vasatorp;4,0\n", age_seconds=60)  # same name, new content
+    second = folder.settled_tick()
     assert isinstance(second, RunRequest) and second.run_key != first.run_key
 
     folder.drop("self_build_plots.csv", "year;self_build_starts\n2026;12\n")  # a further file
-    third = folder.tick()
+    third = folder.settled_tick()
     assert isinstance(third, RunRequest) and third.run_key not in {first.run_key, second.run_key}
 
 
-def test_a_file_still_being_written_waits_for_the_next_tick(folder):
-    folder.drop("sellable_land.csv", "year;area;hectares\n", age_seconds=0)
-    waiting = folder.tick()
-    assert isinstance(waiting, SkipReason) and "still being written" in waiting.skip_message
-    assert folder.cursor is None  # not seen yet: the next tick decides
-    folder.drop("sellable_land.csv", "year;area;hectares\n2026;Vasatorp;3,5\n", age_seconds=sensors.SETTLE_SECONDS + 5)
+def test_a_file_still_being_written_waits_until_size_and_time_hold_for_a_tick(folder):
+    """A copy that keeps the original's (old) modification time is still waited for while it grows."""
+    path = folder.drop("sellable_land.csv", "year;area;hectares\n", age_seconds=86_400)
+    for more in ["2026;Vasatorp;3,5\n", "2026;Ödåkra;1,0\n"]:
+        waiting = folder.tick()
+        assert isinstance(waiting, SkipReason) and "sellable_land.csv" in waiting.skip_message, waiting
+        stamp = path.stat().st_mtime
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(more)
+        os.utime(path, (stamp, stamp))  # grown, with the same old time
+    assert isinstance(folder.tick(), SkipReason)  # saw it grow: one more tick
     assert isinstance(folder.tick(), RunRequest)
+
+
+def test_entries_that_are_not_regular_files_are_never_opened_or_run_for(folder):
+    """A named pipe would block whoever opens it, and a symbolic link is not the city's file."""
+    folder.drop("sellable_land.csv", "year;area;hectares\n2026;Vasatorp;3,5\n")
+    os.mkfifo(folder.landing / "sellable_land_pipe.csv")
+    (folder.landing / "sellable_land_link.csv").symlink_to(folder.landing / "sellable_land.csv")
+    run = folder.settled_tick()
+    assert isinstance(run, RunRequest) and run.tags["landing_files"] == "sellable_land.csv"
+    assert isinstance(folder.tick(), SkipReason)
+
+
+def test_a_cursor_from_before_files_were_observed_still_names_the_last_run(folder):
+    folder.drop("sellable_land.csv", "year;area;hectares\n2026;Vasatorp;3,5\n")
+    run = folder.settled_tick()
+    folder.cursor = run.run_key  # the old cursor: the bare state key
+    assert isinstance(folder.settled_tick(), SkipReason)  # same state: no second run
 
 
 def test_replayed_snapshot_folder_is_not_watched(tmp_path, instance):

@@ -5,49 +5,20 @@ Skipped only when Chromium is absent outside CI; with CI=true a missing Chromium
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
+from browser import chromium_or_skip, run_chromium
 from PIL import Image
 from scorecard_page import Page, plan_goals
-
-TIMEOUT = 120
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--hide-scrollbars",
-]
 
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    if os.environ.get("CI") == "true":
-        pytest.fail("chromium is not installed, and CI must run the browser test (.ci/run installs it)")
-    pytest.skip("chromium is not installed (apt-get install chromium); CI runs this test")
-
-
-def _run(chromium: str, profile: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [chromium, *FLAGS, f"--user-data-dir={profile}", *args],
-        capture_output=True, text=True, timeout=TIMEOUT, check=False,
-    )
+    return chromium_or_skip()
 
 
 def test_every_goal_section_renders_in_chromium(chromium, scorecard, bundled_refresh, tmp_path):
     goals, targets = plan_goals(bundled_refresh.path)
-    done = _run(chromium, tmp_path / "profile-dom", "--dump-dom", scorecard.as_uri())
+    done = run_chromium(chromium, tmp_path / "profile-dom", "--dump-dom", scorecard.as_uri())
     assert done.returncode == 0, done.stderr[-2000:]
     dom = Page(done.stdout)
     assert dom.sections == goals  # the browser's DOM has one section per goal, in plan order
@@ -57,7 +28,7 @@ def test_every_goal_section_renders_in_chromium(chromium, scorecard, bundled_ref
 
 def test_screenshot_is_not_blank(chromium, scorecard, tmp_path):
     shot = tmp_path / "scorecard.png"
-    done = _run(chromium, tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1200,4000", scorecard.as_uri())
+    done = run_chromium(chromium, tmp_path / "profile-shot", f"--screenshot={shot}", "--window-size=1200,4000", scorecard.as_uri())
     assert shot.is_file() and shot.stat().st_size > 0, done.stderr[-2000:]
     image = Image.open(shot).convert("RGB")
     assert image.size == (1200, 4000)

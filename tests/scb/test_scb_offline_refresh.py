@@ -14,6 +14,7 @@ As of 2026-11-20 (the snapshot's recording date) 2026 is not over, so it does no
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -109,11 +110,24 @@ def test_scb_assets_are_wired_into_the_graph():
     from assets import core, scb
     from assets.definitions import ALL_ASSETS
 
-    assert scb.scb_housing_starts_raw in ALL_ASSETS and scb.stg_scb_values in ALL_ASSETS
-    (raw,) = scb.scb_housing_starts_raw.specs
+    assert scb.scb_tables_raw in ALL_ASSETS and scb.stg_scb_values in ALL_ASSETS
+    (raw,) = scb.scb_tables_raw.specs
     assert raw.group_name == "sources" and set(raw.kinds) == {"python", "scb"}
     (stg,) = scb.stg_scb_values.specs
     assert stg.group_name == "staging"
     assert {d.asset_key for d in stg.deps} == {raw.key, AssetKey("stg_peer_set")}  # staged after the peer set
     (fact,) = core.fact_indicator_value.specs
     assert stg.key in {d.asset_key for d in fact.deps}
+
+
+def test_the_scb_source_asset_is_named_for_what_it_fetches_and_lists_the_plans_tables():
+    """`scb_tables_raw` fetches whatever tables the plan names; which ones is metadata, from the plan."""
+    from assets.definitions import build_definitions
+
+    def tables(plan_path):
+        defs = build_definitions(Settings(warehouse_path=Path("unused.duckdb"), plan_path=plan_path))
+        (spec,) = [s for s in defs.resolve_all_asset_specs() if s.key.path == ["scb_tables_raw"]]
+        return spec.metadata["scb_tables"]
+
+    assert tables(None) == ["TAB4572"]
+    assert tables(Path("lund_ks_2025")) == []  # Kolada goals only

@@ -1,0 +1,81 @@
+"""The measurements `make bench` runs: a list of named commands, each compared with a floor.
+
+To add one, append a `Measurement` to MEASUREMENTS: a name, the command (placeholders below), what
+to prepare before each run (untimed), and optionally the floor it is compared with and the target
+ratio. `available` can hide a measurement whose code is not there (it is listed as not available).
+
+Placeholders: {python} this interpreter, {cli} the indicator-pipeline command, {project} the
+repository, {warehouse} a warehouse refreshed once from the bundled snapshot (`built`), {fresh} a
+warehouse path that `fresh` empties before each run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+PROJECT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+IMPORT_FLOOR = "floor: import dagster+duckdb+polars"
+READ_JSON_FLOOR = "floor: DuckDB read_json, same payloads"
+
+
+class Workspace:
+    """Paths and environment shared by the measurements of one benchmark run (a temporary folder)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.warehouse = folder / "built" / "indicators.duckdb"
+        self.fresh = folder / "fresh" / "indicators.duckdb"
+        self.built = False
+        # No deployment settings, no Dagster instance of the user's: every command says what it uses.
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("INDICATOR_") and k != "DAGSTER_HOME"}
+
+    def expand(self, command: list[str]) -> list[str]:
+        values = {
+            "python": sys.executable, "cli": str(BIN / "indicator-pipeline"), "project": str(PROJECT),
+            "warehouse": str(self.warehouse), "fresh": str(self.fresh),
+        }
+        return [part.format(**values) for part in command]
+
+
+def fresh(workspace: Workspace) -> None:
+    """An empty folder for the warehouse: the refresh builds everything."""
+    shutil.rmtree(workspace.fresh.parent, ignore_errors=True)
+
+
+def built(workspace: Workspace) -> None:
+    """The bundled snapshot refreshed into {warehouse} once (so the next refresh has nothing new)."""
+    if not workspace.built:
+        command = workspace.expand(["{cli}", "refresh", "--offline", "--warehouse", "{warehouse}"])
+        subprocess.run(command, env=workspace.env, cwd=PROJECT, check=True, capture_output=True)
+        workspace.built = True
+
+
+@dataclass(frozen=True)
+class Measurement:
+    name: str
+    command: list[str]
+    prepare: Callable[[Workspace], None] | None = None
+    floor: str | None = None  # the measurement this one is compared with
+    target: float | None = None  # at most this multiple of the floor's median
+    quick: bool = False  # run by `--quick` (the test of this driver)
+    available: Callable[[], bool] = field(default=lambda: True)
+
+
+MEASUREMENTS: list[Measurement] = [
+    Measurement(IMPORT_FLOOR, ["{python}", "-c", "import dagster, duckdb, polars"], quick=True),
+    Measurement(READ_JSON_FLOOR, ["{python}", "{project}/benchmarks/floor_read_json.py"], quick=True),
+    Measurement("offline refresh (empty warehouse)", ["{cli}", "refresh", "--offline", "--warehouse", "{fresh}"],
+                prepare=fresh, floor=IMPORT_FLOOR),
+    Measurement("no-op refresh", ["{cli}", "refresh", "--offline", "--warehouse", "{warehouse}"],
+                prepare=built, floor=IMPORT_FLOOR, target=2),
+    Measurement("no-op refresh, asset graph (schedule path)", ["{python}", "{project}/benchmarks/asset_graph_refresh.py", "{warehouse}"],
+                prepare=built, floor=IMPORT_FLOOR),
+    Measurement("status", ["{cli}", "status", "--warehouse", "{warehouse}"], prepare=built, floor=IMPORT_FLOOR),
+]

@@ -1,0 +1,41 @@
+"""Render the computed measures' formulas into the SQL view that computes them.
+
+The view's SQL is `sql/ddl/57_formula_observation.sql`; the only generated part is its list of
+`{plan_id, indicator_id, value}`, one per formula in `core.dim_indicator`, with each formula compiled
+by `indicator_pipeline.catalog.formula` (names become the year's value of that input). The view is
+rendered from the catalogue the warehouse holds, so applying the schema and loading a plan's
+catalogue both leave it matching that catalogue.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from indicator_pipeline.catalog.formula import parse_formula
+from indicator_pipeline.warehouse.sql import sql_text
+
+FORMULA_VIEW = "ddl/57_formula_observation.sql"
+PLACEHOLDER = "/* compiled formulas */"
+
+
+def apply_formula_view(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the formula view for the formulas in the warehouse's catalogue."""
+    con.execute(render_formula_view(con))
+
+
+def render_formula_view(con: duckdb.DuckDBPyConnection) -> str:
+    text = sql_text(FORMULA_VIEW)
+    if PLACEHOLDER not in text:
+        raise ValueError(f"sql/{FORMULA_VIEW} has lost its placeholder {PLACEHOLDER}")
+    rows = con.sql(sql_text("load/catalogue_formulas.sql")).fetchall()
+    return text.replace(PLACEHOLDER, ", ".join(_measure(*row) for row in rows))
+
+
+def _measure(plan_id: str, indicator_id: str, text: str) -> str:
+    formula = parse_formula(text, f"plan {plan_id!r} indicator {indicator_id!r}")
+    value = formula.to_sql(lambda name: f"max(value) FILTER (WHERE input_id = {_literal(name)})")
+    return f"{{'plan_id': {_literal(plan_id)}, 'indicator_id': {_literal(indicator_id)}, 'value': {value}}}"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -1,0 +1,37 @@
+"""`make bench`'s driver runs (its quick measurements, once) and writes what it measured; no timing is asserted."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))
+
+from benchmarks.measurements import MEASUREMENTS  # noqa: E402
+
+
+def test_every_measurement_has_a_unique_name_and_a_floor_that_is_measured():
+    names = [m.name for m in MEASUREMENTS]
+    assert len(names) == len(set(names))
+    assert {m.floor for m in MEASUREMENTS if m.floor} <= set(names)
+    assert any(m.quick for m in MEASUREMENTS)
+
+
+def test_the_quick_benchmark_runs_and_reports_each_measurement_with_memory_and_the_machine(tmp_path):
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, "benchmarks/bench.py", "--runs", "1", "--quick", "--json", str(out)],
+        cwd=PROJECT, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    quick = [m.name for m in MEASUREMENTS if m.quick]
+    assert sorted(report["results"]) == sorted(quick)
+    for name in quick:
+        figures = report["results"][name]
+        assert figures["min"] <= figures["median"] <= figures["max"] and figures["peak_rss_mib"] > 0
+        assert name in done.stdout
+    assert {"cpu", "cores", "ram", "python", "os"} <= set(report["machine"])
