@@ -3,6 +3,7 @@ as the run's set of municipalities (core.peer_set) that Kolada and SCB are asked
 
 from dagster import AssetExecutionContext
 
+from assets.changes import record_loaded, skip_unchanged
 from assets.common import retry_if_transient, source_asset, staging_asset
 from assets.metadata import payload_metadata, table_metadata
 from assets.resources import PipelineResource
@@ -32,8 +33,12 @@ def kolada_municipalities_raw(context: AssetExecutionContext, pipeline: Pipeline
 )
 def stg_peer_set(context: AssetExecutionContext, pipeline: PipelineResource, kolada_municipalities_raw: list[ArchivedPayload]) -> None:
     settings = pipeline.settings
+    inputs = steps.peer_inputs(settings.peer_spec, kolada_municipalities_raw)
     with pipeline.work_connection(context.run) as con:
+        if skip_unchanged(context, pipeline, con, "kolada_municipalities_raw", inputs):
+            return
         peers = steps.stage(con, settings.plan, settings.peer_spec, kolada_municipalities_raw, settings.archive(), settings.peers_where)
+        record_loaded(context, pipeline, con, "kolada_municipalities_raw", inputs)
         context.add_output_metadata(
             {"peers": len(peers.peers), "references": ", ".join(peers.references), **table_metadata(con, "core.peer_set")}
         )

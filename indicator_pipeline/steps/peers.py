@@ -6,6 +6,7 @@ is asked for the same municipalities, and a run replays with the set it was reco
 
 from __future__ import annotations
 
+import hashlib
 from typing import Sequence
 
 import duckdb
@@ -31,6 +32,15 @@ def fetch(spec: PeerSpec, transport: Transport, archive: RawArchive) -> list[Arc
         assert spec.group_id is not None
         refs += archive_fetched(client.fetch_municipality_group(spec.group_id), archive, GROUP_DATASET, kolada.LICENCE)
     return refs
+
+
+def peer_inputs(spec: PeerSpec, refs: Sequence[ArchivedPayload]) -> frozenset:
+    """What the peer set is made from, for "did it change": Kolada's answers and what was asked for
+    (the same list answers a different `--peers` with a different set)."""
+    from indicator_pipeline.changes import Input, payload_inputs
+
+    requested = Input("peers_requested", spec.describe(), hashlib.sha256(spec.describe().encode()).hexdigest())
+    return payload_inputs(refs) | {requested}
 
 
 def peer_set(plan: Plan, spec: PeerSpec, refs: Sequence[ArchivedPayload], archive: RawArchive, where: str) -> PeerSet:
