@@ -3,6 +3,8 @@ loopback Kolada and SCB (benchmarks/loopback.py), and parse + load of the Kolada
 DuckDB's own read_json over the same archived payloads.
 
     .venv/bin/python benchmarks/scale.py [--runs N]
+    .venv/bin/python benchmarks/scale.py --refresh none|all     # one refresh; prints seconds= (make bench)
+    .venv/bin/python benchmarks/scale.py --parse-load|--read-json  # one timing over generated all-290 payloads
 
 Each refresh is `indicator-pipeline refresh` (live mode, the loopback sources as KOLADA_BASE_URL and
 SCB_BASE_URL, the bundled file drops as the landing folder) in a fresh child process: wall time, and
@@ -104,6 +106,39 @@ def read_json_seconds(refs: list[ArchivedPayload], archive: RawArchive) -> tuple
     return time.perf_counter() - start, rows
 
 
+def generated_payloads(folder: Path) -> tuple[list[ArchivedPayload], RawArchive]:
+    """The all-municipality Kolada data answers, as a refresh would archive them, without the refresh:
+    fetched from the loopback sources by the pipeline's own client, in the pipeline's own chunks."""
+    from indicator_pipeline.catalog import load_plan
+    from indicator_pipeline.peers import PeerSpec
+    from indicator_pipeline.sources.transport import LiveTransport
+    from indicator_pipeline.steps import kolada as kolada_steps
+    from indicator_pipeline.steps import peers as peer_steps
+
+    plan, archive = load_plan(), RawArchive(folder / "archive")
+    with LoopbackSources() as sources:
+        os.environ.update(sources.env())
+        transport = LiveTransport()
+        spec = PeerSpec(kind="all")
+        listing = peer_steps.fetch(spec, transport, archive)
+        requested = peer_steps.peer_set(plan, spec, listing, archive, "benchmark").requested
+        refs = kolada_steps.fetch_values(plan, transport, archive, int(AS_OF[:4]) - 1, requested)
+    return refs, archive
+
+
+def driver_mode(mode: str, peers: str | None) -> None:
+    """One measurement for `make bench` (benchmarks/measurements.py): prints `seconds=<x>`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        if mode == "refresh":
+            with LoopbackSources() as sources:
+                sample = loopback_refresh(peers or "none", Path(tmp), sources)
+            print(f"seconds={sample.wall_s:.3f}")
+            return
+        refs, archive = generated_payloads(Path(tmp))
+        seconds, rows = (parse_load_seconds if mode == "parse-load" else read_json_seconds)(refs, archive)
+        print(f"rows={rows}\nseconds={seconds:.3f}")
+
+
 def summary(name: str, samples: list[Sample]) -> Sample:
     walls = [s.wall_s for s in samples]
     peak = max(s.peak_mib for s in samples)
@@ -117,7 +152,13 @@ def summary(name: str, samples: list[Sample]) -> Sample:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="refreshes per peer set (default 3)")
+    parser.add_argument("--refresh", metavar="PEERS", help="one loopback refresh with these peers (none, all), for make bench")
+    parser.add_argument("--parse-load", action="store_true", help="one parse + load of generated all-290 payloads")
+    parser.add_argument("--read-json", action="store_true", help="DuckDB's read_json over the same payloads")
     args = parser.parse_args()
+    if args.refresh or args.parse_load or args.read_json:
+        driver_mode("refresh" if args.refresh else "parse-load" if args.parse_load else "read-json", args.refresh)
+        return
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, DuckDB {duckdb.__version__}")
     with tempfile.TemporaryDirectory() as tmp, LoopbackSources() as sources:
         work = Path(tmp)
