@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+import duckdb
 from dagster import (
     AssetCheckExecutionContext,
     AssetCheckResult,
@@ -115,10 +116,23 @@ def validate_binding(binding: SuiteBinding, con, plan, as_of) -> quality.Validat
         frame = con.table(binding.table).df()
         if binding.prepare is not None:
             frame = binding.prepare(frame, plan)
-        parameters = quality.run_parameters(plan, as_of, kolada_requested=kolada_requested(con))
+        peer_set, known = _requested_municipalities(con)
+        parameters = quality.run_parameters(
+            plan, as_of, kolada_requested=kolada_requested(con), peer_set=peer_set, known_municipalities=known
+        )
     except Exception as exc:  # noqa: BLE001 - a check that cannot read its data must fail, never pass
         return quality.cannot_run(binding.suite, binding.table, f"cannot read {binding.table}: {type(exc).__name__}: {exc}")
     return quality.validate_frame(frame, binding.suite, parameters, dataset=binding.table)
+
+
+def _requested_municipalities(con) -> tuple[list[tuple[str, str]], list[str]]:
+    """The run's peer set ((code, role) pairs) and every code Kolada knows; both empty in a warehouse
+    without the peer tables (then the checks expect the plan's own municipality only)."""
+    try:
+        known = query(con, "load/check_peer_set.sql")
+    except duckdb.CatalogException:
+        return [], []
+    return [(code, role) for code, role in known.rows() if role is not None], known["municipality_code"].to_list()
 
 
 def record(con, result: quality.ValidationOutcome, run_id: str, suite: str, validated_at: datetime) -> None:

@@ -14,7 +14,7 @@ from dagster import (
     in_process_executor,
 )
 
-from assets import core, filedrop, kolada, marts, report, scb
+from assets import core, filedrop, kolada, marts, peers, report, scb
 from assets.alerts import refresh_failure_alert
 from assets.checks import quality_checks
 from assets.freshness import freshness_checks, freshness_job, freshness_schedule
@@ -23,6 +23,8 @@ from assets.sensors import landing_folder_sensor
 from indicator_pipeline.settings import Settings
 
 ALL_ASSETS = [
+    peers.kolada_municipalities_raw,
+    peers.stg_peer_set,
     kolada.kolada_kpi_metadata_raw,
     kolada.kolada_values_raw,
     kolada.stg_kolada_kpi,

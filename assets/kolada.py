@@ -8,7 +8,9 @@ from assets.metadata import payload_metadata, table_metadata
 from assets.resources import PipelineResource
 from indicator_pipeline.changes import payload_inputs
 from indicator_pipeline.payloads import ArchivedPayload
+from assets.peers import stg_peer_set
 from indicator_pipeline.steps import kolada as steps
+from indicator_pipeline.steps import peers as peer_steps
 
 kolada_source_asset = source_asset("kolada", retried=True)
 
@@ -22,11 +24,21 @@ def kolada_kpi_metadata_raw(context: AssetExecutionContext, pipeline: PipelineRe
     return refs
 
 
-@kolada_source_asset(description="Kolada v3 yearly values of the plan's KPIs for the plan's municipality, archived byte for byte.")
-def kolada_values_raw(context: AssetExecutionContext, pipeline: PipelineResource) -> list[ArchivedPayload]:
+@kolada_source_asset(
+    description=(
+        "Kolada v3 yearly values of the plan's KPIs for the plan's municipality, its peers and the reference rows "
+        "(Riket, the county), in requests of at most 25 ids per list, archived byte for byte."
+    ),
+)
+def kolada_values_raw(
+    context: AssetExecutionContext, pipeline: PipelineResource, kolada_municipalities_raw: list[ArchivedPayload]
+) -> list[ArchivedPayload]:
     settings = pipeline.settings
     with retry_if_transient(context):
-        refs = steps.fetch_values(settings.plan, settings.transport(), settings.archive(), settings.last_fetch_year())
+        peers = peer_steps.peer_set(settings.plan, settings.peer_spec, kolada_municipalities_raw, settings.archive(), settings.peers_where)
+        refs = steps.fetch_values(
+            settings.plan, settings.transport(), settings.archive(), settings.last_fetch_year(), peers.requested
+        )
     context.add_output_metadata(payload_metadata(refs))
     return refs
 
@@ -46,7 +58,7 @@ def stg_kolada_kpi(context: AssetExecutionContext, pipeline: PipelineResource, k
 
 
 @staging_asset(
-    deps=[stg_kolada_kpi],
+    deps=[stg_kolada_kpi, stg_peer_set],
     description="staging.kolada_values: one row per KPI, municipality, year and gender as Kolada sent it (null stays null).",
 )
 def stg_kolada_values(context: AssetExecutionContext, pipeline: PipelineResource, kolada_values_raw: list[ArchivedPayload]) -> None:

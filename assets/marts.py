@@ -7,14 +7,22 @@ from dagster._core.storage.tags import ROOT_RUN_ID_TAG
 from assets.changes import mark_unchanged, nothing_changed_in_run
 from assets.common import OWNERS
 from assets.core import target_assessment
-from assets.metadata import table_metadata
+from assets.metadata import peer_position_metadata, table_metadata
 from assets.resources import PipelineResource, logical_run_id
 from indicator_pipeline.warehouse.dictionary import apply_comments, load_dictionary
 from indicator_pipeline.warehouse.publish import PublishError, published_exports
 from indicator_pipeline.warehouse.sql import run_script
 
 # One asset per file in sql/marts/; the descriptions are the column dictionary's (sql/dictionary.toml).
-MARTS = ["indicator_vs_target", "goal_status", "goal_status_display", "goal_status_history", "reconciliation", "index_inputs"]
+MARTS = ["indicator_vs_target", "goal_status", "goal_status_display", "goal_status_history", "reconciliation", "index_inputs", "peer_comparison"]
+
+
+# What a mart's asset shows in the UI beyond its table: the peer comparison, the plan's position.
+MART_METADATA = {"peer_comparison": peer_position_metadata}
+
+
+def _no_metadata(con) -> dict:
+    return {}
 
 
 def _mart_asset(name: str, description: str) -> AssetsDefinition:
@@ -33,7 +41,7 @@ def _mart_asset(name: str, description: str) -> AssetsDefinition:
                 return
             run_script(con, f"marts/{name}.sql")
             apply_comments(con)  # a replaced view loses its comments
-            context.add_output_metadata(table_metadata(con, f"marts.{name}"))
+            context.add_output_metadata({**table_metadata(con, f"marts.{name}"), **MART_METADATA.get(name, _no_metadata)(con)})
 
     return _mart
 

@@ -4,6 +4,8 @@
 import duckdb
 from dagster import MetadataValue, TableColumn, TableSchema
 
+from indicator_pipeline.warehouse.sql import query
+
 PREVIEW_ROWS = 10
 
 
@@ -35,4 +37,21 @@ def payload_metadata(refs) -> dict:
         "bytes": sum(r.size_bytes for r in refs),
         "sha256": MetadataValue.md("\n".join(f"- `{r.sha256[:16]}` {r.location}" for r in refs)),
         "retrieved_at": max((r.retrieved_at for r in refs), default=""),
+    }
+
+
+def peer_position_metadata(con: duckdb.DuckDBPyConnection) -> dict:
+    """The plan's rank and the peers' median per compared indicator, in its latest ranked year
+    (sql/report/peers.sql, as the scorecard shows it): one entry per indicator and a table of all."""
+    rows = query(con, "report/peers.sql").unique("indicator_id", keep="first", maintain_order=True).sort("indicator_id")
+    table = [
+        (r["indicator_id"], r["year"], r["value"], f"{r['rank']} of {r['peer_count']}", r["peer_median"], r["riket_value"])
+        for r in rows.iter_rows(named=True)
+    ]
+    return {
+        "peer_position": MetadataValue.md(markdown_table(["indicator", "year", "value", "rank", "peer median", "Riket"], table)),
+        **{
+            f"peer_rank/{indicator}": f"{rank} in {year} (value {value}, peer median {median})"
+            for indicator, year, value, rank, median, _ in table
+        },
     }

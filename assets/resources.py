@@ -34,6 +34,7 @@ class PipelineResource(ConfigurableResource):
     landing_dir: str = ""
     quarantine_dir: str = ""
     storage_version: str = ""
+    peers: str = ""
     force_refresh: bool = False
 
     @classmethod
@@ -48,6 +49,7 @@ class PipelineResource(ConfigurableResource):
             landing_dir=str(settings.landing_dir or ""),
             quarantine_dir=str(settings.quarantine_dir or ""),
             storage_version=settings.storage_version,
+            peers=settings.peers or "",
             force_refresh=settings.force_refresh,
         )
 
@@ -63,6 +65,7 @@ class PipelineResource(ConfigurableResource):
             landing_dir=Path(self.landing_dir) if self.landing_dir else None,
             quarantine_dir=Path(self.quarantine_dir) if self.quarantine_dir else None,
             **({"storage_version": self.storage_version} if self.storage_version else {}),
+            peers=self.peers or None,
             force_refresh=self.force_refresh,
         )
 

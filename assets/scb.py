@@ -8,6 +8,8 @@ from assets.metadata import payload_metadata, table_metadata
 from assets.resources import PipelineResource
 from indicator_pipeline.changes import payload_inputs
 from indicator_pipeline.payloads import ArchivedPayload
+from assets.peers import stg_peer_set
+from indicator_pipeline.steps import peers as peer_steps
 from indicator_pipeline.steps import scb as steps
 
 scb_source_asset = source_asset("scb", retried=True)
@@ -16,14 +18,18 @@ scb_source_asset = source_asset("scb", retried=True)
 @scb_source_asset(
     description=(
         "SCB PxWeb v2 tables of the plan's SCB indicators (their `source_id`s, listed in the metadata as "
-        "`scb_tables`) for the plan's municipality: /config, each table's metadata and the json-stat2 data "
-        "answers, archived byte for byte."
+        "`scb_tables`) for the plan's municipality, its peers and the reference rows (Riket, the county), "
+        "within SCB's /config cell limit: /config, each table's metadata and the json-stat2 data answers, "
+        "archived byte for byte."
     ),
 )
-def scb_tables_raw(context: AssetExecutionContext, pipeline: PipelineResource) -> list[ArchivedPayload]:
+def scb_tables_raw(
+    context: AssetExecutionContext, pipeline: PipelineResource, kolada_municipalities_raw: list[ArchivedPayload]
+) -> list[ArchivedPayload]:
     settings = pipeline.settings
     with retry_if_transient(context):
-        refs = steps.fetch(settings.plan, settings.transport(), settings.archive())
+        peers = peer_steps.peer_set(settings.plan, settings.peer_spec, kolada_municipalities_raw, settings.archive(), settings.peers_where)
+        refs = steps.fetch(settings.plan, settings.transport(), settings.archive(), peers.requested)
     context.add_output_metadata({**payload_metadata(refs), **scb_tables_metadata(settings.plan)})
     return refs
 
@@ -39,6 +45,7 @@ def scb_tables_raw_for(plan):
 
 
 @staging_asset(
+    deps=[stg_peer_set],
     description=(
         "staging.scb_values: one row per SCB table cell (region, selection key, quarter) as SCB sent it; null "
         "stays null with its status symbol; the latest published quarter of each series is flagged preliminary."

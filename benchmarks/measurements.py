@@ -68,6 +68,9 @@ class Measurement:
     available: Callable[[], bool] = field(default=lambda: True)
 
 
+ONE_MUNICIPALITY = "loopback refresh, one municipality"
+ALL_READ_JSON_FLOOR = "floor: DuckDB read_json, all-290 Kolada answers"
+
 MEASUREMENTS: list[Measurement] = [
     Measurement(IMPORT_FLOOR, ["{python}", "-c", "import dagster, duckdb, polars"], quick=True),
     Measurement(READ_JSON_FLOOR, ["{python}", "{project}/benchmarks/floor_read_json.py"], quick=True),
@@ -78,4 +81,12 @@ MEASUREMENTS: list[Measurement] = [
     Measurement("no-op refresh, asset graph (schedule path)", ["{python}", "{project}/benchmarks/asset_graph_refresh.py", "{warehouse}"],
                 prepare=built, floor=IMPORT_FLOOR),
     Measurement("status", ["{cli}", "status", "--warehouse", "{warehouse}"], prepare=built, floor=IMPORT_FLOOR),
+    # The scale path (benchmarks/scale.py): refreshes against the loopback Kolada and SCB, the plan's own
+    # municipality alone (with Riket and the county) and all 290; parse + load of the all-290 Kolada answers.
+    Measurement(ONE_MUNICIPALITY, ["{python}", "{project}/benchmarks/scale.py", "--refresh", "none"]),
+    Measurement("loopback refresh, all 290 municipalities", ["{python}", "{project}/benchmarks/scale.py", "--refresh", "all"],
+                floor=ONE_MUNICIPALITY, target=2),
+    Measurement(ALL_READ_JSON_FLOOR, ["{python}", "{project}/benchmarks/scale.py", "--read-json"]),
+    Measurement("parse + load, all-290 Kolada answers", ["{python}", "{project}/benchmarks/scale.py", "--parse-load"],
+                floor=ALL_READ_JSON_FLOOR, target=3),
 ]

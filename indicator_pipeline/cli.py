@@ -35,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     refresh.add_argument("--as-of", type=date.fromisoformat, help="assess as of this date, YYYY-MM-DD (default: today)")
     refresh.add_argument(
+        "--peers",
+        help="municipalities to compare with, overriding the plan's [peers]: codes (0580,1280), a Kolada group id (G37394), all or none",
+    )
+    refresh.add_argument(
         "--wait", type=float, default=0.0, metavar="SECONDS",
         help="if another refresh holds the warehouse lock, wait up to SECONDS for it (default: refuse at once)",
     )
@@ -90,7 +94,9 @@ def settings_for(args: argparse.Namespace) -> Settings:
         elif args.snapshot_dir:
             raise PipelineError("--snapshot-dir needs --offline (replay it) or --record (record into it)")
         overrides.update(snapshot_dir=args.snapshot_dir, plan_path=args.plan, as_of=args.as_of)
-        overrides.update(landing_dir=args.landing_dir, quarantine_dir=args.quarantine_dir, force_refresh=args.force or None)
+        overrides.update(
+            landing_dir=args.landing_dir, quarantine_dir=args.quarantine_dir, force_refresh=args.force or None, peers=args.peers
+        )
     if args.command in ("status", "report"):
         overrides.update(plan_path=args.plan, as_of=args.as_of)
     return Settings.from_env(**overrides)

@@ -36,7 +36,7 @@ from indicator_pipeline.changes import (
 from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.filedrop import KINDS
 from indicator_pipeline.settings import Settings
-from indicator_pipeline.steps import filedrop, kolada, scb
+from indicator_pipeline.steps import filedrop, kolada, peers, scb
 from indicator_pipeline.steps.assessment import judged_the_same
 
 
@@ -59,11 +59,14 @@ class NoChange:
 def current_inputs(settings: Settings) -> dict[str, frozenset[Input]]:
     """What every source sends now, keyed like `meta.source_load` (by the asset that fetches it)."""
     plan, transport, archive = settings.plan, settings.transport(), settings.archive()
+    municipality_refs = peers.fetch(settings.peer_spec, transport, archive)
+    requested = peers.peer_set(plan, settings.peer_spec, municipality_refs, archive, settings.peers_where).requested
     inputs = {
         PLAN_KEY: plan_inputs(plan),
+        "kolada_municipalities_raw": peers.peer_inputs(settings.peer_spec, municipality_refs),
         "kolada_kpi_metadata_raw": payload_inputs(kolada.fetch_metadata(plan, transport, archive)),
-        "kolada_values_raw": payload_inputs(kolada.fetch_values(plan, transport, archive, settings.last_fetch_year())),
-        "scb_tables_raw": payload_inputs(scb.fetch(plan, transport, archive)),
+        "kolada_values_raw": payload_inputs(kolada.fetch_values(plan, transport, archive, settings.last_fetch_year(), requested)),
+        "scb_tables_raw": payload_inputs(scb.fetch(plan, transport, archive, requested)),
     }
     landing = settings.effective_landing_dir
     inputs.update({f"filedrop_{kind}": filedrop.kind_inputs(kind, landing) for kind in KINDS})

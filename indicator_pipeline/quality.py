@@ -7,7 +7,12 @@ Suites are GX 1.x JSON files in the top-level `expectations/` folder (one per da
 are only known at run time are GX suite parameters, written `{"$PARAMETER": "name"}` in a suite and
 filled by `run_parameters()` from the plan and the run's as-of date (never from today):
 
-  municipality_codes       [the plan's municipality code]
+  municipality_codes       the municipalities the run asked Kolada for (core.peer_set: the plan's own, its
+                           peers and the reference rows Riket and the county; without a peer set the plan's own)
+  compared_municipality_codes  the plan's own and its peers: each must have rows
+  scb_region_codes         the same as SCB's region codes (Riket 00, a county LL)
+  known_municipality_codes every municipality and region Kolada knows (staging.kolada_municipality; without
+                           it, municipality_codes): the fact table keeps the figures of earlier peer sets too
   kolada_kpi_ids           the plan's Kolada KPI ids (sorted)
   kolada_kpi_count         how many there are
   plan_indicator_ids       every indicator id in the plan
@@ -17,9 +22,10 @@ filled by `run_parameters()` from the plan and the run's as-of date (never from 
   kolada_max_rows          what the Kolada data requests asked for (KPIs x municipalities x years, from
                            staging.kolada_coverage, else the plan's own) x 3 genders: the most rows it can send
   scb_series_count         the plan's SCB series (indicators): the fewest SCB rows a loaded plan has
-  scb_max_rows             SCB series x municipalities x years since the plan's first year x 12 (months)
-  fact_min_rows            the required indicators (above) x municipalities: each has at least a year
-  fact_max_rows            indicators x municipalities x years since the plan's first year: the most current values
+  scb_max_rows             SCB series x regions asked for x years since the plan's first year x 12 (months)
+  fact_min_rows            the required indicators (above): the plan's own municipality has each for a year
+  fact_max_rows            indicators x known municipalities x years since the plan's first year: the most
+                           current values (the fact table keeps earlier peer sets' figures too)
   as_of_year               the year of the run's fetch date (the recording's date when replaying, else today):
                            the upper bound for plausible years in what the sources sent
   min_latest_year          as_of_year - the suite's meta.freshness.max_age_years (per suite)
@@ -43,9 +49,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import polars as pl
+
+from indicator_pipeline.peers import scb_region
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[1] / "expectations"
 SAMPLE_SIZE = 5
@@ -141,25 +149,36 @@ def load_suite(suite: str | Path) -> dict:
 
 
 def run_parameters(
-    plan, as_of: date, required_sources: Iterable[str] = API_SOURCES, kolada_requested: int | None = None
+    plan,
+    as_of: date,
+    required_sources: Iterable[str] = API_SOURCES,
+    kolada_requested: int | None = None,
+    peer_set: Sequence[tuple[str, str]] = (),
+    known_municipalities: Sequence[str] = (),
 ) -> dict:
-    """Suite parameters from the plan, the run's as-of date and, where known, how many KPI x municipality x
-    year cells the Kolada requests asked for (see the module docstring)."""
+    """Suite parameters from the plan, the run's as-of date, the run's peer set ((code, role) pairs,
+    core.peer_set), Kolada's municipality list and, where known, how many KPI x municipality x year
+    cells the Kolada requests asked for (see the module docstring)."""
     kolada_ids = sorted({i.source_id for i in plan.indicators_from("kolada") if i.source_id})
     required = set(required_sources)
-    municipalities = [plan.municipality_code]
+    requested = sorted({code for code, _ in peer_set} | {plan.municipality_code})
+    compared = sorted({code for code, role in peer_set if role != "reference"} | {plan.municipality_code})
+    known = sorted(set(known_municipalities) | set(requested))
     years = max(as_of.year - plan.first_year + 1, 1)
     scb_series = len(plan.indicators_from("scb"))
     required_ids = sorted(i.id for i in plan.indicators if i.source in required and i.source_id)
     if kolada_requested is None:
-        kolada_requested = len(kolada_ids) * len(municipalities) * years
+        kolada_requested = len(kolada_ids) * len(requested) * years
     return {
         "kolada_max_rows": 3 * kolada_requested,
         "scb_series_count": scb_series,
-        "scb_max_rows": scb_series * len(municipalities) * years * 12,
-        "fact_min_rows": len(required_ids) * len(municipalities),
-        "fact_max_rows": len(plan.indicators) * len(municipalities) * years,
-        "municipality_codes": [plan.municipality_code],
+        "scb_max_rows": scb_series * len(requested) * years * 12,
+        "fact_min_rows": len(required_ids),  # the plan's own municipality; a peer may lack a KPI altogether
+        "fact_max_rows": len(plan.indicators) * len(known) * years,
+        "municipality_codes": requested,
+        "compared_municipality_codes": compared,
+        "scb_region_codes": [scb_region(code) for code in requested],
+        "known_municipality_codes": known,
         "kolada_kpi_ids": kolada_ids,
         "kolada_kpi_count": len(kolada_ids),
         "scb_table_ids": sorted({i.source_id for i in plan.indicators_from("scb") if i.source_id}),

@@ -11,6 +11,8 @@ Environment variables (all optional):
   INDICATOR_LANDING_DIR  folder the city's file drops land in (default: landing/ beside the warehouse file;
                          when replaying, the snapshot's filedrop/ folder, which is then read-only)
   INDICATOR_QUARANTINE_DIR  where rejected drops are moved (default: quarantine/ beside the landing folder)
+  INDICATOR_PEERS        the municipalities to compare with, overriding the plan's [peers]: comma-separated
+                         codes, a Kolada municipality group id, `all` or `none` (indicator_pipeline.peers)
   INDICATOR_STORAGE_VERSION  DuckDB storage format of the published file (default: v1.1.0, which DuckDB 1.1
                          and later read, and so the drivers BI tools embed; `latest` for DuckDB 2 readers only)
 """
@@ -27,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import Plan, load_plan
+from indicator_pipeline.peers import PeerSpec, parse_peer_text
 from indicator_pipeline.catalog.load import DEFAULT_PLAN, resolve_plan_path
 from indicator_pipeline.sources.modes import SOURCE_MODES, make_transport
 from indicator_pipeline.sources.transport import SnapshotDir, Transport
@@ -58,9 +61,12 @@ class Settings:
     landing_dir: Path | None = None
     quarantine_dir: Path | None = None
     storage_version: str = DEFAULT_STORAGE_VERSION
+    peers: str | None = None  # overrides the plan's [peers]
     force_refresh: bool = False  # process every source even if it sends what was loaded before (refresh --force)
 
     def __post_init__(self):
+        if self.peers is not None:
+            parse_peer_text(self.peers, self.peers_where)  # a malformed override fails before anything runs
         if self.source_mode not in SOURCE_MODES:
             raise ValueError(f"source mode {self.source_mode!r}: expected one of {', '.join(SOURCE_MODES)}")
         if self.source_mode == "record" and self.snapshot_dir is None:
@@ -83,6 +89,7 @@ class Settings:
             "landing_dir": path("INDICATOR_LANDING_DIR"),
             "quarantine_dir": path("INDICATOR_QUARANTINE_DIR"),
             "storage_version": env.get("INDICATOR_STORAGE_VERSION") or DEFAULT_STORAGE_VERSION,
+            "peers": env.get("INDICATOR_PEERS") or None,
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         return cls(**values)
@@ -128,6 +135,18 @@ class Settings:
     @cached_property
     def plan(self) -> Plan:
         return load_plan(self.plan_path)
+
+    @property
+    def peers_where(self) -> str:
+        """Where the peer set is asked for, for error messages."""
+        if self.peers is not None:
+            return f"peers {self.peers!r} (--peers or INDICATOR_PEERS)"
+        return f"plan file {self.plan.source_path} [peers]"
+
+    @property
+    def peer_spec(self) -> PeerSpec:
+        """The override (`--peers`, INDICATOR_PEERS) if given, else the plan's `[peers]`."""
+        return parse_peer_text(self.peers, self.peers_where) if self.peers is not None else self.plan.peers
 
     def transport(self) -> Transport:
         return make_transport(self.source_mode, self.effective_snapshot_dir)

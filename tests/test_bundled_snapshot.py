@@ -17,6 +17,11 @@ KPI_IDS = "N00301,N00610,N00611,N00612,N00614,N01951,N03001,N03002,N03009,N03010
 YEARS = ",".join(str(y) for y in range(2015, 2026))
 KPI_URL = f"https://api.kolada.se/v3/kpi/{KPI_IDS}?per_page=5000"
 DATA_URL = f"https://api.kolada.se/v3/data/kpi/{KPI_IDS}/municipality/1283/year/{YEARS}?per_page=5000"
+# Kolada group G37394 "Liknande kommuner, övergripande, Helsingborg, 2025", with Riket and Region Skåne
+PEERS = ["0126", "0136", "0581", "1490", "1880", "1980", "2180"]
+PEER_DATA_URL = (
+    f"https://api.kolada.se/v3/data/kpi/{KPI_IDS}/municipality/{','.join(['0000', '0012', *PEERS])}/year/{YEARS}?per_page=5000"
+)
 STATUSES = {"published", "derived", "illustrative", "missing"}
 # The second bundled plan's snapshot (Lund, 1281; Kolada only).
 LUND = BUNDLED.parent / "lund_ks_2025"
@@ -68,6 +73,21 @@ def test_every_data_value_has_exactly_one_matching_provenance_entry(snapshot):
     assert set(by_key) == seen, f"provenance entries with no data value: {sorted(set(by_key) - seen)}"
 
 
+def test_peer_answers_cover_the_group_and_are_missing_where_helsingborg_is():
+    municipalities = {m["id"]: m for m in _read("https://api.kolada.se/v3/municipality?per_page=5000")["values"]}
+    assert len(municipalities) == 312 and sum(m["type"] == "K" for m in municipalities.values()) == 290
+    (group,) = _read("https://api.kolada.se/v3/municipality_groups/G37394?per_page=5000")["values"]
+    assert group["title"] == "Liknande kommuner, övergripande, Helsingborg, 2025"
+    assert sorted(m["member_id"] for m in group["members"]) == PEERS
+    own = {(o["kpi"], o["period"], v["gender"]): v["value"] for o in _read(DATA_URL)["values"] for v in o["values"]}
+    peers = _read(PEER_DATA_URL)
+    _assert_envelope(peers)
+    assert {o["municipality"] for o in peers["values"]} == {"0000", "0012", *PEERS}
+    for obj in peers["values"]:
+        for cell in obj["values"]:
+            assert (cell["value"] is None) == (own[(obj["kpi"], obj["period"], cell["gender"])] is None), obj
+
+
 @pytest.mark.parametrize("snapshot", SNAPSHOTS)
 def test_metadata_objects_equal_the_real_catalogue(snapshot):
     root, _, kpi_url, kpi_ids, _ = SNAPSHOTS[snapshot]
@@ -109,13 +129,20 @@ def _scb_read(method: str, url: str, request_body: str | None = None):
     return fetched
 
 
-def test_scb_recorded_requests_are_exactly_config_metadata_and_one_data_query():
+def test_scb_recorded_requests_are_exactly_config_metadata_and_two_data_queries():
     urls = sorted((m["method"], m["url"]) for m in _scb_meta("GET") + _scb_meta("POST"))
     assert urls == [
         ("GET", f"{SCB_BASE}/config"),
         ("GET", SCB_METADATA_URL),
-        ("POST", SCB_DATA_URL),
+        ("POST", SCB_DATA_URL),  # the plan's own municipality
+        ("POST", SCB_DATA_URL),  # its peers and the reference rows
     ]
+
+
+def _own_post() -> dict:
+    """The data query for the plan's own municipality (the peers' query is another recording)."""
+    (post,) = [m for m in _scb_meta("POST") if json.loads(m["request_body"])["selection"][0]["valueCodes"] == ["1283"]]
+    return post
 
 
 def test_scb_config_is_the_real_conformance_config():
@@ -136,7 +163,7 @@ def test_scb_metadata_answer_is_the_real_tab4572_metadata():
 
 def test_scb_data_answer_is_what_scb_would_send_for_the_clients_selection():
     metadata = _scb_read("GET", SCB_METADATA_URL).json()
-    (post,) = _scb_meta("POST")
+    post = _own_post()
     assert post["url"] == SCB_DATA_URL
     selection = {s["variableCode"]: s["valueCodes"] for s in json.loads(post["request_body"])["selection"]}
     all_quarters = list(metadata["dimension"]["Tid"]["category"]["index"])
@@ -159,7 +186,7 @@ def test_scb_data_answer_is_what_scb_would_send_for_the_clients_selection():
 def test_scb_answers_have_the_real_json_stat2_key_order():
     metadata = _scb_read("GET", SCB_METADATA_URL).json()
     assert list(metadata) == DATASET_KEYS and metadata["value"] == []
-    (post,) = _scb_meta("POST")
+    post = _own_post()
     data = _scb_read("POST", post["url"], post["request_body"]).json()
     assert list(data) == [*DATASET_KEYS, "status"]
     real_doc = json.loads((CONFORMANCE / "scb" / "TAB6471_data.json").read_text(encoding="utf-8"))
@@ -168,7 +195,7 @@ def test_scb_answers_have_the_real_json_stat2_key_order():
 
 
 def test_every_scb_data_cell_has_exactly_one_matching_provenance_entry():
-    (post,) = _scb_meta("POST")
+    post = _own_post()
     data = _scb_read("POST", post["url"], post["request_body"]).json()
     provenance = [e for e in json.loads((BUNDLED / "provenance.json").read_text(encoding="utf-8")) if e["source"] == "scb"]
     by_key: dict[tuple, list[dict]] = {}

@@ -16,6 +16,7 @@ import polars as pl
 import pytest
 
 from indicator_pipeline.catalog import load_plan
+from snapshot_files import own_kolada_data
 
 PROJECT = Path(__file__).resolve().parents[1]
 BUNDLED = PROJECT / "indicator_pipeline" / "snapshots" / "bundled"
@@ -104,10 +105,11 @@ def failed_refreshes(published, tmp_path_factory) -> dict:
 
     # 1. The data request has no recording in the snapshot.
     missing = Path(shutil.copytree(BUNDLED, root / "missing"))
-    meta = _kolada_file(missing, "year", ".meta.json")
+    meta = own_kolada_data(missing, ".meta.json")
+    body = own_kolada_data(missing)
     url = json.loads(meta.read_text(encoding="utf-8"))["url"]
     meta.unlink()
-    _kolada_file(missing, "year", ".body").unlink()
+    body.unlink()
     fresh_warehouse = root / "wh" / "indicators.duckdb"
 
     # 2. Kolada re-titled U07453 in the metadata response.

@@ -21,6 +21,9 @@ ASSET_KEYS = sorted(
         "kolada_values_raw",
         "stg_kolada_kpi",
         "stg_kolada_values",
+        # The peer set: Kolada's municipality list (and group), staged with core.peer_set
+        "kolada_municipalities_raw",
+        "stg_peer_set",
         # SCB (housing starts)
         "scb_tables_raw",
         "stg_scb_values",
@@ -39,6 +42,7 @@ ASSET_KEYS = sorted(
         "mart_indicator_vs_target",
         "mart_reconciliation",  # the city's finance measures beside Kolada's published ratios
         "mart_index_inputs",  # the inputs of every computed index value (the safety index)
+        "mart_peer_comparison",  # the plan's figures beside its peers', ranked
         "published_warehouse",
         "scorecard_report",  # report/scorecard.html, written from the published file
     ]

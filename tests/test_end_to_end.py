@@ -23,6 +23,7 @@ import pytest
 from indicator_pipeline.catalog import load_plan
 from indicator_pipeline.run import refresh
 from indicator_pipeline.settings import Settings
+from snapshot_files import own_kolada_data
 
 BUNDLED = Path(__file__).resolve().parents[1] / "indicator_pipeline" / "snapshots" / "bundled"
 AS_OF = date(2026, 11, 20)  # snapshot.json "recorded_on"
@@ -34,8 +35,7 @@ MEASURED = {"met", "not_met", "on_track", "off_track"}
 
 
 def _data_body_path() -> Path:
-    (path,) = [p for p in (BUNDLED / "kolada").glob("*.body") if "year" in p.name]
-    return path
+    return own_kolada_data(BUNDLED)
 
 
 @pytest.fixture(scope="module")
@@ -634,7 +634,7 @@ def test_kolada_nulls_stay_null_never_zero(con, snapshot_values):
         assert snapshot_values[(kpi, year)] is None
         rows = _rows(
             con,
-            "SELECT value, source_id FROM core.fact_indicator_value WHERE indicator_id = ? AND year = ?",
+            "SELECT value, source_id FROM core.fact_indicator_value WHERE indicator_id = ? AND year = ? AND municipality_code = '1283'",
             [indicator, year],
         )
         assert rows == [{"value": None, "source_id": kpi}], (kpi, year)
@@ -665,8 +665,11 @@ def test_every_fact_row_leads_to_archived_bytes(con, warehouse):
     # Source rows (Kolada, SCB, file drops) name the payload they were parsed from.
     facts = {s for (s,) in con.execute("SELECT DISTINCT raw_sha256 FROM core.fact_indicator_value WHERE source <> 'computed'").fetchall()}
     assert facts <= payloads, facts - payloads
-    # Every Kolada value comes from the one recorded data body, whose hash we compute ourselves.
-    kolada = {s for (s,) in con.execute("SELECT DISTINCT raw_sha256 FROM core.fact_indicator_value WHERE source = 'kolada'").fetchall()}
+    # Every Kolada value of Helsingborg comes from its recorded data body, whose hash we compute ourselves
+    # (the peers' from their own answer).
+    kolada = {s for (s,) in con.execute(
+        "SELECT DISTINCT raw_sha256 FROM core.fact_indicator_value WHERE source = 'kolada' AND municipality_code = '1283'"
+    ).fetchall()}
     assert kolada == {hashlib.sha256(_data_body_path().read_bytes()).hexdigest()}
     # Computed finance measures carry the statements file's hash (an archived payload) ...
     finance = {s for (s,) in con.execute(
@@ -707,7 +710,9 @@ def test_every_fact_row_leads_to_archived_bytes(con, warehouse):
 def test_fact_table_matches_the_snapshot_value_for_value(con, snapshot_values):
     plan = load_plan()
     indicator_by_kpi = {i.source_id: i.id for i in plan.indicators_from("kolada")}
-    rows = con.execute("SELECT indicator_id, year, value FROM core.fact_indicator_value WHERE source = 'kolada'").fetchall()
+    rows = con.execute(
+        "SELECT indicator_id, year, value FROM core.fact_indicator_value WHERE source = 'kolada' AND municipality_code = '1283'"
+    ).fetchall()
     got = {(i, y): v for i, y, v in rows}
     expected = {(indicator_by_kpi[kpi], y): v for (kpi, y), v in snapshot_values.items()}
     assert got == expected

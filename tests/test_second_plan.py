@@ -53,11 +53,12 @@ def test_a_plan_refresh_publishes_one_status_per_target_of_that_plan_about_its_m
     plan = load_plan(None if name == "default" else name)
     with duckdb.connect(str(path), read_only=True) as con:
         statuses = con.execute("SELECT plan_id, target_id, municipality_code FROM marts.goal_status").fetchall()
-        facts = con.execute("SELECT DISTINCT municipality_code FROM core.fact_indicator_value").fetchall()
+        facts = con.execute("SELECT DISTINCT municipality_code FROM core.fact_indicator_value ORDER BY 1").fetchall()
+        asked = con.execute("SELECT municipality_code FROM core.peer_set WHERE plan_id = ? ORDER BY 1", [plan.id]).fetchall()
         plans = con.execute("SELECT plan_id, municipality_code FROM core.dim_plan").fetchall()
     assert sorted(target for _, target, _ in statuses) == sorted(rule.id for _, rule in plan.targets())
     assert {(p, m) for p, _, m in statuses} == {(plan.id, plan.municipality_code)}
-    assert facts == [(plan.municipality_code,)]
+    assert facts == asked and (plan.municipality_code,) in facts  # its own, its peers and the reference rows
     assert plans == [(plan.id, plan.municipality_code)]
 
 

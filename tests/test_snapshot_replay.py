@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from snapshot_files import own_kolada_data
 
 PROJECT = Path(__file__).resolve().parents[1]
 BUNDLED = PROJECT / "indicator_pipeline" / "snapshots" / "bundled"
@@ -86,7 +87,7 @@ def _status(warehouse: Path, *as_of: str) -> dict[str, dict]:
 
 
 def _data_body(snapshot: Path) -> Path:
-    (path,) = [p for p in (snapshot / "kolada").glob("*.body") if "year" in p.name]
+    path = own_kolada_data(snapshot)
     return path
 
 
@@ -144,7 +145,7 @@ def _vintages(warehouse: Path, indicator_id: str, year: int) -> list[tuple[float
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(
             "SELECT value, raw_sha256 FROM core.indicator_value_vintage "
-            "WHERE indicator_id = ? AND year = ? ORDER BY loaded_at",
+            "WHERE indicator_id = ? AND year = ? AND municipality_code = '1283' ORDER BY loaded_at",
             [indicator_id, year],
         ).fetchall()
 
@@ -252,7 +253,7 @@ def test_replaying_the_older_recording_again_keeps_the_later_observation_current
     with duckdb.connect(str(replays["warehouse"]), read_only=True) as con:
         current = dict(
             con.execute(
-                "SELECT indicator_id, value FROM core.fact_indicator_value WHERE year = 2025 "
+                "SELECT indicator_id, value FROM core.fact_indicator_value WHERE year = 2025 AND municipality_code = '1283' "
                 "AND indicator_id IN ('nki_total', 'soliditet_incl_pensions', 'soliditet_city')"
             ).fetchall()
         )
@@ -283,7 +284,7 @@ def test_revision_is_a_new_vintage_not_an_overwrite(replays):
         per_key = dict(
             con.execute(
                 "SELECT n, count(*) FROM (SELECT indicator_id, year, count(*) AS n "
-                "FROM core.indicator_value_vintage WHERE source = 'kolada' GROUP BY ALL) GROUP BY n"
+                "FROM core.indicator_value_vintage WHERE source = 'kolada' AND municipality_code = '1283' GROUP BY ALL) GROUP BY n"
             ).fetchall()
         )
         assert per_key[2] == 2 and set(per_key) == {1, 2}

@@ -24,6 +24,7 @@ from indicator_pipeline.catalog.model import (
     TargetRule,
 )
 from indicator_pipeline.errors import CatalogueError
+from indicator_pipeline.peers import PeerSpec, parse_peer_table
 
 DEFAULT_PLAN = "helsingborg_ks_2025.toml"
 DIRECTIONS: tuple[str, ...] = Direction.__args__  # type: ignore[attr-defined]
@@ -352,6 +353,7 @@ def parse_plan(raw: dict, source_path: str = "<memory>") -> Plan:
         publication_lag_days=_publication_lags(raw.get("publication", {}), where),
         overdue_grace_days=_count(raw.get("publication", {}), "overdue_grace_days", f"{where} [publication]", default=30),
         filedrop_max_age_days=_filedrop_max_ages(raw.get("publication", {}), where),
+        peers=parse_peer_table(raw["peers"], f"{where} [peers]") if "peers" in raw else PeerSpec(),
         filedrop_licence=head.get("filedrop_licence") or head.get("organisation", ""),
     )
     _check_references(plan, where)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from indicator_pipeline.peers import PeerSpec
 from indicator_pipeline.catalog.formula import Formula
 
 TargetKind = Literal[
@@ -171,6 +172,8 @@ class Plan:
     overdue_grace_days: int = 30
     # How old each file drop kind's current file may get before a newer one is expected (days).
     filedrop_max_age_days: tuple[tuple[str, int], ...] = ()
+    # The municipalities the plan's source figures are compared with (`[peers]`; indicator_pipeline.peers).
+    peers: PeerSpec = PeerSpec()
     # Whose figures the file drops are, as archived with them ([plan] filedrop_licence; default: organisation).
     filedrop_licence: str = ""
 

@@ -22,6 +22,7 @@ class ReportData:
     series: pl.DataFrame  # yearly values of every target and context series
     sources: pl.DataFrame  # payloads per goal with retrieval time
     quality: pl.DataFrame  # the last run's validations, per goal they concern
+    peers: pl.DataFrame  # per goal, each shown indicator's latest ranked year among the peers
     as_of_override: date | None = None  # set when assessed as of a date other than the published one
 
 
@@ -31,6 +32,7 @@ def load(con: duckdb.DuckDBPyConnection, as_of_override: date | None = None) -> 
         series=query(con, "report/series.sql"),
         sources=query(con, "report/sources.sql"),
         quality=query(con, "report/quality.sql"),
+        peers=query(con, "report/peers.sql"),
         as_of_override=as_of_override,
     )
 

@@ -188,11 +188,36 @@ def _sources(rows: list[dict], lang: str) -> str:
     return f'<ul>{"".join(items)}</ul>' if items else '<p class="small">–</p>'
 
 
+def _peers(rows: list[dict], lang: str) -> str:
+    """The plan's position among its peers: one row per shown indicator, its latest ranked year."""
+    if not rows:
+        return ""
+    county = next((r["county_name"] for r in rows if r.get("county_name")), None)
+    heads = ["indicator", "year", "value", "rank", "peer_median", "riket"]
+    head = "".join(f"<th>{_e(text(lang, h))}</th>" for h in heads) + (f"<th>{_e(county)}</th>" if county else "")
+    body = []
+    for r in rows:
+        cells = [
+            f"<td>{_e(r['indicator_title'])}</td>",
+            f'<td class="num">{_e(r["year"])}</td>',
+            f'<td class="num">{_e(_value(r, "value", lang))}</td>',
+            f'<td class="num">{_e(text(lang, "rank_of", rank=r["rank"], count=r["peer_count"]))}</td>',
+            f'<td class="num">{_e(_value(r, "peer_median", lang))}</td>',
+            f'<td class="num">{_e(_value(r, "riket_value", lang))}</td>',
+        ]
+        if county:
+            cells.append(f'<td class="num">{_e(_value(r, "county_value", lang))}</td>')
+        body.append(f'<tr data-indicator-id="{_e(r["indicator_id"])}">{"".join(cells)}</tr>')
+    return (f'<table class="peers"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+            f'<p class="small">{_e(text(lang, "peers_note"))}</p>')
+
+
 def _goal_section(goal_id: str, targets: list[dict], data: ReportData, lang: str) -> str:
     first = targets[0]
     series = data.series.filter(data.series["goal_id"] == goal_id).to_dicts()
     sources = data.sources.filter(data.sources["goal_id"] == goal_id).to_dicts()
     quality = data.quality.filter(data.quality["goal_id"] == goal_id).to_dicts()
+    peers = data.peers.filter(data.peers["goal_id"] == goal_id).to_dicts()
     meta = " · ".join(_e(v) for v in (first.get("area"), first.get("goal_level")) if v)
     target_lines = "".join(
         f'<div class="target" data-target-id="{_e(t["target_id"])}">{_badge(t["status"], lang)} '
@@ -209,6 +234,8 @@ def _goal_section(goal_id: str, targets: list[dict], data: ReportData, lang: str
     chart_html = _charts(goal_id, targets, series, lang)
     if chart_html:
         parts.append(f'<h3>{_e(text(lang, "chart"))}</h3>{chart_html}')
+    if peers:
+        parts.append(f'<h3>{_e(text(lang, "peers"))}</h3>{_peers(peers, lang)}')
     if series:
         parts.append(f'<h3>{_e(text(lang, "quality"))}</h3>{_quality(quality, lang)}')
         parts.append(f'<h3>{_e(text(lang, "sources"))}</h3>{_sources(sources, lang)}')

@@ -9,15 +9,15 @@ and the value, when Kolada answers something it does not recognise.
 from __future__ import annotations
 
 import itertools
-import re
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin
 
 import polars as pl
 
 from indicator_pipeline.errors import MetadataMismatchError, SourceError
+from indicator_pipeline.peers import Municipality
 from indicator_pipeline.sources.transport import Fetched, Transport
 
 KOLADA_SOURCE = "kolada"
@@ -72,6 +72,14 @@ class KoladaClient:
             for kpi_list, municipality_list, year_list in combinations
         )
 
+    def fetch_municipalities(self) -> list[Fetched]:
+        """Every municipality and region Kolada knows (`/v3/municipality`: id, title, type K or L)."""
+        return self._fetch_paths(["municipality"])
+
+    def fetch_municipality_group(self, group_id: str) -> list[Fetched]:
+        """One municipality group with its members (`/v3/municipality_groups/{id}`)."""
+        return self._fetch_paths([f"municipality_groups/{group_id}"])
+
     def _fetch_paths(self, paths: Iterable[str]) -> list[Fetched]:
         urls = (f"{self.base_url}/{path}?per_page={self.per_page}" for path in paths)
         return [page for url in urls for page in self._fetch_pages(url)]
@@ -93,29 +101,6 @@ class KoladaClient:
             link = _field(page, "envelope", body, "next_url", _is_optional_str, "a URL or null", required=False)
             next_url = urljoin(page.url, link) if link else None
         return pages
-
-
-_DATA_PATH = re.compile(r"/data/kpi/([^/?]+)/municipality/([^/?]+)/year/([^/?]+)")
-COVERAGE_SCHEMA = {
-    "kpi_id": pl.Utf8, "municipality_code": pl.Utf8, "year": pl.Int32, "raw_sha256": pl.Utf8, "retrieved_at": pl.Utf8,
-}
-
-
-def request_coverage(pages: Sequence[Fetched], sha256s: Sequence[str]) -> pl.DataFrame:
-    """What each data page's request asked for (from its URL path `data/kpi/{ids}/municipality/{ids}/year/{years}`):
-    one row per KPI, municipality and year. Kolada leaves out rows without data, so only the request
-    says that a year was asked for and not sent."""
-    rows = []
-    for page, sha256 in zip(pages, sha256s, strict=True):
-        match = _DATA_PATH.search(unquote(urlsplit(page.url).path))
-        if not match:
-            raise SourceError(KOLADA_SOURCE, "not a data URL (data/kpi/.../municipality/.../year/...)", page.url)
-        kpis, municipalities, years = (part.split(",") for part in match.groups())
-        rows += [
-            (kpi, municipality, int(year), sha256, page.retrieved_at)
-            for kpi, municipality, year in itertools.product(kpis, municipalities, years)
-        ]
-    return pl.DataFrame(rows, schema=COVERAGE_SCHEMA, orient="row")
 
 
 def _segments(items: Sequence[str]) -> list[str]:
@@ -148,6 +133,30 @@ def check_kpi_titles(metadata: Sequence[dict], expected: Mapping[str, str]) -> N
             problems.append(f"KPI {kpi_id} is now titled {titles[kpi_id]!r} (expected title {title!r})")
     if problems:
         raise MetadataMismatchError(KOLADA_SOURCE, "; ".join(problems))
+
+
+def parse_municipalities(pages: Sequence[Fetched]) -> dict[str, Municipality]:
+    """Kolada's municipality list: code -> (name, type), each field checked."""
+    found = {}
+    for page, where, item in _objects(pages):
+        code, name, kind = (_field(page, where, item, name, _is_str, "a string") for name in ("id", "title", "type"))
+        found[code] = Municipality(code, name, kind)
+    return found
+
+
+def parse_group_members(pages: Sequence[Fetched], group_id: str) -> list[str]:
+    """The member codes of group `group_id`; a group Kolada does not know (an empty answer) is an error."""
+    members = None
+    for page, where, group in _objects(pages):
+        if _field(page, where, group, "id", _is_str, "a string") != group_id:
+            continue
+        members = []
+        for i, member in enumerate(_field(page, where, group, "members", _is_list, "a list")):
+            _require_object(page, f"{where}.members[{i}]", member)
+            members.append(_field(page, f"{where}.members[{i}]", member, "member_id", _is_str, "a string"))
+    if members is None:
+        raise SourceError(KOLADA_SOURCE, f"Kolada knows no municipality group {group_id}", pages[0].url if pages else None)
+    return members
 
 
 def parse_values(pages: Sequence[Fetched]) -> pl.DataFrame:

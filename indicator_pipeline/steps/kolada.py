@@ -9,11 +9,12 @@ import polars as pl
 
 from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import Plan
+from indicator_pipeline.peers import own_then_others
 from indicator_pipeline.payloads import ArchivedPayload, archive_fetched, register_payloads, restore
 from indicator_pipeline.sources import kolada
 from indicator_pipeline.errors import SourceError
 from indicator_pipeline.sources.transport import Fetched, Transport
-from indicator_pipeline.warehouse.sql import run_script
+from indicator_pipeline.warehouse.sql import run_script, sql_text
 
 
 def expected_titles(plan: Plan) -> dict[str, str]:
@@ -30,13 +31,32 @@ def fetch_metadata(plan: Plan, transport: Transport, archive: RawArchive) -> lis
     return archive_fetched(pages, archive, "kolada_kpi_metadata", kolada.LICENCE)
 
 
-def fetch_values(plan: Plan, transport: Transport, archive: RawArchive, last_year: int) -> list[ArchivedPayload]:
-    """The plan's KPIs for its municipality from the plan's first year to `last_year` (a fetch window
-    that depends on the fetch date, never on the as-of date: see Settings.last_fetch_year)."""
+def fetch_values(
+    plan: Plan, transport: Transport, archive: RawArchive, last_year: int, municipalities: Sequence[str]
+) -> list[ArchivedPayload]:
+    """The plan's KPIs for `municipalities` (the plan's own, its peers and the reference rows: see
+    indicator_pipeline.peers) from the plan's first year to `last_year` (a fetch window that depends
+    on the fetch date, never on the as-of date: see Settings.last_fetch_year). The plan's own
+    municipality is asked for on its own, the others in lists of at most 25 (peers.own_then_others)."""
     years = range(plan.first_year, last_year + 1)
-    pages = kolada.KoladaClient(transport).fetch_values(kpi_ids(plan), [plan.municipality_code], years)
+    client = kolada.KoladaClient(transport)
+    pages = [
+        page
+        for group in own_then_others(plan.municipality_code, municipalities)
+        for page in client.fetch_values(kpi_ids(plan), group, years)
+    ]
     require_some_values(pages)
     return archive_fetched(pages, archive, "kolada_values", kolada.LICENCE)
+
+
+def _parse_archived(con: duckdb.DuckDBPyConnection, pages: pl.DataFrame) -> pl.DataFrame:
+    """Every value object of the archived bodies in `pages`, read by DuckDB in one pass."""
+    con.execute("SET VARIABLE kolada_value_files = ?", [sorted(set(pages["path"]))])
+    con.register("kolada_pages", pages.to_arrow())
+    try:
+        return pl.from_arrow(con.sql(sql_text("load/kolada_values_from_archive.sql")).arrow())  # type: ignore[return-value]
+    finally:
+        con.unregister("kolada_pages")
 
 
 def require_some_values(pages: Sequence[Fetched]) -> None:
@@ -69,11 +89,21 @@ def stage_metadata(
     return frame
 
 
-def stage_values(con: duckdb.DuckDBPyConnection, refs: Sequence[ArchivedPayload], archive: RawArchive) -> pl.DataFrame:
-    """Stage the values and what the requests covered (the KPIs, municipalities and years asked for)."""
-    pages = [restore(ref, archive) for ref in refs]
-    frame = kolada.parse_values(pages)
-    coverage = kolada.request_coverage(pages, [ref.sha256 for ref in refs])
+def stage_values(con: duckdb.DuckDBPyConnection, refs: Sequence[ArchivedPayload], archive: RawArchive) -> int:
+    """Stage the values and what the requests covered (the KPIs, municipalities and years asked for),
+    parsed in bulk by DuckDB from the archived bodies (sql/load/replace_kolada_values.sql). Returns the
+    number of rows staged. When the bulk reader refuses a body, the row-by-row parser finds the page,
+    field and value to name."""
+    pages = pl.DataFrame(
+        [(ref.sha256, ref.location, ref.retrieved_at, str(archive.object_path(ref.sha256))) for ref in refs],
+        schema={"sha256": pl.Utf8, "url": pl.Utf8, "retrieved_at": pl.Utf8, "path": pl.Utf8},
+        orient="row",
+    )
     register_payloads(con, refs)
-    run_script(con, "load/replace_kolada_values.sql", {"incoming": frame, "incoming_coverage": coverage})
-    return frame
+    try:
+        incoming = _parse_archived(con, pages) if refs else pl.DataFrame(schema={**kolada.VALUES_SCHEMA, "wire_ok": pl.Boolean})
+        run_script(con, "load/replace_kolada_values.sql", {"incoming": incoming, "kolada_pages": pages})
+    except duckdb.Error as exc:
+        kolada.parse_values([restore(ref, archive) for ref in refs])  # raises naming the page, field and value
+        raise SourceError(kolada.KOLADA_SOURCE, f"the archived answers could not be loaded: {exc}") from exc
+    return con.table("staging.kolada_values").shape[0]

@@ -23,6 +23,7 @@ import polars as pl
 from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import Indicator, Plan
 from indicator_pipeline.errors import CatalogueError, SourceError
+from indicator_pipeline.peers import own_then_others, scb_region
 from indicator_pipeline.payloads import ArchivedPayload, archive_fetched, register_payloads, restore
 from indicator_pipeline.sources.jsonstat import dataset_info, decode_jsonstat2, dimension_labels
 from indicator_pipeline.sources.pxweb import SCB_SOURCE, PxWebClient
@@ -86,10 +87,13 @@ def time_codes(metadata: dict, first_year: int) -> list[str]:
     return [code for code in codes if code[:4].isdigit() and int(code[:4]) >= first_year]
 
 
-def data_selection(plan: Plan, query: TableQuery, metadata: dict) -> dict[str, list[str]]:
+def data_selection(
+    plan: Plan, query: TableQuery, metadata: dict, municipalities: Sequence[str] | None = None
+) -> dict[str, list[str]]:
     """Explicit value codes for every variable of the table the query needs, in the table's variable order.
 
-    Region = the plan's municipality; time = the metadata's codes from the plan's first year; each
+    Region = `municipalities` (Kolada ids: the plan's own, its peers and the reference rows; default the
+    plan's municipality) as SCB codes, each checked against the metadata; time = the metadata's codes from the plan's first year; each
     selected variable = the codes its indicators name (checked against the metadata). A variable
     none of them selects is left out, which SCB allows only for eliminable variables.
     """
@@ -98,8 +102,10 @@ def data_selection(plan: Plan, query: TableQuery, metadata: dict) -> dict[str, l
     time = time_variable(metadata)
     if REGION_VARIABLE not in labels:
         raise SourceError(SCB_SOURCE, f"{where} has no {REGION_VARIABLE} variable (variables: {list(labels)})")
-    if plan.municipality_code not in labels[REGION_VARIABLE]:
-        raise SourceError(SCB_SOURCE, f"{where} has no region {plan.municipality_code}")
+    regions = [scb_region(code) for code in (municipalities or [plan.municipality_code])]
+    missing = [code for code in regions if code not in labels[REGION_VARIABLE]]
+    if missing:
+        raise SourceError(SCB_SOURCE, f"{where} has no region {', '.join(missing)}")
     wanted: dict[str, set[str]] = defaultdict(set)
     for indicator in query.indicators:
         for variable, code in indicator.source_selection:
@@ -118,7 +124,7 @@ def data_selection(plan: Plan, query: TableQuery, metadata: dict) -> dict[str, l
     selection: dict[str, list[str]] = {}
     for variable in metadata["id"]:
         if variable == REGION_VARIABLE:
-            selection[variable] = [plan.municipality_code]
+            selection[variable] = regions
         elif variable == time:
             selection[variable] = quarters
         elif variable in wanted:
@@ -131,8 +137,12 @@ def data_selection(plan: Plan, query: TableQuery, metadata: dict) -> dict[str, l
     return selection
 
 
-def fetch(plan: Plan, transport: Transport, archive: RawArchive) -> list[ArchivedPayload]:
-    """Config, then per table its metadata and data; every payload archived, in the order fetched."""
+def fetch(
+    plan: Plan, transport: Transport, archive: RawArchive, municipalities: Sequence[str] | None = None
+) -> list[ArchivedPayload]:
+    """Config, then per table its metadata and data for `municipalities` (default: the plan's own; the
+    plan's own region in a query of its own, the others in one more), each in as many calls as SCB's
+    `/config` cell limit needs; every payload archived, in the order fetched."""
     queries = table_queries(plan)
     if not queries:
         return []
@@ -144,8 +154,9 @@ def fetch(plan: Plan, transport: Transport, archive: RawArchive) -> list[Archive
             fetched = client.fetch_metadata(query.table_id)
             refs += archive_fetched([fetched], archive, METADATA_DATASET, LICENCE)
             metadata[query.table_id] = fetched.json()
-        selection = data_selection(plan, query, metadata[query.table_id])
-        refs += archive_fetched(client.fetch_data(query.table_id, selection), archive, DATA_DATASET, LICENCE)
+        for group in own_then_others(plan.municipality_code, municipalities or [plan.municipality_code]):
+            selection = data_selection(plan, query, metadata[query.table_id], group)
+            refs += archive_fetched(client.fetch_data(query.table_id, selection), archive, DATA_DATASET, LICENCE)
     return refs
 
 

@@ -2,7 +2,9 @@
 -- shape (the columns of 59_observation.sql, in this order).
 --
 -- A cell belongs to an indicator when the indicator's source is 'scb', its source_id is the table and
--- its source_selection is the cell's selection key; the region is the municipality. Periods are SCB
+-- its source_selection is the cell's selection key; the region is the municipality (SCB's two-digit
+-- region codes, Riket 00 and the counties 01-25, are written as Kolada's region ids 0000 and 00LL, so
+-- the reference rows of both sources are one municipality_code). Periods are SCB
 -- time codes: YYYYKn (4 a year), YYYYMnn (12 a year) or YYYY (1 a year).
 --
 -- How the periods make a year is the indicator's `year_from_periods` (plan file): `sum` (a flow, e.g.
@@ -19,6 +21,7 @@ CREATE OR REPLACE VIEW staging.scb_period AS
 WITH cells AS (
     SELECT
         v.*,
+        CASE WHEN length(v.region) = 2 THEN '00' || v.region ELSE v.region END AS municipality_code,
         d.indicator_id,
         d.unit,
         coalesce(d.year_from_periods, 'sum') AS year_from_periods,
@@ -43,13 +46,13 @@ SELECT
     *,
     status IS NOT NULL
         OR period_index > max(period_index) FILTER (WHERE value IS NOT NULL)
-            OVER (PARTITION BY indicator_id, region) - preliminary_periods AS period_preliminary
+            OVER (PARTITION BY indicator_id, municipality_code) - preliminary_periods AS period_preliminary
 FROM indexed;
 
 CREATE OR REPLACE VIEW staging.scb_observation AS
 WITH yearly AS (
     SELECT
-        region,
+        municipality_code,
         indicator_id,
         any_value(unit) AS unit,
         any_value(table_id) AS table_id,
@@ -71,19 +74,19 @@ WITH yearly AS (
         max(retrieved_at) AS retrieved_at,
         arg_max(raw_sha256, period_index) AS raw_sha256  -- the payload of the year's latest period
     FROM staging.scb_period
-    GROUP BY region, indicator_id, year
+    GROUP BY municipality_code, indicator_id, year
 ),
 missing AS (
     -- the year's periods without a value, as SCB time codes (2026K4, 2026M11)
     SELECT
-        region, indicator_id, year,
+        municipality_code, indicator_id, year,
         string_agg(
             CAST(year AS VARCHAR)
                 || CASE periods_per_year WHEN 4 THEN 'K' || p WHEN 12 THEN 'M' || lpad(CAST(p AS VARCHAR), 2, '0') ELSE '' END,
             ', ' ORDER BY p
         ) FILTER (WHERE NOT list_contains(coalesce(published, []), p)) AS missing_periods
-    FROM (SELECT region, indicator_id, year, periods_per_year, published, unnest(range(1, periods_per_year + 1)) AS p FROM yearly)
-    GROUP BY region, indicator_id, year
+    FROM (SELECT municipality_code, indicator_id, year, periods_per_year, published, unnest(range(1, periods_per_year + 1)) AS p FROM yearly)
+    GROUP BY municipality_code, indicator_id, year
 ),
 judged AS (
     SELECT
@@ -94,10 +97,10 @@ judged AS (
             ELSE y.periods_with_value = y.periods_per_year
         END AS complete
     FROM yearly AS y
-    JOIN missing AS m USING (region, indicator_id, year)
+    JOIN missing AS m USING (municipality_code, indicator_id, year)
 )
 SELECT
-    region AS municipality_code,
+    municipality_code,
     indicator_id,
     year,
     CAST(CASE year_from_periods WHEN 'last' THEN value_last WHEN 'mean' THEN value_mean ELSE value_sum END AS DOUBLE) AS value,

@@ -14,9 +14,9 @@ UNION ALL
 -- SCB answers every cell it was asked for (a cell without a value carries a status symbol), so the
 -- answer's own periods are the span it covers.
 SELECT
-    region, indicator_id, min(year), max(year), max(retrieved_at), arg_max(raw_sha256, period_index)
+    municipality_code, indicator_id, min(year), max(year), max(retrieved_at), arg_max(raw_sha256, period_index)
 FROM staging.scb_period
-GROUP BY region, indicator_id
+GROUP BY municipality_code, indicator_id
 UNION ALL
 -- A file drop is the complete current version of its kind: it covers every year of its indicators.
 SELECT p.municipality_code, d.indicator_id, NULL, NULL, k.observed_at, k.raw_sha256

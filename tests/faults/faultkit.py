@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import duckdb
+from snapshot_files import own_kolada_data
 
 BUNDLED = Path(__file__).resolve().parents[2] / "indicator_pipeline" / "snapshots" / "bundled"
 
@@ -181,7 +182,7 @@ def edit_snapshot_value(snapshot: Path, kpi: str, year: int, new_value: float | 
 
     Returns the old value. The body's sha256 in .meta.json is updated so the copy stays consistent.
     """
-    (body_path,) = [p for p in (snapshot / "kolada").glob("*.body") if "year" in p.name]
+    body_path = own_kolada_data(snapshot)
     body = json.loads(body_path.read_bytes())
     old = None
     for obj in body["values"]:

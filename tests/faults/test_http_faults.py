@@ -14,6 +14,7 @@ from faultkit import BUNDLED, Answer, Blackhole, SourceServer, sha256
 from indicator_pipeline.run import RefreshFailed, refresh
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.warehouse.lock import lock_path
+from snapshot_files import own_kolada_data
 
 DATA = "/v3/data/kpi/"
 META = "/v3/kpi/"
@@ -133,7 +134,7 @@ def test_one_failing_source_does_not_stop_the_others(clean_env, warehouse, tmp_p
     into the run's work file, and the run fails naming the source; nothing is published."""
     snapshot = tmp_path / "snapshot"
     shutil.copytree(BUNDLED, snapshot)
-    (meta,) = [p for p in (snapshot / "kolada").glob("*.meta.json") if "year" in p.name]
+    meta = own_kolada_data(snapshot, ".meta.json")
     meta.unlink()
     before = sha256(warehouse)
     with pytest.raises(RefreshFailed) as failed:

@@ -19,6 +19,7 @@ from faultkit import BUNDLED, Answer, SourceServer
 from indicator_pipeline.catalog.load import bundled_plan_path
 from indicator_pipeline.run import refresh
 from indicator_pipeline.settings import Settings
+from snapshot_files import own_kolada_data
 
 AS_OF = date(2026, 11, 30)  # pinned: the checks' freshness window; assessments are not what is tested here
 JSON = {"Content-Type": "application/json"}
@@ -26,22 +27,33 @@ RETIRED_KPI = "N03001"  # result_before_extraordinary_share: context of the resu
 
 
 def _recorded(kind: str) -> dict:
-    (path,) = [p for p in (BUNDLED / "kolada").glob("*.body") if ("year" in p.name) == (kind == "data")]
-    return json.loads(path.read_bytes())
+    """The recorded KPI metadata, or every recorded data object (the plan's own and its peers')."""
+    if kind == "kpi":
+        return json.loads(next(p for p in (BUNDLED / "kolada").glob("*.body") if "U07453" in p.name).read_bytes())
+    data = json.loads(own_kolada_data(BUNDLED).read_bytes())
+    for path in (BUNDLED / "kolada").glob("*year*.body"):
+        if path != own_kolada_data(BUNDLED):
+            data["values"] += json.loads(path.read_bytes())["values"]
+    return data
 
 
 def kolada_answer(withdrawn: set[tuple[str, int]] = frozenset()):
     """A fault handler answering Kolada's metadata and data requests from the recording, restricted to
-    the KPIs (and years) in the request path, without the (KPI, year) rows in `withdrawn`."""
+    the KPIs, municipalities (and years) in the request path, without Helsingborg's (KPI, year) rows in
+    `withdrawn`."""
 
     def answer(path: str, recorded, base: str) -> Answer:
+        if "/kpi/" not in path:  # the municipality list and the peer group: as recorded
+            return recorded
         ids = set(re.search(r"/kpi/([^/?]+)", path).group(1).split(","))
         if "/data/" in path:
             years = {int(y) for y in re.search(r"/year/([^/?]+)", path).group(1).split(",")}
+            municipalities = set(re.search(r"/municipality/([^/?]+)", path).group(1).split(","))
             body = _recorded("data")
             body["values"] = [
                 o for o in body["values"]
-                if o["kpi"] in ids and o["period"] in years and (o["kpi"], o["period"]) not in withdrawn
+                if o["kpi"] in ids and o["period"] in years and o["municipality"] in municipalities
+                and (o["municipality"] != "1283" or (o["kpi"], o["period"]) not in withdrawn)
             ]
         else:
             body = _recorded("kpi")
@@ -73,7 +85,8 @@ def refresh_live(server: SourceServer, env, warehouse: Path, landing: Path, plan
 
 def vintages(con, indicator_id: str, year: int) -> list[tuple]:
     return con.execute(
-        "SELECT value, withdrawn FROM core.indicator_value_vintage WHERE indicator_id = ? AND year = ? ORDER BY observed_at, loaded_at",
+        "SELECT value, withdrawn FROM core.indicator_value_vintage WHERE indicator_id = ? AND year = ? "
+        "AND municipality_code = '1283' ORDER BY observed_at, loaded_at",
         [indicator_id, year],
     ).fetchall()
 
@@ -111,7 +124,7 @@ def test_withdrawn_rows_stop_being_current_and_retired_indicators_leave_the_fact
             assert vintages(con, "self_build_plot_starts", 2022) == [(95.0, False), (None, True)]
             current = {
                 (i, y) for i, y in con.execute(
-                    "SELECT indicator_id, year FROM core.fact_indicator_value WHERE indicator_id IN "
+                    "SELECT indicator_id, year FROM core.fact_indicator_value WHERE municipality_code = '1283' AND indicator_id IN "
                     "('nki_total', 'self_build_plot_starts', 'result_before_extraordinary_share')"
                 ).fetchall()
             }

@@ -29,7 +29,10 @@ def _query(path: Path, sql: str, params=None) -> list[tuple]:
 
 
 def _facts(path: Path, indicator_id: str) -> list[tuple]:
-    sql = "SELECT year, value, preliminary FROM core.fact_indicator_value WHERE indicator_id = ? ORDER BY year"
+    sql = (
+        "SELECT year, value, preliminary FROM core.fact_indicator_value "
+        "WHERE indicator_id = ? AND municipality_code = '1283' ORDER BY year"
+    )
     return _query(path, sql, [indicator_id])
 
 

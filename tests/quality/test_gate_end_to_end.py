@@ -15,6 +15,7 @@ import pytest
 from assets.checks import QUALITY_REGISTRY
 from indicator_pipeline.run import RefreshFailed, refresh
 from indicator_pipeline.settings import Settings, bundled_snapshot_dir
+from snapshot_files import own_kolada_data
 
 AS_OF = date(2026, 11, 20)
 BLOCKING = [b.suite for b in QUALITY_REGISTRY if b.blocking]
@@ -26,7 +27,7 @@ def _sha256(path: Path) -> str:
 
 def _corrupt(snapshot: Path) -> None:
     """In the recorded Kolada values body: NKI (U07453) of 250, a duplicated year of N03002, no N00301 at all."""
-    (body,) = [p for p in (snapshot / "kolada").glob("*.body") if "year" in p.name]
+    body = own_kolada_data(snapshot)
     data = json.loads(body.read_text(encoding="utf-8"))
     values = data["values"]
     for obj in values:
@@ -37,6 +38,12 @@ def _corrupt(snapshot: Path) -> None:
     values[:] = [o for o in values if o["kpi"] != "N00301"]
     data["count"] = len(values)
     body.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    for peers_body in (snapshot / "kolada").glob("*year*.body"):  # no N00301 for the peers either
+        if peers_body != body:
+            peers = json.loads(peers_body.read_text(encoding="utf-8"))
+            peers["values"] = [o for o in peers["values"] if o["kpi"] != "N00301"]
+            peers["count"] = len(peers["values"])
+            peers_body.write_text(json.dumps(peers, ensure_ascii=False), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

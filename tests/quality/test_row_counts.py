@@ -25,6 +25,7 @@ def _all_municipalities(plan) -> pd.DataFrame:
 def _parameters(plan, requested: int) -> dict:
     params = quality.run_parameters(plan, AS_OF, kolada_requested=requested)
     params["municipality_codes"] = MUNICIPALITIES  # what the run asked for
+    params["compared_municipality_codes"] = MUNICIPALITIES  # ... each of which must have rows
     return params
 
 

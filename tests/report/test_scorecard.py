@@ -58,6 +58,7 @@ def test_every_text_from_the_warehouse_is_escaped(bundled_refresh):
     data = type(data)(
         goals=data.goals.with_columns(goal_title=data.goals["goal_title"] + hostile, motivation=data.goals["motivation"] + hostile),
         series=data.series, sources=data.sources, quality=data.quality,
+        peers=data.peers.with_columns(indicator_title=data.peers["indicator_title"] + hostile),
     )
     html = render(data, "sv")
     assert "<script>" not in html and "<b>" not in html

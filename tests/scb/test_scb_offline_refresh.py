@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from dagster import AssetKey
 
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.steps import scb as scb_steps
@@ -114,7 +115,7 @@ def test_scb_assets_are_wired_into_the_graph():
     assert raw.group_name == "sources" and set(raw.kinds) == {"python", "scb"}
     (stg,) = scb.stg_scb_values.specs
     assert stg.group_name == "staging"
-    assert {d.asset_key for d in stg.deps} == {raw.key}
+    assert {d.asset_key for d in stg.deps} == {raw.key, AssetKey("stg_peer_set")}  # staged after the peer set
     (fact,) = core.fact_indicator_value.specs
     assert stg.key in {d.asset_key for d in fact.deps}
 

@@ -23,6 +23,7 @@ from indicator_pipeline.sources.transport import Fetched, SnapshotDir
 from indicator_pipeline.steps import scb as steps
 from indicator_pipeline.steps.catalogue import load_catalogue
 from indicator_pipeline.warehouse.sql import apply_schema, run_script
+from snapshot_files import own_scb_data_meta
 
 ROOT = Path(__file__).resolve().parents[2]
 METADATA = json.loads((ROOT / "tests" / "fixtures" / "conformance" / "scb" / "TAB4572_metadata_en.json").read_bytes())
@@ -103,7 +104,7 @@ def test_completions_are_selected_only_when_an_indicator_asks_for_them():
 
 def bundled_answer() -> tuple[dict, dict]:
     """The bundled data answer and its recording's metadata (url, request body)."""
-    (meta_path,) = (BUNDLED.root / "scb").glob("POST-*.meta.json")
+    meta_path = own_scb_data_meta(BUNDLED.root)
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     return BUNDLED.read("scb", "POST", meta["url"], meta["request_body"].encode()).json(), meta
 

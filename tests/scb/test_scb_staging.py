@@ -23,6 +23,7 @@ from indicator_pipeline.sources.transport import LiveTransport, SnapshotDir
 from indicator_pipeline.steps import scb as steps
 from indicator_pipeline.steps.catalogue import load_catalogue
 from indicator_pipeline.warehouse.sql import apply_schema
+from snapshot_files import own_scb_data_meta
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "indicator_pipeline" / "snapshots" / "bundled"
@@ -34,7 +35,7 @@ METADATA = SNAPSHOT.read("scb", "GET", f"{BASE}/tables/TAB4572/metadata?lang=en"
 
 
 def bundled_data() -> dict:
-    meta = json.loads((next((BUNDLED / "scb").glob("POST-*.meta.json"))).read_text(encoding="utf-8"))
+    meta = json.loads(own_scb_data_meta(BUNDLED).read_text(encoding="utf-8"))
     return SNAPSHOT.read("scb", "POST", meta["url"], meta["request_body"].encode()).json()
 
 

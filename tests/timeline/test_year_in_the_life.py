@@ -125,9 +125,12 @@ def test_the_history_keeps_the_typo_and_its_repair_and_the_withdrawal(year):
         ).fetchall()
         nki = con.execute(
             "SELECT value, withdrawn, source_status FROM core.indicator_value_vintage "
-            "WHERE indicator_id = 'nki_total' AND year = 2025 ORDER BY observed_at"
+            "WHERE indicator_id = 'nki_total' AND year = 2025 AND municipality_code = '1283' ORDER BY observed_at"
         ).fetchall()
-        current_nki = con.execute("SELECT count(*) FROM core.fact_indicator_value WHERE indicator_id = 'nki_total' AND year = 2025").fetchone()
+        current_nki = con.execute(
+            "SELECT count(*) FROM core.fact_indicator_value WHERE indicator_id = 'nki_total' AND year = 2025 "
+            "AND municipality_code = '1283'"
+        ).fetchone()
         reported = con.execute(
             "SELECT count(DISTINCT run_id), count(*) FROM marts.goal_status_history WHERE target_id = 'nki_2025'"
         ).fetchone()

@@ -30,6 +30,7 @@ def record_day(
 
     `kolada`: (KPI, year) -> new gender-T value (None: Kolada's null), or DROP to leave the row out.
     `scb`: (Hustyp code, period) -> new småhus/flerbo starts value (None: SCB's '..', not published).
+    Both change Helsingborg's (1283) figures only; the peers' answers are kept as recorded.
     """
     target = SnapshotDir(destination)
     target.write_manifest(day)
@@ -53,7 +54,7 @@ def _kolada_changed(body: bytes, changes: dict) -> bytes:
     doc = json.loads(body)
     kept = []
     for obj in doc["values"]:
-        change = changes.get((obj["kpi"], obj["period"]), "keep")
+        change = changes.get((obj["kpi"], obj["period"]), "keep") if obj["municipality"] == "1283" else "keep"
         if change is DROP:
             continue
         if change != "keep":
@@ -67,6 +68,8 @@ def _kolada_changed(body: bytes, changes: dict) -> bytes:
 
 def _scb_changed(body: bytes, changes: dict) -> bytes:
     doc = json.loads(body)
+    if "1283" not in doc["dimension"]["Region"]["category"]["index"]:
+        return body  # the peers' answer
     status = doc.setdefault("status", {})
     for (house_type, period), value in changes.items():
         position = _cell(doc, {"Region": "1283", "Hustyp": house_type, "ContentsCode": "BO0101A4", "Tid": period})

@@ -1,0 +1,78 @@
+"""The peer set: fetch Kolada's municipality list (and the peer group), resolve and stage the set.
+
+The fetch assets of Kolada and SCB resolve the set from the same archived answers, so every source
+is asked for the same municipalities, and a run replays with the set it was recorded with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Sequence
+
+import duckdb
+import polars as pl
+
+from indicator_pipeline.archive import RawArchive
+from indicator_pipeline.catalog import Plan
+from indicator_pipeline.payloads import ArchivedPayload, archive_fetched, register_payloads, restore
+from indicator_pipeline.peers import PeerSet, PeerSpec, resolve
+from indicator_pipeline.sources import kolada
+from indicator_pipeline.sources.transport import Transport
+from indicator_pipeline.warehouse.sql import run_script
+
+MUNICIPALITY_DATASET = "kolada_municipality"
+GROUP_DATASET = "kolada_municipality_group"
+
+
+def fetch(spec: PeerSpec, transport: Transport, archive: RawArchive) -> list[ArchivedPayload]:
+    """Kolada's municipality list, and the group's members when the peers are a group; archived."""
+    client = kolada.KoladaClient(transport)
+    refs = archive_fetched(client.fetch_municipalities(), archive, MUNICIPALITY_DATASET, kolada.LICENCE)
+    if spec.kind == "group":
+        assert spec.group_id is not None
+        refs += archive_fetched(client.fetch_municipality_group(spec.group_id), archive, GROUP_DATASET, kolada.LICENCE)
+    return refs
+
+
+def peer_inputs(spec: PeerSpec, refs: Sequence[ArchivedPayload]) -> frozenset:
+    """What the peer set is made from, for "did it change": Kolada's answers and what was asked for
+    (the same list answers a different `--peers` with a different set)."""
+    from indicator_pipeline.changes import Input, payload_inputs
+
+    requested = Input("peers_requested", spec.describe(), hashlib.sha256(spec.describe().encode()).hexdigest())
+    return payload_inputs(refs) | {requested}
+
+
+def peer_set(plan: Plan, spec: PeerSpec, refs: Sequence[ArchivedPayload], archive: RawArchive, where: str) -> PeerSet:
+    """The set `spec` asks for, checked against the archived municipality list (and group)."""
+    municipalities = kolada.parse_municipalities(_pages(refs, MUNICIPALITY_DATASET, archive))
+    members = kolada.parse_group_members(_pages(refs, GROUP_DATASET, archive), spec.group_id) if spec.kind == "group" else None
+    return resolve(spec, plan.municipality_code, municipalities, members, where)
+
+
+def stage(
+    con: duckdb.DuckDBPyConnection, plan: Plan, spec: PeerSpec, refs: Sequence[ArchivedPayload], archive: RawArchive, where: str
+) -> PeerSet:
+    """staging.kolada_municipality (the list as sent) and core.peer_set (the run's set, named)."""
+    peers = peer_set(plan, spec, refs, archive, where)
+    pages = _pages(refs, MUNICIPALITY_DATASET, archive)
+    municipalities = pl.DataFrame(
+        [(m.code, m.name, m.type, page.sha256) for page in pages for m in kolada.parse_municipalities([page]).values()],
+        schema={"municipality_code": pl.Utf8, "municipality_name": pl.Utf8, "kolada_type": pl.Utf8, "raw_sha256": pl.Utf8},
+        orient="row",
+    )
+    requested = pl.DataFrame(
+        {
+            "plan_id": plan.id,
+            "municipality_code": list(peers.requested),
+            "role": [peers.role(code) for code in peers.requested],
+            "requested_as": spec.describe(),
+        }
+    )
+    register_payloads(con, refs)
+    run_script(con, "load/replace_peer_set.sql", {"incoming_municipalities": municipalities, "incoming_peer_set": requested})
+    return peers
+
+
+def _pages(refs: Sequence[ArchivedPayload], dataset: str, archive: RawArchive):
+    return [restore(ref, archive) for ref in refs if ref.dataset == dataset]
