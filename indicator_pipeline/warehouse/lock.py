@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import socket
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -36,6 +37,7 @@ from indicator_pipeline.errors import PipelineError
 LOCK_NAME = ".refresh.lock"  # the holder's details (JSON); the one a message names
 KERNEL_LOCK_NAME = ".refresh.flock"  # the kernel lock itself (an empty file that stays)
 POLL_SECONDS = 0.25
+DETAILS_GRACE_SECONDS = 2.0  # how long a refused refresh waits for the holder's details to be written
 
 logger = logging.getLogger(__name__)
 _HELD: dict[Path, "RefreshLock"] = {}  # the locks this process holds, by details path
@@ -174,12 +176,17 @@ class RefreshLock:
         return True
 
     def _current(self) -> Holder:
-        """Who holds the kernel lock, from the details file (unknown while it is not written yet)."""
-        try:
-            holder = read_holder(self.path)
-        except ValueError:
-            holder = None
-        return holder or Holder(0, socket.gethostname(), "unknown", "unknown")
+        """Who holds the kernel lock, from the details file. A holder writes its details just after taking
+        the kernel lock, so a refusal in between waits up to DETAILS_GRACE_SECONDS for them (unknown after)."""
+        deadline = time.monotonic() + DETAILS_GRACE_SECONDS
+        while True:
+            try:
+                holder = read_holder(self.path)
+            except ValueError:
+                holder = None
+            if holder is not None or time.monotonic() >= deadline:
+                return holder or Holder(0, socket.gethostname(), "unknown", "unknown")
+            time.sleep(0.05)
 
     def _report_left_behind(self) -> None:
         """Details left by a holder that died holding the lock (the kernel has freed it): say so."""

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from filelock import FileLock
 
 from faultkit import hold_in_another_process
 
 from indicator_pipeline.cli import build_parser
-from indicator_pipeline.warehouse.lock import LockError, LockHeld, RefreshLock, lock_path, publish_lock, read_holder
+from indicator_pipeline.warehouse.lock import KERNEL_LOCK_NAME, LockError, LockHeld, RefreshLock, lock_path, publish_lock, read_holder
 from indicator_pipeline.warehouse.publish import PublishError, clean_stale_work_files, prepare_work_file, publish
 
 
@@ -53,6 +54,22 @@ def test_a_second_writer_is_refused_at_once_with_one_line_naming_the_holder(serv
     message = str(refused.value)
     assert message.startswith(f"another refresh (PID {os.getpid()}, started at ") and "run run-1) holds " in message
     assert message.endswith(str(lock_path(serving))) and "\n" not in message
+
+
+def test_a_writer_refused_before_the_holder_wrote_its_details_waits_for_them(serving):
+    """Between taking the kernel lock and writing its details a holder is briefly anonymous: the refusal
+    waits for the details (a race two refreshes started together hit) instead of naming PID 0."""
+    kernel = FileLock(str(serving.parent / KERNEL_LOCK_NAME), thread_local=False, is_singleton=False)
+    kernel.acquire()
+    try:
+        late = threading.Timer(0.3, write_lock, args=(lock_path(serving),), kwargs={"run_id": "late-writer"})
+        late.start()
+        with pytest.raises(LockHeld) as refused:
+            RefreshLock.for_warehouse(serving, "run-2").acquire()
+        late.join()
+    finally:
+        kernel.release()
+    assert f"PID {os.getpid()}" in str(refused.value) and "run late-writer" in str(refused.value)
 
 
 def test_wait_takes_the_lock_once_the_holder_releases_it(serving):
