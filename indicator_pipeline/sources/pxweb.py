@@ -152,8 +152,10 @@ class PxWebClient:
         return f"{self.base_url}/tables/{quote(table_id, safe='')}"
 
     def _request(self, method: str, url: str, what: str, body: dict | None = None) -> Fetched:
-        """One throttled call. An HTTP error is re-raised naming `what` was asked and what SCB said."""
-        self._throttle.wait_turn()
+        """One call, throttled to SCB's call limit when it reaches SCB (a replay does not). An HTTP error is
+        re-raised naming `what` was asked and what SCB said."""
+        if self.transport.reaches_source:
+            self._throttle.wait_turn()
         try:
             return self.transport.request(SCB_SOURCE, method, url, body)
         except HttpStatusError as exc:

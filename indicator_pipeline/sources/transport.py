@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Protocol
+from typing import ClassVar, Protocol
 from urllib.parse import urlsplit
 
 import requests
@@ -62,6 +62,9 @@ class Fetched:
 
 
 class Transport(Protocol):
+    # Whether requests reach the source's server: a replay does not, so it owes SCB no call-rate limit.
+    reaches_source: bool
+
     def request(self, source: str, method: str, url: str, json_body: dict | None = None) -> Fetched: ...
 
 
@@ -84,6 +87,7 @@ class LiveTransport:
     session: requests.Session = field(default_factory=requests.Session)
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     body_deadline: float = DEFAULT_BODY_DEADLINE
+    reaches_source: ClassVar[bool] = True
 
     def request(self, source: str, method: str, url: str, json_body: dict | None = None) -> Fetched:
         payload = _encode(json_body)
@@ -240,6 +244,7 @@ class RecordingTransport:
 
     live: Transport
     snapshot: SnapshotDir
+    reaches_source: ClassVar[bool] = True
 
     def request(self, source: str, method: str, url: str, json_body: dict | None = None) -> Fetched:
         fetched = self.live.request(source, method, url, json_body)
@@ -252,6 +257,7 @@ class ReplayTransport:
     """Answers from a snapshot directory only; never touches the network."""
 
     snapshot: SnapshotDir
+    reaches_source: ClassVar[bool] = False
 
     def request(self, source: str, method: str, url: str, json_body: dict | None = None) -> Fetched:
         return self.snapshot.read(source, method, url, _encode(json_body))

@@ -21,7 +21,7 @@ from indicator_pipeline.sources.pxweb import (
     split_selection,
 )
 from indicator_pipeline.sources.retry import retrying_session, source_retry
-from indicator_pipeline.sources.transport import LiveTransport
+from indicator_pipeline.sources.transport import LiveTransport, RecordingTransport, ReplayTransport, SnapshotDir
 
 CONFORMANCE = Path(__file__).resolve().parents[1] / "fixtures" / "conformance" / "scb"
 CONFIG = json.loads((CONFORMANCE / "config.json").read_text(encoding="utf-8"))
@@ -238,6 +238,24 @@ def test_calls_are_spaced_to_the_configured_window(httpserver, client, clock):
 
     assert clock.sleeps == pytest.approx([0.4, 0.25])
     assert len(httpserver.log) == 6
+
+
+def test_a_replay_owes_scb_no_call_limit_but_its_recording_kept_it(httpserver, clock, tmp_path):
+    """Recording five calls against a limit of three per second waits; replaying them never does."""
+    serve_config(httpserver, maxCallsPerTimeWindow=3, timeWindow=1)
+    httpserver.expect_request("/api/v2/tables/TAB6471/metadata").respond_with_json({})
+    snapshot = SnapshotDir(tmp_path / "snapshot")
+    base_url = httpserver.url_for("/api/v2")
+    recording = PxWebClient(RecordingTransport(LiveTransport(), snapshot), base_url=base_url, clock=clock, sleep=clock.sleep)
+    for _ in range(4):
+        recording.fetch_metadata("TAB6471")
+    assert clock.sleeps  # the fourth and fifth calls waited their turn
+
+    replay_clock = FakeClock()
+    replaying = PxWebClient(ReplayTransport(snapshot), base_url=base_url, clock=replay_clock, sleep=replay_clock.sleep)
+    for _ in range(4):
+        assert replaying.fetch_metadata("TAB6471").json() == {}
+    assert replay_clock.sleeps == []
 
 
 def test_429_with_retry_after_is_retried_by_the_retrying_session(httpserver, clock):
