@@ -87,13 +87,11 @@ def measure(measurement: Measurement, workspace: Workspace, runs: int) -> Result
 
 
 def machine() -> dict[str, str]:
+    """The machine as Python's standard library reports it (no system files read)."""
     cpu = platform.processor() or platform.machine()
     try:
-        models = re.findall(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.MULTILINE)
-        cpu = models[0] if models else cpu
-        memory_kib = int(re.search(r"^MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text(), re.MULTILINE).group(1))
-        ram = f"{memory_kib / 1024 / 1024:.1f} GiB"
-    except (OSError, AttributeError):
+        ram = f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 1024**3:.1f} GiB"
+    except (AttributeError, ValueError, OSError):  # no sysconf (Windows) or no such name
         ram = "unknown"
     load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
     return {

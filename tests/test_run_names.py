@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +34,7 @@ def test_broken_plan_fails_the_cli_in_one_line_before_any_run(tmp_path):
     broken.write_text('[plan]\nid = "x"\ntitle = \n', encoding="utf-8")
     home = tmp_path / "dagster_home"
     home.mkdir()
-    env = {"PATH": "/usr/bin:/bin", "DAGSTER_HOME": str(home), "INDICATOR_WAREHOUSE": str(tmp_path / "wh" / "w.duckdb")}
+    env = {"PATH": os.defpath, "DAGSTER_HOME": str(home), "INDICATOR_WAREHOUSE": str(tmp_path / "wh" / "w.duckdb")}
     done = subprocess.run([sys.executable, "-m", "indicator_pipeline.cli", "refresh", "--offline", "--plan", str(broken)],
                           cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
@@ -46,7 +47,7 @@ def test_broken_plan_fails_the_cli_in_one_line_before_any_run(tmp_path):
 def test_broken_plan_fails_the_code_location_load(tmp_path):
     broken = tmp_path / "broken.toml"
     broken.write_text('[plan]\nid = "x"\n', encoding="utf-8")
-    env = {"PATH": "/usr/bin:/bin", "INDICATOR_PLAN": str(broken), "INDICATOR_SOURCE_MODE": "replay",
+    env = {"PATH": os.defpath, "INDICATOR_PLAN": str(broken), "INDICATOR_SOURCE_MODE": "replay",
            "INDICATOR_WAREHOUSE": str(tmp_path / "w.duckdb")}
     done = subprocess.run([sys.executable, "-c", "import assets.definitions"], cwd=PROJECT, env=env,
                           capture_output=True, text=True, timeout=120)
