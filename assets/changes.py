@@ -8,8 +8,11 @@ the targets judge as published. `refresh --force` (the resource's `force_refresh
 this off.
 """
 
+from collections.abc import Callable
+
 from dagster import AssetKey
 
+from assets.metadata import table_metadata
 from assets.resources import PipelineResource, logical_run_id
 from indicator_pipeline import changes
 
@@ -36,6 +39,19 @@ def skip_unchanged(context, pipeline: PipelineResource, con, source_key: str, in
 def record_loaded(context, pipeline: PipelineResource, con, source_key: str, inputs: frozenset) -> None:
     changes.record_load(con, source_key, inputs, run_fingerprint(pipeline), logical_run_id(context.run))
     context.add_output_metadata({"unchanged": False, "inputs": len(inputs)})
+
+
+def stage_unless_unchanged(
+    context, pipeline: PipelineResource, source_key: str, inputs: frozenset, stage: Callable[[object], object], table: str
+) -> None:
+    """Stage `source_key`'s data with `stage(con)`, record what it was loaded from and describe `table`;
+    or skip it all when the inputs are those it was last loaded from."""
+    with pipeline.work_connection(context.run) as con:
+        if skip_unchanged(context, pipeline, con, source_key, inputs):
+            return
+        stage(con)
+        record_loaded(context, pipeline, con, source_key, inputs)
+        context.add_output_metadata(table_metadata(con, table))
 
 
 def nothing_changed_in_run(context, pipeline: PipelineResource, con) -> bool:

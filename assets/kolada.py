@@ -2,9 +2,9 @@
 
 from dagster import AssetExecutionContext
 
-from assets.changes import record_loaded, skip_unchanged
+from assets.changes import stage_unless_unchanged
 from assets.common import retry_if_transient, source_asset, staging_asset
-from assets.metadata import payload_metadata, table_metadata
+from assets.metadata import payload_metadata
 from assets.resources import PipelineResource
 from indicator_pipeline.changes import payload_inputs
 from indicator_pipeline.payloads import ArchivedPayload
@@ -48,13 +48,10 @@ def kolada_values_raw(
 )
 def stg_kolada_kpi(context: AssetExecutionContext, pipeline: PipelineResource, kolada_kpi_metadata_raw: list[ArchivedPayload]) -> None:
     settings = pipeline.settings
-    inputs = payload_inputs(kolada_kpi_metadata_raw)
-    with pipeline.work_connection(context.run) as con:
-        if skip_unchanged(context, pipeline, con, "kolada_kpi_metadata_raw", inputs):
-            return
-        steps.stage_metadata(con, settings.plan, kolada_kpi_metadata_raw, settings.archive())
-        record_loaded(context, pipeline, con, "kolada_kpi_metadata_raw", inputs)
-        context.add_output_metadata(table_metadata(con, "staging.kolada_kpi"))
+    stage_unless_unchanged(
+        context, pipeline, "kolada_kpi_metadata_raw", payload_inputs(kolada_kpi_metadata_raw),
+        lambda con: steps.stage_metadata(con, settings.plan, kolada_kpi_metadata_raw, settings.archive()), "staging.kolada_kpi",
+    )
 
 
 @staging_asset(
@@ -62,10 +59,7 @@ def stg_kolada_kpi(context: AssetExecutionContext, pipeline: PipelineResource, k
     description="staging.kolada_values: one row per KPI, municipality, year and gender as Kolada sent it (null stays null).",
 )
 def stg_kolada_values(context: AssetExecutionContext, pipeline: PipelineResource, kolada_values_raw: list[ArchivedPayload]) -> None:
-    inputs = payload_inputs(kolada_values_raw)
-    with pipeline.work_connection(context.run) as con:
-        if skip_unchanged(context, pipeline, con, "kolada_values_raw", inputs):
-            return
-        steps.stage_values(con, kolada_values_raw, pipeline.settings.archive())
-        record_loaded(context, pipeline, con, "kolada_values_raw", inputs)
-        context.add_output_metadata(table_metadata(con, "staging.kolada_values"))
+    stage_unless_unchanged(
+        context, pipeline, "kolada_values_raw", payload_inputs(kolada_values_raw),
+        lambda con: steps.stage_values(con, kolada_values_raw, pipeline.settings.archive()), "staging.kolada_values",
+    )

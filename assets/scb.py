@@ -2,9 +2,9 @@
 
 from dagster import AssetExecutionContext
 
-from assets.changes import record_loaded, skip_unchanged
+from assets.changes import stage_unless_unchanged
 from assets.common import retry_if_transient, source_asset, staging_asset
-from assets.metadata import payload_metadata, table_metadata
+from assets.metadata import payload_metadata
 from assets.resources import PipelineResource
 from indicator_pipeline.changes import payload_inputs
 from indicator_pipeline.payloads import ArchivedPayload
@@ -53,10 +53,7 @@ def scb_tables_raw_for(plan):
 )
 def stg_scb_values(context: AssetExecutionContext, pipeline: PipelineResource, scb_tables_raw: list[ArchivedPayload]) -> None:
     settings = pipeline.settings
-    inputs = payload_inputs(scb_tables_raw)
-    with pipeline.work_connection(context.run) as con:
-        if skip_unchanged(context, pipeline, con, "scb_tables_raw", inputs):
-            return
-        steps.stage_values(con, settings.plan, scb_tables_raw, settings.archive())
-        record_loaded(context, pipeline, con, "scb_tables_raw", inputs)
-        context.add_output_metadata(table_metadata(con, "staging.scb_values"))
+    stage_unless_unchanged(
+        context, pipeline, "scb_tables_raw", payload_inputs(scb_tables_raw),
+        lambda con: steps.stage_values(con, settings.plan, scb_tables_raw, settings.archive()), "staging.scb_values",
+    )
