@@ -169,7 +169,14 @@ def docker_compose_missing() -> str | None:
     return None
 
 
-@pytest.mark.skipif(docker_compose_missing() is not None, reason=f"{docker_compose_missing()}; compose.yaml is checked by the other tests here")
+COMPOSE_MISSING = docker_compose_missing()
+
+
+@pytest.mark.skipif(
+    COMPOSE_MISSING is not None,
+    reason=f"`docker compose config` needs Docker with its compose plugin: {COMPOSE_MISSING}; "
+    "compose.yaml is still checked by the other tests in this file",
+)
 def test_docker_compose_config_accepts_the_file():
     env = {**os.environ, "DAGSTER_POSTGRES_PASSWORD": PASSWORD}
     result = subprocess.run(["docker", "compose", "-f", str(COMPOSE), "config", "--format", "json"],
@@ -212,7 +219,8 @@ def postgres_server():
     since the server refuses to run as root); yields its port. Skipped where no server is installed."""
     binaries = postgres_bin()
     if binaries is None:
-        pytest.skip("no PostgreSQL server installed (initdb not found)")
+        pytest.skip("no PostgreSQL server installed: initdb is neither on the PATH nor in `pg_config --bindir` "
+                    "(.ci/run installs Debian's postgresql and libpq-dev)")
     as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     folder = Path(tempfile.mkdtemp(prefix="pg-"))
     if as_user:
