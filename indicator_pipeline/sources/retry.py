@@ -11,6 +11,9 @@ Dagster's RetryPolicy (assets/common.py) which faults are worth re-running a sou
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import InvalidHeader, MaxRetryError, ResponseError
@@ -53,10 +56,25 @@ class SourceRetry(Retry):
       429, and a request should not sleep for an hour. The answer is returned at once and raised as
       `RetriesExhaustedError` saying how long the server asked us to wait;
     - an unreadable `Retry-After` falls back to the backoff (urllib3 would raise `InvalidHeader`);
-    - giving up after connection or read errors says how many attempts were made (`GaveUp`).
+    - giving up after connection or read errors says how many attempts were made (`GaveUp`);
+    - the waits go through `sleep` (time.sleep unless a test gives its clock's).
     """
 
     RETRY_AFTER_STATUS_CODES = frozenset({429, 503})
+
+    def __init__(self, *args, sleep: Callable[[float], None] = time.sleep, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sleep = sleep
+
+    def new(self, **kw) -> "SourceRetry":  # urllib3 makes a new Retry at every attempt: it keeps `sleep`
+        return super().new(sleep=self._sleep, **kw)
+
+    def sleep(self, response=None) -> None:
+        """urllib3's wait before the next attempt: what `Retry-After` asks for, else the backoff."""
+        retry_after = self.get_retry_after(response) if self.respect_retry_after_header and response else None
+        wait = retry_after or self.get_backoff_time()
+        if wait > 0:
+            self._sleep(wait)
 
     def get_retry_after(self, response) -> float | None:
         try:
@@ -81,7 +99,9 @@ class SourceRetry(Retry):
             raise GaveUp(_pool, url, exc.reason, attempts) from exc.reason
 
 
-def source_retry(attempts: int = 4, backoff: float = 1.0, max_delay: float = 60.0) -> SourceRetry:
+def source_retry(
+    attempts: int = 4, backoff: float = 1.0, max_delay: float = 60.0, sleep: Callable[[float], None] = time.sleep
+) -> SourceRetry:
     """Up to `attempts` tries in all. The first retry is at once (urllib3: most faults are gone by then);
     retry n > 1 waits backoff * 2**(n-1) seconds plus a random 0..backoff (jitter, so that clients that
     failed together do not return together), at most `max_delay`; a `Retry-After` replaces that wait."""
@@ -96,6 +116,7 @@ def source_retry(attempts: int = 4, backoff: float = 1.0, max_delay: float = 60.
         backoff_max=max_delay,
         respect_retry_after_header=True,
         raise_on_status=False,  # hand back the last answer: its status, headers and body go into the error
+        sleep=sleep,
     )
 
 

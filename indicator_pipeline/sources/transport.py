@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -87,6 +88,7 @@ class LiveTransport:
     session: requests.Session = field(default_factory=requests.Session)
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     body_deadline: float = DEFAULT_BODY_DEADLINE
+    clock: Callable[[], float] = time.monotonic  # what the body deadline is measured by
     reaches_source: ClassVar[bool] = True
 
     def request(self, source: str, method: str, url: str, json_body: dict | None = None) -> Fetched:
@@ -98,7 +100,7 @@ class LiveTransport:
             response = self.session.request(method, url, data=payload, headers=headers, timeout=self.timeout, stream=True)
         except requests.RequestException as exc:
             raise request_failed(source, url, exc)  # its __cause__ is the last failure
-        body = read_bounded_body(response, source, url, self.max_body_bytes, self.body_deadline)
+        body = read_bounded_body(response, source, url, self.max_body_bytes, self.body_deadline, self.clock)
         fetched = Fetched(
             source=source,
             method=method,
@@ -119,7 +121,7 @@ READ_SIZE = 64 * 1024
 
 def read_bounded_body(
     response: requests.Response, source: str, url: str, max_bytes: int, deadline_seconds: float,
-    clock=time.monotonic,
+    clock: Callable[[], float] = time.monotonic,
 ) -> bytes:
     """The whole (decoded) body of a streamed `response`, refused beyond `max_bytes` or when it has not
     all arrived within `deadline_seconds`; the connection is closed either way.

@@ -99,10 +99,12 @@ def read_holder(path: Path) -> Holder | None:
 class RefreshLock:
     """The warehouse's writer lock. `acquire()` / `release()`, or use `hold()` as a context manager."""
 
-    def __init__(self, path: Path, run_id: str, log: Callable[[str], None] | None = None):
+    def __init__(self, path: Path, run_id: str, log: Callable[[str], None] | None = None,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
         self.path = Path(path)
         self.run_id = run_id
         self.log = log or logger.warning
+        self.clock, self.sleep = clock, sleep  # what every wait (for the holder, for its details) is measured by and spent in
         self.holder: Holder | None = None  # set while we hold it
         self._kernel = FileLock(self.path.with_name(KERNEL_LOCK_NAME), thread_local=False, is_singleton=False)
 
@@ -169,24 +171,29 @@ class RefreshLock:
     # --- internals ------------------------------------------------------------------------------
 
     def _take(self, timeout: float) -> bool:
-        try:
-            self._kernel.acquire(timeout=timeout, poll_interval=POLL_SECONDS)
-        except Timeout:
-            return False
-        return True
+        """Try the kernel lock, then again every POLL_SECONDS until `timeout` seconds have passed."""
+        deadline = self.clock() + timeout
+        while True:
+            try:
+                self._kernel.acquire(blocking=False)
+                return True
+            except Timeout:
+                if self.clock() >= deadline:
+                    return False
+            self.sleep(POLL_SECONDS)
 
     def _current(self) -> Holder:
         """Who holds the kernel lock, from the details file. A holder writes its details just after taking
         the kernel lock, so a refusal in between waits up to DETAILS_GRACE_SECONDS for them (unknown after)."""
-        deadline = time.monotonic() + DETAILS_GRACE_SECONDS
+        deadline = self.clock() + DETAILS_GRACE_SECONDS
         while True:
             try:
                 holder = read_holder(self.path)
             except ValueError:
                 holder = None
-            if holder is not None or time.monotonic() >= deadline:
+            if holder is not None or self.clock() >= deadline:
                 return holder or Holder(0, socket.gethostname(), "unknown", "unknown")
-            time.sleep(0.05)
+            self.sleep(0.05)
 
     def _report_left_behind(self) -> None:
         """Details left by a holder that died holding the lock (the kernel has freed it): say so."""

@@ -18,8 +18,11 @@ from filelock import FileLock
 from faultkit import hold_in_another_process
 
 from indicator_pipeline.cli import build_parser
-from indicator_pipeline.warehouse.lock import KERNEL_LOCK_NAME, LockError, LockHeld, RefreshLock, lock_path, publish_lock, read_holder
+from indicator_pipeline.warehouse.lock import (
+    KERNEL_LOCK_NAME, POLL_SECONDS, LockError, LockHeld, RefreshLock, lock_path, publish_lock, read_holder,
+)
 from indicator_pipeline.warehouse.publish import PublishError, clean_stale_work_files, prepare_work_file, publish
+from tests.clock import FakeClock
 
 
 @pytest.fixture
@@ -46,11 +49,11 @@ def test_lock_file_names_the_holder_and_is_removed_on_release(serving):
 
 
 def test_a_second_writer_is_refused_at_once_with_one_line_naming_the_holder(serving):
+    clock = FakeClock()
     with RefreshLock.for_warehouse(serving, "run-1").hold():
-        started = time.monotonic()
         with pytest.raises(LockHeld) as refused:
-            RefreshLock.for_warehouse(serving, "run-2").acquire()
-        assert time.monotonic() - started < 1
+            RefreshLock(lock_path(serving), "run-2", clock=clock, sleep=clock.sleep).acquire()
+    assert clock.sleeps == []  # no wait at all: neither for the holder nor for its details
     message = str(refused.value)
     assert message.startswith(f"another refresh (PID {os.getpid()}, started at ") and "run run-1) holds " in message
     assert message.endswith(str(lock_path(serving))) and "\n" not in message
@@ -84,9 +87,11 @@ def test_wait_takes_the_lock_once_the_holder_releases_it(serving):
 
 
 def test_wait_gives_up_after_the_deadline(serving):
+    clock = FakeClock()
     with RefreshLock.for_warehouse(serving, "run-1").hold():
         with pytest.raises(LockHeld, match=r"gave up after waiting 0.3 s"):
-            RefreshLock.for_warehouse(serving, "run-2", log=lambda m: None).acquire(wait=0.3)
+            RefreshLock(lock_path(serving), "run-2", log=lambda m: None, clock=clock, sleep=clock.sleep).acquire(wait=0.3)
+    assert clock.sleeps == [POLL_SECONDS, POLL_SECONDS]  # tried at 0, 0.25 and 0.5 s, past the 0.3 s
 
 
 def test_cli_has_a_wait_flag():

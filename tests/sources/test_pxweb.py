@@ -22,6 +22,7 @@ from indicator_pipeline.sources.pxweb import (
 )
 from indicator_pipeline.sources.retry import retrying_session, source_retry
 from indicator_pipeline.sources.transport import LiveTransport, RecordingTransport, ReplayTransport, SnapshotDir
+from tests.clock import FakeClock
 
 CONFORMANCE = Path(__file__).resolve().parents[1] / "fixtures" / "conformance" / "scb"
 CONFIG = json.loads((CONFORMANCE / "config.json").read_text(encoding="utf-8"))
@@ -29,21 +30,6 @@ TAB6471 = json.loads((CONFORMANCE / "TAB6471_data.json").read_text(encoding="utf
 DATA_PATH = "/api/v2/tables/TAB6471/data"
 DATA_QUERY = {"lang": "sv", "outputFormat": "json-stat2"}
 FULL_SELECTION = {dim: list(TAB6471["dimension"][dim]["category"]["index"]) for dim in TAB6471["id"]}
-
-
-class FakeClock:
-    """Monotonic time that moves only when the test or the client's sleep moves it."""
-
-    def __init__(self):
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ retried, how long it waits, how it gives up, and what it tells Dagster's RetryPo
 from __future__ import annotations
 
 import socket
-import time
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -15,27 +14,23 @@ from indicator_pipeline.errors import HttpStatusError
 from indicator_pipeline.sources.modes import live_transport_from_env
 from indicator_pipeline.sources.retry import RetriesExhaustedError, is_transient, retrying_session, source_retry
 from indicator_pipeline.sources.transport import LiveTransport
+from tests.clock import FakeClock
 
 
 def retrying(timeout=(5.0, 60.0), **kwargs) -> LiveTransport:
     return LiveTransport(timeout=timeout, session=retrying_session(source_retry(**kwargs)))
 
 
-def timed(call):
-    started = time.monotonic()
-    result = call()
-    return result, time.monotonic() - started
-
-
 def test_429_with_retry_after_seconds_waits_as_told_then_succeeds(httpserver):
-    httpserver.expect_oneshot_request("/data").respond_with_data("slow down", status=429, headers={"Retry-After": "1"})
+    httpserver.expect_oneshot_request("/data").respond_with_data("slow down", status=429, headers={"Retry-After": "7"})
     httpserver.expect_request("/data").respond_with_json({"ok": True})
+    clock = FakeClock()
 
-    fetched, took = timed(lambda: retrying().request("scb", "GET", httpserver.url_for("/data")))
+    fetched = retrying(sleep=clock.sleep).request("scb", "GET", httpserver.url_for("/data"))
 
     assert fetched.json() == {"ok": True}
     assert len(httpserver.log) == 2
-    assert 1.0 <= took < 5  # the server's 1 s, not the immediate first retry of the backoff
+    assert clock.sleeps == [7.0]  # the server's 7 s, not the immediate first retry of the backoff
 
 
 def test_retry_after_as_http_date_is_read_as_the_wait_until_then():
@@ -47,26 +42,28 @@ def test_retry_after_as_http_date_is_read_as_the_wait_until_then():
 def test_unreadable_retry_after_falls_back_to_the_backoff(httpserver):
     httpserver.expect_oneshot_request("/data").respond_with_data("", status=503, headers={"Retry-After": "soon"})
     httpserver.expect_request("/data").respond_with_json({"ok": True})
+    clock = FakeClock()
 
-    assert retrying().request("scb", "GET", httpserver.url_for("/data")).json() == {"ok": True}
+    assert retrying(sleep=clock.sleep).request("scb", "GET", httpserver.url_for("/data")).json() == {"ok": True}
     assert len(httpserver.log) == 2
+    assert clock.sleeps == []  # the backoff's first retry is at once
 
 
 def test_persistent_500_gives_up_naming_url_and_attempts_after_backoff(httpserver):
     httpserver.expect_request("/data").respond_with_data("boom", status=500)
     url = httpserver.url_for("/data")
+    clock = FakeClock()
 
-    started = time.monotonic()
     with pytest.raises(RetriesExhaustedError) as caught:
-        retrying(attempts=4, backoff=0.1).request("scb", "GET", url)
-    took = time.monotonic() - started
+        retrying(attempts=4, backoff=0.1, sleep=clock.sleep).request("scb", "GET", url)
 
     assert len(httpserver.log) == 4
     assert url in str(caught.value) and "gave up after 4 attempts: HTTP 500" in str(caught.value)
     assert isinstance(caught.value.__cause__, HttpStatusError) and caught.value.__cause__.status == 500
     assert caught.value.last_error.body == b"boom"  # the last answer is kept for the message
-    # Waits: at once, then 0.2 s and 0.4 s, each plus up to 0.1 s of jitter.
-    assert 0.6 <= took < 0.6 + 0.3 + 2
+    # Waits: at once (no sleep), then 0.2 s and 0.4 s, each plus up to 0.1 s of jitter; none after the last.
+    (second, third) = clock.sleeps
+    assert 0.2 <= second <= 0.3 and 0.4 <= third <= 0.5
 
 
 def test_backoff_doubles_with_jitter_and_is_capped_by_max_delay():

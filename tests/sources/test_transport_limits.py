@@ -5,8 +5,8 @@ whole-body deadline are refused naming the URL and the limit; answers within the
 from __future__ import annotations
 
 import gzip
+import re
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -14,6 +14,7 @@ import pytest
 
 from indicator_pipeline.errors import ResponseTooLarge, ResponseTooSlow
 from indicator_pipeline.sources.transport import LiveTransport
+from tests.clock import FakeClock
 
 KiB = 1024
 
@@ -110,12 +111,14 @@ def test_an_answer_larger_than_the_limit_is_refused(server, name, headers, body,
 @pytest.mark.parametrize("headers", [{"Content-Length": "2000"}, {}], ids=["with length", "chunked"])
 def test_an_answer_dripping_slower_than_the_deadline_is_refused(server, headers):
     """A byte every 20 ms never trips the 2 s read timeout; the whole body (40 s at that pace) must come
-    within the 1 s deadline."""
+    within the 1 s deadline, checked after every receive. The transport's clock moves 0.25 s at each
+    reading: the deadline is 1.25 s after the first reading, passed at the fifth receive."""
     server.answers["drip"] = (headers, [b"x"] * 2000, 0.02)
-    started = time.monotonic()
+    clock = FakeClock(tick=0.25)
     with pytest.raises(ResponseTooSlow) as refused:
-        transport(body_deadline=1.0).request("kolada", "GET", server.url("drip"))
-    elapsed = time.monotonic() - started
+        LiveTransport(timeout=(2.0, 2.0), body_deadline=1.0, clock=clock).request("kolada", "GET", server.url("drip"))
     message = str(refused.value)
     assert "the answer did not arrive within 1 s" in message and server.url("drip") in message, message
-    assert elapsed < 20, elapsed  # stopped by the deadline, long before the body's 40 s end
+    assert clock.readings == 1 + 5  # the deadline set, then refused at the first receive past it
+    received = int(re.search(r"\((\d+) bytes by then\)", message).group(1))
+    assert 5 <= received < 2000  # stopped by the deadline, long before the body's end
