@@ -200,7 +200,18 @@ def _refused(tmp_path: Path, text: str) -> str:
 
 
 def test_the_lund_plan_is_a_valid_base_for_the_broken_ones(tmp_path):
-    load_plan(_write(tmp_path, LUND))  # so each case below fails for its one change only
+    """So each case below fails for its one change only; and it reads as written."""
+    plan = load_plan(_write(tmp_path, LUND))
+    assert (plan.id, plan.municipality_code, plan.municipality_name, plan.plan_year, plan.first_year) == (
+        "lund-ks-2026", "1281", "Lund", 2026, 2020
+    )
+    assert [(i.id, i.source, i.source_id, i.direction, i.decimals) for i in plan.indicators] == [
+        ("nki_total", "kolada", "U07453", "higher", 1)
+    ]
+    assert [(goal.id, rule.id, rule.kind, rule.indicator_id, rule.value, rule.year, rule.direction) for goal, rule in plan.targets()] == [
+        ("business_climate", "nki_2026", "threshold_in_year", "nki_total", 78, 2026, "higher")  # the indicator's direction
+    ]
+    assert plan.peers.kind == "none"  # no [peers]: no comparison
 
 
 def test_unknown_kind_is_refused(tmp_path):

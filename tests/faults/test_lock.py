@@ -187,14 +187,17 @@ def test_an_unusable_warehouse_directory_gives_a_clear_error(tmp_path):
 
 
 def test_publish_refuses_to_replace_a_file_another_run_published_meanwhile(serving):
-    before = serving.read_bytes()
     slow = prepare_work_file(serving, "slow-run")
     fast = prepare_work_file(serving, "fast-run")
+    for work, x in ((slow, 3), (fast, 2)):  # each run adds its own row to the published t (x = 1)
+        with duckdb.connect(str(work)) as con:
+            con.execute("INSERT INTO t VALUES (?)", [x])
     publish(fast, serving)  # the other run published first
-    published = serving.read_bytes()
     with pytest.raises(PublishError, match="was replaced by another run after this run copied it"):
         publish(slow, serving)
-    assert serving.read_bytes() == published != before or serving.read_bytes() == published
+    with duckdb.connect(str(serving), read_only=True) as con:
+        assert con.execute("SELECT x FROM t ORDER BY x").fetchall() == [(1,), (2,)]  # the other run's, not this one's
+    assert json.loads((serving.parent / "exports" / "manifest.json").read_text())["run_id"] == "fast-run"
 
 
 def test_work_files_older_than_a_day_are_cleaned_at_publish(serving):

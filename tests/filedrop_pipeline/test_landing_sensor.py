@@ -46,6 +46,12 @@ class Folder:
         return path
 
 
+def skipped(result) -> str:
+    """The message of a tick that requested no run."""
+    assert isinstance(result, SkipReason), result
+    return result.skip_message
+
+
 @pytest.fixture(scope="module")
 def instance():
     with DagsterInstance.ephemeral() as ephemeral:
@@ -58,9 +64,10 @@ def folder(tmp_path, instance) -> Folder:
 
 
 def test_no_folder_and_empty_folder_are_skipped(folder):
-    assert isinstance(folder.tick(), SkipReason)
+    assert skipped(folder.tick()) == f"landing folder {folder.landing} does not exist"
     folder.landing.mkdir()
-    assert isinstance(folder.tick(), SkipReason)
+    assert skipped(folder.tick()) == f"landing folder {folder.landing} is empty"
+    assert skipped(folder.tick()) == "landing folder unchanged (0 files)"
 
 
 def test_new_file_requests_one_run_and_the_same_state_no_other(folder):
@@ -71,8 +78,8 @@ def test_new_file_requests_one_run_and_the_same_state_no_other(folder):
     assert first.run_key and first.tags["trigger"] == "landing_folder"
     assert "sellable_land_2026-03-01.csv" in first.tags["landing_files"]
 
-    assert isinstance(folder.tick(), SkipReason)  # same files, same bytes
-    assert isinstance(folder.tick(), SkipReason)
+    assert skipped(folder.tick()) == "landing folder unchanged (1 files)"  # same files, same bytes
+    assert skipped(folder.tick()) == "landing folder unchanged (1 files)"
 
 
 def test_changed_file_requests_a_new_run_with_another_key(folder):
@@ -110,7 +117,7 @@ def test_entries_that_are_not_regular_files_are_never_opened_or_run_for(folder):
     (folder.landing / "sellable_land_link.csv").symlink_to(folder.landing / "sellable_land.csv")
     run = folder.settled_tick()
     assert isinstance(run, RunRequest) and run.tags["landing_files"] == "sellable_land.csv"
-    assert isinstance(folder.tick(), SkipReason)
+    assert skipped(folder.tick()) == "landing folder unchanged (1 files)"  # the pipe and the link are not counted
 
 
 def test_a_cursor_from_before_files_were_observed_still_names_the_last_run(folder):

@@ -3,11 +3,13 @@ warehouse, read-only, and return rows."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import duckdb
 import pytest
 
+from indicator_pipeline.catalog import load_plan
+from indicator_pipeline.quality import EXPECTATIONS_DIR
 from indicator_pipeline.warehouse.dictionary import README
 from indicator_pipeline.warehouse.sql import SQL_DIR, query
 
@@ -40,10 +42,37 @@ def test_every_query_file_is_an_example_here_and_in_the_readme():
     assert [name for name in EXAMPLES if f"sql/queries/{name}" not in readme] == []
 
 
+TARGETS = len(list(load_plan().targets()))  # the bundled plan's, 15
+# How many rows each example returns on the bundled warehouse, counted without the example's SQL.
+ROWS = {
+    "goal_overview.sql": lambda con: TARGETS,  # one row per target
+    "goal_series.sql": lambda con: 2 + 8,  # NKI 2024-2025 and its old definition 2016-2023 (test below)
+    "data_quality_over_time.sql": lambda con: len(list(EXPECTATIONS_DIR.glob("*.json"))),  # one run, every suite once
+    "reported_on_date.sql": lambda con: TARGETS,  # every target was reported by tomorrow
+    # Every value of the plan's municipality: all were observed by the recording day.
+    "values_known_at.sql": lambda con: scalar(con, "SELECT count(*) FROM core.fact_indicator_value WHERE municipality_code = '1283'"),
+    "source_freshness.sql": lambda con: 6,  # Kolada, SCB and the four file drops
+}
+
+
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_example_query_returns_rows(con, name):
+def test_example_query_returns_the_rows_it_promises(con, name):
     frame = query(con, f"queries/{name}", EXAMPLES[name])
-    assert frame.height > 0, name
+    assert frame.height == ROWS[name](con), name
+
+
+def test_the_series_and_freshness_examples_return_the_recorded_years_and_days(con):
+    series = query(con, "queries/goal_series.sql", {"target_id": "nki_2025"})
+    assert series.select("role", "indicator_id", "year").rows() == [
+        ("target", "nki_total", 2024), ("target", "nki_total", 2025),
+        *(("context", "nki_total_old_definition", year) for year in range(2016, 2024)),
+    ]
+    freshness = query(con, "queries/source_freshness.sql")
+    assert dict(freshness.rows()) == {
+        source: date(2026, 11, 20)  # the recording's day, for the APIs and the recorded drops alike
+        for source in ("kolada", "scb", "filedrop_financial_statements", "filedrop_safety_survey",
+                       "filedrop_self_build_plots", "filedrop_sellable_land")
+    }
 
 
 def test_the_examples_say_what_they_promise(con):
