@@ -116,7 +116,7 @@ def test_an_answer_dripping_slower_than_the_deadline_is_refused(server, headers)
     server.answers["drip"] = (headers, [b"x"] * 2000, 0.02)
     clock = FakeClock(tick=0.25)
     with pytest.raises(ResponseTooSlow) as refused:
-        LiveTransport(timeout=(2.0, 2.0), body_deadline=1.0, clock=clock).request("kolada", "GET", server.url("drip"))
+        transport(body_deadline=1.0, clock=clock).request("kolada", "GET", server.url("drip"))
     message = str(refused.value)
     assert "the answer did not arrive within 1 s" in message and server.url("drip") in message, message
     assert clock.readings == 1 + 5  # the deadline set, then refused at the first receive past it
