@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from indicator_pipeline.report import charts
 from indicator_pipeline.report.data import ReportData
-from indicator_pipeline.report.labels import STATUS, TEXT, number, unit_label
+from indicator_pipeline.report.labels import LABELS, number, text, unit_label
 
 TEMPLATES = Environment(
     loader=PackageLoader("indicator_pipeline.report"),  # indicator_pipeline/report/templates/
@@ -79,7 +79,7 @@ def _target_charts(goal_id: str, targets: list[dict], series: list[dict], lang: 
         first = its_targets[0]
         rows = values.get(first["target_id"], [])
         svg = charts.target_chart(_points(rows), its_targets, first["unit"], int(first["decimals"] or 0),
-                                  TEXT[lang]["value"], lang, salt=f"{goal_id}-target-{n}") if rows else None
+                                  text(lang, "value"), lang, salt=f"{goal_id}-target-{n}") if rows else None
         notes = {r["break_note"] for r in rows if r["break_note"] and r["series_break_before"]}
         shown.append({"caption": first["indicator_title"] or indicator_id, "notes": sorted(notes), "svg": svg})
     return shown
@@ -129,8 +129,8 @@ def render(data: ReportData, lang: str = "sv") -> str:
         by_goal[row["goal_id"]].append(row)
     return TEMPLATES.get_template("scorecard.html.j2").render(
         lang=lang,
-        t=TEXT[lang],
-        statuses=STATUS[lang],
+        t=LABELS[lang]["text"],
+        statuses=LABELS[lang]["status"],
         unit=partial(unit_label, lang),
         value=partial(_value, lang=lang),
         as_of=_day(data.as_of_override or goals[0]["as_of"]),

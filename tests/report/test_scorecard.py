@@ -11,6 +11,7 @@ from jinja2 import UndefinedError
 from indicator_pipeline.cli import main
 from indicator_pipeline.report import build_report, charts
 from indicator_pipeline.report.data import load_report_data
+from indicator_pipeline.report.labels import LABELS, LANGUAGES
 from indicator_pipeline.report.render import render
 from scorecard_page import Page, plan_goals
 
@@ -39,6 +40,13 @@ def test_english_labels(bundled_refresh, tmp_path):
     html = (tmp_path / "scorecard.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html and ">Not met</span>" in html and ">Ej uppfyllt<" not in html
     assert "-0.7<" in html
+
+
+def test_every_language_has_every_word():
+    """labels.toml is data: a word missing in one language would only show when that page is rendered."""
+    assert LANGUAGES == ("sv", "en")
+    for table in ("status", "text", "units"):
+        assert set(LABELS["sv"][table]) - {"dwellings", "hectares", "kr per inhabitant"} == set(LABELS["en"][table]), table
 
 
 def test_self_contained_nothing_from_the_network(scorecard):
