@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from jinja2 import UndefinedError
 
 from indicator_pipeline.cli import main
 from indicator_pipeline.report import build_report, charts
 from indicator_pipeline.report.data import load_report_data
+from indicator_pipeline.report.labels import LABELS, LANGUAGES
 from indicator_pipeline.report.render import render
 from scorecard_page import Page, plan_goals
 
@@ -40,6 +42,13 @@ def test_english_labels(bundled_refresh, tmp_path):
     assert "-0.7<" in html
 
 
+def test_every_language_has_every_word():
+    """labels.toml is data: a word missing in one language would only show when that page is rendered."""
+    assert LANGUAGES == ("sv", "en")
+    for table in ("status", "text", "units"):
+        assert set(LABELS["sv"][table]) - {"dwellings", "hectares", "kr per inhabitant"} == set(LABELS["en"][table]), table
+
+
 def test_self_contained_nothing_from_the_network(scorecard):
     html = scorecard.read_text(encoding="utf-8")
     page = Page(html)
@@ -55,14 +64,30 @@ def test_self_contained_nothing_from_the_network(scorecard):
 def test_every_text_from_the_warehouse_is_escaped(bundled_refresh):
     data = load_report_data(bundled_refresh.path)
     hostile = '<script>alert("x")</script> & <b>'
+    in_attribute = '" onmouseover="alert(1)'
+    goals, sources, quality = data.goals, data.sources, data.quality
     data = type(data)(
-        goals=data.goals.with_columns(goal_title=data.goals["goal_title"] + hostile, motivation=data.goals["motivation"] + hostile),
-        series=data.series, sources=data.sources, quality=data.quality,
+        goals=goals.with_columns(goal_title=goals["goal_title"] + hostile, motivation=goals["motivation"] + hostile,
+                                 note=goals["note"] + hostile, target_id=goals["target_id"] + in_attribute),
+        series=data.series,
+        sources=sources.with_columns(attribution=sources["attribution"] + hostile),
+        quality=quality.with_columns(dataset=quality["dataset"] + hostile),
         peers=data.peers.with_columns(indicator_title=data.peers["indicator_title"] + hostile),
     )
     html = render(data, "sv")
     assert "<script>" not in html and "<b>" not in html
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;" in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;" in html  # shown as text (Jinja writes " as &#34;)
+    page = Page(html)
+    assert not [name for _tag, name, _value in page.attributes if name.startswith("on")]
+    assert any(value.endswith(in_attribute) for _tag, name, value in page.attributes if name == "data-target-id")
+
+
+def test_a_column_the_templates_need_but_do_not_get_is_an_error_not_a_blank(bundled_refresh):
+    data = load_report_data(bundled_refresh.path)
+    data = type(data)(goals=data.goals.drop("note"), series=data.series, sources=data.sources, quality=data.quality,
+                      peers=data.peers)
+    with pytest.raises(UndefinedError, match="note"):
+        render(data, "sv")
 
 
 def test_same_data_same_bytes(bundled_refresh, tmp_path):
