@@ -1,6 +1,6 @@
 # The code location's image: compose.yaml runs the Dagster webserver and the daemon from it (every run
 # executes in the daemon's container), and it is the user-code deployment image for Dagster's Helm
-# chart (README "Deployment"). Built from the project's own files only: requirements.lock pins every
+# chart (docs/deployment.md). Built from the project's own files only: requirements.lock pins every
 # package by name==version, taken from the package index that pip on the build machine is set up for.
 FROM python:3.11-slim-bookworm
 

@@ -6,7 +6,8 @@ ratio. `available` can hide a measurement whose code is not there (it is listed 
 
 Placeholders: {python} this interpreter, {cli} the indicator-pipeline command, {project} the
 repository, {warehouse} a warehouse refreshed once from the bundled snapshot (`built`), {fresh} a
-warehouse path that `fresh` empties before each run.
+warehouse path that `fresh` empties before each run, {shape} the refresh job's shape for the Dagster
+floor (`shaped`, benchmarks/dagster_floor.py).
 """
 
 from __future__ import annotations
@@ -22,7 +23,13 @@ from typing import Callable
 PROJECT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 IMPORT_FLOOR = "floor: import dagster+duckdb+polars"
+STACK_FLOOR = "floor: import the refresh's stack"
+DAGSTER_FLOOR = "floor: Dagster job of the same shape, no-op steps"
+QUERY_FLOOR = "floor: DuckDB query of marts.goal_status"
 READ_JSON_FLOOR = "floor: DuckDB read_json, same payloads"
+# What an offline refresh imports to do its work: the orchestrator, the warehouse, the frames, the quality
+# gate (and the pandas it validates with), the report's charts.
+STACK = "dagster, duckdb, polars, great_expectations, pandas, matplotlib"
 
 
 class Workspace:
@@ -32,6 +39,7 @@ class Workspace:
         self.folder = folder
         self.warehouse = folder / "built" / "indicators.duckdb"
         self.fresh = folder / "fresh" / "indicators.duckdb"
+        self.shape = folder / "floor_shape.json"
         self.built = False
         # No deployment settings, no Dagster instance of the user's: every command says what it uses.
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("INDICATOR_") and k != "DAGSTER_HOME"}
@@ -39,7 +47,7 @@ class Workspace:
     def expand(self, command: list[str]) -> list[str]:
         values = {
             "python": sys.executable, "cli": str(BIN / "indicator-pipeline"), "project": str(PROJECT),
-            "warehouse": str(self.warehouse), "fresh": str(self.fresh),
+            "warehouse": str(self.warehouse), "fresh": str(self.fresh), "shape": str(self.shape),
         }
         return [part.format(**values) for part in command]
 
@@ -57,6 +65,13 @@ def built(workspace: Workspace) -> None:
         workspace.built = True
 
 
+def shaped(workspace: Workspace) -> None:
+    """The refresh job's shape read from the real definitions once, for the Dagster floor (untimed)."""
+    if not workspace.shape.exists():
+        command = workspace.expand(["{python}", "{project}/benchmarks/dagster_floor.py", "--write-shape", "{shape}"])
+        subprocess.run(command, env=workspace.env, cwd=PROJECT, check=True, capture_output=True)
+
+
 @dataclass(frozen=True)
 class Measurement:
     name: str
@@ -64,6 +79,7 @@ class Measurement:
     prepare: Callable[[Workspace], None] | None = None
     floor: str | None = None  # the measurement this one is compared with
     target: float | None = None  # at most this multiple of the floor's median
+    target_on: str = "wall"  # which median the target judges: "wall" or "cpu" (steadier on a shared machine)
     quick: bool = False  # run by `--quick` (the test of this driver)
     available: Callable[[], bool] = field(default=lambda: True)
 
@@ -73,14 +89,18 @@ ALL_READ_JSON_FLOOR = "floor: DuckDB read_json, all-290 Kolada answers"
 
 MEASUREMENTS: list[Measurement] = [
     Measurement(IMPORT_FLOOR, ["{python}", "-c", "import dagster, duckdb, polars"], quick=True),
+    Measurement(STACK_FLOOR, ["{python}", "-c", f"import {STACK}"]),
+    Measurement(DAGSTER_FLOOR, ["{python}", "{project}/benchmarks/dagster_floor.py", "{shape}"], prepare=shaped),
+    Measurement(QUERY_FLOOR, ["{python}", "-c", "import duckdb, sys; duckdb.connect(sys.argv[1], read_only=True)"
+                              ".sql('SELECT * FROM marts.goal_status').fetchall()", "{warehouse}"], prepare=built),
     Measurement(READ_JSON_FLOOR, ["{python}", "{project}/benchmarks/floor_read_json.py"], quick=True),
     Measurement("offline refresh (empty warehouse)", ["{cli}", "refresh", "--offline", "--warehouse", "{fresh}"],
-                prepare=fresh, floor=IMPORT_FLOOR),
+                prepare=fresh, floor=STACK_FLOOR, target=1.5),
     Measurement("no-op refresh", ["{cli}", "refresh", "--offline", "--warehouse", "{warehouse}"],
                 prepare=built, floor=IMPORT_FLOOR, target=2),
     Measurement("no-op refresh, asset graph (schedule path)", ["{python}", "{project}/benchmarks/asset_graph_refresh.py", "{warehouse}"],
-                prepare=built, floor=IMPORT_FLOOR),
-    Measurement("status", ["{cli}", "status", "--warehouse", "{warehouse}"], prepare=built, floor=IMPORT_FLOOR),
+                prepare=built, floor=DAGSTER_FLOOR, target=1.25, target_on="cpu"),
+    Measurement("status", ["{cli}", "status", "--warehouse", "{warehouse}"], prepare=built, floor=QUERY_FLOOR, target=2),
     # The scale path (benchmarks/scale.py): refreshes against the loopback Kolada and SCB, the plan's own
     # municipality alone (with Riket and the county) and all 290; parse + load of the all-290 Kolada answers.
     Measurement(ONE_MUNICIPALITY, ["{python}", "{project}/benchmarks/scale.py", "--refresh", "none"]),

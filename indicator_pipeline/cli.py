@@ -15,7 +15,7 @@ import duckdb
 
 from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.settings import Settings
-from indicator_pipeline.warehouse.sql import query
+from indicator_pipeline.warehouse.sql import sql_text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -109,7 +109,10 @@ def run_refresh(settings: Settings, wait: float = 0.0, verbose: bool = False) ->
 
 
 def print_status(settings: Settings, fmt: str, as_of: date | None = None) -> None:
-    """The published goal table; with `as_of`, the table judged from what was known at the end of that day."""
+    """The published goal table; with `as_of`, the table judged from what was known at the end of that day.
+
+    The published table is read as plain rows (polars only for `--format csv`), so printing it imports
+    little more than DuckDB (tests/test_status_imports.py)."""
     path = settings.warehouse_path
     if not path.exists():
         raise PipelineError(f"no published warehouse at {path}; run `indicator-pipeline refresh` first")
@@ -117,15 +120,19 @@ def print_status(settings: Settings, fmt: str, as_of: date | None = None) -> Non
         from indicator_pipeline.steps.assessment import status_as_of
 
         frame = status_as_of(path, settings.plan, as_of)
+        columns, rows, csv_text = frame.columns, frame.rows(), frame.write_csv
     else:
         with duckdb.connect(str(path), read_only=True) as con:
-            frame = query(con, "queries/goal_status_report.sql")
+            published = con.sql(sql_text("queries/goal_status_report.sql"))
+            columns, rows = published.columns, published.fetchall()
+            csv_text = published.pl().write_csv if fmt == "csv" else None
     if fmt == "csv":
-        sys.stdout.write(frame.write_csv())
+        sys.stdout.write(csv_text())
     elif fmt == "json":
-        sys.stdout.write(json.dumps(frame.rows(named=True), default=str, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps([dict(zip(columns, row)) for row in rows], default=str, ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(format_table(frame.drop("note").rows(), frame.drop("note").columns) + "\n")
+        shown = [i for i, column in enumerate(columns) if column != "note"]
+        sys.stdout.write(format_table([[row[i] for i in shown] for row in rows], [columns[i] for i in shown]) + "\n")
         sys.stdout.write("\n" + sources_block(path, settings, as_of or date.today()) + "\n")
 
 

@@ -21,7 +21,7 @@ import duckdb
 
 from indicator_pipeline.catalog.model import Plan
 from indicator_pipeline.dates import shift_years
-from indicator_pipeline.warehouse.sql import query
+from indicator_pipeline.warehouse.sql import sql_text
 
 # Source asset -> the source it is judged as (both Kolada assets are one fetch of one source).
 SOURCE_OF_ASSET = {
@@ -108,14 +108,14 @@ def source_freshness(
     """Every source the plan reads judged as of `as_of` from the warehouse on `con`. `seen` adds later
     retrieval dates known elsewhere (e.g. Dagster's latest materialization of a source asset), per source."""
     seen = seen or {}
-    publications = [row["publication_date"] for row in query(con, "load/kolada_publication.sql").iter_rows(named=True)]
+    publications = [published for _, _, published in con.sql(sql_text("load/kolada_publication.sql")).fetchall()]
     result = []
     read = plan.sources_read()
-    for row in query(con, "queries/source_freshness.sql").iter_rows(named=True):
-        if row["source"] not in read:
+    for source, last_seen in con.sql(sql_text("queries/source_freshness.sql")).fetchall():
+        if source not in read:
             continue
-        dates = [d for d in (row["last_seen"], seen.get(row["source"])) if d is not None]
-        result.append(judge(row["source"], max(dates) if dates else None, as_of, plan, publications))
+        dates = [d for d in (last_seen, seen.get(source)) if d is not None]
+        result.append(judge(source, max(dates) if dates else None, as_of, plan, publications))
     return result
 
 

@@ -35,3 +35,25 @@ def test_the_quick_benchmark_runs_and_reports_each_measurement_with_memory_and_t
         assert figures["min"] <= figures["median"] <= figures["max"] and figures["peak_rss_mib"] > 0
         assert name in done.stdout
     assert {"cpu", "cores", "ram", "python", "os"} <= set(report["machine"])
+
+
+def test_the_dagster_floor_has_the_refresh_jobs_shape_and_runs():
+    """The floor is built from the real job's shape: the same assets, upstreams, checks and steps, every one a no-op."""
+    from benchmarks.dagster_floor import counts, floor_job, real_job, run, shape_of
+
+    real = real_job()
+    floor = floor_job(json.loads(json.dumps(shape_of(real))))  # through JSON, as the benchmark hands it over
+    assert counts(floor) == counts(real)
+    assert counts(real)[0] > 0 and counts(real)[1] > 0
+    real_graph, floor_graph = real.asset_layer.asset_graph, floor.asset_layer.asset_graph
+    assert floor_graph.executable_asset_keys == real_graph.executable_asset_keys
+    assert {k: floor_graph.get(k).parent_keys for k in floor_graph.executable_asset_keys} == {
+        k: real_graph.get(k).parent_keys for k in real_graph.executable_asset_keys
+    }
+    assert floor_graph.asset_check_keys == real_graph.asset_check_keys
+    blocking = [{key for key in graph.asset_check_keys if graph.get_check_spec(key).blocking} for graph in (real_graph, floor_graph)]
+    assert blocking[0] == blocking[1] != set()
+    result = run(floor)
+    assert result.success
+    assert len(result.get_asset_materialization_events()) == counts(real)[0]
+    assert len(result.get_asset_check_evaluations()) == counts(real)[1]

@@ -6,9 +6,12 @@ Python only registers frames and names files; every statement is in `sql/`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import polars as pl
+
+if TYPE_CHECKING:  # only in annotations: reading SQL files and running scripts needs no polars
+    import polars as pl
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
 DDL_FOLDERS = ("ddl", "marts")

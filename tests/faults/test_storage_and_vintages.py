@@ -10,7 +10,7 @@ from faultkit import BUNDLED, edit_snapshot_value, fact_value, open_read_only
 from indicator_pipeline.run import refresh
 from indicator_pipeline.settings import Settings
 
-# The as-of query from README ("What was a figure as known on a given date").
+# The as-of query of docs/history-and-vintages.md ("What was a figure as known on a given date").
 AS_OF_QUERY = """
 SELECT indicator_id, year, value, observed_at
 FROM core.fact_indicator_value_at(TIMESTAMPTZ '{when}')
@@ -21,7 +21,7 @@ WHERE municipality_code = '1283';
 def test_a_revised_value_is_a_new_vintage_and_the_old_one_stays_queryable(clean_env, warehouse, tmp_path):
     """(d) The baseline was loaded from the bundled snapshot (retrieved 2026-11-20); Kolada then revises
     N00301 2024 (retrieved 2026-11-25). Both vintages are kept, the fact shows the revision, and the
-    README as-of query gives the old value for a date before the revision."""
+    documented as-of query (docs/history-and-vintages.md) gives the old value for a date before the revision."""
     with open_read_only(warehouse) as con:
         old_value = fact_value(con, "N00301", 2024)
     snapshot = tmp_path / "revised"
