@@ -12,7 +12,7 @@ Environment variables (all optional):
                          when replaying, the snapshot's filedrop/ folder, which is then read-only)
   INDICATOR_QUARANTINE_DIR  where rejected drops are moved (default: quarantine/ beside the landing folder)
   INDICATOR_PEERS        the municipalities to compare with, overriding the plan's [peers]: comma-separated
-                         codes, a Kolada municipality group id, `all` or `none` (indicator_pipeline.peers)
+                         codes, a Kolada municipality group id, `all` or `none` (indicator_pipeline.catalog.peers)
   INDICATOR_STORAGE_VERSION  DuckDB storage format of the published file (default: v1.1.0, which DuckDB 1.1
                          and later read, and so the drivers BI tools embed; `latest` for DuckDB 2 readers only)
 """
@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import Plan, load_plan
-from indicator_pipeline.peers import PeerSpec, parse_peer_text
+from indicator_pipeline.catalog.peers import PeerSpec, parse_peer_text
 from indicator_pipeline.catalog.load import DEFAULT_PLAN, resolve_plan_path
 from indicator_pipeline.sources.modes import SOURCE_MODES, make_transport
 from indicator_pipeline.sources.transport import SnapshotDir, Transport

@@ -200,14 +200,29 @@ def _refused(tmp_path: Path, text: str) -> str:
 
 
 def test_the_lund_plan_is_a_valid_base_for_the_broken_ones(tmp_path):
-    load_plan(_write(tmp_path, LUND))  # so each case below fails for its one change only
+    plan = load_plan(_write(tmp_path, LUND))  # so each case below fails for its one change only
+    assert [rule.id for _, rule in plan.targets()] == ["nki_2026"] and plan.indicator("nki_total").source == "kolada"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("first_year = 2020", "first_yaer = 2020", "line 2: [plan]: unknown field(s) first_yaer; expected"),
+        ('source = "kolada"', 'source = "kolada"\nsoruce_title = "x"', "line 11: indicator 'nki_total': unknown field 'soruce_title'"),
+        ("  year = 2026", '  year = "next"', "target 'nki_2026': year 'next': Input should be a valid integer"),
+        ('municipality_code = "1281"', "municipality_code = 1281", "[plan]: municipality_code 1281: Input should be a valid string"),
+    ],
+    ids=["misspelt-plan-field", "misspelt-indicator-field", "year-not-a-number", "code-not-a-string"],
+)
+def test_a_misspelt_field_or_a_wrong_type_is_refused_naming_field_and_value(tmp_path, old, new, expected):
+    """A misspelt field would otherwise quietly take its default (first_year 2015, no source_title check)."""
+    assert expected in _refused(tmp_path, LUND.replace(old, new, 1))
 
 
 def test_unknown_kind_is_refused(tmp_path):
     message = _refused(tmp_path, LUND.replace('kind = "threshold_in_year"', 'kind = "threshold_by_year"'))
     assert "'nki_2026'" in message
-    assert "unknown kind 'threshold_by_year'" in message
-    assert "threshold_in_year" in message  # lists what is allowed
+    assert "kind 'threshold_by_year' is not one of threshold_in_year, threshold_every_year" in message  # lists what is allowed
 
 
 def test_period_average_without_value_is_refused(tmp_path):

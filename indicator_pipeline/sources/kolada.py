@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 import polars as pl
 
 from indicator_pipeline.errors import MetadataMismatchError, SourceError
-from indicator_pipeline.peers import Municipality
+from indicator_pipeline.catalog.peers import Municipality
 from indicator_pipeline.sources.transport import Fetched, Transport
 
 KOLADA_SOURCE = "kolada"
