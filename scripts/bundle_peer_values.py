@@ -24,8 +24,8 @@ sys.path.insert(0, str(PROJECT))
 from benchmarks.loopback import _unit_interval, envelope, recorded_body  # noqa: E402
 from indicator_pipeline.catalog import load_plan  # noqa: E402
 from indicator_pipeline.catalog.load import resolve_plan_path  # noqa: E402
-from indicator_pipeline.settings import bundled_snapshot_dir  # noqa: E402
 from indicator_pipeline.catalog.peers import Municipality, own_then_others, resolve  # noqa: E402
+from indicator_pipeline.settings import bundled_snapshot_dir  # noqa: E402
 from indicator_pipeline.sources import kolada  # noqa: E402
 from indicator_pipeline.sources.transport import Fetched, SnapshotDir  # noqa: E402
 from indicator_pipeline.steps import kolada as kolada_steps  # noqa: E402

@@ -15,8 +15,8 @@ Library code only (no Dagster): `indicator_pipeline.steps.filedrop` reads, quara
 and stages the drops with it.
 """
 
-from indicator_pipeline.filedrop.errors import FileRejected
 from indicator_pipeline.catalog.filedrop_formats import FORMATS, KINDS, kind_of
+from indicator_pipeline.filedrop.errors import FileRejected
 from indicator_pipeline.filedrop.reader import DropFile, read_drop
 from indicator_pipeline.filedrop.swedish import parse_swedish_date, parse_swedish_number
 

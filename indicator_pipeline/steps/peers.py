@@ -14,8 +14,8 @@ import polars as pl
 
 from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import Plan
-from indicator_pipeline.payloads import ArchivedPayload, archive_fetched, register_payloads, restore
 from indicator_pipeline.catalog.peers import Municipality, PeerSet, PeerSpec, resolve
+from indicator_pipeline.payloads import ArchivedPayload, archive_fetched, register_payloads, restore
 from indicator_pipeline.sources import kolada
 from indicator_pipeline.sources.transport import Transport
 from indicator_pipeline.warehouse.sql import run_script
