@@ -105,23 +105,18 @@ def parse_plan(raw: dict, source_path: str = "<memory>") -> Plan:
 
 
 def _with_defaults(raw: dict) -> dict:
-    """What a plan file leaves to the rest of the plan: a target's direction is its indicator's, and
-    the file drops' licence is the organisation's."""
-    raw = dict(raw)
-    indicators = raw.get("indicators") if isinstance(raw.get("indicators"), list) else []
-    directions = {i.get("id"): i.get("direction", "higher") for i in indicators if isinstance(i, dict)}
-    if isinstance(raw.get("goals"), list):
-        raw["goals"] = [
-            {**goal, "targets": [
-                {"direction": directions.get(target.get("indicator"), "higher"), **target} if isinstance(target, dict) else target
-                for target in goal["targets"]
-            ]} if isinstance(goal, dict) and isinstance(goal.get("targets"), list) else goal
-            for goal in raw["goals"]
+    """What a plan file leaves to the rest of the plan: a target's direction is its indicator's, the file
+    drops' licence the organisation's. A file too malformed for this is left as it is, for validation to word."""
+    try:
+        directions = {i["id"]: i.get("direction", "higher") for i in raw.get("indicators", ())}
+        goals = [
+            {**goal, "targets": [{"direction": directions.get(t.get("indicator"), "higher"), **t} for t in goal["targets"]]}
+            for goal in raw.get("goals", ())
         ]
-    head = raw.get("plan")
-    if isinstance(head, dict) and not head.get("filedrop_licence"):
-        raw["plan"] = {**head, "filedrop_licence": head.get("organisation", "")}
-    return raw
+        head = raw["plan"]
+        return {**raw, "goals": goals, "plan": {**head, "filedrop_licence": head.get("filedrop_licence") or head.get("organisation", "")}}
+    except (AttributeError, KeyError, TypeError):
+        return raw
 
 
 def _describe(error: dict, raw: dict, where: str) -> str:
@@ -131,7 +126,10 @@ def _describe(error: dict, raw: dict, where: str) -> str:
     loc = error["loc"]
     for depth, step in enumerate(loc):
         parent = loc[depth - 1] if depth else None
-        node = node[step] if isinstance(node, (dict, list)) and _has(node, step) else {}
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            node = {}
         if isinstance(step, int) and parent in ITEMS:
             noun, key = ITEMS[parent]
             words.append(f"{noun} {node.get(key, '?')!r}" if isinstance(node, dict) else noun)
@@ -140,7 +138,7 @@ def _describe(error: dict, raw: dict, where: str) -> str:
             field = words[-1] if depth == len(loc) - 1 else None
         elif depth == 0 and step in TABLES:
             words.append(f"[{step}]")
-        elif step not in ITEMS:
+        elif step not in ITEMS or depth == len(loc) - 1:  # a list of items is named by its items, unless it is at fault
             words.append(step)
             field = step if depth == len(loc) - 1 else None
     if field is not None:
@@ -158,10 +156,6 @@ def _describe(error: dict, raw: dict, where: str) -> str:
     else:
         problem = f"{field} {value!r}: {error['msg']}" if field else error["msg"]
     return f"{' '.join(words)}: {problem}"
-
-
-def _has(node: dict | list, step: str | int) -> bool:
-    return step in node if isinstance(node, dict) else isinstance(step, int) and step < len(node)
 
 
 def _check_references(plan: Plan, where: str) -> None:
