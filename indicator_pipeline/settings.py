@@ -33,7 +33,7 @@ from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import Plan, load_plan
 from indicator_pipeline.catalog.load import DEFAULT_PLAN, resolve_plan_path
 from indicator_pipeline.catalog.peers import PeerSpec, parse_peer_text
-from indicator_pipeline.sources.modes import make_transport
+from indicator_pipeline.sources.modes import SOURCE_MODES, make_transport
 from indicator_pipeline.sources.transport import SnapshotDir, Transport
 from indicator_pipeline.warehouse.publish import DEFAULT_STORAGE_VERSION
 
@@ -59,7 +59,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, validate_by_name=True, validate_by_alias=True)
 
     warehouse_path: Path = Field(DEFAULT_WAREHOUSE, validation_alias="INDICATOR_WAREHOUSE")
-    source_mode: Literal["live", "record", "replay"] = Field("live", validation_alias="INDICATOR_SOURCE_MODE")
+    source_mode: Literal[SOURCE_MODES] = Field("live", validation_alias="INDICATOR_SOURCE_MODE")
     snapshot_dir: Path | None = Field(None, validation_alias="INDICATOR_SNAPSHOT_DIR")
     archive_dir: Path | None = Field(None, validation_alias="INDICATOR_ARCHIVE")
     plan_path: Path | None = Field(None, validation_alias="INDICATOR_PLAN")

@@ -359,3 +359,31 @@ def test_catalogue_error_names_the_line_of_the_table(tmp_path):
         load_plan(broken)
     message = str(info.value)
     assert message.startswith(f"plan file {broken}, line {index + 1}: indicator {ident!r}: source 'nowhere'"), message
+
+
+# --- read once per run ---------------------------------------------------------------------------
+
+
+def test_the_plan_is_read_once_per_settings_and_the_resource_builds_its_settings_once(tmp_path):
+    from assets.resources import PipelineResource
+    from indicator_pipeline.settings import Settings
+
+    settings = Settings(warehouse_path=tmp_path / "w.duckdb", source_mode="replay", as_of="2026-11-20")
+    assert settings.plan is settings.plan and settings.plan == load_plan()
+    resource = PipelineResource.from_settings(settings)
+    assert (resource.warehouse_path, resource.as_of, resource.plan_path) == (str(tmp_path / "w.duckdb"), "2026-11-20", "")
+    assert resource.settings is resource.settings
+    assert resource.settings == settings  # the same settings, rebuilt from the resource's config
+
+
+def test_a_bad_setting_from_the_environment_is_one_line_naming_the_variable(monkeypatch):
+    from indicator_pipeline.settings import Settings
+
+    monkeypatch.setenv("INDICATOR_AS_OF", "2026-13-01")
+    with pytest.raises(ValueError) as info:
+        Settings.from_env()
+    assert str(info.value).startswith("INDICATOR_AS_OF '2026-13-01': Input should be a valid date"), info.value
+    monkeypatch.setenv("INDICATOR_AS_OF", "")  # empty is unset
+    monkeypatch.setenv("INDICATOR_SOURCE_MODE", "replay")
+    assert Settings.from_env().source_mode == "replay" and Settings.from_env().as_of is None
+    assert Settings.from_env(source_mode="live").source_mode == "live"  # a flag wins over the environment
