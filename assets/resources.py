@@ -2,7 +2,7 @@
 
 
 from contextlib import contextmanager
-from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -23,7 +23,9 @@ def logical_run_id(run: DagsterRun) -> str:
 
 
 class PipelineResource(ConfigurableResource):
-    """Paths and source mode for one deployment. Empty strings mean "the library default"."""
+    """Settings (indicator_pipeline/settings.py) for one deployment, as config the Dagster UI can show and
+    change: the same names, as strings; empty means "the library default". The library's Settings
+    object is built from them once per resource instance, so its plan file is read once."""
 
     warehouse_path: str
     source_mode: str = "live"
@@ -39,35 +41,12 @@ class PipelineResource(ConfigurableResource):
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "PipelineResource":
-        return cls(
-            warehouse_path=str(settings.warehouse_path),
-            source_mode=settings.source_mode,
-            snapshot_dir=str(settings.snapshot_dir or ""),
-            archive_dir=str(settings.archive_dir or ""),
-            plan_path=str(settings.plan_path or ""),
-            as_of=settings.as_of.isoformat() if settings.as_of else "",
-            landing_dir=str(settings.landing_dir or ""),
-            quarantine_dir=str(settings.quarantine_dir or ""),
-            storage_version=settings.storage_version,
-            peers=settings.peers or "",
-            force_refresh=settings.force_refresh,
-        )
+        values = settings.model_dump(mode="json", include=set(cls.model_fields))
+        return cls(**{name: "" if value is None else value for name, value in values.items()})
 
-    @property
+    @cached_property
     def settings(self) -> Settings:
-        return Settings(
-            warehouse_path=Path(self.warehouse_path),
-            source_mode=self.source_mode,
-            snapshot_dir=Path(self.snapshot_dir) if self.snapshot_dir else None,
-            archive_dir=Path(self.archive_dir) if self.archive_dir else None,
-            plan_path=Path(self.plan_path) if self.plan_path else None,
-            as_of=date.fromisoformat(self.as_of) if self.as_of else None,
-            landing_dir=Path(self.landing_dir) if self.landing_dir else None,
-            quarantine_dir=Path(self.quarantine_dir) if self.quarantine_dir else None,
-            **({"storage_version": self.storage_version} if self.storage_version else {}),
-            peers=self.peers or None,
-            force_refresh=self.force_refresh,
-        )
+        return Settings(**{name: value for name, value in self.model_dump().items() if value != ""})
 
     @contextmanager
     def work_connection(self, run: DagsterRun) -> Iterator[duckdb.DuckDBPyConnection]:

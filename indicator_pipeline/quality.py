@@ -53,7 +53,7 @@ from typing import Any, Iterable, Sequence
 
 import polars as pl
 
-from indicator_pipeline.peers import scb_region
+from indicator_pipeline.catalog.peers import scb_region
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[1] / "expectations"
 SAMPLE_SIZE = 5

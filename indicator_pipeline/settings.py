@@ -12,7 +12,7 @@ Environment variables (all optional):
                          when replaying, the snapshot's filedrop/ folder, which is then read-only)
   INDICATOR_QUARANTINE_DIR  where rejected drops are moved (default: quarantine/ beside the landing folder)
   INDICATOR_PEERS        the municipalities to compare with, overriding the plan's [peers]: comma-separated
-                         codes, a Kolada municipality group id, `all` or `none` (indicator_pipeline.peers)
+                         codes, a Kolada municipality group id, `all` or `none` (indicator_pipeline.catalog.peers)
   INDICATOR_STORAGE_VERSION  DuckDB storage format of the published file (default: v1.1.0, which DuckDB 1.1
                          and later read, and so the drivers BI tools embed; `latest` for DuckDB 2 readers only)
 """
@@ -20,17 +20,19 @@ Environment variables (all optional):
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import Plan, load_plan
-from indicator_pipeline.peers import PeerSpec, parse_peer_text
 from indicator_pipeline.catalog.load import DEFAULT_PLAN, resolve_plan_path
+from indicator_pipeline.catalog.peers import PeerSpec, parse_peer_text
 from indicator_pipeline.sources.modes import SOURCE_MODES, make_transport
 from indicator_pipeline.sources.transport import SnapshotDir, Transport
 from indicator_pipeline.warehouse.publish import DEFAULT_STORAGE_VERSION
@@ -50,49 +52,43 @@ def bundled_snapshot_dir(plan_path: Path | None = None) -> Path:
     return snapshots / "bundled"
 
 
-@dataclass(frozen=True)
-class Settings:
-    warehouse_path: Path
-    source_mode: str = "live"
-    snapshot_dir: Path | None = None
-    archive_dir: Path | None = None
-    plan_path: Path | None = None
-    as_of: date | None = None
-    landing_dir: Path | None = None
-    quarantine_dir: Path | None = None
-    storage_version: str = DEFAULT_STORAGE_VERSION
-    peers: str | None = None  # overrides the plan's [peers]
+class Settings(BaseModel):
+    """One run's settings. A field's `validation_alias` is the environment variable `from_env` reads it
+    from; code passes fields by name. The plan file is read and validated once, on first use of `plan`."""
+
+    model_config = ConfigDict(frozen=True, validate_by_name=True, validate_by_alias=True)
+
+    warehouse_path: Path = Field(DEFAULT_WAREHOUSE, validation_alias="INDICATOR_WAREHOUSE")
+    source_mode: Literal[SOURCE_MODES] = Field("live", validation_alias="INDICATOR_SOURCE_MODE")
+    snapshot_dir: Path | None = Field(None, validation_alias="INDICATOR_SNAPSHOT_DIR")
+    archive_dir: Path | None = Field(None, validation_alias="INDICATOR_ARCHIVE")
+    plan_path: Path | None = Field(None, validation_alias="INDICATOR_PLAN")
+    as_of: date | None = Field(None, validation_alias="INDICATOR_AS_OF")
+    landing_dir: Path | None = Field(None, validation_alias="INDICATOR_LANDING_DIR")
+    quarantine_dir: Path | None = Field(None, validation_alias="INDICATOR_QUARANTINE_DIR")
+    storage_version: str = Field(DEFAULT_STORAGE_VERSION, validation_alias="INDICATOR_STORAGE_VERSION")
+    peers: str | None = Field(None, validation_alias="INDICATOR_PEERS")  # overrides the plan's [peers]
     force_refresh: bool = False  # process every source even if it sends what was loaded before (refresh --force)
 
-    def __post_init__(self):
+    @model_validator(mode="after")
+    def _usable(self) -> Settings:
         if self.peers is not None:
             parse_peer_text(self.peers, self.peers_where)  # a malformed override fails before anything runs
-        if self.source_mode not in SOURCE_MODES:
-            raise ValueError(f"source mode {self.source_mode!r}: expected one of {', '.join(SOURCE_MODES)}")
         if self.source_mode == "record" and self.snapshot_dir is None:
             raise ValueError("source mode 'record' needs a snapshot directory to write into")
+        return self
 
     @classmethod
-    def from_env(cls, **overrides) -> "Settings":
-        env = os.environ
-
-        def path(name: str) -> Path | None:
-            return Path(env[name]) if env.get(name) else None
-
-        values = {
-            "warehouse_path": Path(env.get("INDICATOR_WAREHOUSE", DEFAULT_WAREHOUSE)),
-            "source_mode": env.get("INDICATOR_SOURCE_MODE", "live"),
-            "snapshot_dir": path("INDICATOR_SNAPSHOT_DIR"),
-            "archive_dir": path("INDICATOR_ARCHIVE"),
-            "plan_path": path("INDICATOR_PLAN"),
-            "as_of": date.fromisoformat(env["INDICATOR_AS_OF"]) if env.get("INDICATOR_AS_OF") else None,
-            "landing_dir": path("INDICATOR_LANDING_DIR"),
-            "quarantine_dir": path("INDICATOR_QUARANTINE_DIR"),
-            "storage_version": env.get("INDICATOR_STORAGE_VERSION") or DEFAULT_STORAGE_VERSION,
-            "peers": env.get("INDICATOR_PEERS") or None,
-        }
-        values.update({key: value for key, value in overrides.items() if value is not None})
-        return cls(**values)
+    def from_env(cls, **overrides) -> Settings:
+        """The environment's values (an empty variable counts as unset), then the `overrides` that are not None."""
+        env = {name: os.environ[f.validation_alias] for name, f in cls.model_fields.items() if os.environ.get(f.validation_alias or "")}
+        try:
+            return cls(**env | {name: value for name, value in overrides.items() if value is not None})
+        except ValidationError as exc:  # one line naming the variable (or the flag's setting) and its value
+            error = exc.errors(include_url=False)[0]
+            field = error["loc"][0] if error["loc"] else None
+            named = f"{cls.model_fields[field].validation_alias if field in env else field} {error['input']!r}: " if field else ""
+            raise ValueError(f"{named}{error['msg'].removeprefix('Value error, ')}") from None
 
     @property
     def effective_snapshot_dir(self) -> Path | None:
@@ -143,7 +139,7 @@ class Settings:
             return f"peers {self.peers!r} (--peers or INDICATOR_PEERS)"
         return f"plan file {self.plan.source_path} [peers]"
 
-    @property
+    @cached_property
     def peer_spec(self) -> PeerSpec:
         """The override (`--peers`, INDICATOR_PEERS) if given, else the plan's `[peers]`."""
         return parse_peer_text(self.peers, self.peers_where) if self.peers is not None else self.plan.peers

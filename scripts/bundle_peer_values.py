@@ -24,8 +24,8 @@ sys.path.insert(0, str(PROJECT))
 from benchmarks.loopback import _unit_interval, envelope, recorded_body  # noqa: E402
 from indicator_pipeline.catalog import load_plan  # noqa: E402
 from indicator_pipeline.catalog.load import resolve_plan_path  # noqa: E402
+from indicator_pipeline.catalog.peers import Municipality, own_then_others, resolve  # noqa: E402
 from indicator_pipeline.settings import bundled_snapshot_dir  # noqa: E402
-from indicator_pipeline.peers import own_then_others, resolve  # noqa: E402
 from indicator_pipeline.sources import kolada  # noqa: E402
 from indicator_pipeline.sources.transport import Fetched, SnapshotDir  # noqa: E402
 from indicator_pipeline.steps import kolada as kolada_steps  # noqa: E402
@@ -63,7 +63,8 @@ def main() -> None:
     snapshot = SnapshotDir(root)
     listing = recorded_body("kolada", "/v3/municipality?")  # Kolada's real list, as the default snapshot has it
     snapshot.write(recorded("kolada", f"{KOLADA}/municipality?per_page=5000", listing))
-    municipalities = kolada.parse_municipalities([recorded("kolada", f"{KOLADA}/municipality", listing)])
+    listed = kolada.parse_municipalities([recorded("kolada", f"{KOLADA}/municipality", listing)])
+    municipalities = {code: Municipality(code, name, kind) for code, name, kind, _ in listed.iter_rows()}
     members = None
     if plan.peers.kind == "group":
         members = kolada.parse_group_members(

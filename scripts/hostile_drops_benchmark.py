@@ -53,7 +53,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bomb-gib", type=float, default=1.0, help="inflated size of the zip bomb in GiB (default 1)")
     args = parser.parse_args()
-    from indicator_pipeline.filedrop.formats import FORMATS
+    from indicator_pipeline.catalog.filedrop_formats import FORMATS
 
     limits = FORMATS["sellable_land"].limits
     env = {k: v for k, v in os.environ.items() if not k.startswith("INDICATOR_") and k != "DAGSTER_HOME"}

@@ -214,11 +214,25 @@ def test_the_lund_plan_is_a_valid_base_for_the_broken_ones(tmp_path):
     assert plan.peers.kind == "none"  # no [peers]: no comparison
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("first_year = 2020", "first_yaer = 2020", "line 2: [plan]: unknown field(s) first_yaer; expected"),
+        ('source = "kolada"', 'source = "kolada"\nsoruce_title = "x"', "line 11: indicator 'nki_total': unknown field 'soruce_title'"),
+        ("  year = 2026", '  year = "next"', "target 'nki_2026': year 'next': Input should be a valid integer"),
+        ('municipality_code = "1281"', "municipality_code = 1281", "[plan]: municipality_code 1281: Input should be a valid string"),
+    ],
+    ids=["misspelt-plan-field", "misspelt-indicator-field", "year-not-a-number", "code-not-a-string"],
+)
+def test_a_misspelt_field_or_a_wrong_type_is_refused_naming_field_and_value(tmp_path, old, new, expected):
+    """A misspelt field would otherwise quietly take its default (first_year 2015, no source_title check)."""
+    assert expected in _refused(tmp_path, LUND.replace(old, new, 1))
+
+
 def test_unknown_kind_is_refused(tmp_path):
     message = _refused(tmp_path, LUND.replace('kind = "threshold_in_year"', 'kind = "threshold_by_year"'))
     assert "'nki_2026'" in message
-    assert "unknown kind 'threshold_by_year'" in message
-    assert "threshold_in_year" in message  # lists what is allowed
+    assert "kind 'threshold_by_year' is not one of threshold_in_year, threshold_every_year" in message  # lists what is allowed
 
 
 def test_period_average_without_value_is_refused(tmp_path):
@@ -355,3 +369,31 @@ def test_catalogue_error_names_the_line_of_the_table(tmp_path):
         load_plan(broken)
     message = str(info.value)
     assert message.startswith(f"plan file {broken}, line {index + 1}: indicator {ident!r}: source 'nowhere'"), message
+
+
+# --- read once per run ---------------------------------------------------------------------------
+
+
+def test_the_plan_is_read_once_per_settings_and_the_resource_builds_its_settings_once(tmp_path):
+    from assets.resources import PipelineResource
+    from indicator_pipeline.settings import Settings
+
+    settings = Settings(warehouse_path=tmp_path / "w.duckdb", source_mode="replay", as_of="2026-11-20")
+    assert settings.plan is settings.plan and settings.plan == load_plan()
+    resource = PipelineResource.from_settings(settings)
+    assert (resource.warehouse_path, resource.as_of, resource.plan_path) == (str(tmp_path / "w.duckdb"), "2026-11-20", "")
+    assert resource.settings is resource.settings
+    assert resource.settings == settings  # the same settings, rebuilt from the resource's config
+
+
+def test_a_bad_setting_from_the_environment_is_one_line_naming_the_variable(monkeypatch):
+    from indicator_pipeline.settings import Settings
+
+    monkeypatch.setenv("INDICATOR_AS_OF", "2026-13-01")
+    with pytest.raises(ValueError) as info:
+        Settings.from_env()
+    assert str(info.value).startswith("INDICATOR_AS_OF '2026-13-01': Input should be a valid date"), info.value
+    monkeypatch.setenv("INDICATOR_AS_OF", "")  # empty is unset
+    monkeypatch.setenv("INDICATOR_SOURCE_MODE", "replay")
+    assert Settings.from_env().source_mode == "replay" and Settings.from_env().as_of is None
+    assert Settings.from_env(source_mode="live").source_mode == "live"  # a flag wins over the environment

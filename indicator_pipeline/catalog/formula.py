@@ -31,22 +31,39 @@ class Formula:
         """The formula as a SQL expression; `input_sql(name)` is the SQL for one named input."""
         return _sql(_tree(self.text), input_sql)
 
+    def check_names(self, known: set[str], what: str) -> None:
+        """ValueError for the first name that is not in `known` (`what` says what a name must be)."""
+        for name in self.names:
+            if name not in known:
+                raise ValueError(f"formula {self.text!r} names {name!r}, which is not {what}")
+
 
 def parse_formula(text: object, where: str) -> Formula:
     """The formula checked; CatalogueError `<where>: formula '<text>': <what is wrong>` otherwise."""
+    try:
+        return read_formula(text)
+    except ValueError as exc:
+        raise CatalogueError(f"{where}: formula {exc}") from exc
+
+
+def read_formula(text: object) -> Formula | None:
+    """A plan file's formula text as a Formula (a Formula or None passes as it is); ValueError saying
+    what is wrong, to follow the word `formula`, otherwise."""
+    if text is None or isinstance(text, Formula):
+        return text
     if not isinstance(text, str) or not text.strip():
-        raise CatalogueError(f"{where}: formula must be an arithmetic expression as a string, got {text!r}")
+        raise ValueError(f"must be an arithmetic expression as a string, got {text!r}")
     try:
         tree = _tree(text)
     except SyntaxError as exc:
-        raise CatalogueError(f"{where}: formula {text!r} is not an arithmetic expression ({exc.msg})") from exc
+        raise ValueError(f"{text!r} is not an arithmetic expression ({exc.msg})") from exc
     for node in ast.walk(tree):
         problem = _refused(node)
         if problem:
-            raise CatalogueError(f"{where}: formula {text!r}: {problem}; use names, numbers, + - * / and parentheses")
+            raise ValueError(f"{text!r}: {problem}; use names, numbers, + - * / and parentheses")
     names = [node for node in ast.walk(tree) if isinstance(node, ast.Name)]
     if not names:
-        raise CatalogueError(f"{where}: formula {text!r} names no input")
+        raise ValueError(f"{text!r} names no input")
     ordered = sorted(names, key=lambda node: node.col_offset)
     return Formula(text, tuple(dict.fromkeys(node.id for node in ordered)))
 

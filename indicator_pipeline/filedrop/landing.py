@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from indicator_pipeline.catalog.filedrop_formats import SUFFIXES
 from indicator_pipeline.filedrop.errors import FileRejected, NotARegularFile
-from indicator_pipeline.filedrop.formats import SUFFIXES
 
 SOURCE = "filedrop"
 IGNORED_PREFIXES = (".", "~$")  # hidden files (a sender's temporary name) and Excel's lock files

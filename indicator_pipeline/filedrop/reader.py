@@ -15,8 +15,8 @@ from pathlib import Path
 
 import polars as pl
 
+from indicator_pipeline.catalog.filedrop_formats import DTYPES, FORMATS, KINDS, SUFFIXES, Column, Format, kind_of
 from indicator_pipeline.filedrop.errors import FileRejected
-from indicator_pipeline.filedrop.formats import DTYPES, FORMATS, KINDS, SUFFIXES, Column, Format, kind_of
 from indicator_pipeline.filedrop.landing import read_regular
 from indicator_pipeline.filedrop.swedish import is_missing, parse_ja_nej, parse_swedish_date, parse_swedish_number
 from indicator_pipeline.filedrop.table import Cell, Table, column_letter, is_empty, read_table

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from indicator_pipeline.catalog.filedrop_formats import Limits
 from indicator_pipeline.filedrop.errors import FileRejected
-from indicator_pipeline.filedrop.formats import Limits
 
 Cell = str | int | float | bool | date | datetime | None
 SEPARATOR = ";"

@@ -17,7 +17,6 @@ from urllib.parse import urljoin
 import polars as pl
 
 from indicator_pipeline.errors import MetadataMismatchError, SourceError
-from indicator_pipeline.peers import Municipality
 from indicator_pipeline.sources.transport import Fetched, Transport
 
 KOLADA_SOURCE = "kolada"
@@ -39,6 +38,9 @@ VALUES_SCHEMA = pl.Schema(
         "source_url": pl.Utf8,
         "retrieved_at": pl.Utf8,
     }
+)
+MUNICIPALITIES_SCHEMA = pl.Schema(
+    {"municipality_code": pl.Utf8, "municipality_name": pl.Utf8, "kolada_type": pl.Utf8, "raw_sha256": pl.Utf8}
 )
 
 
@@ -135,13 +137,14 @@ def check_kpi_titles(metadata: Sequence[dict], expected: Mapping[str, str]) -> N
         raise MetadataMismatchError(KOLADA_SOURCE, "; ".join(problems))
 
 
-def parse_municipalities(pages: Sequence[Fetched]) -> dict[str, Municipality]:
-    """Kolada's municipality list: code -> (name, type), each field checked."""
-    found = {}
-    for page, where, item in _objects(pages):
-        code, name, kind = (_field(page, where, item, name, _is_str, "a string") for name in ("id", "title", "type"))
-        found[code] = Municipality(code, name, kind)
-    return found
+def parse_municipalities(pages: Sequence[Fetched]) -> pl.DataFrame:
+    """Kolada's municipality list, one row per item of each page as sent (code, name, type K or L and
+    the page's hash), each field checked."""
+    rows = [
+        (*(_field(page, where, item, name, _is_str, "a string") for name in ("id", "title", "type")), page.sha256)
+        for page, where, item in _objects(pages)
+    ]
+    return pl.DataFrame(rows, schema=MUNICIPALITIES_SCHEMA, orient="row")
 
 
 def parse_group_members(pages: Sequence[Fetched], group_id: str) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import duckdb
 import polars as pl
 
@@ -12,143 +14,47 @@ from indicator_pipeline.warehouse.sql import run_script
 
 
 def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
-    plan_row = {
-        "plan_id": plan.id,
-        "title": plan.title,
-        "organisation": plan.organisation,
-        "municipality_code": plan.municipality_code,
-        "municipality_name": plan.municipality_name,
-        "plan_year": plan.plan_year,
-        "plan_file": plan.source_path,
-    }
+    """The plan as the rows of the core.dim_* tables (sql/load/replace_catalogue.sql inserts them by
+    name, casting to the tables' types): each part's own fields under the warehouse's column names,
+    and what the warehouse keeps derived from them (the selection key, the formula's text and inputs,
+    the publication lag after the plan's default)."""
+    plan_row = {"plan_id": plan.id, "title": plan.title, "organisation": plan.organisation, "municipality_code": plan.municipality_code,
+                "municipality_name": plan.municipality_name, "plan_year": plan.plan_year, "plan_file": plan.source_path}
     indicators = [
-        {
-            "plan_id": plan.id,
-            "indicator_id": i.id,
-            "title": i.title,
-            "unit": i.unit,
-            "decimals": i.decimals,
-            "direction": i.direction,
-            "source": i.source,
-            "source_id": i.source_id,
-            "source_title": i.source_title,
-            "source_selection": i.selection_key,
-            "attribution": i.attribution,
-            "series_break_years": list(i.series_break_years),
-            "break_note": i.break_note,
-            "note": i.note,
-            "reconcile_with": i.reconcile_with,
-            "reconcile_tolerance": i.reconcile_tolerance,
-            "year_from_periods": i.year_from_periods,
-            "preliminary_periods": i.preliminary_periods,
-            "publication_lag_days": plan.lag_days(i),
-            "reconcile_kind": i.reconcile_kind,
-            "reconcile_reason": i.reconcile_reason,
-            "reconcile_expected_difference": i.reconcile_expected_difference,
-            "formula": i.formula.text if i.formula else None,
-            "formula_inputs": list(i.formula.names) if i.formula else None,
-            "value_column": i.value_column,
-            "year_from_rows": i.year_from_rows,
-        }
+        _row(plan, i, {"id": "indicator_id"}, drop=("method", "formula"))
+        | {"source_selection": i.selection_key, "publication_lag_days": plan.lag_days(i), "formula": i.formula and i.formula.text,
+           "formula_inputs": i.formula and list(i.formula.names)}
         for i in plan.indicators
     ]
     index_components = [
-        {
-            "plan_id": plan.id,
-            "index_indicator_id": i.id,
-            "component_indicator_id": c.indicator_id,
-            "weight": c.weight,
-            "direction": c.direction,
-            "base_year": i.method.base_year,
-            "min_coverage": i.method.min_coverage,
-            "normalisation": i.method.normalisation,
-        }
-        for i in plan.indicators
-        if i.method
-        for c in i.method.components
+        _row(plan, c, {"indicator_id": "component_indicator_id"}) | _row(plan, i.method, drop=("components",)) | {"index_indicator_id": i.id}
+        for i in plan.indicators if i.method for c in i.method.components
     ]
-    goals = [
-        {
-            "plan_id": plan.id,
-            "goal_id": g.id,
-            "title": g.title,
-            "level": g.level,
-            "area": g.area,
-            "motivation": g.motivation,
-            "measurable": g.measurable,
-            "goal_order": order,
-        }
-        for order, g in enumerate(plan.goals, start=1)
-    ]
-    targets = [
-        {
-            "plan_id": plan.id,
-            "target_id": t.id,
-            "goal_id": g.id,
-            "target_kind": t.kind,
-            "indicator_id": t.indicator_id,
-            "denominator_indicator_id": t.denominator_indicator_id,
-            "target_value": t.value,
-            "target_year": t.year,
-            "period_start": t.start_year,
-            "period_end": t.end_year,
-            "direction": t.direction,
-            "target_unit": t.unit,
-            "target_text": t.text,
-            "target_order": order,
-        }
-        for order, (g, t) in enumerate(plan.targets(), start=1)
-    ]
-    context = [
-        {"plan_id": plan.id, "goal_id": g.id, "indicator_id": indicator_id}
-        for g in plan.goals
-        for indicator_id in g.context_indicator_ids
-    ]
+    goals = [_row(plan, g, {"id": "goal_id"}, drop=("targets", "context_indicator_ids")) | {"goal_order": n} for n, g in enumerate(plan.goals, 1)]
+    targets = [_row(plan, t, TARGET_COLUMNS) | {"goal_id": g.id, "target_order": n} for n, (g, t) in enumerate(plan.targets(), 1)]
+    context = [{"plan_id": plan.id, "goal_id": g.id, "indicator_id": i} for g in plan.goals for i in g.context_indicator_ids]
     return {
         "incoming_plan": pl.DataFrame([plan_row]),
-        "incoming_indicator": pl.DataFrame(
-            indicators,
-            schema_overrides={
-                "series_break_years": pl.List(pl.Int32),
-                "source_selection": pl.Utf8,
-                "reconcile_with": pl.Utf8,
-                "reconcile_tolerance": pl.Float64,
-                "preliminary_periods": pl.Int32,
-                "publication_lag_days": pl.Int32,
-                "reconcile_kind": pl.Utf8,
-                "reconcile_reason": pl.Utf8,
-                "reconcile_expected_difference": pl.Float64,
-                "formula": pl.Utf8,
-                "formula_inputs": pl.List(pl.Utf8),
-                "value_column": pl.Utf8,
-                "year_from_rows": pl.Utf8,
-            },
-        ),
+        "incoming_indicator": pl.DataFrame(indicators),
         "incoming_goal": pl.DataFrame(goals),
-        "incoming_target": pl.DataFrame(
-            targets,
-            schema_overrides={
-                "target_value": pl.Float64,
-                "target_year": pl.Int32,
-                "period_start": pl.Int32,
-                "period_end": pl.Int32,
-            },
-        ),
-        "incoming_context": pl.DataFrame(context, schema={"plan_id": pl.Utf8, "goal_id": pl.Utf8, "indicator_id": pl.Utf8}),
-        "incoming_index_component": pl.DataFrame(
-            index_components,
-            schema={
-                "plan_id": pl.Utf8,
-                "index_indicator_id": pl.Utf8,
-                "component_indicator_id": pl.Utf8,
-                "weight": pl.Float64,
-                "direction": pl.Utf8,
-                "base_year": pl.Int32,
-                "min_coverage": pl.Float64,
-                "normalisation": pl.Utf8,
-            },
-        ),
+        "incoming_target": pl.DataFrame(targets),
+        "incoming_context": pl.DataFrame(context, schema=dict.fromkeys(("plan_id", "goal_id", "indicator_id"), pl.Utf8)),
+        "incoming_index_component": pl.DataFrame(index_components, schema=INDEX_COMPONENT_SCHEMA),
     }
+
+
+# core.dim_target's names for a target rule's fields.
+TARGET_COLUMNS = {"id": "target_id", "kind": "target_kind", "value": "target_value", "year": "target_year", "start_year": "period_start",
+                  "end_year": "period_end", "unit": "target_unit", "text": "target_text"}
+# The two frames that may have no rows are given their columns' types.
+INDEX_COMPONENT_SCHEMA = {"plan_id": pl.Utf8, "index_indicator_id": pl.Utf8, "component_indicator_id": pl.Utf8, "weight": pl.Float64,
+                          "direction": pl.Utf8, "base_year": pl.Int32, "min_coverage": pl.Float64, "normalisation": pl.Utf8}
+
+
+def _row(plan: Plan, part, renames: dict[str, str] | None = None, drop: tuple[str, ...] = ()) -> dict:
+    """A plan part's own fields (not the parts it holds, `drop`), renamed to their columns, with the plan's id."""
+    fields = {field.name: getattr(part, field.name) for field in dataclasses.fields(part) if field.name not in drop}
+    return {"plan_id": plan.id} | {(renames or {}).get(name, name): value for name, value in fields.items()}
 
 
 def load_catalogue(con: duckdb.DuckDBPyConnection, plan: Plan) -> dict[str, pl.DataFrame]:

@@ -42,11 +42,11 @@ import duckdb
 import polars as pl
 
 from indicator_pipeline.archive import Origin, RawArchive
+from indicator_pipeline.catalog.filedrop_formats import FORMATS, limits_of
 from indicator_pipeline.changes import Input, file_inputs
 from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.filedrop import KINDS, DropFile, FileRejected, kind_of, read_drop
 from indicator_pipeline.filedrop.errors import NotARegularFile
-from indicator_pipeline.filedrop.formats import FORMATS, limits_of
 from indicator_pipeline.filedrop.landing import SOURCE, Skipped, candidates, move_to_quarantine, read_regular, scan
 from indicator_pipeline.payloads import ArchivedPayload, register_payloads
 from indicator_pipeline.settings import Settings

@@ -9,7 +9,7 @@ import polars as pl
 
 from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import Plan
-from indicator_pipeline.peers import own_then_others
+from indicator_pipeline.catalog.peers import own_then_others
 from indicator_pipeline.payloads import ArchivedPayload, archive_fetched, register_payloads, restore
 from indicator_pipeline.sources import kolada
 from indicator_pipeline.errors import SourceError
@@ -35,7 +35,7 @@ def fetch_values(
     plan: Plan, transport: Transport, archive: RawArchive, last_year: int, municipalities: Sequence[str]
 ) -> list[ArchivedPayload]:
     """The plan's KPIs for `municipalities` (the plan's own, its peers and the reference rows: see
-    indicator_pipeline.peers) from the plan's first year to `last_year` (a fetch window that depends
+    indicator_pipeline.catalog.peers) from the plan's first year to `last_year` (a fetch window that depends
     on the fetch date, never on the as-of date: see Settings.last_fetch_year). The plan's own
     municipality is asked for on its own, the others in lists of at most 25 (peers.own_then_others)."""
     years = range(plan.first_year, last_year + 1)

@@ -14,8 +14,8 @@ import polars as pl
 
 from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import Plan
+from indicator_pipeline.catalog.peers import Municipality, PeerSet, PeerSpec, resolve
 from indicator_pipeline.payloads import ArchivedPayload, archive_fetched, register_payloads, restore
-from indicator_pipeline.peers import PeerSet, PeerSpec, resolve
 from indicator_pipeline.sources import kolada
 from indicator_pipeline.sources.transport import Transport
 from indicator_pipeline.warehouse.sql import run_script
@@ -45,7 +45,8 @@ def peer_inputs(spec: PeerSpec, refs: Sequence[ArchivedPayload]) -> frozenset:
 
 def peer_set(plan: Plan, spec: PeerSpec, refs: Sequence[ArchivedPayload], archive: RawArchive, where: str) -> PeerSet:
     """The set `spec` asks for, checked against the archived municipality list (and group)."""
-    municipalities = kolada.parse_municipalities(_pages(refs, MUNICIPALITY_DATASET, archive))
+    listed = kolada.parse_municipalities(_pages(refs, MUNICIPALITY_DATASET, archive))
+    municipalities = {code: Municipality(code, name, kind) for code, name, kind, _ in listed.iter_rows()}
     members = kolada.parse_group_members(_pages(refs, GROUP_DATASET, archive), spec.group_id) if spec.kind == "group" else None
     return resolve(spec, plan.municipality_code, municipalities, members, where)
 
@@ -55,12 +56,7 @@ def stage(
 ) -> PeerSet:
     """staging.kolada_municipality (the list as sent) and core.peer_set (the run's set, named)."""
     peers = peer_set(plan, spec, refs, archive, where)
-    pages = _pages(refs, MUNICIPALITY_DATASET, archive)
-    municipalities = pl.DataFrame(
-        [(m.code, m.name, m.type, page.sha256) for page in pages for m in kolada.parse_municipalities([page]).values()],
-        schema={"municipality_code": pl.Utf8, "municipality_name": pl.Utf8, "kolada_type": pl.Utf8, "raw_sha256": pl.Utf8},
-        orient="row",
-    )
+    municipalities = kolada.parse_municipalities(_pages(refs, MUNICIPALITY_DATASET, archive))
     requested = pl.DataFrame(
         {
             "plan_id": plan.id,

@@ -22,8 +22,8 @@ import polars as pl
 
 from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import Indicator, Plan
+from indicator_pipeline.catalog.peers import own_then_others, scb_region
 from indicator_pipeline.errors import CatalogueError, SourceError
-from indicator_pipeline.peers import own_then_others, scb_region
 from indicator_pipeline.payloads import ArchivedPayload, archive_fetched, register_payloads, restore
 from indicator_pipeline.sources.jsonstat import dataset_info, decode_jsonstat2, dimension_labels
 from indicator_pipeline.sources.pxweb import SCB_SOURCE, PxWebClient

@@ -26,8 +26,8 @@ from hostilekit import (
     zip_bomb,
 )
 
+from indicator_pipeline.catalog.filedrop_formats import FORMATS
 from indicator_pipeline.filedrop import FileRejected, read_drop
-from indicator_pipeline.filedrop.formats import FORMATS
 from indicator_pipeline.run import RefreshFailed, refresh
 from indicator_pipeline.settings import Settings
 

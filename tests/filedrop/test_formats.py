@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from indicator_pipeline.catalog.filedrop_formats import FORMATS_FILE, TEMPLATES_DIR, load_formats
 from indicator_pipeline.filedrop import FORMATS, KINDS, kind_of, read_drop
-from indicator_pipeline.filedrop.formats import FORMATS_FILE, TEMPLATES_DIR, load_formats
 
 
 def test_the_four_kinds():

@@ -12,8 +12,8 @@ import pytest
 from benchmarks.loopback import envelope, recorded_body
 from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import load_plan
+from indicator_pipeline.catalog.peers import PeerSpec
 from indicator_pipeline.payloads import archive_fetched
-from indicator_pipeline.peers import PeerSpec
 from indicator_pipeline.sources.transport import Fetched
 from indicator_pipeline.steps import kolada as kolada_steps
 from indicator_pipeline.steps import peers as peer_steps

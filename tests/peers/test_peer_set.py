@@ -11,8 +11,8 @@ import pytest
 from benchmarks.loopback import recorded_body
 from indicator_pipeline import quality
 from indicator_pipeline.catalog import load_plan, parse_plan
+from indicator_pipeline.catalog.peers import Municipality, PeerSpec, own_then_others, parse_peer_text, resolve, scb_region
 from indicator_pipeline.errors import CatalogueError
-from indicator_pipeline.peers import Municipality, PeerSpec, own_then_others, parse_peer_text, resolve, scb_region
 
 KOLADA = {
     m["id"]: Municipality(m["id"], m["title"], m["type"]) for m in json.loads(recorded_body("kolada", "/v3/municipality?"))["values"]

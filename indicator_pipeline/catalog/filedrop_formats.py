@@ -1,7 +1,9 @@
-"""The file-drop formats, loaded from `formats.toml` so that the format is data, not code.
+"""The file-drop formats, loaded from `filedrop_formats.toml` so that the format is data, not code.
 
-The same data drives validation (reader), the templates' tests and docs/file-drops.md; changing a
-format means changing the TOML file and the template beside it.
+A contract shared by the plan (which columns an indicator may read) and the file-drop readers (what a
+file must hold): plain data, importing nothing of the pipeline. The same data drives the templates'
+tests and docs/file-drops.md; changing a format means changing the TOML file and its template in
+indicator_pipeline/filedrop/templates/.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from pathlib import Path
 
 import polars as pl
 
-FORMATS_FILE = Path(__file__).with_name("formats.toml")
-TEMPLATES_DIR = Path(__file__).with_name("templates")
+FORMATS_FILE = Path(__file__).with_name("filedrop_formats.toml")
+TEMPLATES_DIR = Path(__file__).parents[1] / "filedrop" / "templates"
 SUFFIXES = (".csv", ".xlsx")
 
 DTYPES: dict[str, pl.DataType] = {
@@ -39,7 +41,7 @@ class Column:
 
 @dataclass(frozen=True)
 class Limits:
-    """What reading one file may cost (formats.toml `[limits]`, a kind's own `[kinds.<kind>.limits]`)."""
+    """What reading one file may cost (filedrop_formats.toml `[limits]`, a kind's own `[kinds.<kind>.limits]`)."""
 
     max_bytes: int
     max_rows: int

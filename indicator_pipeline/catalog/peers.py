@@ -1,5 +1,8 @@
 """Which municipalities a plan's figures are compared with, and the reference rows beside them.
 
+The peer model is a domain contract: the plan (`[peers]`) and the settings (`--peers`) read it, the
+peer-set step resolves it against the municipality list the Kolada client hands back as plain rows.
+
 A peer set is asked for in the plan file (`[peers]`: `municipalities = [...]` or `group = "G..."`) or
 overridden by `--peers` / `INDICATOR_PEERS`, which take the same things as text: a comma-separated
 list of municipality codes, a Kolada municipality group id, `all` (every municipality, Kolada type K)
@@ -73,32 +76,40 @@ def parse_peer_text(text: str, where: str) -> PeerSpec:
         return PeerSpec(kind=value.lower())  # type: ignore[arg-type]
     if _GROUP.fullmatch(value):
         return PeerSpec(kind="group", group_id=value)
-    return PeerSpec(kind="codes", codes=_codes([part.strip() for part in value.split(",")], where))
+    try:
+        return PeerSpec(kind="codes", codes=_codes([part.strip() for part in value.split(",")]))
+    except ValueError as exc:
+        raise CatalogueError(f"{where}: {exc}") from exc
 
 
-def parse_peer_table(raw: dict, where: str) -> PeerSpec:
-    """The plan file's `[peers]`: exactly one of `municipalities = ["0580", ...]` or `group = "G..."`."""
+def parse_peer_table(raw: object) -> object:
+    """The plan file's `[peers]`: exactly one of `municipalities = ["0580", ...]` or `group = "G..."`
+    (a PeerSpec passes as it is); ValueError naming the field and value otherwise."""
+    if isinstance(raw, PeerSpec):
+        return raw
+    if not isinstance(raw, dict):
+        raise ValueError(f"must be a table (municipalities = [...] or group = \"G...\"), got {raw!r}")
     unknown = sorted(set(raw) - {"municipalities", "group"})
     if unknown:
-        raise CatalogueError(f"{where}: unknown field(s) {', '.join(unknown)}; expected municipalities or group")
+        raise ValueError(f"unknown field(s) {', '.join(unknown)}; expected municipalities or group")
     if ("municipalities" in raw) == ("group" in raw):
-        raise CatalogueError(f"{where}: give either municipalities (a list of codes) or group (a Kolada group id)")
+        raise ValueError("give either municipalities (a list of codes) or group (a Kolada group id)")
     if "group" in raw:
         group = raw["group"]
         if not isinstance(group, str) or not _GROUP.fullmatch(group):
-            raise CatalogueError(f"{where}: group {group!r} is not a Kolada municipality group id (G followed by digits)")
+            raise ValueError(f"group {group!r} is not a Kolada municipality group id (G followed by digits)")
         return PeerSpec(kind="group", group_id=group)
     codes = raw["municipalities"]
     if not isinstance(codes, list) or not codes:
-        raise CatalogueError(f"{where}: municipalities must be a non-empty list of four-digit codes, got {codes!r}")
-    return PeerSpec(kind="codes", codes=_codes(codes, where))
+        raise ValueError(f"municipalities must be a non-empty list of four-digit codes, got {codes!r}")
+    return PeerSpec(kind="codes", codes=_codes(codes))
 
 
-def _codes(codes: Sequence, where: str) -> tuple[str, ...]:
+def _codes(codes: Sequence) -> tuple[str, ...]:
     bad = [code for code in codes if not isinstance(code, str) or not _CODE.fullmatch(code)]
     if bad or not codes:
-        raise CatalogueError(
-            f"{where}: {', '.join(repr(code) for code in bad) or 'nothing'} is not a four-digit municipality code "
+        raise ValueError(
+            f"{', '.join(repr(code) for code in bad) or 'nothing'} is not a four-digit municipality code "
             "(expected codes such as 0580,1280, a Kolada group id such as G37394, all or none)"
         )
     return tuple(dict.fromkeys(codes))
