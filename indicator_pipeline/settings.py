@@ -15,6 +15,11 @@ Environment variables (all optional):
                          codes, a Kolada municipality group id, `all` or `none` (indicator_pipeline.catalog.peers)
   INDICATOR_STORAGE_VERSION  DuckDB storage format of the published file (default: v1.1.0, which DuckDB 1.1
                          and later read, and so the drivers BI tools embed; `latest` for DuckDB 2 readers only)
+
+Read elsewhere, on purpose: the HTTP limits (INDICATOR_HTTP_*, sources/modes.py) and base URLs
+(KOLADA_BASE_URL, SCB_BASE_URL) where a client is built, so a client takes plain values and imports
+nothing of this module; INDICATOR_ALERT_WEBHOOK when an alert is sent (a secret, kept out of the run
+config the Dagster UI shows); INDICATOR_SOURCE_RETRIES* where the source assets' retry policy is made.
 """
 
 from __future__ import annotations
