@@ -36,6 +36,7 @@ dev: $(STAMP)
 	mkdir -p $(DEV_DAGSTER_HOME) && cp dagster.yaml $(DEV_DAGSTER_HOME)/dagster.yaml
 	DAGSTER_HOME=$(DEV_DAGSTER_HOME) VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg dev
 
+## Each command against its floor (the Dagster floor, its stack's import, a bare query): benchmarks/README.md.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 

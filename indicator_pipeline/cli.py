@@ -109,10 +109,8 @@ def run_refresh(settings: Settings, wait: float = 0.0, verbose: bool = False) ->
 
 
 def print_status(settings: Settings, fmt: str, as_of: date | None = None) -> None:
-    """The published goal table; with `as_of`, the table judged from what was known at the end of that day.
-
-    The published table is read as plain rows (polars only for `--format csv`), so printing it imports
-    little more than DuckDB (tests/test_status_imports.py)."""
+    """The published goal table, read as plain rows (polars only for csv: printing the table imports little
+    more than DuckDB); with `as_of`, the table judged from what was known at the end of that day."""
     path = settings.warehouse_path
     if not path.exists():
         raise PipelineError(f"no published warehouse at {path}; run `indicator-pipeline refresh` first")
