@@ -10,7 +10,7 @@ the run that validated it (Great Expectations is not even imported).
 
 A night with nothing new never copies the published warehouse: the steps decide against the run's
 work file when an earlier step of the run made one, else against the published file opened
-read-only; the first step that stages something makes the work file. `refresh --force` (the
+read-only; the first step that writes makes the work file (`work_connection`). `refresh --force` (the
 resource's `force_refresh`) and recording turn skipping off.
 """
 
@@ -19,15 +19,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
-from dagster import AssetKey
+from dagster import AssetKey, DagsterEventType, RunsFilter
+from dagster._core.storage.tags import ROOT_RUN_ID_TAG
 
 from assets.metadata import table_metadata
 from assets.resources import PipelineResource, logical_run_id
 from indicator_pipeline import changes
 from indicator_pipeline.payloads import ArchivedPayload
 from indicator_pipeline.settings import Settings
-from indicator_pipeline.sources_registry import SOURCE
-from indicator_pipeline.warehouse.publish import work_path
+from indicator_pipeline.sources_registry import SOURCE, SOURCES
+from indicator_pipeline.warehouse.publish import prepare_work_file, work_path
 
 
 def run_fingerprint(settings: Settings) -> str:
@@ -96,10 +97,33 @@ def stage_unless_unchanged(
     inputs = SOURCE[source_key].inputs(pipeline.settings, fetched)
     if skip_unchanged(context, pipeline, source_key, inputs):
         return
-    with pipeline.work_connection(context.run) as con:
+    with work_connection(context, pipeline) as con:
         stage(con)
         record_loaded(context, pipeline, con, source_key, inputs)
         context.add_output_metadata(table_metadata(con, table))
+
+
+def work_connection(context, pipeline: PipelineResource):
+    """The run's work file, to write into. A re-execution continues its root run's work file; when
+    the root run wrote nothing (every step it reached found nothing changed, so it made none), the
+    re-execution makes it, as the root run would have. A work file that is gone after the root run
+    wrote into it stays an error (pipeline.work_connection)."""
+    if context.run.parent_run_id is not None and not run_work_file(context, pipeline).exists() and not _wrote_in_logical_run(context):
+        prepare_work_file(pipeline.settings.warehouse_path, logical_run_id(context.run))
+    return pipeline.work_connection(context.run)
+
+
+def _wrote_in_logical_run(context) -> bool:
+    """Whether the root run or one of its re-executions materialised a step that wrote the warehouse
+    (any but a fetch, which only archives, or a step that found nothing changed)."""
+    root = logical_run_id(context.run)
+    runs = {root} | {run.run_id for run in context.instance.get_runs(filters=RunsFilter(tags={ROOT_RUN_ID_TAG: root}))}
+    fetches = {source.key for source in SOURCES if source.fetch is not None}
+    return any(
+        entry.dagster_event.asset_key.to_user_string() not in fetches and not _says_unchanged(entry.asset_materialization)
+        for run_id in runs
+        for entry in context.instance.all_logs(run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION)
+    )
 
 
 def nothing_changed_in_run(context, pipeline: PipelineResource) -> bool:
@@ -129,7 +153,9 @@ def _say_unchanged(context, reason: str, since: str | None, **metadata) -> None:
 def unchanged_in_run(context, asset: str) -> bool:
     """Whether `asset` materialised in this run without change (its metadata says `unchanged`)."""
     event = context.instance.get_latest_materialization_event(AssetKey(asset))
-    if event is None or event.run_id != context.run.run_id:
-        return False
-    unchanged = event.asset_materialization.metadata.get("unchanged")
+    return event is not None and event.run_id == context.run.run_id and _says_unchanged(event.asset_materialization)
+
+
+def _says_unchanged(materialization) -> bool:
+    unchanged = materialization.metadata.get("unchanged")
     return bool(unchanged is not None and unchanged.value)

@@ -3,7 +3,7 @@
 
 from dagster import AssetExecutionContext, asset
 
-from assets.changes import mark_unchanged, nothing_changed_in_run, reading_connection, stage_unless_unchanged
+from assets.changes import mark_unchanged, nothing_changed_in_run, reading_connection, stage_unless_unchanged, work_connection
 from assets.common import OWNERS
 from assets.metadata import table_metadata
 from assets.resources import PipelineResource
@@ -67,7 +67,7 @@ def target_assessment(context: AssetExecutionContext, pipeline: PipelineResource
         if unchanged:
             mark_unchanged(context, pipeline, f"no source changed in this run and every target judges as stored, as of {settings.as_of_date()}")
             return
-    with pipeline.work_connection(context.run) as con:
+    with work_connection(context, pipeline) as con:
         assessments, _ = assess_plan(con, settings.plan, settings.as_of_date(), run_id=context.run.run_id)
         counts = assessments.group_by("status").len().sort("status").rows()
         context.add_output_metadata(
