@@ -60,7 +60,7 @@ def skip_unchanged(context, pipeline: PipelineResource, source_key: str, inputs:
         context.add_output_metadata({"unchanged": False, "reason": "refresh --force or a recording: every source is loaded"})
         return False
     with reading_connection(context, pipeline) as con:
-        load = _last_load(con, source_key)
+        load = changes.last_load(con, source_key) if con is not None else None
     change = changes.change_from(load, inputs, run_fingerprint(settings))
     if change is not None:
         context.add_output_metadata({"unchanged": False, "reason": f"{source_key}: {change}", "inputs": len(inputs)})
@@ -69,15 +69,6 @@ def skip_unchanged(context, pipeline: PipelineResource, source_key: str, inputs:
     reason = f"{source_key}: the same {len(inputs)} inputs (sha256) under the same fingerprint as run {load.run_id} loaded"
     _say_unchanged(context, f"{reason}; not parsed, validated or loaded again", load.run_id, inputs=len(inputs))
     return True
-
-
-def _last_load(con: duckdb.DuckDBPyConnection | None, source_key: str) -> changes.Load | None:
-    if con is None:
-        return None
-    try:
-        return changes.last_load(con, source_key)
-    except duckdb.CatalogException:
-        return None  # published by a version without the load records
 
 
 def record_loaded(context, pipeline: PipelineResource, con, source_key: str, inputs: frozenset) -> None:
@@ -120,7 +111,7 @@ def _wrote_in_logical_run(context) -> bool:
     runs = {root} | {run.run_id for run in context.instance.get_runs(filters=RunsFilter(tags={ROOT_RUN_ID_TAG: root}))}
     fetches = {source.key for source in SOURCES if source.fetch is not None}
     return any(
-        entry.dagster_event.asset_key.to_user_string() not in fetches and not _says_unchanged(entry.asset_materialization)
+        entry.dagster_event.asset_key.to_user_string() not in fetches and not says_unchanged(entry.asset_materialization)
         for run_id in runs
         for entry in context.instance.all_logs(run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION)
     )
@@ -153,9 +144,9 @@ def _say_unchanged(context, reason: str, since: str | None, **metadata) -> None:
 def unchanged_in_run(context, asset: str) -> bool:
     """Whether `asset` materialised in this run without change (its metadata says `unchanged`)."""
     event = context.instance.get_latest_materialization_event(AssetKey(asset))
-    return event is not None and event.run_id == context.run.run_id and _says_unchanged(event.asset_materialization)
+    return event is not None and event.run_id == context.run.run_id and says_unchanged(event.asset_materialization)
 
 
-def _says_unchanged(materialization) -> bool:
+def says_unchanged(materialization) -> bool:
     unchanged = materialization.metadata.get("unchanged")
     return bool(unchanged is not None and unchanged.value)

@@ -22,11 +22,7 @@ from indicator_pipeline.steps.peers import stored_peer_set
 PEER_SET_ASSET = "stg_peer_set"  # stages core.peer_set (assets/peers.py)
 
 
-def _no_metadata(settings: Settings) -> dict:
-    return {}
-
-
-def fetch_asset(key: str, description: str, metadata: Callable[[Settings], dict] = _no_metadata) -> AssetsDefinition:
+def fetch_asset(key: str, description: str, metadata: Callable[[Settings], dict] | None = None) -> AssetsDefinition:
     """The asset that fetches source `key` as the registry says, with `metadata(settings)` beside its payloads'."""
     source = SOURCE[key]
     assert source.fetch is not None, f"{key} is not fetched"
@@ -39,7 +35,7 @@ def fetch_asset(key: str, description: str, metadata: Callable[[Settings], dict]
         municipalities = _peer_set(context, pipeline).requested if source.uses_peer_set else ()
         with retry_if_transient(context):
             refs = source.fetch(settings, municipalities)
-        context.add_output_metadata({**metadata(settings), **payload_metadata(refs)})
+        context.add_output_metadata({**(metadata(settings) if metadata else {}), **payload_metadata(refs)})
         return refs
 
     return _fetch

@@ -93,8 +93,12 @@ def _plan_bytes(plan: Plan) -> bytes:
 
 
 def last_load(con: duckdb.DuckDBPyConnection, source_key: str) -> Load | None:
-    """The record of `source_key`'s last load in this warehouse; None if it was never loaded."""
-    rows = _rows(con, "load/source_load.sql", {"source_key": source_key})
+    """The record of `source_key`'s last load in this warehouse; None if it was never loaded (or the
+    warehouse was published by a version without the load records)."""
+    try:
+        rows = _rows(con, "load/source_load.sql", {"source_key": source_key})
+    except duckdb.CatalogException:
+        return None
     if not rows:
         return None
     run_id, loaded_at, recorded_fingerprint = rows[0][:3]

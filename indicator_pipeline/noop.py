@@ -16,9 +16,6 @@ fetch itself (neither Kolada nor SCB is documented to answer conditional request
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 import duckdb
 
 from indicator_pipeline.changes import fingerprint, last_loading_run, unchanged_since
@@ -29,24 +26,8 @@ from indicator_pipeline.steps.assessment import judged_the_same
 from indicator_pipeline.steps.peers import stored_peer_set
 
 
-@dataclass(frozen=True)
-class NoChange:
-    """A refresh that found nothing new."""
-
-    published_run: str | None  # the run whose published data stands
-    sources: int
-    as_of: date
-
-    def summary(self, settings: Settings) -> str:
-        return (
-            f"nothing changed: {self.sources} sources send the same payloads (sha256) as run {self.published_run} loaded, "
-            f"and the targets judge the same as of {self.as_of.isoformat()}; nothing parsed, validated or loaded, "
-            f"no vintage added, {settings.warehouse_path} not replaced"
-        )
-
-
-def nothing_changed(settings: Settings) -> NoChange | None:
-    """A `NoChange` when replaying and nothing changed since the published run; None: run the asset graph."""
+def nothing_changed(settings: Settings) -> str | None:
+    """The summary of a no-op when replaying and nothing changed since the published run; None: run the asset graph."""
     published = settings.warehouse_path
     if not settings.skips_unchanged or settings.source_mode != "replay" or not published.exists():
         return None
@@ -61,7 +42,11 @@ def nothing_changed(settings: Settings) -> NoChange | None:
                     return None
             if not judged_the_same(con, settings.plan, as_of):
                 return None
-            return NoChange(last_loading_run(con), len(SOURCES), as_of)
+            return (
+                f"nothing changed: {len(SOURCES)} sources send the same payloads (sha256) as run {last_loading_run(con)} "
+                f"loaded, and the targets judge the same as of {as_of.isoformat()}; nothing parsed, validated or loaded, "
+                f"no vintage added, {published} not replaced"
+            )
         except duckdb.CatalogException:
             return None  # published by a version without the load records
         except PipelineError:

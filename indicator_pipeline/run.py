@@ -10,6 +10,7 @@ from typing import Callable
 
 from indicator_pipeline.alerts import ALERT_TAG, failure_text, plain, send_alert
 from indicator_pipeline.errors import PipelineError
+from indicator_pipeline.noop import nothing_changed
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.warehouse.lock import RefreshLock
 
@@ -43,9 +44,9 @@ def refresh(
         try:
             settings.plan  # read and validated before anything starts: a broken plan file is one line, file and line
             held.enter_context(RefreshLock.for_warehouse(settings.warehouse_path, run_id, log or _stderr).hold(wait))
-            unchanged = _nothing_changed(settings) if decide_first else None
+            unchanged = nothing_changed(settings) if decide_first else None
             if unchanged is not None:
-                return unchanged.summary(settings)
+                return unchanged
             job = _full_refresh_job(settings)
             # Disposed on exit: an ephemeral instance's temporary artifact folder is removed now, not by the GC.
             instance = held.enter_context(_instance())
@@ -57,12 +58,6 @@ def refresh(
 
 def _stderr(message: str) -> None:
     print(f"indicator-pipeline: {message}", file=sys.stderr, flush=True)
-
-
-def _nothing_changed(settings: Settings):
-    from indicator_pipeline.noop import nothing_changed
-
-    return nothing_changed(settings)
 
 
 def _full_refresh_job(settings: Settings):
@@ -81,6 +76,7 @@ def _refresh(settings: Settings, job, instance, run_id: str, log_level: str) -> 
     from dagster import DagsterEventType
 
     from assets.alerts import failure_lines, published
+    from assets.changes import says_unchanged
 
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     # Tagged: this process reports its failure itself, so the daemon's run-failure sensor (which sees
@@ -95,19 +91,13 @@ def _refresh(settings: Settings, job, instance, run_id: str, log_level: str) -> 
         send_alert(failure_text(result.run_id, failures, was_published, settings.warehouse_path, job.name))
         raise RefreshFailed(f"{reason} [{_publish_outcome(was_published, settings)}]")
     materialised = [e for e in result.all_events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION]
-    unchanged = [e.asset_key.to_user_string() for e in materialised if _says_unchanged(e)]
+    unchanged = [e.asset_key.to_user_string() for e in materialised if says_unchanged(e.event_specific_data.materialization)]
     if "published_warehouse" in unchanged:
         return (
             f"nothing changed: {len(unchanged)} of {len(materialised)} assets found their inputs unchanged; nothing parsed, "
             f"validated or loaded again, no vintage added, {settings.warehouse_path} not replaced (run {result.run_id})"
         )
     return f"refreshed {len(materialised)} assets into {settings.warehouse_path} (run {result.run_id})"
-
-
-def _says_unchanged(event) -> bool:
-    """Whether a materialisation's metadata says `unchanged` (assets/changes.py)."""
-    flag = event.event_specific_data.materialization.metadata.get("unchanged")
-    return bool(flag is not None and flag.value)
 
 
 def _publish_outcome(published: bool, settings: Settings) -> str:
