@@ -1,75 +1,152 @@
-"""Skipping what did not change (indicator_pipeline/changes.py) inside the asset graph.
+"""Whether a source changed, decided inside the asset graph: the step that stages a source compares
+what it sends now (its inputs, from the registry: indicator_pipeline/sources_registry.py) with what the
+warehouse's data was loaded from (indicator_pipeline/changes.py), and stages it only if they differ.
 
-A staging step whose source sends what the warehouse's data was loaded from materialises with
-metadata `unchanged: true` (and the run that loaded it) without parsing or loading; its quality check
-then reports that run's validation instead of validating again (Great Expectations is not even
-imported); the core, mart, publish and report steps do nothing when no source changed in the run and
-the targets judge as published. `refresh --force` (the resource's `force_refresh`) and recording turn
-this off.
+Every asset that does nothing because nothing changed says why in its materialisation metadata, seen
+in the Dagster UI: `unchanged: true`, `reason` (which inputs were compared with which run's load, or
+that no source changed in this run) and `unchanged_since_run`; a staging step that loads says why too
+(`unchanged: false` and the change). The quality checks of an unchanged table report the verdict of
+the run that validated it (Great Expectations is not even imported).
+
+A night with nothing new never copies the published warehouse: the steps decide against the run's
+work file when an earlier step of the run made one, else against the published file opened
+read-only; the first step that writes makes the work file (`work_connection`). `refresh --force` (the
+resource's `force_refresh`) and recording turn skipping off.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 
-from dagster import AssetKey
+import duckdb
+from dagster import AssetKey, DagsterEventType, RunsFilter
+from dagster._core.storage.tags import ROOT_RUN_ID_TAG
 
 from assets.metadata import table_metadata
 from assets.resources import PipelineResource, logical_run_id
 from indicator_pipeline import changes
+from indicator_pipeline.payloads import ArchivedPayload
+from indicator_pipeline.settings import Settings
+from indicator_pipeline.sources_registry import SOURCE, SOURCES
+from indicator_pipeline.warehouse.publish import prepare_work_file, work_path
 
 
-def run_fingerprint(pipeline: PipelineResource) -> str:
-    settings = pipeline.settings
+def run_fingerprint(settings: Settings) -> str:
     return changes.fingerprint(settings.plan, settings.fetch_date())
 
 
-def skip_unchanged(context, pipeline: PipelineResource, con, source_key: str, inputs: frozenset) -> bool:
-    """True (and says so in the log and metadata) when `source_key` sends what it was last loaded from."""
-    if not pipeline.settings.skips_unchanged:
+def run_work_file(context, pipeline: PipelineResource) -> Path:
+    return work_path(pipeline.settings.warehouse_path, logical_run_id(context.run))
+
+
+@contextmanager
+def reading_connection(context, pipeline: PipelineResource) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """The warehouse as this run has it so far, read-only: the run's work file once a step of the run
+    staged something, else the published file; None before the first refresh."""
+    work = run_work_file(context, pipeline)
+    path = work if work.exists() else pipeline.settings.warehouse_path
+    if not path.exists():
+        yield None
+        return
+    with duckdb.connect(str(path), read_only=True) as con:
+        yield con
+
+
+def skip_unchanged(context, pipeline: PipelineResource, source_key: str, inputs: frozenset) -> bool:
+    """True (and says why in the log and the metadata) when `source_key` sends what it was last loaded
+    from; False (saying what changed) when it must be loaded."""
+    settings = pipeline.settings
+    if not settings.skips_unchanged:
+        context.add_output_metadata({"unchanged": False, "reason": "refresh --force or a recording: every source is loaded"})
         return False
-    load = changes.unchanged_since(con, source_key, inputs, run_fingerprint(pipeline))
-    if load is None:
+    with reading_connection(context, pipeline) as con:
+        load = changes.last_load(con, source_key) if con is not None else None
+    change = changes.change_from(load, inputs, run_fingerprint(settings))
+    if change is not None:
+        context.add_output_metadata({"unchanged": False, "reason": f"{source_key}: {change}", "inputs": len(inputs)})
         return False
-    context.log.info(
-        f"{source_key}: the same {len(inputs)} inputs (sha256) that run {load.run_id} loaded; not parsed, validated or loaded again"
-    )
-    context.add_output_metadata({"unchanged": True, "unchanged_since_run": load.run_id, "inputs": len(inputs)})
+    assert load is not None
+    reason = f"{source_key}: the same {len(inputs)} inputs (sha256) under the same fingerprint as run {load.run_id} loaded"
+    _say_unchanged(context, f"{reason}; not parsed, validated or loaded again", load.run_id, inputs=len(inputs))
     return True
 
 
 def record_loaded(context, pipeline: PipelineResource, con, source_key: str, inputs: frozenset) -> None:
-    changes.record_load(con, source_key, inputs, run_fingerprint(pipeline), logical_run_id(context.run))
-    context.add_output_metadata({"unchanged": False, "inputs": len(inputs)})
+    changes.record_load(con, source_key, inputs, run_fingerprint(pipeline.settings), logical_run_id(context.run))
 
 
 def stage_unless_unchanged(
-    context, pipeline: PipelineResource, source_key: str, inputs: frozenset, stage: Callable[[object], object], table: str
+    context,
+    pipeline: PipelineResource,
+    source_key: str,
+    fetched: Sequence[ArchivedPayload],
+    stage: Callable[[duckdb.DuckDBPyConnection], object],
+    table: str,
 ) -> None:
     """Stage `source_key`'s data with `stage(con)`, record what it was loaded from and describe `table`;
-    or skip it all when the inputs are those it was last loaded from."""
-    with pipeline.work_connection(context.run) as con:
-        if skip_unchanged(context, pipeline, con, source_key, inputs):
-            return
+    or skip it all when its inputs (the registry's, from what was `fetched`) are those it was last loaded from."""
+    inputs = SOURCE[source_key].inputs(pipeline.settings, fetched)
+    if skip_unchanged(context, pipeline, source_key, inputs):
+        return
+    with work_connection(context, pipeline) as con:
         stage(con)
         record_loaded(context, pipeline, con, source_key, inputs)
         context.add_output_metadata(table_metadata(con, table))
 
 
-def nothing_changed_in_run(context, pipeline: PipelineResource, con) -> bool:
-    """True when this run loaded no source and stored no new statuses."""
-    return pipeline.settings.skips_unchanged and not changes.changed_in_run(con, logical_run_id(context.run))
+def work_connection(context, pipeline: PipelineResource):
+    """The run's work file, to write into. A re-execution continues its root run's work file; when
+    the root run wrote nothing (every step it reached found nothing changed, so it made none), the
+    re-execution makes it, as the root run would have. A work file that is gone after the root run
+    wrote into it stays an error (pipeline.work_connection)."""
+    if context.run.parent_run_id is not None and not run_work_file(context, pipeline).exists() and not _wrote_in_logical_run(context):
+        prepare_work_file(pipeline.settings.warehouse_path, logical_run_id(context.run))
+    return pipeline.work_connection(context.run)
 
 
-def mark_unchanged(context, con, message: str) -> None:
-    """Say in the log and the metadata that the step had nothing to do, and since which run."""
-    since = changes.last_loading_run(con) or ""
-    context.log.info(f"{message}; the data stands as run {since} left it")
-    context.add_output_metadata({"unchanged": True, "unchanged_since_run": since})
+def _wrote_in_logical_run(context) -> bool:
+    """Whether the root run or one of its re-executions materialised a step that wrote the warehouse
+    (any but a fetch, which only archives, or a step that found nothing changed)."""
+    root = logical_run_id(context.run)
+    runs = {root} | {run.run_id for run in context.instance.get_runs(filters=RunsFilter(tags={ROOT_RUN_ID_TAG: root}))}
+    fetches = {source.key for source in SOURCES if source.fetch is not None}
+    return any(
+        entry.dagster_event.asset_key.to_user_string() not in fetches and not says_unchanged(entry.asset_materialization)
+        for run_id in runs
+        for entry in context.instance.all_logs(run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION)
+    )
+
+
+def nothing_changed_in_run(context, pipeline: PipelineResource) -> bool:
+    """True when this run loaded no source and stored no new statuses (it has no work file, or its
+    work file records no load of this run)."""
+    if not pipeline.settings.skips_unchanged:
+        return False
+    work = run_work_file(context, pipeline)
+    if not work.exists():
+        return True
+    with duckdb.connect(str(work), read_only=True) as con:
+        return not changes.changed_in_run(con, logical_run_id(context.run))
+
+
+def mark_unchanged(context, pipeline: PipelineResource, reason: str) -> None:
+    """Say in the log and the metadata that the step had nothing to do, why, and since which run."""
+    with reading_connection(context, pipeline) as con:
+        since = changes.last_loading_run(con) if con is not None else None
+    _say_unchanged(context, f"{reason}; the data stands as run {since} left it", since)
+
+
+def _say_unchanged(context, reason: str, since: str | None, **metadata) -> None:
+    context.log.info(reason)
+    context.add_output_metadata({"unchanged": True, "reason": reason, "unchanged_since_run": since or "", **metadata})
 
 
 def unchanged_in_run(context, asset: str) -> bool:
     """Whether `asset` materialised in this run without change (its metadata says `unchanged`)."""
     event = context.instance.get_latest_materialization_event(AssetKey(asset))
-    if event is None or event.run_id != context.run.run_id:
-        return False
-    unchanged = event.asset_materialization.metadata.get("unchanged")
+    return event is not None and event.run_id == context.run.run_id and says_unchanged(event.asset_materialization)
+
+
+def says_unchanged(materialization) -> bool:
+    unchanged = materialization.metadata.get("unchanged")
     return bool(unchanged is not None and unchanged.value)

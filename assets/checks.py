@@ -34,7 +34,7 @@ from dagster import (
 
 import duckdb
 
-from assets.changes import unchanged_in_run
+from assets.changes import reading_connection, unchanged_in_run
 from assets.resources import PipelineResource
 from indicator_pipeline import quality
 from indicator_pipeline.warehouse.sql import query, run_script, sql_text
@@ -200,11 +200,13 @@ def build_check(binding: SuiteBinding) -> AssetChecksDefinition:
         settings = pipeline.settings
         run_id = context.run.run_id
         validated_at = datetime.now(timezone.utc)
-        with pipeline.work_connection(context.run) as con:
-            previous = previous_result(binding, con) if unchanged_in_run(context, binding.asset) else None
+        if unchanged_in_run(context, binding.asset):
+            with reading_connection(context, pipeline) as con:
+                previous = previous_result(binding, con)
             if previous is not None:
                 context.log.info(previous.description)
                 return previous
+        with pipeline.work_connection(context.run) as con:
             # the data checked is what the sources sent on the fetch date, whatever date it is judged as of
             result = validate_binding(binding, con, settings.plan, settings.fetch_date())
             record(con, result, run_id, Path(binding.suite).stem, validated_at)

@@ -3,14 +3,14 @@
 
 from dagster import AssetExecutionContext, asset
 
-from assets.changes import mark_unchanged, nothing_changed_in_run, record_loaded, skip_unchanged
+from assets.changes import mark_unchanged, nothing_changed_in_run, reading_connection, stage_unless_unchanged, work_connection
 from assets.common import OWNERS
 from assets.metadata import table_metadata
 from assets.resources import PipelineResource
 from assets.kolada import stg_kolada_values
 from assets.filedrop import filedrop_assets
 from assets.scb import stg_scb_values
-from indicator_pipeline.changes import PLAN_KEY, plan_inputs
+from indicator_pipeline.changes import PLAN_KEY
 from indicator_pipeline.steps.assessment import assess_plan, judged_the_same
 from indicator_pipeline.steps.catalogue import load_catalogue
 from indicator_pipeline.steps.facts import add_vintages
@@ -24,12 +24,7 @@ from indicator_pipeline.steps.facts import add_vintages
 )
 def catalogue_dimensions(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
     plan = pipeline.settings.plan
-    with pipeline.work_connection(context.run) as con:
-        if skip_unchanged(context, pipeline, con, PLAN_KEY, plan_inputs(plan)):
-            return
-        load_catalogue(con, plan)
-        record_loaded(context, pipeline, con, PLAN_KEY, plan_inputs(plan))
-        context.add_output_metadata(table_metadata(con, "core.dim_target"))
+    stage_unless_unchanged(context, pipeline, PLAN_KEY, (), lambda con: load_catalogue(con, plan), "core.dim_target")
 
 
 @asset(
@@ -43,10 +38,10 @@ def catalogue_dimensions(context: AssetExecutionContext, pipeline: PipelineResou
     ),
 )
 def fact_indicator_value(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
+    if nothing_changed_in_run(context, pipeline):
+        mark_unchanged(context, pipeline, "no source changed in this run: no vintage to add")
+        return
     with pipeline.work_connection(context.run) as con:
-        if nothing_changed_in_run(context, pipeline, con):
-            mark_unchanged(context, con, "no source changed in this run: no vintage to add")
-            return
         added = add_vintages(con)
         context.add_output_metadata(
             {"vintages_added": added.values, "withdrawals_added": added.withdrawals,
@@ -66,10 +61,13 @@ def fact_indicator_value(context: AssetExecutionContext, pipeline: PipelineResou
 )
 def target_assessment(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
     settings = pipeline.settings
-    with pipeline.work_connection(context.run) as con:
-        if nothing_changed_in_run(context, pipeline, con) and judged_the_same(con, settings.plan, settings.as_of_date()):
-            mark_unchanged(context, con, f"no source changed and every target judges as stored, as of {settings.as_of_date()}")
+    if nothing_changed_in_run(context, pipeline):
+        with reading_connection(context, pipeline) as con:
+            unchanged = judged_the_same(con, settings.plan, settings.as_of_date())
+        if unchanged:
+            mark_unchanged(context, pipeline, f"no source changed in this run and every target judges as stored, as of {settings.as_of_date()}")
             return
+    with work_connection(context, pipeline) as con:
         assessments, _ = assess_plan(con, settings.plan, settings.as_of_date(), run_id=context.run.run_id)
         counts = assessments.group_by("status").len().sort("status").rows()
         context.add_output_metadata(

@@ -8,9 +8,8 @@ run, without the bad file, loads normally. See indicator_pipeline/steps/filedrop
 
 from dagster import AssetExecutionContext, AssetsDefinition, Failure, MetadataValue
 
-from assets.changes import record_loaded, skip_unchanged
+from assets.changes import stage_unless_unchanged
 from assets.common import source_asset
-from assets.metadata import table_metadata
 from assets.resources import PipelineResource
 from indicator_pipeline.filedrop import FORMATS, KINDS
 from indicator_pipeline.filedrop.landing import Skipped
@@ -28,10 +27,8 @@ def _filedrop_asset(kind: str) -> AssetsDefinition:
     )
     def _filedrop(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
         settings = pipeline.settings
-        inputs = steps.kind_inputs(kind, settings.effective_landing_dir)
-        with pipeline.work_connection(context.run) as con:
-            if skip_unchanged(context, pipeline, con, f"filedrop_{kind}", inputs):
-                return
+
+        def stage(con) -> None:
             try:
                 loaded = steps.load_kind(con, kind, settings)
             except steps.DropRejected as exc:
@@ -49,7 +46,6 @@ def _filedrop_asset(kind: str) -> AssetsDefinition:
                         "quarantine_dir": MetadataValue.path(str(settings.effective_quarantine_dir)),
                     },
                 ) from exc
-            record_loaded(context, pipeline, con, f"filedrop_{kind}", inputs)
             current = loaded.current
             _log_skipped(context, loaded.skipped)
             if current is None:
@@ -64,9 +60,10 @@ def _filedrop_asset(kind: str) -> AssetsDefinition:
                     "superseded_files": ", ".join(p.name for p in loaded.superseded),
                     "rejected_files": 0,
                     "skipped_entries": _skipped_text(loaded.skipped),
-                    **table_metadata(con, steps.staging_table(kind)),
                 }
             )
+
+        stage_unless_unchanged(context, pipeline, f"filedrop_{kind}", (), stage, steps.staging_table(kind))
 
     return _filedrop
 

@@ -35,10 +35,10 @@ def _mart_asset(name: str, description: str) -> AssetsDefinition:
         description=f"marts.{name}: {description}",
     )
     def _mart(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
+        if nothing_changed_in_run(context, pipeline):
+            mark_unchanged(context, pipeline, f"no source changed in this run: marts.{name} kept")
+            return
         with pipeline.work_connection(context.run) as con:
-            if nothing_changed_in_run(context, pipeline, con):
-                mark_unchanged(context, con, f"nothing changed in this run: marts.{name} kept")
-                return
             run_script(con, f"marts/{name}.sql")
             apply_comments(con)  # a replaced view loses its comments
             context.add_output_metadata({**table_metadata(con, f"marts.{name}"), **MART_METADATA.get(name, _no_metadata)(con)})
@@ -71,11 +71,8 @@ def published_warehouse(context: AssetExecutionContext, pipeline: PipelineResour
             f"not publishing: {', '.join(missing)} not materialised in run {logical_run_id(context.run)} or its "
             "re-executions; the published file is unchanged"
         )
-    with pipeline.work_connection(context.run) as con:
-        unchanged = nothing_changed_in_run(context, pipeline, con)
-        if unchanged:
-            mark_unchanged(context, con, f"nothing changed in this run: {pipeline.settings.warehouse_path} not replaced")
-    if unchanged:
+    if nothing_changed_in_run(context, pipeline):
+        mark_unchanged(context, pipeline, f"nothing changed in this run: {pipeline.settings.warehouse_path} not replaced")
         pipeline.discard_run(context.run)
         context.add_output_metadata({"published": False})
         return

@@ -3,7 +3,7 @@
 
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from assets.changes import unchanged_in_run
+from assets.changes import mark_unchanged, unchanged_in_run
 from assets.common import OWNERS
 from assets.marts import published_warehouse
 from assets.resources import PipelineResource
@@ -19,8 +19,7 @@ from assets.resources import PipelineResource
 )
 def scorecard_report(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
     if unchanged_in_run(context, "published_warehouse"):
-        context.log.info("nothing was published in this run: the report stands as it was")
-        context.add_output_metadata({"unchanged": True})
+        mark_unchanged(context, pipeline, "nothing was published in this run: the report stands as it was")
         return
     from indicator_pipeline.report import build_report, default_report_dir  # matplotlib: only when the report runs
 

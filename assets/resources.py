@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import duckdb
-from dagster import ConfigurableResource, DagsterRun
+from dagster import ConfigurableResource, DagsterRun, InitResourceContext
+from pydantic import PrivateAttr
 
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.warehouse.lock import publish_lock
-from indicator_pipeline.warehouse.publish import discard, prepare_work_file, publish
+from indicator_pipeline.warehouse.publish import discard, prepare_work_file, publish, work_path
 
 PUBLISH_LOCK_WAIT_SECONDS = 30.0
 
@@ -38,6 +39,24 @@ class PipelineResource(ConfigurableResource):
     storage_version: str = ""
     peers: str = ""
     force_refresh: bool = False
+    _published: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        """Hold the published file open read-only while the run decides what changed: DuckDB shares an
+        open file among a process's read-only connections, so each step that reads it (load records,
+        peer set, earlier validations, freshness) connects in microseconds instead of reopening it."""
+        published = self.settings.warehouse_path
+        if published.exists():
+            self._published = duckdb.connect(str(published), read_only=True)
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        self._release_published()
+
+    def _release_published(self) -> None:
+        """Let go of the published file: once it is replaced, a reader in this process must open the new one."""
+        if self._published is not None:
+            self._published.close()
+            self._published = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "PipelineResource":
@@ -61,10 +80,11 @@ class PipelineResource(ConfigurableResource):
         a CLI run, else taken here (a run from the UI or the schedule), waiting briefly for another
         run's publish to finish."""
         serving = self.settings.warehouse_path
+        self._release_published()
         with publish_lock(serving, run.run_id, log=log, wait=PUBLISH_LOCK_WAIT_SECONDS):
             publish(prepare_work_file(serving, logical_run_id(run), create=False), serving, self.settings.storage_version)
         return serving
 
     def discard_run(self, run: DagsterRun) -> None:
-        """Drop the logical run's work file unpublished: the run changed nothing."""
-        discard(prepare_work_file(self.settings.warehouse_path, logical_run_id(run), create=False))
+        """Drop the logical run's work file, if it made one, unpublished: the run changed nothing."""
+        discard(work_path(self.settings.warehouse_path, logical_run_id(run)))

@@ -3,40 +3,28 @@
 from dagster import AssetExecutionContext
 
 from assets.changes import stage_unless_unchanged
-from assets.common import retry_if_transient, source_asset, staging_asset
-from assets.metadata import payload_metadata
+from assets.common import staging_asset
 from assets.resources import PipelineResource
-from indicator_pipeline.changes import payload_inputs
+from assets.sources import fetch_asset
 from indicator_pipeline.payloads import ArchivedPayload
-from assets.peers import stg_peer_set
-from indicator_pipeline.steps import peers as peer_steps
 from indicator_pipeline.steps import scb as steps
 
-scb_source_asset = source_asset("scb", retried=True)
+
+def scb_tables_metadata(plan) -> dict:
+    """The SCB tables the plan's indicators read (asset metadata, at load and per materialisation)."""
+    return {"scb_tables": sorted({query.table_id for query in steps.table_queries(plan)})}
 
 
-@scb_source_asset(
+scb_tables_raw = fetch_asset(
+    "scb_tables_raw",
     description=(
         "SCB PxWeb v2 tables of the plan's SCB indicators (their `source_id`s, listed in the metadata as "
         "`scb_tables`) for the plan's municipality, its peers and the reference rows (Riket, the county), "
         "within SCB's /config cell limit: /config, each table's metadata and the json-stat2 data answers, "
         "archived byte for byte."
     ),
+    metadata=lambda settings: scb_tables_metadata(settings.plan),
 )
-def scb_tables_raw(
-    context: AssetExecutionContext, pipeline: PipelineResource, kolada_municipalities_raw: list[ArchivedPayload]
-) -> list[ArchivedPayload]:
-    settings = pipeline.settings
-    with retry_if_transient(context):
-        peers = peer_steps.peer_set(settings.plan, settings.peer_spec, kolada_municipalities_raw, settings.archive(), settings.peers_where)
-        refs = steps.fetch(settings.plan, settings.transport(), settings.archive(), peers.requested)
-    context.add_output_metadata({**payload_metadata(refs), **scb_tables_metadata(settings.plan)})
-    return refs
-
-
-def scb_tables_metadata(plan) -> dict:
-    """The SCB tables the plan's indicators read (asset metadata, at load and per materialisation)."""
-    return {"scb_tables": sorted({query.table_id for query in steps.table_queries(plan)})}
 
 
 def scb_tables_raw_for(plan):
@@ -45,7 +33,6 @@ def scb_tables_raw_for(plan):
 
 
 @staging_asset(
-    deps=[stg_peer_set],
     description=(
         "staging.scb_values: one row per SCB table cell (region, selection key, quarter) as SCB sent it; null "
         "stays null with its status symbol; the latest published quarter of each series is flagged preliminary."
@@ -54,6 +41,6 @@ def scb_tables_raw_for(plan):
 def stg_scb_values(context: AssetExecutionContext, pipeline: PipelineResource, scb_tables_raw: list[ArchivedPayload]) -> None:
     settings = pipeline.settings
     stage_unless_unchanged(
-        context, pipeline, "scb_tables_raw", payload_inputs(scb_tables_raw),
+        context, pipeline, "scb_tables_raw", scb_tables_raw,
         lambda con: steps.stage_values(con, settings.plan, scb_tables_raw, settings.archive()), "staging.scb_values",
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -43,6 +44,11 @@ def failure_text(
     lines += [f"- {failure}" for failure in failures] or ["- the run failed before any step ran"]
     lines.append(outcome)
     return "\n".join(lines)
+
+
+def plain(message: str) -> str:
+    """An exception's message on one line, without its module path (`RetriesExhaustedError: ...`)."""
+    return re.sub(r"^(?:[a-z_][\w]*\.)+(\w+: )", r"\1", " ".join(message.split()))
 
 
 def webhook_url() -> str:

@@ -93,8 +93,12 @@ def _plan_bytes(plan: Plan) -> bytes:
 
 
 def last_load(con: duckdb.DuckDBPyConnection, source_key: str) -> Load | None:
-    """The record of `source_key`'s last load in this warehouse; None if it was never loaded."""
-    rows = _rows(con, "load/source_load.sql", {"source_key": source_key})
+    """The record of `source_key`'s last load in this warehouse; None if it was never loaded (or the
+    warehouse was published by a version without the load records)."""
+    try:
+        rows = _rows(con, "load/source_load.sql", {"source_key": source_key})
+    except duckdb.CatalogException:
+        return None
     if not rows:
         return None
     run_id, loaded_at, recorded_fingerprint = rows[0][:3]
@@ -105,9 +109,21 @@ def last_load(con: duckdb.DuckDBPyConnection, source_key: str) -> Load | None:
 def unchanged_since(con: duckdb.DuckDBPyConnection, source_key: str, inputs: frozenset[Input], fingerprint: str) -> Load | None:
     """The last load of `source_key` if it was of exactly `inputs` under `fingerprint`; else None (a change)."""
     load = last_load(con, source_key)
-    if load is None or load.fingerprint != fingerprint or load.inputs != inputs:
-        return None
-    return load
+    return load if load is not None and change_from(load, inputs, fingerprint) is None else None
+
+
+def change_from(load: Load | None, inputs: frozenset[Input], fingerprint: str) -> str | None:
+    """Why `inputs` under `fingerprint` are a change from `load`, in words; None: they are no change."""
+    if load is None:
+        return "never loaded into this warehouse"
+    if load.fingerprint != fingerprint:
+        return f"run {load.run_id} loaded it under another fingerprint (the plan file, sql/ or expectations/ changed since)"
+    if load.inputs != inputs:
+        return (
+            f"{len(inputs - load.inputs)} new or changed and {len(load.inputs - inputs)} gone of the "
+            f"{len(load.inputs)} inputs (sha256) run {load.run_id} loaded"
+        )
+    return None
 
 
 def record_load(

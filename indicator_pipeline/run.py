@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 import uuid
 from contextlib import ExitStack
 from typing import Callable
 
-from indicator_pipeline.alerts import ALERT_TAG, failure_text, send_alert
+from indicator_pipeline.alerts import ALERT_TAG, failure_text, plain, send_alert
 from indicator_pipeline.errors import PipelineError
+from indicator_pipeline.noop import nothing_changed
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.warehouse.lock import RefreshLock
 
@@ -44,26 +44,20 @@ def refresh(
         try:
             settings.plan  # read and validated before anything starts: a broken plan file is one line, file and line
             held.enter_context(RefreshLock.for_warehouse(settings.warehouse_path, run_id, log or _stderr).hold(wait))
-            unchanged = _nothing_changed(settings) if decide_first else None
+            unchanged = nothing_changed(settings) if decide_first else None
             if unchanged is not None:
-                return unchanged.summary(settings)
+                return unchanged
             job = _full_refresh_job(settings)
             # Disposed on exit: an ephemeral instance's temporary artifact folder is removed now, not by the GC.
             instance = held.enter_context(_instance())
         except Exception as exc:
-            send_alert(failure_text(run_id, [f"not started: {_plain(str(exc))}"], False, settings.warehouse_path, FULL_REFRESH))
+            send_alert(failure_text(run_id, [f"not started: {plain(str(exc))}"], False, settings.warehouse_path, FULL_REFRESH))
             raise
         return _refresh(settings, job, instance, run_id, log_level)
 
 
 def _stderr(message: str) -> None:
     print(f"indicator-pipeline: {message}", file=sys.stderr, flush=True)
-
-
-def _nothing_changed(settings: Settings):
-    from indicator_pipeline.noop import nothing_changed
-
-    return nothing_changed(settings)
 
 
 def _full_refresh_job(settings: Settings):
@@ -81,6 +75,9 @@ def _instance():
 def _refresh(settings: Settings, job, instance, run_id: str, log_level: str) -> str:
     from dagster import DagsterEventType
 
+    from assets.alerts import failure_lines, published
+    from assets.changes import says_unchanged
+
     run_config = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     # Tagged: this process reports its failure itself, so the daemon's run-failure sensor (which sees
     # the run when DAGSTER_HOME is shared with a daemon) does not send a second alert.
@@ -90,10 +87,11 @@ def _refresh(settings: Settings, job, instance, run_id: str, log_level: str) -> 
     if not result.success:
         failures = failure_lines(result.all_events)
         reason = _one_line(failures) or "the run failed before any step ran"
-        send_alert(failure_text(result.run_id, failures, published(result.all_events), settings.warehouse_path, job.name))
-        raise RefreshFailed(f"{reason} [{_publish_outcome(result.all_events, settings)}]")
+        was_published = published(result.all_events)
+        send_alert(failure_text(result.run_id, failures, was_published, settings.warehouse_path, job.name))
+        raise RefreshFailed(f"{reason} [{_publish_outcome(was_published, settings)}]")
     materialised = [e for e in result.all_events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION]
-    unchanged = [e.asset_key.to_user_string() for e in materialised if _says_unchanged(e)]
+    unchanged = [e.asset_key.to_user_string() for e in materialised if says_unchanged(e.event_specific_data.materialization)]
     if "published_warehouse" in unchanged:
         return (
             f"nothing changed: {len(unchanged)} of {len(materialised)} assets found their inputs unchanged; nothing parsed, "
@@ -102,62 +100,11 @@ def _refresh(settings: Settings, job, instance, run_id: str, log_level: str) -> 
     return f"refreshed {len(materialised)} assets into {settings.warehouse_path} (run {result.run_id})"
 
 
-def _says_unchanged(event) -> bool:
-    """Whether a materialisation's metadata says `unchanged` (assets/changes.py)."""
-    flag = event.event_specific_data.materialization.metadata.get("unchanged")
-    return bool(flag is not None and flag.value)
-
-
-def failure_lines(events) -> list[str]:
-    """`step: reason` for each failed blocking check and each failed step of a run's events."""
-    from dagster import DagsterEventType
-
-    return failed_blocking_checks(events) + [
-        f"{event.step_key}: {_plain((event.step_failure_data.error.cause or event.step_failure_data.error).message)}"
-        for event in events
-        if event.event_type == DagsterEventType.STEP_FAILURE
-        and event.step_failure_data.error.cls_name != "DagsterAssetCheckFailedError"  # named by its check
-    ]
-
-
-def published(events) -> bool:
-    """Whether the run's publish step succeeded (a step after it, the report, can still fail)."""
-    from dagster import DagsterEventType
-
-    return any(e.event_type == DagsterEventType.STEP_SUCCESS and e.step_key == "published_warehouse" for e in events)
-
-
-def _publish_outcome(events, settings: Settings) -> str:
+def _publish_outcome(published: bool, settings: Settings) -> str:
     """Whether the failed run published: a step after publishing (the report) can fail on a published warehouse."""
-    if published(events):
+    if published:
         return f"the warehouse {settings.warehouse_path} was published; only what comes after publishing failed"
     return f"nothing was published: {settings.warehouse_path} is unchanged"
-
-
-def failed_blocking_checks(events) -> list[str]:
-    """One entry per blocking asset check that failed: asset, check and its first failed expectation
-    with sample values (the `first_failure` metadata of the checks in assets/checks.py)."""
-    from dagster import AssetCheckSeverity, DagsterEventType
-
-    lines = []
-    for event in events:
-        if event.event_type != DagsterEventType.ASSET_CHECK_EVALUATION:
-            continue
-        evaluation = event.event_specific_data
-        if evaluation.passed or evaluation.severity != AssetCheckSeverity.ERROR:
-            continue
-        key = evaluation.asset_check_key
-        metadata = evaluation.metadata or {}
-        detail = getattr(metadata.get("first_failure"), "value", None) or evaluation.description or "failed"
-        dataset = getattr(metadata.get("dataset"), "value", None)
-        where = f" ({dataset})" if dataset else ""
-        lines.append(f"quality check {key.asset_key.to_user_string()}/{key.name}{where} failed: {detail}")
-    return lines
-
-
-def _plain(message: str) -> str:
-    """An exception's message on one line, without its module path (`RetriesExhaustedError: ...`)."""
-    return re.sub(r"^(?:[a-z_][\w]*\.)+(\w+: )", r"\1", " ".join(message.split()))
 
 
 def _one_line(failures: list[str]) -> str:

@@ -1,7 +1,8 @@
 """The peer set: fetch Kolada's municipality list (and the peer group), resolve and stage the set.
 
-The fetch assets of Kolada and SCB resolve the set from the same archived answers, so every source
-is asked for the same municipalities, and a run replays with the set it was recorded with.
+The set is resolved once, when it is staged (core.peer_set); the fetches of Kolada and SCB read it
+back from there (`stored_peer_set`), so every source is asked for the same municipalities, and a run
+replays with the set it was recorded with.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ import polars as pl
 from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import Plan
 from indicator_pipeline.catalog.peers import Municipality, PeerSet, PeerSpec, resolve
+from indicator_pipeline.changes import Input, payload_inputs
+from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.payloads import ArchivedPayload, archive_fetched, register_payloads, restore
 from indicator_pipeline.sources import kolada
 from indicator_pipeline.sources.transport import Transport
-from indicator_pipeline.warehouse.sql import run_script
+from indicator_pipeline.warehouse.sql import run_script, sql_text
 
 MUNICIPALITY_DATASET = "kolada_municipality"
 GROUP_DATASET = "kolada_municipality_group"
@@ -37,8 +40,6 @@ def fetch(spec: PeerSpec, transport: Transport, archive: RawArchive) -> list[Arc
 def peer_inputs(spec: PeerSpec, refs: Sequence[ArchivedPayload]) -> frozenset:
     """What the peer set is made from, for "did it change": Kolada's answers and what was asked for
     (the same list answers a different `--peers` with a different set)."""
-    from indicator_pipeline.changes import Input, payload_inputs
-
     requested = Input("peers_requested", spec.describe(), hashlib.sha256(spec.describe().encode()).hexdigest())
     return payload_inputs(refs) | {requested}
 
@@ -49,6 +50,19 @@ def peer_set(plan: Plan, spec: PeerSpec, refs: Sequence[ArchivedPayload], archiv
     municipalities = {code: Municipality(code, name, kind) for code, name, kind, _ in listed.iter_rows()}
     members = kolada.parse_group_members(_pages(refs, GROUP_DATASET, archive), spec.group_id) if spec.kind == "group" else None
     return resolve(spec, plan.municipality_code, municipalities, members, where)
+
+
+def stored_peer_set(con: duckdb.DuckDBPyConnection, plan: Plan) -> PeerSet:
+    """The set staged for `plan` in `con` (core.peer_set), as the fetches ask for it."""
+    roles = con.execute(sql_text("load/stored_peer_set.sql"), {"plan_id": plan.id}).fetchall()
+    own = [code for code, role in roles if role == "own"]
+    if own != [plan.municipality_code]:
+        raise PipelineError(f"core.peer_set holds no peer set for plan {plan.id} (municipality {plan.municipality_code}); stage it first")
+    return PeerSet(
+        own=own[0],
+        peers=tuple(code for code, role in roles if role == "peer"),
+        references=tuple(code for code, role in roles if role == "reference"),
+    )
 
 
 def stage(

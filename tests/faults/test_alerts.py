@@ -8,6 +8,7 @@ import logging
 import shutil
 import types
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from dagster import DagsterInstance, SkipReason, build_run_status_sensor_context, job, op
@@ -65,14 +66,14 @@ def test_a_failed_cli_refresh_posts_one_message_and_the_sensor_does_not_repeat_i
     with DagsterInstance.get() as instance:
         run = instance.get_run_by_id(run_id)
         assert run.tags[ALERT_TAG] == "cli"
-        context = build_run_status_sensor_context(
+        with build_run_status_sensor_context(  # a context manager: the resource has a setup and a teardown
             sensor_name="refresh_failure_alert",
             dagster_event=_run_failure_event(instance, run_id),
             dagster_instance=instance,
             dagster_run=run,
             resources={"pipeline": PipelineResource(warehouse_path=str(warehouse))},
-        )
-        assert isinstance(refresh_failure_alert(context), SkipReason)
+        ) as context:
+            assert isinstance(refresh_failure_alert(context), SkipReason)
     assert len(posted(receiver)) == 1
 
 
@@ -127,23 +128,25 @@ def failing_refresh():
     kolada_values_raw()
 
 
+@contextmanager
 def _daemon_run_context(instance, warehouse):
     result = failing_refresh.execute_in_process(instance=instance, raise_on_error=False)
     assert not result.success
-    return build_run_status_sensor_context(
+    with build_run_status_sensor_context(  # a context manager: the resource has a setup and a teardown
         sensor_name="refresh_failure_alert",
         dagster_event=result.get_run_failure_event(),
         dagster_instance=instance,
         dagster_run=result.dagster_run,
         resources={"pipeline": PipelineResource(warehouse_path=str(warehouse))},
-    ).for_run_failure(), result.run_id
+    ) as context:
+        yield context.for_run_failure(), result.run_id
 
 
 def test_the_run_failure_sensor_posts_a_daemon_runs_failure(receiver, tmp_path):
     warehouse = tmp_path / "indicators.duckdb"
     with DagsterInstance.ephemeral() as instance:
-        context, run_id = _daemon_run_context(instance, warehouse)
-        assert refresh_failure_alert(context) is None
+        with _daemon_run_context(instance, warehouse) as (context, run_id):
+            assert refresh_failure_alert(context) is None
     (message,) = posted(receiver)
     lines = message["text"].splitlines()
     assert lines[0] == f"Indicator refresh failed: run {run_id} (full_refresh)"
@@ -154,8 +157,8 @@ def test_the_run_failure_sensor_posts_a_daemon_runs_failure(receiver, tmp_path):
 def test_no_webhook_no_message_no_error(httpserver, clean_env, tmp_path):
     clean_env.delenv(WEBHOOK_ENV, raising=False)
     with DagsterInstance.ephemeral() as instance:
-        context, _ = _daemon_run_context(instance, tmp_path / "indicators.duckdb")
-        assert isinstance(refresh_failure_alert(context), SkipReason)
+        with _daemon_run_context(instance, tmp_path / "indicators.duckdb") as (context, _):
+            assert isinstance(refresh_failure_alert(context), SkipReason)
     assert send_alert("a failure") is False
     assert httpserver.log == []
 

@@ -138,7 +138,8 @@ def test_one_failing_source_does_not_stop_the_others(clean_env, warehouse, tmp_p
     meta.unlink()
     before = sha256(warehouse)
     with pytest.raises(RefreshFailed) as failed:
-        refresh(Settings(warehouse_path=warehouse, source_mode="replay", snapshot_dir=snapshot, as_of=AS_OF))
+        # forced: the other sources are unchanged, and an unchanged source is not staged (no work file at all)
+        refresh(Settings(warehouse_path=warehouse, source_mode="replay", snapshot_dir=snapshot, as_of=AS_OF, force_refresh=True))
     message = str(failed.value)
     assert message.startswith("kolada_values_raw: "), message
     assert "no recorded response" in message and "api.kolada.se/v3/data/kpi/" in message

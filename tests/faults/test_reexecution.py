@@ -117,3 +117,29 @@ def test_a_reexecution_whose_work_file_is_gone_fails_rather_than_start_afresh(li
     _, success, failed = run(instance, reexecution_options=ReexecutionOptions.from_failure(first, instance))
     assert not success and failed
     assert sha256(warehouse) == published
+
+
+def kolada_revised(path, recorded, base):
+    """Kolada's answer with the plan's N00301 for 2024 revised to 52.5."""
+    body = json.loads(recorded.body)
+    for obj in body["values"]:
+        if obj["kpi"] == "N00301" and obj["period"] == 2024 and obj["municipality"] == "1283":
+            for cell in obj["values"]:
+                cell["value"] = 52.5 if cell["gender"] == "T" else cell["value"]
+    return Answer(200, json.dumps(body).encode(), JSON)
+
+
+def test_a_reexecution_whose_root_run_wrote_nothing_makes_the_work_file(live, warehouse):
+    """A run finds every source it reaches unchanged and fails fetching Kolada's values: it wrote
+    nothing, so it made no work file; its re-execution makes one and publishes Kolada's revision."""
+    server, instance = live
+    _, success, failed = run(instance)  # the stand-ins' answers published once: unchanged from now on
+    assert success, failed
+    server.faults[:] = [(KOLADA_DATA, down)]
+    first, success, _ = run(instance)
+    assert not success and not work_path(warehouse, first).exists()
+    server.faults[:] = [(KOLADA_DATA, kolada_revised)]
+    _, success, failed = run(instance, reexecution_options=ReexecutionOptions.from_failure(first, instance))
+    assert success, failed
+    with open_read_only(warehouse) as con:
+        assert fact_value(con, "N00301", 2024) == 52.5

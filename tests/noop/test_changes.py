@@ -54,3 +54,21 @@ def test_nothing_is_skipped_when_forced_or_recording(tmp_path):
     assert not Settings(warehouse_path=warehouse, source_mode="replay", force_refresh=True).skips_unchanged
     # a recording must get every current file drop copied into it, changed or not
     assert not Settings(warehouse_path=warehouse, source_mode="record", snapshot_dir=tmp_path / "s").skips_unchanged
+
+
+def test_a_change_says_what_changed_since_which_run(con):
+    inputs = frozenset({Input("kolada_values", "https://example.invalid/v3/data", "a" * 64)})
+    assert changes.change_from(None, inputs, "f1") == "never loaded into this warehouse"
+    changes.record_load(con, "kolada_values_raw", inputs, "f1", "run-1")
+    load = changes.last_load(con, "kolada_values_raw")
+    assert changes.change_from(load, inputs, "f1") is None
+    assert "run run-1 loaded it under another fingerprint" in changes.change_from(load, inputs, "f2")
+    other = frozenset({Input("kolada_values", "https://example.invalid/v3/data", "b" * 64)})
+    assert changes.change_from(load, other, "f1") == "1 new or changed and 1 gone of the 1 inputs (sha256) run run-1 loaded"
+
+
+def test_a_warehouse_without_load_records_has_no_last_load():
+    import duckdb
+
+    with duckdb.connect() as con:  # as published by a version before the load records
+        assert changes.last_load(con, "kolada_values_raw") is None

@@ -1,6 +1,6 @@
 """The no-op night: a refresh that finds every source sending what the published data was loaded from
-parses, validates, loads and publishes nothing (indicator_pipeline/changes.py, noop.py), while a
-changed source among unchanged ones, or an as-of date that judges the targets differently, is
+parses, validates, loads and publishes nothing (indicator_pipeline/changes.py, noop.py, assets/changes.py),
+while a changed source among unchanged ones, or an as-of date that judges the targets differently, is
 processed fully."""
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from indicator_pipeline.changes import PLAN_KEY
 from indicator_pipeline.run import refresh
 from indicator_pipeline.settings import Settings
 
@@ -134,14 +133,3 @@ def test_an_as_of_date_that_judges_differently_is_no_noop_but_adds_no_vintage(co
     assert fetch(path, "SELECT DISTINCT as_of FROM core.target_assessment") == [(date(2027, 6, 1),)]
     assert fetch(path, "SELECT count(*) FROM core.indicator_value_vintage") == [(vintages_before,)]
     assert fetch(path, "SELECT source_key, run_id FROM meta.source_load ORDER BY 1") == loads_before
-
-
-def test_every_source_asset_is_compared_by_the_fast_path(bundled_refresh):
-    """A new source asset must be known to noop.current_inputs, or the fast path would miss its changes."""
-    from assets.definitions import ALL_ASSETS
-    from indicator_pipeline.noop import current_inputs
-
-    sources = {key.to_user_string() for a in ALL_ASSETS for key, group in a.group_names_by_key.items() if group == "sources"}
-    recorded = {key for (key,) in fetch(bundled_refresh.path, "SELECT source_key FROM meta.source_load")}
-    settings = Settings(warehouse_path=bundled_refresh.path, source_mode="replay", archive_dir=bundled_refresh.path.parent / "archive")
-    assert set(current_inputs(settings)) == recorded == sources | {PLAN_KEY}

@@ -1,0 +1,71 @@
+"""Every source the warehouse is loaded from: the asset that fetches it, how, and what its data is
+loaded from (the inputs that "did it change?" compares: indicator_pipeline/changes.py).
+
+The asset graph builds its fetch assets from this registry (assets/sources.py) and decides, in the
+step that stages a source, whether it changed from the source's `inputs` (assets/changes.py); the fast
+path before Dagster (indicator_pipeline/noop.py) walks the same registry in the same order. A test
+checks the `sources` group of the asset graph against it, so a new source cannot be left out.
+
+A source marked `uses_peer_set` is fetched for the municipalities of the peer set staged from
+`kolada_municipalities_raw` (core.peer_set), which therefore comes first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from indicator_pipeline.changes import PLAN_KEY, Input, payload_inputs, plan_inputs
+from indicator_pipeline.filedrop import KINDS
+from indicator_pipeline.payloads import ArchivedPayload
+from indicator_pipeline.settings import Settings
+from indicator_pipeline.steps import filedrop, kolada, peers, scb
+
+# (settings, the peer set's municipalities) -> the archived payloads
+Fetch = Callable[[Settings, Sequence[str]], list[ArchivedPayload]]
+# (settings, what was fetched) -> what the source's data is loaded from
+Inputs = Callable[[Settings, Sequence[ArchivedPayload]], frozenset[Input]]
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str  # the asset that fetches (or reads) it, and its key in meta.source_load
+    system: str  # who sends it: kolada, scb, filedrop or plan
+    inputs: Inputs
+    fetch: Fetch | None = None  # None: its inputs are on disk already (landing files, the plan file)
+    uses_peer_set: bool = False
+
+
+def _payloads(settings: Settings, fetched: Sequence[ArchivedPayload]) -> frozenset[Input]:
+    return payload_inputs(fetched)
+
+
+def _landing_files(kind: str) -> Inputs:
+    return lambda settings, _: filedrop.kind_inputs(kind, settings.effective_landing_dir)
+
+
+SOURCES: tuple[Source, ...] = (
+    Source(
+        "kolada_municipalities_raw", "kolada",
+        inputs=lambda settings, fetched: peers.peer_inputs(settings.peer_spec, fetched),
+        fetch=lambda settings, _: peers.fetch(settings.peer_spec, settings.transport(), settings.archive()),
+    ),
+    Source(
+        "kolada_kpi_metadata_raw", "kolada", _payloads,
+        fetch=lambda settings, _: kolada.fetch_metadata(settings.plan, settings.transport(), settings.archive()),
+    ),
+    Source(
+        "kolada_values_raw", "kolada", _payloads, uses_peer_set=True,
+        fetch=lambda settings, municipalities: kolada.fetch_values(
+            settings.plan, settings.transport(), settings.archive(), settings.last_fetch_year(), municipalities
+        ),
+    ),
+    Source(
+        "scb_tables_raw", "scb", _payloads, uses_peer_set=True,
+        fetch=lambda settings, municipalities: scb.fetch(settings.plan, settings.transport(), settings.archive(), municipalities),
+    ),
+    *(Source(f"filedrop_{kind}", "filedrop", _landing_files(kind)) for kind in KINDS),
+    Source(PLAN_KEY, "plan", lambda settings, _: plan_inputs(settings.plan)),
+)
+
+SOURCE = {source.key: source for source in SOURCES}
