@@ -27,7 +27,6 @@ CLIENT_PACKAGES = ("indicator_pipeline.sources", "indicator_pipeline.filedrop")
 # Cycles other branches of issue 16 remove; each is allowed here until they are merged (then delete
 # its entry: its xfail below turns into a pass first).
 KNOWN_CYCLES = {
-    "alerts-run-definitions": {"assets.alerts", "indicator_pipeline.run", "assets.definitions"},
     "warehouse-sql-dictionary-formulas": {
         "indicator_pipeline.warehouse.sql", "indicator_pipeline.warehouse.dictionary", "indicator_pipeline.warehouse.formulas",
     },
