@@ -9,9 +9,8 @@ from assets.common import OWNERS
 from assets.core import target_assessment
 from assets.metadata import peer_position_metadata, table_metadata
 from assets.resources import PipelineResource, logical_run_id
-from indicator_pipeline.warehouse.dictionary import apply_comments, load_dictionary
 from indicator_pipeline.warehouse.publish import PublishError, published_exports
-from indicator_pipeline.warehouse.sql import run_script
+from indicator_pipeline.warehouse.models import create_views, models
 
 # One asset per file in sql/marts/; the descriptions are the column dictionary's (sql/dictionary.toml).
 MARTS = ["indicator_vs_target", "goal_status", "goal_status_display", "goal_status_history", "reconciliation", "index_inputs", "peer_comparison"]
@@ -39,14 +38,13 @@ def _mart_asset(name: str, description: str) -> AssetsDefinition:
             if nothing_changed_in_run(context, pipeline, con):
                 mark_unchanged(context, con, f"nothing changed in this run: marts.{name} kept")
                 return
-            run_script(con, f"marts/{name}.sql")
-            apply_comments(con)  # a replaced view loses its comments
+            create_views(con, [f"marts.{name}"])
             context.add_output_metadata({**table_metadata(con, f"marts.{name}"), **MART_METADATA.get(name, _no_metadata)(con)})
 
     return _mart
 
 
-mart_assets = [_mart_asset(name, load_dictionary().objects[f"marts.{name}"]["description"]) for name in MARTS]
+mart_assets = [_mart_asset(name, models()[f"marts.{name}"].description) for name in MARTS]
 
 
 @asset(

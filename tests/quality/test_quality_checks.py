@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 import duckdb
 from dagster import AssetCheckSeverity, asset, materialize
@@ -11,17 +10,16 @@ from dagster import AssetCheckSeverity, asset, materialize
 from assets.checks import QUALITY_REGISTRY, SuiteBinding, build_check, check_result, quality_checks, validate_binding
 from assets.resources import PipelineResource
 from indicator_pipeline import quality
-from indicator_pipeline.warehouse.sql import SQL_DIR
+from indicator_pipeline.warehouse.sql import object_files
 from quality_frames import AS_OF
 
 
 def test_every_suite_has_one_registry_entry_and_every_entry_a_suite_and_a_table():
     suites = {p.stem for p in quality.EXPECTATIONS_DIR.glob("*.json")}
     assert sorted(b.suite for b in QUALITY_REGISTRY) == sorted(suites)
-    ddl = "\n".join(p.read_text(encoding="utf-8") for folder in ("ddl", "marts") for p in (SQL_DIR / folder).glob("*.sql"))
+    objects = {*object_files("tables"), *object_files("models")}
     for binding in QUALITY_REGISTRY:
-        schema, name = binding.table.split(".")
-        assert re.search(rf"(TABLE|VIEW) IF NOT EXISTS {schema}\.{name}\b|OR REPLACE VIEW {schema}\.{name}\b", ddl), binding.table
+        assert binding.table in objects, binding.table
     assert len(quality_checks) == len(QUALITY_REGISTRY)
 
 

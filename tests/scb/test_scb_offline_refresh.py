@@ -25,7 +25,7 @@ from indicator_pipeline.steps import scb as scb_steps
 from indicator_pipeline.steps.assessment import assess_plan
 from indicator_pipeline.steps.catalogue import load_catalogue
 from indicator_pipeline.steps.facts import add_vintages
-from indicator_pipeline.warehouse.sql import apply_schema
+from indicator_pipeline.warehouse.models import apply_schema
 
 AS_OF = date(2026, 11, 20)
 
