@@ -29,7 +29,7 @@ context_rows AS (
 ),
 all_rows AS (
     SELECT * FROM target_rows
-    UNION ALL
+    UNION ALL BY NAME
     SELECT * FROM context_rows
 )
 SELECT

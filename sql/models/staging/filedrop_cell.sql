@@ -10,10 +10,12 @@
 SELECT 'self_build_plots' AS kind, year, CAST(NULL AS VARCHAR) AS selection_key, column_name,
        CAST(value AS DOUBLE) AS value, preliminary, retrieved_at, observed_at, raw_sha256
 FROM staging.filedrop_self_build_plots UNPIVOT INCLUDE NULLS (value FOR column_name IN (self_build_starts, plots_sold))
-UNION ALL
-SELECT 'sellable_land', year, 'area=' || area, 'hectares', hectares, preliminary, retrieved_at, observed_at, raw_sha256
+UNION ALL BY NAME
+SELECT 'sellable_land' AS kind, year, 'area=' || area AS selection_key, 'hectares' AS column_name, hectares AS value,
+       preliminary, retrieved_at, observed_at, raw_sha256
 FROM staging.filedrop_sellable_land
-UNION ALL
-SELECT 'safety_survey', year, 'key_figure_id=' || key_figure_id || ';respondent_group=' || respondent_group, 'value', value,
+UNION ALL BY NAME
+SELECT 'safety_survey' AS kind, year, 'key_figure_id=' || key_figure_id || ';respondent_group=' || respondent_group AS selection_key,
+       'value' AS column_name, value,
        preliminary, retrieved_at, observed_at, raw_sha256
 FROM staging.filedrop_safety_survey

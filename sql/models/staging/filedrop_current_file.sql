@@ -6,12 +6,15 @@
 SELECT 'safety_survey' AS kind, source_file, raw_sha256, max(retrieved_at) AS retrieved_at,
        max(coalesce(observed_at, retrieved_at)) AS observed_at
 FROM staging.filedrop_safety_survey GROUP BY source_file, raw_sha256
-UNION ALL
-SELECT 'financial_statements', source_file, raw_sha256, max(retrieved_at), max(coalesce(observed_at, retrieved_at))
+UNION ALL BY NAME
+SELECT 'financial_statements' AS kind, source_file, raw_sha256, max(retrieved_at) AS retrieved_at,
+       max(coalesce(observed_at, retrieved_at)) AS observed_at
 FROM staging.filedrop_financial_statements GROUP BY source_file, raw_sha256
-UNION ALL
-SELECT 'self_build_plots', source_file, raw_sha256, max(retrieved_at), max(coalesce(observed_at, retrieved_at))
+UNION ALL BY NAME
+SELECT 'self_build_plots' AS kind, source_file, raw_sha256, max(retrieved_at) AS retrieved_at,
+       max(coalesce(observed_at, retrieved_at)) AS observed_at
 FROM staging.filedrop_self_build_plots GROUP BY source_file, raw_sha256
-UNION ALL
-SELECT 'sellable_land', source_file, raw_sha256, max(retrieved_at), max(coalesce(observed_at, retrieved_at))
+UNION ALL BY NAME
+SELECT 'sellable_land' AS kind, source_file, raw_sha256, max(retrieved_at) AS retrieved_at,
+       max(coalesce(observed_at, retrieved_at)) AS observed_at
 FROM staging.filedrop_sellable_land GROUP BY source_file, raw_sha256

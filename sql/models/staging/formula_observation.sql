@@ -18,8 +18,9 @@ WITH formula_input AS (
            line_id AS input_id, amount_mnkr AS value, preliminary, retrieved_at,
            coalesce(observed_at, retrieved_at) AS observed_at, raw_sha256
     FROM staging.filedrop_financial_statements
-    UNION ALL
-    SELECT 'kolada_amounts', municipality_code, year, kpi_id, value, false, retrieved_at, retrieved_at, raw_sha256
+    UNION ALL BY NAME
+    SELECT 'kolada_amounts' AS input_source, municipality_code, year, kpi_id AS input_id, value, false AS preliminary,
+           retrieved_at, retrieved_at AS observed_at, raw_sha256
     FROM staging.kolada_values
     WHERE gender = 'T' AND NOT coalesce(is_deleted, false)
 ),

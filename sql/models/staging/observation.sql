@@ -3,5 +3,5 @@
 
 -- All observations, from sources and computed: the input of core.indicator_value_vintage.
 SELECT * FROM staging.source_observation
-UNION ALL SELECT * FROM staging.formula_observation
-UNION ALL SELECT * FROM staging.index_observation
+UNION ALL BY NAME SELECT * FROM staging.formula_observation
+UNION ALL BY NAME SELECT * FROM staging.index_observation

@@ -4,5 +4,5 @@
 -- A source adds its own staging.<source>_observation model and one line here; the views are combined
 -- by column name, so each may list its columns in any order.
 SELECT * FROM staging.kolada_observation
-UNION ALL SELECT * FROM staging.scb_observation
-UNION ALL SELECT * FROM staging.filedrop_observation
+UNION ALL BY NAME SELECT * FROM staging.scb_observation
+UNION ALL BY NAME SELECT * FROM staging.filedrop_observation
