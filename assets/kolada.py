@@ -1,18 +1,19 @@
 """Kolada: source assets (fetch and archive) and staging assets (parse and stage)."""
 
-from dagster import AssetExecutionContext
+from dagster import AssetExecutionContext, multi_asset
 
 from assets.changes import stage_unless_unchanged
-from assets.common import retry_if_transient, source_asset, staging_asset
+from assets.common import retry_if_transient, source_asset
 from assets.metadata import payload_metadata
 from assets.resources import PipelineResource
 from indicator_pipeline.changes import payload_inputs
 from indicator_pipeline.payloads import ArchivedPayload
-from assets.peers import stg_peer_set
+from assets.models import TableStep, table_specs
 from indicator_pipeline.steps import kolada as steps
 from indicator_pipeline.steps import peers as peer_steps
 
 kolada_source_asset = source_asset("kolada", retried=True)
+VALUES_TABLES = ["staging.kolada_values", "staging.kolada_coverage"]
 
 
 @kolada_source_asset(description="Kolada v3 KPI metadata for every KPI in the plan (/v3/kpi/{ids}), archived byte for byte.")
@@ -43,8 +44,10 @@ def kolada_values_raw(
     return refs
 
 
-@staging_asset(
-    description="staging.kolada_kpi: KPI metadata; every KPI title is checked against the catalogue (a re-titled KPI fails the run).",
+@multi_asset(
+    name="stg_kolada_kpi",
+    specs=table_specs(["staging.kolada_kpi"], deps=["kolada_kpi_metadata_raw"]),
+    description="KPI metadata; every KPI title is checked against the catalogue (a re-titled KPI fails the run).",
 )
 def stg_kolada_kpi(context: AssetExecutionContext, pipeline: PipelineResource, kolada_kpi_metadata_raw: list[ArchivedPayload]) -> None:
     settings = pipeline.settings
@@ -54,12 +57,15 @@ def stg_kolada_kpi(context: AssetExecutionContext, pipeline: PipelineResource, k
     )
 
 
-@staging_asset(
-    deps=[stg_kolada_kpi, stg_peer_set],
-    description="staging.kolada_values: one row per KPI, municipality, year and gender as Kolada sent it (null stays null).",
+@multi_asset(
+    name="stg_kolada_values",
+    specs=table_specs(VALUES_TABLES, deps=["kolada_values_raw", "staging.kolada_kpi", "core.peer_set"]),
+    description="One row per KPI, municipality, year and gender as Kolada sent it (null stays null), and what each request covered.",
 )
-def stg_kolada_values(context: AssetExecutionContext, pipeline: PipelineResource, kolada_values_raw: list[ArchivedPayload]) -> None:
+def stg_kolada_values(context: AssetExecutionContext, pipeline: PipelineResource, kolada_values_raw: list[ArchivedPayload]):
+    step = TableStep(context, VALUES_TABLES)
     stage_unless_unchanged(
-        context, pipeline, "kolada_values_raw", payload_inputs(kolada_values_raw),
+        step, pipeline, "kolada_values_raw", payload_inputs(kolada_values_raw),
         lambda con: steps.stage_values(con, kolada_values_raw, pipeline.settings.archive()), "staging.kolada_values",
     )
+    yield from step.results()

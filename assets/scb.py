@@ -1,14 +1,14 @@
 """SCB PxWeb v2: source asset (fetch and archive) and staging asset (decode and stage)."""
 
-from dagster import AssetExecutionContext
+from dagster import AssetExecutionContext, multi_asset
 
 from assets.changes import stage_unless_unchanged
-from assets.common import retry_if_transient, source_asset, staging_asset
+from assets.common import retry_if_transient, source_asset
 from assets.metadata import payload_metadata
 from assets.resources import PipelineResource
 from indicator_pipeline.changes import payload_inputs
 from indicator_pipeline.payloads import ArchivedPayload
-from assets.peers import stg_peer_set
+from assets.models import table_specs
 from indicator_pipeline.steps import peers as peer_steps
 from indicator_pipeline.steps import scb as steps
 
@@ -44,10 +44,11 @@ def scb_tables_raw_for(plan):
     return scb_tables_raw.map_asset_specs(lambda spec: spec.merge_attributes(metadata=scb_tables_metadata(plan)))
 
 
-@staging_asset(
-    deps=[stg_peer_set],
+@multi_asset(
+    name="stg_scb_values",
+    specs=table_specs(["staging.scb_values"], deps=["scb_tables_raw", "core.peer_set"]),
     description=(
-        "staging.scb_values: one row per SCB table cell (region, selection key, quarter) as SCB sent it; null "
+        "One row per SCB table cell (region, selection key, quarter) as SCB sent it; null "
         "stays null with its status symbol; the latest published quarter of each series is flagged preliminary."
     ),
 )

@@ -79,10 +79,10 @@ def test_a_polars_frame_is_converted_not_rejected(plan, params):
 
 def test_binding_to_a_missing_table_fails(plan):
     with duckdb.connect(":memory:") as con:
-        result = validate_binding(SuiteBinding("staging_kolada_kpi", "stg_kolada_kpi", "staging.nope"), con, plan, AS_OF)
+        result = validate_binding(SuiteBinding("staging_kolada_kpi", "staging.nope"), con, plan, AS_OF)
     assert not result.success and "staging.nope" in result.error
-    assert check_result(SuiteBinding("x", "a", "t"), result).severity == AssetCheckSeverity.ERROR
-    assert check_result(SuiteBinding("x", "a", "t", blocking=False), result).severity == AssetCheckSeverity.WARN
+    assert check_result(SuiteBinding("x", "s.t"), result).severity == AssetCheckSeverity.ERROR
+    assert check_result(SuiteBinding("x", "s.t", blocking=False), result).severity == AssetCheckSeverity.WARN
 
 
 def test_dagster_check_whose_validator_cannot_run_fails_and_records_it(tmp_path):
@@ -91,11 +91,11 @@ def test_dagster_check_whose_validator_cannot_run_fails_and_records_it(tmp_path)
     suite.write_text(json.dumps({"name": "unknown_type", "expectations": [{"type": "expect_nonsense", "kwargs": {}}]}), encoding="utf-8")
     warehouse = tmp_path / "w.duckdb"
 
-    @asset(name="stg_kolada_kpi")
+    @asset(key=["staging", "kolada_kpi"])
     def fake_staging():
         return None
 
-    check = build_check(SuiteBinding(str(suite), "stg_kolada_kpi", "staging.kolada_kpi"))
+    check = build_check(SuiteBinding(str(suite), "staging.kolada_kpi"))
     result = materialize(
         [fake_staging, check],
         resources={"pipeline": PipelineResource(warehouse_path=str(warehouse), as_of=AS_OF.isoformat())},
