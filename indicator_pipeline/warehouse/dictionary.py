@@ -7,7 +7,8 @@ that has one (models.py calls it after creating them, so a replaced view gets it
 `undocumented` lists what has none; `column_dictionary` lists every column with its meaning (empty
 when the dictionary has none, as for a mart a BI team just added); `readme_table` renders the README's
 table "The warehouse for BI users". `python -m indicator_pipeline.warehouse.dictionary --readme [README]`
-rewrites that table in place; `--check` exits 1 when the README differs.
+rewrites that table in place; `--check` exits 1 when the README differs; `--columns WAREHOUSE` lists
+every column of a warehouse file with its meaning.
 """
 
 from __future__ import annotations
@@ -173,7 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readme", nargs="?", const=str(README), help="rewrite the README's BI table from the dictionary")
     parser.add_argument("--check", action="store_true", help="with --readme: exit 1 when the README's table differs")
+    parser.add_argument("--columns", metavar="WAREHOUSE", help="list every column of a warehouse file with its meaning (tab-separated)")
     args = parser.parse_args(argv)
+    if args.columns:
+        with duckdb.connect(args.columns, read_only=True) as con:
+            print("\n".join("\t".join(row) for row in column_dictionary(con)))
+        return 0
     if not args.readme:
         print(readme_table())
         return 0
