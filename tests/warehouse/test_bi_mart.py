@@ -8,16 +8,11 @@ a warning."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import pytest
+from repo_clone import Clone
 
-PROJECT = Path(__file__).resolve().parents[2]
 DESCRIBED = """-- One row per goal and status: how many of the goal's targets have it (a BI team's own mart).
 SELECT plan_id, goal_id, status, count(*) AS targets
 FROM marts.goal_status
@@ -42,35 +37,19 @@ print(json.dumps({
 """
 
 
-def run(clone: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, *args], cwd=clone["repo"], env=clone["env"], capture_output=True, text=True, timeout=900
-    )
-
-
 @pytest.fixture(scope="module")
-def clone(tmp_path_factory) -> dict:
+def clone(tmp_path_factory) -> Clone:
     """The repository copied as a BI team's clone, with the two marts added, refreshed offline."""
-    root = tmp_path_factory.mktemp("clone")
-    repo = root / "repo"
-    local = {".git", ".venv", "warehouse", "dagster_home", ".pytest_cache"}  # the checkout's own, at its top only
-    shutil.copytree(
-        PROJECT, repo,
-        ignore=lambda folder, names: [n for n in names if (Path(folder) == PROJECT and n in local) or n == "__pycache__"],
-    )
-    (repo / "sql" / "models" / "marts" / "goal_status_per_goal.sql").write_text(DESCRIBED, encoding="utf-8")
-    (repo / "sql" / "models" / "marts" / "values_per_indicator.sql").write_text(UNDESCRIBED, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INDICATOR_") and k not in ("DAGSTER_HOME", "KOLADA_BASE_URL")}
-    # the clone's code and SQL, not this checkout's (an editable install's finder comes after PYTHONPATH)
-    env |= {"PYTHONPATH": str(repo), "INDICATOR_WAREHOUSE": str(root / "warehouse" / "indicators.duckdb")}
-    clone = {"repo": repo, "env": env, "warehouse": root / "warehouse" / "indicators.duckdb"}
-    refresh = run(clone, "-m", "indicator_pipeline.cli", "refresh", "--offline")
-    assert refresh.returncode == 0, refresh.stderr
-    return clone | {"refresh": refresh}
+    clone = Clone(tmp_path_factory.mktemp("clone"))
+    clone.add("models/marts/goal_status_per_goal.sql", DESCRIBED)
+    clone.add("models/marts/values_per_indicator.sql", UNDESCRIBED)
+    clone.refresh = clone.run("-m", "indicator_pipeline.cli", "refresh", "--offline")
+    assert clone.refresh.returncode == 0, clone.refresh.stderr
+    return clone
 
 
 def test_the_marts_are_in_the_published_warehouse_with_their_descriptions(clone):
-    with duckdb.connect(str(clone["warehouse"]), read_only=True) as con:
+    with duckdb.connect(str(clone.warehouse), read_only=True) as con:
         comments = dict(con.execute(
             "SELECT view_name, comment FROM duckdb_views() WHERE schema_name = 'marts' "
             "AND view_name IN ('goal_status_per_goal', 'values_per_indicator')"
@@ -85,7 +64,7 @@ def test_the_marts_are_in_the_published_warehouse_with_their_descriptions(clone)
 
 
 def test_the_marts_are_exported(clone):
-    exports = clone["warehouse"].parent / "exports"
+    exports = clone.warehouse.parent / "exports"
     manifest = json.loads((exports / "manifest.json").read_text(encoding="utf-8"))
     listed = {f["file"] for f in manifest["files"]}
     for mart in ("goal_status_per_goal", "values_per_indicator"):
@@ -96,7 +75,7 @@ def test_the_marts_are_exported(clone):
 
 
 def test_the_column_dictionary_lists_their_columns(clone):
-    listing = run(clone, "-m", "indicator_pipeline.warehouse.dictionary", "--columns", str(clone["warehouse"]))
+    listing = clone.run("-m", "indicator_pipeline.warehouse.dictionary", "--columns", str(clone.warehouse))
     assert listing.returncode == 0, listing.stderr
     rows = {(obj, column): meaning for obj, column, meaning in (line.split("\t") for line in listing.stdout.splitlines())}
     assert rows[("marts.goal_status_per_goal", "goal_id")] == "The goal's id in the plan file (core.dim_goal)."  # a shared meaning
@@ -105,7 +84,7 @@ def test_the_column_dictionary_lists_their_columns(clone):
 
 
 def test_the_marts_are_assets_downstream_of_what_they_read(clone):
-    graph = run(clone, "-c", GRAPH)
+    graph = clone.run("-c", GRAPH)
     assert graph.returncode == 0, graph.stderr
     nodes = json.loads(graph.stdout.splitlines()[-1])
     assert nodes["marts/goal_status_per_goal"]["parents"] == ["marts/goal_status"]
@@ -116,5 +95,5 @@ def test_the_marts_are_assets_downstream_of_what_they_read(clone):
 
 def test_a_mart_without_a_description_runs_with_a_warning_naming_it(clone):
     warning = "sql/models/marts/values_per_indicator.sql has no description"
-    assert warning in clone["refresh"].stderr + clone["refresh"].stdout
-    assert "goal_status_per_goal.sql has no description" not in clone["refresh"].stderr
+    assert warning in clone.refresh.stderr + clone.refresh.stdout
+    assert "goal_status_per_goal.sql has no description" not in clone.refresh.stderr
