@@ -1,7 +1,7 @@
 """Great Expectations suites as Dagster asset checks, generated from one registry (PUDL-style).
 
-Every entry of QUALITY_REGISTRY binds a suite file in `expectations/` to the asset that writes a table
-and to that table in the run's work warehouse. One `@asset_check` is generated per entry: it reads the
+Every entry of QUALITY_REGISTRY binds a suite file in `expectations/` to a table in the run's work
+warehouse, and so to that table's asset (key <schema>/<name>). One `@asset_check` is generated per entry: it reads the
 table out of the run's work DuckDB file as pandas, validates it (indicator_pipeline.quality), records
 every expectation's result in meta.validation_result (and the whole run in meta.validation_run), and
 returns the verdict with a markdown table of the failures for the Dagster UI.
@@ -27,14 +27,13 @@ from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
     AssetChecksDefinition,
-    AssetKey,
     MetadataValue,
     asset_check,
 )
 
-import duckdb
 
 from assets.changes import reading_connection, unchanged_in_run
+from assets.models import table_key
 from assets.resources import PipelineResource
 from indicator_pipeline import quality
 from indicator_pipeline.warehouse.sql import query, run_script, sql_text
@@ -67,8 +66,7 @@ def fact_measures(frame, plan):
 @dataclass(frozen=True)
 class SuiteBinding:
     suite: str  # expectations/<suite>.json
-    asset: str  # key of the asset that writes the table
-    table: str  # schema.table in the run's work warehouse
+    table: str  # schema.table in the run's work warehouse, and so the asset checked (key schema/table)
     blocking: bool = True  # True: a failure stops everything downstream (ERROR); False: report only (WARN)
     prepare: Prepare | None = None
     source: str | None = None  # the source the table holds (as Plan.sources_read names it); None: every plan's
@@ -84,17 +82,17 @@ class SuiteBinding:
 
 
 QUALITY_REGISTRY: list[SuiteBinding] = [
-    SuiteBinding("staging_kolada_kpi", "stg_kolada_kpi", "staging.kolada_kpi", source="kolada"),
-    SuiteBinding("staging_kolada_values", "stg_kolada_values", "staging.kolada_values", prepare=kolada_units, source="kolada"),
-    SuiteBinding("staging_scb_values", "stg_scb_values", "staging.scb_values", prepare=scb_units_and_year, source="scb"),
+    SuiteBinding("staging_kolada_kpi", "staging.kolada_kpi", source="kolada"),
+    SuiteBinding("staging_kolada_values", "staging.kolada_values", prepare=kolada_units, source="kolada"),
+    SuiteBinding("staging_scb_values", "staging.scb_values", prepare=scb_units_and_year, source="scb"),
     *(
-        SuiteBinding(f"staging_filedrop_{kind}", f"filedrop_{kind}", f"staging.filedrop_{kind}", source=f"filedrop_{kind}")
+        SuiteBinding(f"staging_filedrop_{kind}", f"staging.filedrop_{kind}", source=f"filedrop_{kind}")
         for kind in ("self_build_plots", "sellable_land", "safety_survey", "financial_statements")
     ),
-    SuiteBinding("core_fact_indicator_value", "fact_indicator_value", "core.fact_indicator_value", prepare=fact_measures),
+    SuiteBinding("core_fact_indicator_value", "core.fact_indicator_value", prepare=fact_measures),
     # A reconciliation that breaks the plan's expectation (agreement, or a by-design expected difference)
     # is a warning for the controller, never a stop; a by-design gap as expected is no warning at all.
-    SuiteBinding("marts_reconciliation", "mart_reconciliation", "marts.reconciliation", blocking=False),
+    SuiteBinding("marts_reconciliation", "marts.reconciliation", blocking=False),
 ]
 
 
@@ -188,7 +186,7 @@ def previous_result(binding: SuiteBinding, con) -> AssetCheckResult | None:
 
 def build_check(binding: SuiteBinding) -> AssetChecksDefinition:
     @asset_check(
-        asset=AssetKey(binding.asset),
+        asset=table_key(binding.table),
         name=binding.check_name,
         blocking=binding.blocking,
         description=(
@@ -200,7 +198,7 @@ def build_check(binding: SuiteBinding) -> AssetChecksDefinition:
         settings = pipeline.settings
         run_id = context.run.run_id
         validated_at = datetime.now(timezone.utc)
-        if unchanged_in_run(context, binding.asset):
+        if unchanged_in_run(context, binding.table.split(".")):
             with reading_connection(context, pipeline) as con:
                 previous = previous_result(binding, con)
             if previous is not None:

@@ -20,8 +20,6 @@ from indicator_pipeline.sources.retry import RetriesExhaustedError, is_transient
 
 OWNERS = ["team:data-engineering"]
 
-staging_asset = partial(asset, group_name="staging", kinds={"python", "duckdb"}, owners=OWNERS)
-
 SOURCE_RETRIES = 2  # INDICATOR_SOURCE_RETRIES overrides (read when the code location loads)
 SOURCE_RETRY_WAIT_SECONDS = 60  # INDICATOR_SOURCE_RETRY_WAIT overrides: the first wait, doubled for each retry
 

@@ -14,7 +14,7 @@ from dagster import (
     in_process_executor,
 )
 
-from assets import core, filedrop, kolada, marts, peers, report, scb
+from assets import core, filedrop, kolada, marts, models, peers, report, scb
 from assets.alerts import refresh_failure_alert
 from assets.checks import quality_checks
 from assets.freshness import freshness_checks, freshness_job, freshness_schedule
@@ -35,7 +35,7 @@ ALL_ASSETS = [
     core.catalogue_dimensions,
     core.fact_indicator_value,
     core.target_assessment,
-    *marts.mart_assets,
+    models.sql_models,
     marts.published_warehouse,
     report.scorecard_report,
 ]

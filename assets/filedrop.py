@@ -6,10 +6,11 @@ because the run fails before publishing, the published warehouse stays exactly a
 run, without the bad file, loads normally. See indicator_pipeline/steps/filedrop.py.
 """
 
-from dagster import AssetExecutionContext, AssetsDefinition, Failure, MetadataValue
+from dagster import AssetExecutionContext, AssetsDefinition, AssetSpec, Failure, MetadataValue, multi_asset
 
 from assets.changes import stage_unless_unchanged
-from assets.common import source_asset
+from assets.common import OWNERS, SOURCE_FRESHNESS_POLICIES
+from assets.models import TableStep, table_specs
 from assets.resources import PipelineResource
 from indicator_pipeline.filedrop import FORMATS, KINDS
 from indicator_pipeline.filedrop.landing import Skipped
@@ -17,16 +18,19 @@ from indicator_pipeline.steps import filedrop as steps
 
 
 def _filedrop_asset(kind: str) -> AssetsDefinition:
-    @source_asset("filedrop")(
-        name=f"filedrop_{kind}",
+    source = AssetSpec(
+        f"filedrop_{kind}", group_name="sources", kinds={"python", "filedrop"}, owners=OWNERS,
+        freshness_policy=SOURCE_FRESHNESS_POLICIES["filedrop"],
         description=(
-            f"{steps.staging_table(kind)}: the current `{kind}*.csv`/`.xlsx` file in the landing folder "
-            f"({FORMATS[kind].description}), archived byte for byte. No file: the previous rows stay. "
-            "A rejected file goes to quarantine and fails the run."
+            f"The current `{kind}*.csv`/`.xlsx` file in the landing folder ({FORMATS[kind].description}), archived "
+            "byte for byte and read into its staging table. No file: the previous rows stay. A rejected file goes "
+            "to quarantine and fails the run."
         ),
     )
-    def _filedrop(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
-        settings = pipeline.settings
+
+    @multi_asset(name=f"filedrop_{kind}", specs=[source, *table_specs([steps.staging_table(kind)], deps=[source.key.path[0]])])
+    def _filedrop(context: AssetExecutionContext, pipeline: PipelineResource):
+        context, settings = TableStep(context, [f"filedrop_{kind}", steps.staging_table(kind)]), pipeline.settings
 
         def stage(con) -> None:
             try:
@@ -64,6 +68,7 @@ def _filedrop_asset(kind: str) -> AssetsDefinition:
             )
 
         stage_unless_unchanged(context, pipeline, f"filedrop_{kind}", (), stage, steps.staging_table(kind))
+        yield from context.results()
 
     return _filedrop
 

@@ -1,13 +1,15 @@
 """Kolada: source assets (fetch and archive) and staging assets (parse and stage)."""
 
-from dagster import AssetExecutionContext
+from dagster import AssetExecutionContext, multi_asset
 
 from assets.changes import stage_unless_unchanged
-from assets.common import staging_asset
+from assets.models import TableStep, table_specs
 from assets.resources import PipelineResource
-from assets.sources import fetch_asset
+from assets.sources import PEER_SET_TABLE, fetch_asset
 from indicator_pipeline.payloads import ArchivedPayload
 from indicator_pipeline.steps import kolada as steps
+
+VALUES_TABLES = ["staging.kolada_values", "staging.kolada_coverage"]
 
 kolada_kpi_metadata_raw = fetch_asset(
     "kolada_kpi_metadata_raw",
@@ -23,8 +25,10 @@ kolada_values_raw = fetch_asset(
 )
 
 
-@staging_asset(
-    description="staging.kolada_kpi: KPI metadata; every KPI title is checked against the catalogue (a re-titled KPI fails the run).",
+@multi_asset(
+    name="stg_kolada_kpi",
+    specs=table_specs(["staging.kolada_kpi"], deps=["kolada_kpi_metadata_raw"]),
+    description="KPI metadata; every KPI title is checked against the catalogue (a re-titled KPI fails the run).",
 )
 def stg_kolada_kpi(context: AssetExecutionContext, pipeline: PipelineResource, kolada_kpi_metadata_raw: list[ArchivedPayload]) -> None:
     settings = pipeline.settings
@@ -34,12 +38,15 @@ def stg_kolada_kpi(context: AssetExecutionContext, pipeline: PipelineResource, k
     )
 
 
-@staging_asset(
-    deps=[stg_kolada_kpi],
-    description="staging.kolada_values: one row per KPI, municipality, year and gender as Kolada sent it (null stays null).",
+@multi_asset(
+    name="stg_kolada_values",
+    specs=table_specs(VALUES_TABLES, deps=["kolada_values_raw", "staging.kolada_kpi", PEER_SET_TABLE]),
+    description="One row per KPI, municipality, year and gender as Kolada sent it (null stays null), and what each request covered.",
 )
-def stg_kolada_values(context: AssetExecutionContext, pipeline: PipelineResource, kolada_values_raw: list[ArchivedPayload]) -> None:
+def stg_kolada_values(context: AssetExecutionContext, pipeline: PipelineResource, kolada_values_raw: list[ArchivedPayload]):
+    step = TableStep(context, VALUES_TABLES)
     stage_unless_unchanged(
-        context, pipeline, "kolada_values_raw", kolada_values_raw,
+        step, pipeline, "kolada_values_raw", kolada_values_raw,
         lambda con: steps.stage_values(con, kolada_values_raw, pipeline.settings.archive()), "staging.kolada_values",
     )
+    yield from step.results()

@@ -1,59 +1,21 @@
-"""Marts for BI: one asset per view in sql/marts/, plus the publish step that makes them visible."""
+"""The publish step: makes the run's marts (every model in sql/models/marts/) visible to BI tools."""
 
 
-from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, DagsterEventType, MetadataValue, RunsFilter, asset
+from dagster import AssetExecutionContext, AssetKey, DagsterEventType, MetadataValue, RunsFilter, asset
 from dagster._core.storage.tags import ROOT_RUN_ID_TAG
 
 from assets.changes import mark_unchanged, nothing_changed_in_run
 from assets.common import OWNERS
-from assets.core import target_assessment
-from assets.metadata import peer_position_metadata, table_metadata
+from assets.models import model_keys
 from assets.resources import PipelineResource, logical_run_id
-from indicator_pipeline.warehouse.dictionary import apply_comments, load_dictionary
 from indicator_pipeline.warehouse.publish import PublishError, published_exports
-from indicator_pipeline.warehouse.sql import run_script
-
-# One asset per file in sql/marts/; the descriptions are the column dictionary's (sql/dictionary.toml).
-MARTS = ["indicator_vs_target", "goal_status", "goal_status_display", "goal_status_history", "reconciliation", "index_inputs", "peer_comparison"]
-
-
-# What a mart's asset shows in the UI beyond its table: the peer comparison, the plan's position.
-MART_METADATA = {"peer_comparison": peer_position_metadata}
-
-
-def _no_metadata(con) -> dict:
-    return {}
-
-
-def _mart_asset(name: str, description: str) -> AssetsDefinition:
-    @asset(
-        name=f"mart_{name}",
-        group_name="marts",
-        kinds={"duckdb"},
-        owners=OWNERS,
-        deps=[target_assessment],
-        description=f"marts.{name}: {description}",
-    )
-    def _mart(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
-        if nothing_changed_in_run(context, pipeline):
-            mark_unchanged(context, pipeline, f"no source changed in this run: marts.{name} kept")
-            return
-        with pipeline.work_connection(context.run) as con:
-            run_script(con, f"marts/{name}.sql")
-            apply_comments(con)  # a replaced view loses its comments
-            context.add_output_metadata({**table_metadata(con, f"marts.{name}"), **MART_METADATA.get(name, _no_metadata)(con)})
-
-    return _mart
-
-
-mart_assets = [_mart_asset(name, load_dictionary().objects[f"marts.{name}"]["description"]) for name in MARTS]
 
 
 @asset(
     group_name="publish",
     kinds={"duckdb"},
     owners=OWNERS,
-    deps=mart_assets,
+    deps=model_keys(),
     description="Checkpoints the run's work warehouse, copies it into the serving storage format, writes the marts' "
     "Parquet/CSV exports, and atomically swaps both into the serving path BI tools read.",
 )

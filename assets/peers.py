@@ -1,12 +1,12 @@
 """The peer set: Kolada's municipality list (and the peer group) fetched and archived, then staged
 as the run's set of municipalities (core.peer_set) that Kolada and SCB are asked for."""
 
-from dagster import AssetExecutionContext
+from dagster import AssetExecutionContext, multi_asset
 
 from assets.changes import stage_unless_unchanged
-from assets.common import staging_asset
+from assets.models import TableStep, table_specs
 from assets.resources import PipelineResource
-from assets.sources import PEER_SET_ASSET, fetch_asset
+from assets.sources import PEER_SET_TABLE, fetch_asset
 from indicator_pipeline.payloads import ArchivedPayload
 from indicator_pipeline.steps import peers as steps
 
@@ -19,19 +19,24 @@ kolada_municipalities_raw = fetch_asset(
     metadata=lambda settings: {"peers_requested_as": settings.peer_spec.describe()},
 )
 
+PEER_TABLES = [PEER_SET_TABLE, "staging.kolada_municipality"]
 
-@staging_asset(
-    name=PEER_SET_ASSET,
+
+@multi_asset(
+    name="stg_peer_set",
+    specs=table_specs(["staging.kolada_municipality"], deps=["kolada_municipalities_raw"])
+    + table_specs([PEER_SET_TABLE], deps=["staging.kolada_municipality"]),
     description=(
-        "staging.kolada_municipality (Kolada's municipality list) and core.peer_set: the plan's municipality, its "
-        "peers and the reference rows (Riket, the county) that Kolada and SCB are asked for in this run."
+        "Kolada's municipality list, and the plan's municipality, its peers and the reference rows (Riket, the "
+        "county) that Kolada and SCB are asked for in this run."
     ),
 )
-def stg_peer_set(context: AssetExecutionContext, pipeline: PipelineResource, kolada_municipalities_raw: list[ArchivedPayload]) -> None:
-    settings = pipeline.settings
+def stg_peer_set(context: AssetExecutionContext, pipeline: PipelineResource, kolada_municipalities_raw: list[ArchivedPayload]):
+    step, settings = TableStep(context, PEER_TABLES), pipeline.settings
 
     def stage(con) -> None:
         peers = steps.stage(con, settings.plan, settings.peer_spec, kolada_municipalities_raw, settings.archive(), settings.peers_where)
-        context.add_output_metadata({"peers": len(peers.peers), "references": ", ".join(peers.references)})
+        step.add_output_metadata({"peers": len(peers.peers), "references": ", ".join(peers.references)})
 
-    stage_unless_unchanged(context, pipeline, "kolada_municipalities_raw", kolada_municipalities_raw, stage, "core.peer_set")
+    stage_unless_unchanged(step, pipeline, "kolada_municipalities_raw", kolada_municipalities_raw, stage, PEER_SET_TABLE)
+    yield from step.results()

@@ -1,11 +1,11 @@
 """SCB PxWeb v2: source asset (fetch and archive) and staging asset (decode and stage)."""
 
-from dagster import AssetExecutionContext
+from dagster import AssetExecutionContext, multi_asset
 
 from assets.changes import stage_unless_unchanged
-from assets.common import staging_asset
+from assets.models import table_specs
 from assets.resources import PipelineResource
-from assets.sources import fetch_asset
+from assets.sources import PEER_SET_TABLE, fetch_asset
 from indicator_pipeline.payloads import ArchivedPayload
 from indicator_pipeline.steps import scb as steps
 
@@ -32,9 +32,11 @@ def scb_tables_raw_for(plan):
     return scb_tables_raw.map_asset_specs(lambda spec: spec.merge_attributes(metadata=scb_tables_metadata(plan)))
 
 
-@staging_asset(
+@multi_asset(
+    name="stg_scb_values",
+    specs=table_specs(["staging.scb_values"], deps=["scb_tables_raw", PEER_SET_TABLE]),
     description=(
-        "staging.scb_values: one row per SCB table cell (region, selection key, quarter) as SCB sent it; null "
+        "One row per SCB table cell (region, selection key, quarter) as SCB sent it; null "
         "stays null with its status symbol; the latest published quarter of each series is flagged preliminary."
     ),
 )

@@ -19,7 +19,7 @@ from indicator_pipeline.settings import Settings
 from indicator_pipeline.sources_registry import SOURCE
 from indicator_pipeline.steps.peers import stored_peer_set
 
-PEER_SET_ASSET = "stg_peer_set"  # stages core.peer_set (assets/peers.py)
+PEER_SET_TABLE = "core.peer_set"  # staged by stg_peer_set (assets/peers.py)
 
 
 def fetch_asset(key: str, description: str, metadata: Callable[[Settings], dict] | None = None) -> AssetsDefinition:
@@ -28,7 +28,7 @@ def fetch_asset(key: str, description: str, metadata: Callable[[Settings], dict]
     assert source.fetch is not None, f"{key} is not fetched"
 
     @source_asset(source.system, retried=True)(
-        name=key, description=description, deps=[AssetKey(PEER_SET_ASSET)] if source.uses_peer_set else None
+        name=key, description=description, deps=[AssetKey(PEER_SET_TABLE.split("."))] if source.uses_peer_set else None
     )
     def _fetch(context: AssetExecutionContext, pipeline: PipelineResource) -> list[ArchivedPayload]:
         settings = pipeline.settings
@@ -44,5 +44,5 @@ def fetch_asset(key: str, description: str, metadata: Callable[[Settings], dict]
 def _peer_set(context: AssetExecutionContext, pipeline: PipelineResource):
     with reading_connection(context, pipeline) as con:
         if con is None:
-            raise PipelineError(f"no warehouse holds a peer set yet: {PEER_SET_ASSET} stages it first")
+            raise PipelineError(f"no warehouse holds a peer set yet: stg_peer_set stages {PEER_SET_TABLE} first")
         return stored_peer_set(con, pipeline.settings.plan)

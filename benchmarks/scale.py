@@ -40,7 +40,8 @@ from benchmarks.loopback import BUNDLED, LoopbackSources  # noqa: E402
 from indicator_pipeline.archive import RawArchive  # noqa: E402
 from indicator_pipeline.payloads import ArchivedPayload  # noqa: E402
 from indicator_pipeline.steps.kolada import stage_values  # noqa: E402
-from indicator_pipeline.warehouse.sql import apply_schema, sql_text  # noqa: E402
+from indicator_pipeline.warehouse.models import apply_schema  # noqa: E402
+from indicator_pipeline.warehouse.sql import sql_text  # noqa: E402
 
 AS_OF = "2026-11-20"
 CHILD = (  # runs the command as its own child, so that RUSAGE_CHILDREN is that command's alone

@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from indicator_pipeline.warehouse.sql import apply_schema
+from indicator_pipeline.warehouse.models import apply_schema
 
 PROJECT = Path(__file__).resolve().parents[1]
 BUNDLED_SNAPSHOT = PROJECT / "indicator_pipeline" / "snapshots" / "bundled"

@@ -1,6 +1,7 @@
-"""A snapshot of the Dagster code location: asset keys, their ownership metadata, schedule and executor.
+"""A snapshot of the Dagster code location: asset keys, their ownership metadata, lineage, schedule and executor.
 
-A renamed or dropped asset must fail here. Whoever adds an asset adds its key to ASSET_KEYS.
+A renamed or dropped asset must fail here. Whoever adds an asset adds its key to ASSET_KEYS (a table or
+view of the warehouse is one: <schema>/<name>).
 """
 
 from __future__ import annotations
@@ -13,36 +14,52 @@ from dagster import AssetKey, DefaultScheduleStatus, DefaultSensorStatus, Defini
 import assets.definitions as definitions_module
 from assets.definitions import build_definitions
 from indicator_pipeline.settings import Settings
+from indicator_pipeline.warehouse.models import models
 
 ASSET_KEYS = sorted(
     [
-        # Kolada
+        # Kolada: fetched and archived, then staged
         "kolada_kpi_metadata_raw",
         "kolada_values_raw",
-        "stg_kolada_kpi",
-        "stg_kolada_values",
+        "staging/kolada_kpi",
+        "staging/kolada_values",
+        "staging/kolada_coverage",  # what each Kolada request asked for
         # The peer set: Kolada's municipality list (and group), staged with core.peer_set
         "kolada_municipalities_raw",
-        "stg_peer_set",
+        "staging/kolada_municipality",
+        "core/peer_set",
         # SCB (housing starts)
         "scb_tables_raw",
-        "stg_scb_values",
-        # The city's file drops
-        "filedrop_financial_statements",
-        "filedrop_safety_survey",
-        "filedrop_self_build_plots",
-        "filedrop_sellable_land",
-        # Core, marts, publish
-        "catalogue_dimensions",
-        "fact_indicator_value",
-        "target_assessment",
-        "mart_goal_status",
-        "mart_goal_status_display",  # goal_status rounded and in Swedish text
-        "mart_goal_status_history",  # what every published refresh reported
-        "mart_indicator_vs_target",
-        "mart_reconciliation",  # the city's finance measures beside Kolada's published ratios
-        "mart_index_inputs",  # the inputs of every computed index value (the safety index)
-        "mart_peer_comparison",  # the plan's figures beside its peers', ranked
+        "staging/scb_values",
+        # The city's file drops: the landing folder's file, and its staging table
+        *(f"{prefix}filedrop_{kind}" for prefix in ("", "staging/")
+          for kind in ("financial_statements", "safety_survey", "self_build_plots", "sellable_land")),
+        # The plan's catalogue, the vintages, the assessments (Python steps)
+        "core/dim_plan",
+        "core/dim_goal",
+        "core/dim_target",
+        "core/dim_indicator",
+        "core/goal_context_indicator",
+        "core/index_component",
+        "core/indicator_value_vintage",
+        "core/target_assessment",
+        "core/target_year_status",
+        "core/target_assessment_history",
+        # The views of sql/models/ (one step, sql_models)
+        *(f"staging/{name}" for name in (
+            "kolada_observation", "scb_period", "scb_observation", "filedrop_current_file", "filedrop_cell",
+            "filedrop_observation", "source_observation", "formula_observation", "index_component_value",
+            "index_observation", "observation", "observation_coverage",
+        )),
+        "core/latest_vintage",
+        "core/fact_indicator_value",
+        "marts/goal_status",
+        "marts/goal_status_display",  # goal_status rounded and in Swedish text
+        "marts/goal_status_history",  # what every published refresh reported
+        "marts/indicator_vs_target",
+        "marts/reconciliation",  # the city's finance measures beside Kolada's published ratios
+        "marts/index_inputs",  # the inputs of every computed index value (the safety index)
+        "marts/peer_comparison",  # the plan's figures beside its peers', ranked
         "published_warehouse",
         "scorecard_report",  # report/scorecard.html, written from the published file
     ]
@@ -101,6 +118,19 @@ def test_everything_feeds_the_published_warehouse(defs):
     # After it only the report, which reads the published file
     assert graph.get(publish).child_keys == {AssetKey("scorecard_report")}
     assert not graph.get(AssetKey("scorecard_report")).child_keys
+
+
+def test_every_table_and_view_is_an_asset_downstream_of_what_it_reads(defs):
+    graph = defs.resolve_asset_graph()
+    parents = lambda key: {k.to_user_string() for k in graph.get(AssetKey.from_user_string(key)).parent_keys}  # noqa: E731
+    assert parents("staging/observation") == {"staging/source_observation", "staging/formula_observation", "staging/index_observation"}
+    assert parents("core/indicator_value_vintage") == {"staging/observation", "staging/observation_coverage"}
+    assert parents("core/fact_indicator_value") == {"core/indicator_value_vintage", "core/dim_indicator"}  # through its macro
+    assert parents("marts/goal_status_display") == {"marts/goal_status"}
+    views = {f"{model.schema}/{model.name}" for model in models().values()}
+    assert parents("published_warehouse") == views  # publishing waits for every view, each mart among them
+    assert {k for k in ASSET_KEYS if k.startswith("marts/")} <= views
+    assert graph.get(AssetKey(["marts", "goal_status"])).group_name == "marts"
 
 
 def test_nightly_schedule(defs):

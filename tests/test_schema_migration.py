@@ -1,5 +1,5 @@
 """A warehouse published before columns were added is brought up to date by the schema itself
-(sql/ddl/31_migrate_*.sql), keeping its rows, with the columns in the order a new warehouse has them:
+(the upgrade statements after each CREATE TABLE in sql/tables/), keeping its rows, with the columns in the order a new warehouse has them:
 core.dim_indicator's reconciliation kinds, time-model fields and the plan's formulas and file-drop columns, and the time model's vintages (old
 vintages count from their retrieval time, whole, not withdrawn)."""
 
@@ -11,15 +11,15 @@ import duckdb
 
 from indicator_pipeline.catalog import load_plan
 from indicator_pipeline.steps.catalogue import load_catalogue
-from indicator_pipeline.warehouse.sql import SQL_DIR, apply_schema, sql_text
+from indicator_pipeline.warehouse.models import apply_schema
+from indicator_pipeline.warehouse.sql import sql_text
 
-MIGRATIONS = sorted(path.name for path in (SQL_DIR / "ddl").glob("31_migrate_*.sql"))
+DIM_INDICATOR = "tables/core/dim_indicator.sql"
 
 
 def added_columns() -> list[str]:
-    """The core.dim_indicator columns the migrations add, in the order they run."""
-    pattern = r"ALTER TABLE core\.dim_indicator ADD COLUMN IF NOT EXISTS (\w+)"
-    return [c for name in MIGRATIONS for c in re.findall(pattern, sql_text(f"ddl/{name}"))]
+    """The core.dim_indicator columns the upgrade statements add, in the order they run."""
+    return re.findall(r"ALTER TABLE core\.dim_indicator ADD COLUMN IF NOT EXISTS (\w+)", sql_text(DIM_INDICATOR))
 
 
 def columns(con, table: str = "dim_indicator") -> list[str]:
@@ -33,10 +33,11 @@ def old_warehouse() -> duckdb.DuckDBPyConnection:
     """core.dim_indicator as it was before the migration's columns existed, with a published row."""
     new = set(added_columns())
     old_ddl = "\n".join(
-        line for line in sql_text("ddl/30_core.sql").splitlines() if line.split()[:1] == [] or line.split()[0] not in new
-    )
+        line for line in sql_text(DIM_INDICATOR).partition("\n);")[0].splitlines()  # the CREATE TABLE
+        if line.split()[:1] == [] or line.split()[0] not in new
+    ) + "\n);"
     con = duckdb.connect()
-    con.execute(sql_text("ddl/00_schemas.sql"))
+    con.execute("CREATE SCHEMA core")
     con.execute(old_ddl)
     con.execute(
         "INSERT INTO core.dim_indicator (plan_id, indicator_id, title, unit, decimals, direction, source, "
@@ -57,7 +58,7 @@ def test_the_migration_adds_every_new_column_after_reconcile_tolerance():
         apply_schema(fresh)
         fresh_columns = columns(fresh)
     after = fresh_columns[fresh_columns.index("reconcile_tolerance") + 1 :]
-    assert after == added_columns()  # the new columns directly follow reconcile_tolerance in 30_core.sql
+    assert after == added_columns()  # the new columns directly follow reconcile_tolerance in the CREATE
 
 
 def test_an_old_warehouse_gets_the_columns_and_keeps_its_rows():

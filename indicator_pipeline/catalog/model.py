@@ -146,7 +146,7 @@ class Indicator:
     note: str | None = None
     method: IndexMethod | None = None  # computed indices only
     # Computed measures: arithmetic over the inputs `source_id` names (FORMULA_INPUTS), compiled to SQL
-    # (sql/ddl/57_formula_observation.sql).
+    # (sql/models/staging/formula_observation.sql).
     formula: Annotated[Formula | None, BeforeValidator(read_formula)] = None
     # File drops: the column of the kind's format that holds the value (source_selection picks the rows,
     # none: every row of the year) and how the year's rows make its value (default: their sum).

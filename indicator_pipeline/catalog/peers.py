@@ -129,7 +129,7 @@ def own_then_others(own: str, municipalities: Sequence[str]) -> list[list[str]]:
 
 def scb_region(code: str) -> str:
     """SCB's region code for a Kolada municipality or region id: 1283 stays 1283; Riket 0000 is 00 and
-    a county's region 00LL is LL (sql/ddl/51_scb_observation.sql writes them back)."""
+    a county's region 00LL is LL (sql/models/staging/scb_period.sql writes them back)."""
     return code[2:] if code.startswith("00") else code
 
 

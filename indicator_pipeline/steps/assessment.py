@@ -17,7 +17,8 @@ import polars as pl
 from indicator_pipeline.catalog import Indicator, Plan, TargetRule
 from indicator_pipeline.settings import end_of_day
 from indicator_pipeline.targets import Assessment, Observation, Publication, assess, year_status
-from indicator_pipeline.warehouse.sql import apply_schema, query, run_script, sql_text
+from indicator_pipeline.warehouse.models import apply_schema
+from indicator_pipeline.warehouse.sql import query, run_script, sql_text
 
 Series = dict[str, list[Observation]]
 

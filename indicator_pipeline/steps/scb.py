@@ -6,7 +6,7 @@ municipality and the time variable is the series' own axis. Fetching asks `/conf
 limits), the table's metadata, and then POSTs one data query per table and set of selected
 variables with explicit value codes only: the time codes are the metadata's own, from the plan's
 first year on. Staging decodes the json-stat2 answers into `staging.scb_values`; the years, their
-completeness and preliminary flags are SQL (sql/ddl/51_scb_observation.sql), from the plan's
+completeness and preliminary flags are SQL (sql/models/staging/scb_period.sql), from the plan's
 `year_from_periods` and `preliminary_periods`, never from the wording of SCB's notes.
 """
 

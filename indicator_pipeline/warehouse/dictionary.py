@@ -1,10 +1,14 @@
-"""The column dictionary (`sql/dictionary.toml`): the warehouse's comments and the README's BI table.
+"""The warehouse's documentation: what each object is and what each column means.
 
+An object's description is the leading `--` comment block of its file (sql/tables/, sql/macros/,
+sql/models/: `description`); what a column means is in the column dictionary `sql/dictionary.toml`.
 `apply_comments` runs `COMMENT ON` for every table, view, macro and column of the documented schemas
-that the dictionary describes (apply_schema calls it last, so a replaced view gets its comments back);
-`undocumented` lists what it does not describe; `readme_table` renders the README's table
-"The warehouse for BI users". `python -m indicator_pipeline.warehouse.dictionary --readme [README]`
-rewrites that table in place; `--check` exits 1 when the README differs.
+that has one (models.py calls it after creating them, so a replaced view gets its comments back);
+`undocumented` lists what has none; `column_dictionary` lists every column with its meaning (empty
+when the dictionary has none, as for a mart a BI team just added); `readme_table` renders the README's
+table "The warehouse for BI users". `python -m indicator_pipeline.warehouse.dictionary --readme [README]`
+rewrites that table in place; `--check` exits 1 when the README differs; `--columns WAREHOUSE` lists
+every column of a warehouse file with its meaning.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from indicator_pipeline.warehouse.sql import SQL_DIR, sql_text
+from indicator_pipeline.warehouse.sql import OBJECT_FOLDERS, SQL_DIR, object_files, sql_text
 
 DICTIONARY = SQL_DIR / "dictionary.toml"
 SCHEMAS = ("raw", "staging", "core", "marts", "meta")
@@ -30,8 +34,7 @@ README_END = "<!-- end of the generated BI table -->"
 @dataclass(frozen=True)
 class Dictionary:
     columns: dict[str, dict]  # shared meanings by column name
-    objects: dict[str, dict]  # "schema.name" -> {"description", "columns"}
-    macros: dict[str, dict]  # "schema.name" -> {"type": table|scalar, "description"}
+    objects: dict[str, dict]  # "schema.name" -> {"columns": the object's own meanings}
     readme: list[dict]
 
     def column(self, obj: str, column: str) -> dict | None:
@@ -43,7 +46,26 @@ class Dictionary:
 @lru_cache(maxsize=1)
 def load_dictionary(path: Path = DICTIONARY) -> Dictionary:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return Dictionary(data.get("columns", {}), data.get("objects", {}), data.get("macros", {}), data.get("readme", []))
+    return Dictionary(data.get("columns", {}), data.get("objects", {}), data.get("readme", []))
+
+
+def description(text: str) -> str:
+    """An object file's description: its leading `--` comment lines, joined (empty when it has none)."""
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line.removeprefix("--").strip())
+    return " ".join(line for line in lines if line)
+
+
+def descriptions() -> dict[str, str]:
+    """`schema.name` -> description, for every table, macro and model file."""
+    return {
+        key: description(path.read_text(encoding="utf-8"))
+        for folder in OBJECT_FOLDERS
+        for key, path in object_files(folder).items()
+    }
 
 
 def comment_text(entry: dict) -> str:
@@ -86,13 +108,12 @@ def _catalog(con: duckdb.DuckDBPyConnection):
 
 def comment_statements(con: duckdb.DuckDBPyConnection) -> list[str]:
     """COMMENT ON statements for everything in `con` that the dictionary describes."""
-    d = load_dictionary()
+    d, described = load_dictionary(), descriptions()
     objects, columns = _catalog(con)
     statements = []
     for kind, schema, name in objects:
-        entry = (d.macros if kind.startswith("MACRO") else d.objects).get(f"{schema}.{name}")
-        if entry:
-            statements.append(_statement(kind, _quote_name(schema, name), comment_text(entry)))
+        if described.get(f"{schema}.{name}"):
+            statements.append(_statement(kind, _quote_name(schema, name), described[f"{schema}.{name}"]))
     for schema, table, column in columns:
         entry = d.column(f"{schema}.{table}", column)
         if entry:
@@ -106,16 +127,20 @@ def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def undocumented(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Objects and columns in the documented schemas that the dictionary does not describe."""
-    d = load_dictionary()
+    """Objects in the documented schemas without a description, and columns the dictionary does not describe."""
+    d, described = load_dictionary(), descriptions()
     objects, columns = _catalog(con)
-    missing = [
-        f"{kind.lower()} {schema}.{name}"
-        for kind, schema, name in objects
-        if f"{schema}.{name}" not in (d.macros if kind.startswith("MACRO") else d.objects)
-    ]
+    missing = [f"{kind.lower()} {schema}.{name}" for kind, schema, name in objects if not described.get(f"{schema}.{name}")]
     missing += [f"column {s}.{t}.{c}" for s, t, c in columns if d.column(f"{s}.{t}", c) is None]
     return missing
+
+
+def column_dictionary(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
+    """(object, column, meaning) for every column in the documented schemas; the meaning is empty
+    where the dictionary has none (e.g. a mart a BI team added without describing its columns)."""
+    d = load_dictionary()
+    _, columns = _catalog(con)
+    return [(f"{s}.{t}", c, comment_text(d.column(f"{s}.{t}", c) or {"description": ""})) for s, t, c in columns]
 
 
 def readme_table() -> str:
@@ -149,7 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readme", nargs="?", const=str(README), help="rewrite the README's BI table from the dictionary")
     parser.add_argument("--check", action="store_true", help="with --readme: exit 1 when the README's table differs")
+    parser.add_argument("--columns", metavar="WAREHOUSE", help="list every column of a warehouse file with its meaning (tab-separated)")
     args = parser.parse_args(argv)
+    if args.columns:
+        with duckdb.connect(args.columns, read_only=True) as con:
+            print("\n".join("\t".join(row) for row in column_dictionary(con)))
+        return 0
     if not args.readme:
         print(readme_table())
         return 0

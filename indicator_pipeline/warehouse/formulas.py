@@ -1,7 +1,7 @@
 """Render the computed measures' formulas into the SQL view that computes them.
 
-The view's SQL is `sql/ddl/57_formula_observation.sql`; the only generated part is its list of
-`{plan_id, indicator_id, value}`, one per formula in `core.dim_indicator`, with each formula compiled
+The view is the model `sql/models/staging/formula_observation.sql`; the only generated part is its list
+of `{plan_id, indicator_id, value}`, one per formula in `core.dim_indicator`, with each formula compiled
 by `indicator_pipeline.catalog.formula` (names become the year's value of that input). The view is
 rendered from the catalogue the warehouse holds, so applying the schema and loading a plan's
 catalogue both leave it matching that catalogue.
@@ -12,21 +12,23 @@ from __future__ import annotations
 import duckdb
 
 from indicator_pipeline.catalog.formula import parse_formula
-from indicator_pipeline.warehouse.sql import sql_text
+from indicator_pipeline.warehouse.sql import create_view, sql_text
 
-FORMULA_VIEW = "ddl/57_formula_observation.sql"
+FORMULA_MODEL = "staging.formula_observation"
 PLACEHOLDER = "/* compiled formulas */"
 
 
 def apply_formula_view(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the formula view for the formulas in the warehouse's catalogue."""
-    con.execute(render_formula_view(con))
+    create_view(con, FORMULA_MODEL, render_formula_view(con))
 
 
 def render_formula_view(con: duckdb.DuckDBPyConnection) -> str:
-    text = sql_text(FORMULA_VIEW)
+    """The model's SELECT with the catalogue's formulas in place of its placeholder."""
+    name = "models/" + FORMULA_MODEL.replace(".", "/") + ".sql"
+    text = sql_text(name)
     if PLACEHOLDER not in text:
-        raise ValueError(f"sql/{FORMULA_VIEW} has lost its placeholder {PLACEHOLDER}")
+        raise ValueError(f"sql/{name} has lost its placeholder {PLACEHOLDER}")
     rows = con.sql(sql_text("load/catalogue_formulas.sql")).fetchall()
     return text.replace(PLACEHOLDER, ", ".join(_measure(*row) for row in rows))
 

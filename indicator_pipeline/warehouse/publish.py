@@ -27,7 +27,8 @@ import duckdb
 
 from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.warehouse.exports import fsync as _fsync, write_exports
-from indicator_pipeline.warehouse.sql import apply_schema, sql_text
+from indicator_pipeline.warehouse.models import apply_schema
+from indicator_pipeline.warehouse.sql import sql_text
 
 
 STALE_WORK_SECONDS = 24 * 3600  # work files of failed runs are kept this long for inspection

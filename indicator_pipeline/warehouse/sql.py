@@ -1,6 +1,8 @@
 """Run the SQL that lives in the repository's top-level `sql/` folder.
 
-Python only registers frames and names files; every statement is in `sql/`.
+Python only registers frames and names files; every statement is in `sql/`. The warehouse's objects
+are one file each, `sql/<folder>/<schema>/<name>.sql` (indicator_pipeline/warehouse/models.py creates
+them); this module only lists and runs files.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ if TYPE_CHECKING:  # only in annotations: reading SQL files and running scripts 
     import polars as pl
 
 SQL_DIR = Path(__file__).resolve().parents[2] / "sql"
-DDL_FOLDERS = ("ddl", "marts")
+OBJECT_FOLDERS = ("tables", "macros", "models")  # what each holds: models.py's docstring
 
 
 def sql_text(name: str) -> str:
@@ -22,19 +24,14 @@ def sql_text(name: str) -> str:
     return (SQL_DIR / name).read_text(encoding="utf-8")
 
 
-def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every schema, table and view (idempotent: `IF NOT EXISTS` / `OR REPLACE`), then comment
-    them from the column dictionary (sql/dictionary.toml; a replaced view loses its comments)."""
-    from indicator_pipeline.warehouse.dictionary import apply_comments  # it reads sql/ through this module
-    from indicator_pipeline.warehouse.formulas import FORMULA_VIEW, apply_formula_view  # likewise
+def object_files(folder: str) -> dict[str, Path]:
+    """`schema.name` -> file, for every `sql/<folder>/<schema>/<name>.sql`, sorted by name."""
+    return {f"{p.parent.name}.{p.stem}": p for p in sorted((SQL_DIR / folder).glob("*/*.sql"))}
 
-    for folder in DDL_FOLDERS:
-        for path in sorted((SQL_DIR / folder).glob("*.sql")):
-            if path.relative_to(SQL_DIR).as_posix() == FORMULA_VIEW:
-                apply_formula_view(con)  # rendered from the formulas of the catalogue the warehouse holds
-            else:
-                con.execute(path.read_text(encoding="utf-8"))
-    apply_comments(con)
+
+def create_view(con: duckdb.DuckDBPyConnection, key: str, select: str) -> None:
+    """(Re)create the view `key` (`schema.name`) as `select` (a model file's text)."""
+    con.execute(f"CREATE OR REPLACE VIEW {key} AS\n{select.rstrip().removesuffix(';')}")
 
 
 def run_script(con: duckdb.DuckDBPyConnection, name: str, frames: dict[str, pl.DataFrame] | None = None) -> None:

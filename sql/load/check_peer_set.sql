@@ -4,7 +4,7 @@
 SELECT m.municipality_code, s.role
 FROM staging.kolada_municipality AS m
 LEFT JOIN core.peer_set AS s USING (municipality_code)
-UNION ALL
+UNION ALL BY NAME
 SELECT s.municipality_code, s.role
 FROM core.peer_set AS s
 WHERE s.municipality_code NOT IN (SELECT municipality_code FROM staging.kolada_municipality)

@@ -1,6 +1,6 @@
 -- Replace staging.scb_values with the decoded cells in `incoming`. `preliminary` here is the cell's
 -- own flag: SCB sent a status symbol instead of a value. Which recent periods SCB still revises is
--- the plan's `preliminary_periods` window, applied per indicator in sql/ddl/51_scb_observation.sql.
+-- the plan's `preliminary_periods` window, applied per indicator in sql/models/staging/scb_period.sql.
 DELETE FROM staging.scb_values;
 INSERT INTO staging.scb_values BY NAME
 SELECT

@@ -25,10 +25,10 @@ goal_suites AS (
     JOIN runs AS r ON r.suite = 'staging_' || d.dataset
         OR (d.source = 'kolada' AND r.suite LIKE 'staging\_kolada\_%' ESCAPE '\')
         OR (d.source = 'scb' AND r.suite LIKE 'staging\_scb\_%' ESCAPE '\')
-    UNION
-    SELECT DISTINCT v.goal_id, 'core_fact_indicator_value' FROM marts.indicator_vs_target AS v
-    UNION
-    SELECT DISTINCT v.goal_id, 'marts_reconciliation'
+    UNION BY NAME
+    SELECT DISTINCT v.goal_id, 'core_fact_indicator_value' AS suite FROM marts.indicator_vs_target AS v
+    UNION BY NAME
+    SELECT DISTINCT v.goal_id, 'marts_reconciliation' AS suite
     FROM marts.indicator_vs_target AS v
     JOIN core.dim_indicator AS i ON i.plan_id = v.plan_id AND i.indicator_id = v.indicator_id
     WHERE i.reconcile_with IS NOT NULL

@@ -4,8 +4,9 @@
 WITH used AS (
     SELECT goal_id, indicator_id, source, raw_sha256 AS sha256, retrieved_at FROM marts.indicator_vs_target
     WHERE raw_sha256 IS NOT NULL
-    UNION ALL
-    SELECT goal_id, denominator_indicator_id, denominator_source, denominator_raw_sha256, NULL FROM marts.indicator_vs_target
+    UNION ALL BY NAME
+    SELECT goal_id, denominator_indicator_id AS indicator_id, denominator_source AS source, denominator_raw_sha256 AS sha256,
+           NULL AS retrieved_at FROM marts.indicator_vs_target
     WHERE denominator_raw_sha256 IS NOT NULL
 )
 SELECT

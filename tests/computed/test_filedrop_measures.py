@@ -1,5 +1,5 @@
 """What a file-drop indicator measures is in the plan file (kind, value column, rows, how a year's rows
-make its value), read by the warehouse's own SQL (sql/ddl/55_filedrop_observation.sql)."""
+make its value), read by the warehouse's own SQL (sql/models/staging/filedrop_observation.sql)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from indicator_pipeline.catalog.load import bundled_plan_path, parse_plan
 from indicator_pipeline.errors import CatalogueError
 from indicator_pipeline.steps.catalogue import load_catalogue
 from indicator_pipeline.steps.facts import add_vintages
-from indicator_pipeline.warehouse.sql import apply_schema
+from indicator_pipeline.warehouse.models import apply_schema
 
 
 def _plan(**changes) -> dict:

@@ -15,7 +15,7 @@ from indicator_pipeline.catalog import load_plan
 from indicator_pipeline.catalog.model import IndexComponent, IndexMethod
 from indicator_pipeline.steps.catalogue import load_catalogue
 from indicator_pipeline.steps.facts import add_vintages
-from indicator_pipeline.warehouse.sql import apply_schema, run_script
+from indicator_pipeline.warehouse.models import apply_schema, create_views
 
 RETRIEVED = "2026-03-20T08:00:00+00:00"
 
@@ -126,7 +126,7 @@ def _reconciled(con, statement: dict[str, float], kolada: dict[str, float]) -> d
     _insert(con, "staging.filedrop_financial_statements", _statement_rows(2025, statement))
     _insert(con, "staging.kolada_values", _kolada_rows(2025, kolada))
     add_vintages(con)
-    run_script(con, "marts/reconciliation.sql")
+    create_views(con, ["marts.reconciliation"])
     cursor = con.execute("SELECT * FROM marts.reconciliation")
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, values)) for values in cursor.fetchall()]
@@ -237,7 +237,7 @@ def test_safety_index_is_the_weighted_mean_of_its_key_figures(warehouse):
         "SELECT source_status, preliminary FROM core.fact_indicator_value WHERE indicator_id = 'safety_index'"
     ).fetchone()
     assert status == "6 of 6 components, 100 % of the weight" and preliminary is False
-    run_script(warehouse, "marts/index_inputs.sql")
+    create_views(warehouse, ["marts.index_inputs"])
     inputs = warehouse.execute(
         "SELECT component_indicator_id, value, weight FROM marts.index_inputs WHERE year = 2025 ORDER BY 1"
     ).fetchall()

@@ -1,5 +1,5 @@
 """Plan formulas: what the reader accepts and refuses, and the SQL they compile to, run on DuckDB with
-the warehouse's own view (sql/ddl/57_formula_observation.sql) and a plan changed only in its file."""
+the warehouse's own view (sql/models/staging/formula_observation.sql) and a plan changed only in its file."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from indicator_pipeline.catalog.load import bundled_plan_path, parse_plan
 from indicator_pipeline.errors import CatalogueError
 from indicator_pipeline.steps.catalogue import load_catalogue
 from indicator_pipeline.steps.facts import add_vintages
-from indicator_pipeline.warehouse.sql import apply_schema
+from indicator_pipeline.warehouse.models import apply_schema
 
 
 @pytest.mark.parametrize(

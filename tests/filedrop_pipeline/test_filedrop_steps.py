@@ -15,7 +15,7 @@ from indicator_pipeline.cli import build_parser, settings_for
 from indicator_pipeline.filedrop import FORMATS, KINDS, FileRejected
 from indicator_pipeline.settings import Settings, bundled_snapshot_dir
 from indicator_pipeline.steps import filedrop as steps
-from indicator_pipeline.warehouse.sql import apply_schema
+from indicator_pipeline.warehouse.models import apply_schema
 
 GOOD_SELF_BUILD = (BUNDLED_DROPS / SELF_BUILD).read_text(encoding="utf-8")
 BAD_SELF_BUILD = GOOD_SELF_BUILD.replace("2023;61;", "2023;sextioett;")

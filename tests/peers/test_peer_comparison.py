@@ -19,7 +19,7 @@ from indicator_pipeline.steps import kolada as kolada_steps
 from indicator_pipeline.steps import peers as peer_steps
 from indicator_pipeline.steps.catalogue import load_catalogue
 from indicator_pipeline.steps.facts import add_vintages
-from indicator_pipeline.warehouse.sql import apply_schema, run_script
+from indicator_pipeline.warehouse.models import apply_schema, create_views
 
 RETRIEVED = "2026-11-20T03:00:00+00:00"
 PEERS = ("0126", "0136", "0581", "1490", "1880")
@@ -66,7 +66,7 @@ def comparison(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     pages = [_data_page("N03002", SOLIDITET), _data_page("N07609", NTU)]
     kolada_steps.stage_values(con, archive_fetched(pages, archive, "kolada_values", "CC BY 4.0"), archive)
     add_vintages(con)
-    run_script(con, "marts/peer_comparison.sql")
+    create_views(con, ["marts.peer_comparison"])
     return con
 
 

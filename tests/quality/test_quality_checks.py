@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 import duckdb
 from dagster import AssetCheckSeverity, asset, materialize
@@ -11,17 +10,16 @@ from dagster import AssetCheckSeverity, asset, materialize
 from assets.checks import QUALITY_REGISTRY, SuiteBinding, build_check, check_result, quality_checks, validate_binding
 from assets.resources import PipelineResource
 from indicator_pipeline import quality
-from indicator_pipeline.warehouse.sql import SQL_DIR
+from indicator_pipeline.warehouse.sql import object_files
 from quality_frames import AS_OF
 
 
 def test_every_suite_has_one_registry_entry_and_every_entry_a_suite_and_a_table():
     suites = {p.stem for p in quality.EXPECTATIONS_DIR.glob("*.json")}
     assert sorted(b.suite for b in QUALITY_REGISTRY) == sorted(suites)
-    ddl = "\n".join(p.read_text(encoding="utf-8") for folder in ("ddl", "marts") for p in (SQL_DIR / folder).glob("*.sql"))
+    objects = {*object_files("tables"), *object_files("models")}
     for binding in QUALITY_REGISTRY:
-        schema, name = binding.table.split(".")
-        assert re.search(rf"(TABLE|VIEW) IF NOT EXISTS {schema}\.{name}\b|OR REPLACE VIEW {schema}\.{name}\b", ddl), binding.table
+        assert binding.table in objects, binding.table
     assert len(quality_checks) == len(QUALITY_REGISTRY)
 
 
@@ -81,10 +79,10 @@ def test_a_polars_frame_is_converted_not_rejected(plan, params):
 
 def test_binding_to_a_missing_table_fails(plan):
     with duckdb.connect(":memory:") as con:
-        result = validate_binding(SuiteBinding("staging_kolada_kpi", "stg_kolada_kpi", "staging.nope"), con, plan, AS_OF)
+        result = validate_binding(SuiteBinding("staging_kolada_kpi", "staging.nope"), con, plan, AS_OF)
     assert not result.success and "staging.nope" in result.error
-    assert check_result(SuiteBinding("x", "a", "t"), result).severity == AssetCheckSeverity.ERROR
-    assert check_result(SuiteBinding("x", "a", "t", blocking=False), result).severity == AssetCheckSeverity.WARN
+    assert check_result(SuiteBinding("x", "s.t"), result).severity == AssetCheckSeverity.ERROR
+    assert check_result(SuiteBinding("x", "s.t", blocking=False), result).severity == AssetCheckSeverity.WARN
 
 
 def test_dagster_check_whose_validator_cannot_run_fails_and_records_it(tmp_path):
@@ -93,11 +91,11 @@ def test_dagster_check_whose_validator_cannot_run_fails_and_records_it(tmp_path)
     suite.write_text(json.dumps({"name": "unknown_type", "expectations": [{"type": "expect_nonsense", "kwargs": {}}]}), encoding="utf-8")
     warehouse = tmp_path / "w.duckdb"
 
-    @asset(name="stg_kolada_kpi")
+    @asset(key=["staging", "kolada_kpi"])
     def fake_staging():
         return None
 
-    check = build_check(SuiteBinding(str(suite), "stg_kolada_kpi", "staging.kolada_kpi"))
+    check = build_check(SuiteBinding(str(suite), "staging.kolada_kpi"))
     result = materialize(
         [fake_staging, check],
         resources={"pipeline": PipelineResource(warehouse_path=str(warehouse), as_of=AS_OF.isoformat())},

@@ -1,5 +1,5 @@
 """SCB quarters to years, in the warehouse's own SQL (sql/load/replace_scb_values.sql and
-sql/ddl/51_scb_observation.sql) on a real DuckDB: sums, NULLs, whole and year-to-date years, and the
+sql/models/staging/scb_period.sql) on a real DuckDB: sums, NULLs, whole and year-to-date years, and the
 plan's preliminary window."""
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import pytest
 from indicator_pipeline.catalog import parse_plan
 from indicator_pipeline.steps.catalogue import load_catalogue
 from indicator_pipeline.steps.scb import STAGED_SCHEMA
-from indicator_pipeline.warehouse.sql import apply_schema, run_script
+from indicator_pipeline.warehouse.models import apply_schema
+from indicator_pipeline.warehouse.sql import run_script
 
 SMALL = "ContentsCode=BO0101A4;Hustyp=SMÅHUS"
 BLOCK = "ContentsCode=BO0101A4;Hustyp=FLERBO"

@@ -25,7 +25,7 @@ from indicator_pipeline.steps import scb as scb_steps
 from indicator_pipeline.steps.assessment import assess_plan
 from indicator_pipeline.steps.catalogue import load_catalogue
 from indicator_pipeline.steps.facts import add_vintages
-from indicator_pipeline.warehouse.sql import apply_schema
+from indicator_pipeline.warehouse.models import apply_schema
 
 AS_OF = date(2026, 11, 20)
 
@@ -108,16 +108,18 @@ def test_apartment_blocks_are_context_of_the_smallhouse_goal(con):
 
 def test_scb_assets_are_wired_into_the_graph():
     from assets import core, scb
-    from assets.definitions import ALL_ASSETS
+    from assets.definitions import ALL_ASSETS, build_definitions
 
     assert scb.scb_tables_raw in ALL_ASSETS and scb.stg_scb_values in ALL_ASSETS
     (raw,) = scb.scb_tables_raw.specs
     assert raw.group_name == "sources" and set(raw.kinds) == {"python", "scb"}
     (stg,) = scb.stg_scb_values.specs
     assert stg.group_name == "staging"
-    assert {d.asset_key for d in stg.deps} == {raw.key, AssetKey("stg_peer_set")}  # staged after the peer set
-    (fact,) = core.fact_indicator_value.specs
-    assert stg.key in {d.asset_key for d in fact.deps}
+    assert stg.key == AssetKey(["staging", "scb_values"])
+    assert {d.asset_key for d in stg.deps} == {raw.key, AssetKey(["core", "peer_set"])}  # staged after the peer set
+    graph = build_definitions(Settings(warehouse_path=Path("unused.duckdb"), source_mode="replay")).resolve_asset_graph()
+    (fact,) = core.fact_indicator_value.specs  # the vintages, from the observations SCB's cells become
+    assert stg.key in graph.get_ancestor_asset_keys(fact.key)
 
 
 def test_the_scb_source_asset_is_named_for_what_it_fetches_and_lists_the_plans_tables():

@@ -22,7 +22,8 @@ from indicator_pipeline.errors import CatalogueError
 from indicator_pipeline.sources.transport import Fetched, SnapshotDir
 from indicator_pipeline.steps import scb as steps
 from indicator_pipeline.steps.catalogue import load_catalogue
-from indicator_pipeline.warehouse.sql import apply_schema, run_script
+from indicator_pipeline.warehouse.models import apply_schema
+from indicator_pipeline.warehouse.sql import run_script
 from snapshot_files import own_scb_data_meta
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from indicator_pipeline.warehouse.sql import apply_schema
+from indicator_pipeline.warehouse.models import apply_schema
 
 
 @pytest.fixture(scope="module")

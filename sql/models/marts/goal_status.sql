@@ -1,0 +1,54 @@
+-- One row per goal target with its current assessment and the plan's titles; a goal with several targets
+-- has one row each, qualitative goals have status no_numeric_target. Values unrounded: round to decimals,
+-- or use marts.goal_status_display.
+
+-- One row per goal target with its current assessment (a goal with several targets, like the
+-- result goal, has one row per target). Qualitative goals appear with status no_numeric_target.
+-- Values are unrounded; `decimals` says how many to show (marts.goal_status_display rounds them).
+SELECT
+    g.plan_id,
+    g.goal_id,
+    g.title AS goal_title,
+    g.level AS goal_level,
+    g.area,
+    g.measurable,
+    t.target_id,
+    t.target_text,
+    t.target_kind,
+    t.indicator_id,
+    i.title AS indicator_title,
+    CASE WHEN t.target_kind = 'share' THEN 'share' ELSE i.unit END AS unit,
+    CASE WHEN t.target_kind = 'share' THEN 3 ELSE i.decimals END AS decimals,   -- how many to show (a share 0-1: 3)
+    a.municipality_code,
+    p.municipality_name,
+    a.as_of,
+    a.status,
+    a.latest_year,
+    a.latest_value,
+    a.latest_preliminary,
+    a.assessed_year,
+    a.assessed_value,
+    t.target_value,
+    t.target_year,
+    t.period_start,
+    t.period_end,
+    a.gap,
+    a.average_so_far,
+    a.share_so_far,
+    a.years_with_data,
+    a.years_remaining,
+    a.required_per_remaining_year,
+    a.missing_years,
+    a.excluded_years,
+    a.series_break_in_period,
+    a.failing_years,
+    a.pending_years,
+    a.overdue_years,
+    a.note,
+    g.goal_order,
+    t.target_order
+FROM core.dim_goal AS g
+JOIN core.dim_target AS t ON t.plan_id = g.plan_id AND t.goal_id = g.goal_id
+JOIN core.dim_plan AS p ON p.plan_id = g.plan_id
+LEFT JOIN core.target_assessment AS a ON a.plan_id = t.plan_id AND a.target_id = t.target_id
+LEFT JOIN core.dim_indicator AS i ON i.plan_id = t.plan_id AND i.indicator_id = t.indicator_id
