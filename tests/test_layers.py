@@ -17,20 +17,10 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-
-import pytest
-
 PROJECT = Path(__file__).resolve().parents[1]
 PACKAGES = ("indicator_pipeline", "assets")
 CONTRACTS = {"indicator_pipeline.catalog.filedrop_formats", "indicator_pipeline.catalog.peers"}
 CLIENT_PACKAGES = ("indicator_pipeline.sources", "indicator_pipeline.filedrop")
-# Cycles other branches of issue 16 remove; each is allowed here until they are merged (then delete
-# its entry: its xfail below turns into a pass first).
-KNOWN_CYCLES = {
-    "warehouse-sql-dictionary-formulas": {
-        "indicator_pipeline.warehouse.sql", "indicator_pipeline.warehouse.dictionary", "indicator_pipeline.warehouse.formulas",
-    },
-}
 
 
 def module_files() -> dict[str, Path]:
@@ -98,10 +88,6 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-def without_known_cycles(graph: dict[str, set[str]]) -> dict[str, set[str]]:
-    return {name: {t for t in targets if not any({name, t} <= members for members in KNOWN_CYCLES.values())} for name, targets in graph.items()}
-
-
 def test_every_import_is_read_lazy_and_relative_ones_too(tmp_path):
     source = tmp_path / "steps.py"
     source.write_text("import os\nfrom . import peers\n\n\ndef f():\n    from ..catalog.load import load_plan\n", encoding="utf-8")
@@ -115,16 +101,7 @@ def test_every_import_is_read_lazy_and_relative_ones_too(tmp_path):
 
 
 def test_no_import_cycle():
-    cycle = find_cycle(without_known_cycles(project_imports()))
-    assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
-
-
-@pytest.mark.parametrize("name", sorted(KNOWN_CYCLES))
-@pytest.mark.xfail(strict=False, reason="removed on another branch of issue 16; delete from KNOWN_CYCLES once merged")
-def test_known_cycle_is_gone(name):
-    members = KNOWN_CYCLES[name]
-    graph = {module: targets & members for module, targets in project_imports().items() if module in members}
-    cycle = find_cycle(graph)
+    cycle = find_cycle(project_imports())
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
 
 
