@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+
+
 PROJECT = Path(__file__).resolve().parents[1]
 PACKAGES = ("indicator_pipeline", "assets")
 CONTRACTS = {"indicator_pipeline.catalog.filedrop_formats", "indicator_pipeline.catalog.peers"}
