@@ -4,6 +4,7 @@ from dagster import AssetExecutionContext
 
 from assets.changes import stage_unless_unchanged
 from assets.common import staging_asset
+from assets.peers import stg_peer_set
 from assets.resources import PipelineResource
 from assets.sources import fetch_asset
 from indicator_pipeline.payloads import ArchivedPayload
@@ -35,7 +36,7 @@ def stg_kolada_kpi(context: AssetExecutionContext, pipeline: PipelineResource, k
 
 
 @staging_asset(
-    deps=[stg_kolada_kpi],
+    deps=[stg_kolada_kpi, stg_peer_set],
     description="staging.kolada_values: one row per KPI, municipality, year and gender as Kolada sent it (null stays null).",
 )
 def stg_kolada_values(context: AssetExecutionContext, pipeline: PipelineResource, kolada_values_raw: list[ArchivedPayload]) -> None:

@@ -4,6 +4,7 @@ from dagster import AssetExecutionContext
 
 from assets.changes import stage_unless_unchanged
 from assets.common import staging_asset
+from assets.peers import stg_peer_set
 from assets.resources import PipelineResource
 from assets.sources import fetch_asset
 from indicator_pipeline.payloads import ArchivedPayload
@@ -33,6 +34,7 @@ def scb_tables_raw_for(plan):
 
 
 @staging_asset(
+    deps=[stg_peer_set],
     description=(
         "staging.scb_values: one row per SCB table cell (region, selection key, quarter) as SCB sent it; null "
         "stays null with its status symbol; the latest published quarter of each series is flagged preliminary."
