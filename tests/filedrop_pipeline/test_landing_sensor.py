@@ -26,9 +26,10 @@ class Folder:
         self.cursor: str | None = None
 
     def tick(self):
-        context = build_sensor_context(instance=self.instance, cursor=self.cursor, resources={"pipeline": self.pipeline})
-        result = landing_folder_sensor(context)
-        self.cursor = context.cursor
+        # a context manager: the resource has a setup and a teardown
+        with build_sensor_context(instance=self.instance, cursor=self.cursor, resources={"pipeline": self.pipeline}) as context:
+            result = landing_folder_sensor(context)
+            self.cursor = context.cursor
         return result
 
     def settled_tick(self):
@@ -129,7 +130,8 @@ def test_a_cursor_from_before_files_were_observed_still_names_the_last_run(folde
 
 def test_replayed_snapshot_folder_is_not_watched(tmp_path, instance):
     pipeline = PipelineResource(warehouse_path=str(tmp_path / "w.duckdb"), source_mode="replay")
-    result = landing_folder_sensor(build_sensor_context(instance=instance, resources={"pipeline": pipeline}))
+    with build_sensor_context(instance=instance, resources={"pipeline": pipeline}) as context:
+        result = landing_folder_sensor(context)
     assert isinstance(result, SkipReason) and "read-only" in result.skip_message
 
 
