@@ -29,7 +29,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -39,8 +39,10 @@ from indicator_pipeline.catalog import Plan, load_plan
 from indicator_pipeline.catalog.load import DEFAULT_PLAN, resolve_plan_path
 from indicator_pipeline.catalog.peers import PeerSpec, parse_peer_text
 from indicator_pipeline.sources.modes import SOURCE_MODES, make_transport
-from indicator_pipeline.sources.transport import SnapshotDir, Transport
 from indicator_pipeline.warehouse.publish import DEFAULT_STORAGE_VERSION
+
+if TYPE_CHECKING:
+    from indicator_pipeline.sources.transport import Transport
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "indicators.duckdb"
@@ -166,6 +168,8 @@ class Settings(BaseModel):
     def fetch_date(self) -> date:
         """The date the sources answer for: when replaying, the day the recording was made; else today.
         Unlike the as-of date it never moves the fetch window, so a recording replays with any --as-of."""
+        from indicator_pipeline.sources.transport import SnapshotDir  # imports the HTTP stack: not at module level
+
         snapshot = self.effective_snapshot_dir
         recorded_on = SnapshotDir(snapshot).recorded_on() if self.source_mode == "replay" and snapshot else None
         return recorded_on or date.today()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 # What printing the table needs none of: the orchestrator, the quality gate, the report's charts, Arrow.
-NOT_FOR_STATUS = ("dagster", "great_expectations", "matplotlib", "pyarrow", "pandas")
+NOT_FOR_STATUS = ("dagster", "great_expectations", "matplotlib", "pyarrow", "pandas", "polars", "requests")
 
 
 def status_in_a_fresh_interpreter(warehouse: Path) -> tuple[str, list[str]]:

@@ -12,25 +12,17 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-import polars as pl
-
 FORMATS_FILE = Path(__file__).with_name("filedrop_formats.toml")
 TEMPLATES_DIR = Path(__file__).parents[1] / "filedrop" / "templates"
 SUFFIXES = (".csv", ".xlsx")
 
-DTYPES: dict[str, pl.DataType] = {
-    "int": pl.Int64(),
-    "decimal": pl.Float64(),
-    "text": pl.Utf8(),
-    "boolean": pl.Boolean(),
-    "date": pl.Date(),
-}
+COLUMN_TYPES = ("int", "decimal", "text", "boolean", "date")  # a reader's frame types them (filedrop/reader.py DTYPES)
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # a key of DTYPES
+    type: str  # one of COLUMN_TYPES
     required: bool
     description: str
     allowed: tuple[str, ...] = ()
@@ -68,7 +60,7 @@ class Format:
 
 def _column(spec: dict) -> Column:
     column = Column(**{**spec, "allowed": tuple(spec.get("allowed", ()))})
-    if column.type not in DTYPES:
+    if column.type not in COLUMN_TYPES:
         raise ValueError(f"{FORMATS_FILE.name}: column {column.name} has unknown type {column.type!r}")
     return column
 

@@ -15,11 +15,14 @@ from pathlib import Path
 
 import polars as pl
 
-from indicator_pipeline.catalog.filedrop_formats import DTYPES, FORMATS, KINDS, SUFFIXES, Column, Format, kind_of
+from indicator_pipeline.catalog.filedrop_formats import FORMATS, KINDS, SUFFIXES, Column, Format, kind_of
 from indicator_pipeline.filedrop.errors import FileRejected
 from indicator_pipeline.filedrop.landing import read_regular
 from indicator_pipeline.filedrop.swedish import is_missing, parse_ja_nej, parse_swedish_date, parse_swedish_number
 from indicator_pipeline.filedrop.table import Cell, Table, column_letter, is_empty, read_table
+
+# The frame type of each of the formats' column types (catalog/filedrop_formats.py COLUMN_TYPES).
+DTYPES: dict[str, pl.DataType] = {"int": pl.Int64(), "decimal": pl.Float64(), "text": pl.Utf8(), "boolean": pl.Boolean(), "date": pl.Date()}
 
 
 @dataclass(frozen=True, eq=False)  # eq=False: a DataFrame has no truth value to compare by

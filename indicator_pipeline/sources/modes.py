@@ -1,13 +1,18 @@
-"""The three source modes, each a `Transport`: live (with retries), record, replay."""
+"""The three source modes, each a `Transport`: live (with retries), record, replay.
+
+The transports are imported when one is made, so that reading the settings (e.g. for `status`) does not
+import the HTTP stack.
+"""
 
 from __future__ import annotations
 
 import os
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from indicator_pipeline.sources.retry import retrying_session, source_retry
-from indicator_pipeline.sources.transport import DEFAULT_TIMEOUT, LiveTransport, RecordingTransport, ReplayTransport, SnapshotDir, Transport
+if TYPE_CHECKING:
+    from indicator_pipeline.sources.transport import LiveTransport, Transport
 
 SOURCE_MODES = ("live", "record", "replay")
 
@@ -22,6 +27,9 @@ def live_transport_from_env() -> LiveTransport:
     INDICATOR_HTTP_MAX_BODY  largest answer accepted, in bytes (default 67108864, 64 MiB)
     INDICATOR_HTTP_BODY_TIMEOUT  seconds for a whole answer to arrive, however it trickles (default 300)
     """
+    from indicator_pipeline.sources.retry import retrying_session, source_retry
+    from indicator_pipeline.sources.transport import DEFAULT_TIMEOUT, LiveTransport
+
     env = os.environ
     timeout = DEFAULT_TIMEOUT
     if env.get("INDICATOR_HTTP_TIMEOUT"):
@@ -51,6 +59,8 @@ def body_limits_from_env() -> dict[str, float]:
 
 def make_transport(mode: str, snapshot_dir: Path | None) -> Transport:
     """`live`, `record` (needs a snapshot dir to write) or `replay` (needs one to read)."""
+    from indicator_pipeline.sources.transport import RecordingTransport, ReplayTransport, SnapshotDir
+
     if mode == "live":
         return live_transport_from_env()
     if snapshot_dir is None:
