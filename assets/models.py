@@ -61,7 +61,7 @@ class TableStep:
 
     def results(self) -> Iterator[MaterializeResult]:
         """Every table of the step, each after those of the step it is built from (Dagster's rule)."""
-        said = {k: v for k, v in self._said.items() if k.startswith("unchanged")}
+        said = {k: v for k, v in self._said.items() if k.startswith("unchanged") or k == "reason"}  # why, on every table
         specs = {spec.key: spec for spec in self._context.assets_def.specs}
         for key in TopologicalSorter({k: {d.asset_key for d in s.deps} & set(specs) for k, s in specs.items()}).static_order():
             first = key == table_key(self._written[0])
