@@ -161,10 +161,6 @@ class Settings(BaseModel):
         """The date assessments are made as of: pinned; else, when replaying, the recording date; else today."""
         return self.as_of or self.fetch_date()
 
-    def known_at(self) -> datetime:
-        """The end of the as-of date in the plan's time zone: assessments use only what was observed by then."""
-        return end_of_day(self.as_of_date())
-
     def fetch_date(self) -> date:
         """The date the sources answer for: when replaying, the day the recording was made; else today.
         Unlike the as-of date it never moves the fetch window, so a recording replays with any --as-of."""
