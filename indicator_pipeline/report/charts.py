@@ -1,36 +1,19 @@
-"""Static SVG charts with matplotlib (no browser, no pyplot state): a goal's yearly values with its
-targets drawn in, and its context series. Text stays text in a generic font family (no embedded or
-fetched fonts); `svg.hashsalt` makes the output byte-stable for the same data."""
+"""Static charts as inline SVG: a goal's yearly values with its targets drawn in, and its context
+series. Python works out the shapes in pixels; templates/chart.svg.j2 writes them, so every text on a
+chart is escaped like the rest of the page. Text stays text in the reader's sans-serif font."""
 
 from __future__ import annotations
 
-import io
-import re
-from dataclasses import dataclass
-
-import matplotlib
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+import math
+from dataclasses import dataclass, field, replace
 
 from indicator_pipeline.report.labels import number, text, unit_label
 
 PALETTE = ["#1f5f99", "#c26a00", "#2e7d32", "#7b1fa2", "#00838f", "#6d4c41", "#ad1457", "#546e7a", "#9e9d24", "#283593", "#d84315"]
 TARGET_COLOUR = "#c62828"
-REQUIRED_COLOUR = "#ef6c00"
-AVERAGE_COLOUR = "#455a64"
-RC = {
-    "svg.fonttype": "none",  # text as <text>, rendered with the reader's sans-serif font
-    "text.parse_math": False,  # a title with "$" in it is text, not matplotlib's math markup
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "sans-serif"],
-    "font.size": 8,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "grid.color": "#dddddd",
-    "grid.linewidth": 0.6,
-    "axes.axisbelow": True,
-}
+TARGET_ACROSS, TARGET_OVER = (TARGET_COLOUR, "6 3", 1.4), (TARGET_COLOUR, "6 3", 1.6)  # colour, dashes, width
+AVERAGE, REQUIRED = ("#455a64", "1.5 2.5", 1.6), ("#ef6c00", "none", 2.4)
+WIDTH, LEFT, RIGHT, TOP, BELOW = 920, 64, 560, 16, 30  # pixels: the plot area, then the legend right of it
 
 
 @dataclass(frozen=True)
@@ -40,6 +23,17 @@ class Point:
     preliminary: bool
     complete: bool
     series_break_before: bool
+
+
+@dataclass
+class Chart:
+    """What one chart draws, in years and values as shown. A line is (colour, dash, width, legend label
+    or None, points); x = ±inf reaches across the whole plot. A mark is (shape, colour, hollow, x, y)."""
+
+    lines: list[tuple] = field(default_factory=list)
+    marks: list[tuple] = field(default_factory=list)
+    breaks: list[float] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)  # the span the x axis shows
 
 
 def scale_for(unit: str | None) -> float:
@@ -59,128 +53,88 @@ def _segments(points: list[Point]) -> list[list[Point]]:
     return segments
 
 
-def _draw_series(ax, points: list[Point], colour: str, label: str, lang: str) -> None:
+def _add_series(chart: Chart, points: list[Point], scale: float, colour: str, label: str) -> None:
+    points = [replace(p, value=p.value * scale) for p in points]
     for i, segment in enumerate(_segments(points)):
-        ax.plot([p.year for p in segment], [p.value for p in segment], color=colour, linewidth=1.8,
-                label=label if i == 0 else None, zorder=3)
-        for preliminary in (False, True):
-            shown = [p for p in segment if p.preliminary == preliminary]
-            if shown:
-                ax.plot([p.year for p in shown], [p.value for p in shown], marker="o", markersize=5, color=colour,
-                        linestyle="none", zorder=4, markerfacecolor="white" if preliminary else colour, markeredgewidth=1.4)
-    for p in points:
-        if not p.complete:
-            ax.plot([p.year], [p.value], marker="^", markersize=6, color=colour, markerfacecolor="white",
-                    markeredgewidth=1.4, linestyle="none", zorder=4)
-            ax.annotate(text(lang, "incomplete_mark"), (p.year, p.value), textcoords="offset points",
-                        xytext=(0, 7), ha="center", fontsize=7, color="#555555")
-    for p in points:
-        if p.series_break_before:
-            ax.axvline(p.year - 0.5, color="#555555", linestyle="--", linewidth=1.0, zorder=2)
-            ax.annotate(text(lang, "series_break"), (p.year - 0.5, 1.0), xycoords=("data", "axes fraction"),
-                        xytext=(3, -2), textcoords="offset points", ha="left", va="top", fontsize=7, color="#555555")
+        chart.lines.append((colour, "none", 1.8, None if i else label, [(p.year, p.value) for p in segment]))
+        chart.marks += [("circle", colour, p.preliminary, p.year, p.value) for p in segment]
+    chart.marks += [("triangle", colour, True, p.year, p.value) for p in points if not p.complete]
+    chart.breaks += [p.year - 0.5 for p in points if p.series_break_before]
+    chart.years += [p.year for p in points]
 
 
-def _draw_target(ax, target: dict, scale: float, decimals: int, lang: str) -> None:
-    value = target.get("target_value")
+def _add_target(chart: Chart, target: dict, scale: float, decimals: int, lang: str) -> None:
+    """The target as a level: across the plot (a year's target) or over its period, where a period
+    average also shows the average so far and the level still required per remaining year."""
+
+    def level(style: tuple, key: str, value: float, first: float, last: float, years: object) -> None:
+        shown = number(value * scale, decimals, lang)
+        label = f"{text(lang, key)} {shown}" + (f" ({years})" if years else "")
+        chart.lines.append((*style, label, [(first - 0.4, value * scale), (last + 0.4, value * scale)]))
+
+    value, year = target.get("target_value"), target.get("target_year")
+    start, end = target.get("period_start"), target.get("period_end")
     if value is None:
         return
-    value *= scale
-    kind = target["target_kind"]
-    start, end = target.get("period_start"), target.get("period_end")
-    label = f"{text(lang, 'target_line')} {number(value, decimals, lang)}"
-    if start is not None and end is not None:
-        label += f" ({_years(start, end)})"
-        ax.hlines(value, start - 0.4, end + 0.4, colors=TARGET_COLOUR, linestyles="--", linewidth=1.6, label=label, zorder=5)
-    else:
-        if target.get("target_year") is not None:
-            label += f" ({target['target_year']})"
-        ax.axhline(value, color=TARGET_COLOUR, linestyle="--", linewidth=1.4, label=label, zorder=5)
-        if target.get("target_year") is not None:
-            ax.plot([target["target_year"]], [value], marker="D", markersize=5, color=TARGET_COLOUR, zorder=5)
-    if kind == "period_average" and start is not None and end is not None:
-        average = target.get("average_so_far")
-        if average is not None:
-            average *= scale
-            last = end - (target.get("years_remaining") or 0)
-            ax.hlines(average, start - 0.4, last + 0.4, colors=AVERAGE_COLOUR, linestyles=":", linewidth=1.6,
-                      label=f"{text(lang, 'average_so_far')} {number(average, decimals, lang)}", zorder=5)
-        required, remaining = target.get("required_per_remaining_year"), target.get("years_remaining") or 0
-        if required is not None and remaining > 0:
-            required *= scale
-            first = end - remaining + 1
-            ax.hlines(required, first - 0.4, end + 0.4, colors=REQUIRED_COLOUR, linestyles="-", linewidth=2.4,
-                      label=f"{text(lang, 'required')} {number(required, decimals, lang)} ({_years(first, end)})", zorder=5)
+    chart.years += [y for y in (year, start, end) if y]
+    if start is None or end is None:
+        level(TARGET_ACROSS, "target_line", value, -math.inf, math.inf, year)
+        chart.marks += [("diamond", TARGET_COLOUR, False, year, value * scale)] if year is not None else []
+        return
+    level(TARGET_OVER, "target_line", value, start, end, _years(start, end))
+    remaining = target.get("years_remaining") or 0
+    average, required = target.get("average_so_far"), target.get("required_per_remaining_year")
+    if target["target_kind"] == "period_average" and average is not None:
+        level(AVERAGE, "average_so_far", average, start, end - remaining, None)
+    if target["target_kind"] == "period_average" and required is not None and remaining > 0:
+        level(REQUIRED, "required", required, end - remaining + 1, end, _years(end - remaining + 1, end))
 
 
 def _years(first: int, last: int) -> str:
     return str(first) if first == last else f"{first}–{last}"
 
 
-def _svg(fig: Figure, salt: str) -> str:
-    buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": salt}):
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]  # inline: no XML declaration or DOCTYPE
-    return _compact(svg)
+def _ticks(low: float, high: float, smallest: float) -> list[float]:
+    """At most about 8 round steps (1, 2 or 5 times a power of ten, never below `smallest`) in [low, high]."""
+    wanted = max((high - low) / 8, smallest)
+    power = 10 ** math.floor(math.log10(wanted))
+    step = next(power * m for m in (1, 2, 5, 10) if power * m >= wanted)
+    return [round(k * step, 10) for k in range(math.ceil(low / step), math.floor(high / step) + 1)]
 
 
-NUMBER = re.compile(r"-?\d+\.\d+")
-GEOMETRY = re.compile(r'(\s(?:d|x|y|width|height|viewBox|transform)=")([^"]*)"')
-LAYOUT_ID = re.compile(r' id="[A-Za-z][A-Za-z0-9.]*_\d+"')  # figure_1, axes_1, line2d_3...: unused, and repeated per chart
+def _layout(chart: Chart, unit: str | None, decimals: int, lang: str, height: int) -> dict:
+    """The chart in pixels, for templates/chart.svg.j2: the x axis 0.7 year beyond the years shown,
+    the y axis 5% beyond the values."""
+    x0, x1 = min(chart.years) - 0.7, max(chart.years) + 0.7
+    values = [v for *_, points in chart.lines for _, v in points] + [mark[4] for mark in chart.marks]
+    pad = (max(values) - min(values)) * 0.05 or abs(values[0]) * 0.05 or 1.0
+    y0, y1, bottom = min(values) - pad, max(values) + pad, height - BELOW
+
+    def x(year: float) -> float:
+        return round(LEFT + (min(max(year, x0), x1) - x0) / (x1 - x0) * (RIGHT - LEFT), 1)
+
+    def y(value: float) -> float:
+        return round(bottom - (value - y0) / (y1 - y0) * (bottom - TOP), 1)
+
+    return {
+        "width": WIDTH, "height": height, "left": LEFT, "right": RIGHT, "top": TOP, "bottom": bottom,
+        "ylabel": unit_label(lang, unit), "incomplete": text(lang, "incomplete_mark"),
+        "series_break": text(lang, "series_break"), "breaks": [x(year) for year in chart.breaks],
+        "xticks": [(x(year), int(year)) for year in _ticks(x0, x1, 1)],
+        "yticks": [(y(v), number(v, decimals, lang)) for v in _ticks(y0, y1, 10.0 ** -max(decimals, 0))],
+        "lines": [(*style, " ".join(f"{x(a)},{y(b)}" for a, b in points)) for *style, points in chart.lines],
+        "legend": [line[:4] for line in chart.lines if line[3]],
+        "marks": [(shape, colour, hollow, x(a), y(b)) for shape, colour, hollow, a, b in chart.marks],
+    }
 
 
-def _compact(svg: str) -> str:
-    """Smaller and valid when several charts share one page: no metadata, no repeated layout ids
-    (referenced ids are salted hashes, unique per chart), coordinates to 0.01 pt, no indentation."""
-    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
-    svg = LAYOUT_ID.sub("", svg)
-    svg = GEOMETRY.sub(lambda m: m.group(1) + NUMBER.sub(lambda n: f"{float(n.group()):.2f}".rstrip("0").rstrip("."), m.group(2)) + '"', svg)
-    svg = re.sub(r"\s*\n\s*", "\n", svg)
-    svg = re.sub(r"\n(?=[A-Za-z])", " ", svg)  # path data continues on the next line
-    return svg
-
-
-def _finish(ax, unit: str | None, decimals: int, lang: str, years: list[int]) -> None:
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v, decimals, lang)))
-    ax.set_ylabel(unit_label(lang, unit))
-    if years:
-        ax.set_xlim(min(years) - 0.7, max(years) + 0.7)
-
-
-def target_chart(points: list[Point], targets: list[dict], unit: str | None, decimals: int, label: str,
-                 lang: str, salt: str) -> str:
-    """One indicator's yearly values against every target the goal sets on it."""
-    scale = scale_for(unit)
-    shown_decimals = 1 if unit == "share" else decimals  # a share in percent, one decimal
-    scaled = [Point(p.year, p.value * scale, p.preliminary, p.complete, p.series_break_before) for p in points]
-    with matplotlib.rc_context(RC):
-        fig = Figure(figsize=(7.4, 2.9))
-        ax = fig.add_subplot()
-        _draw_series(ax, scaled, PALETTE[0], label, lang)
-        years = [p.year for p in scaled]
-        for target in targets:
-            _draw_target(ax, target, scale, shown_decimals, lang)
-            years += [y for y in (target.get("target_year"), target.get("period_start"), target.get("period_end")) if y]
-        _finish(ax, unit, shown_decimals, lang, years)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
-        return _svg(fig, salt)
-
-
-def context_chart(series: dict[str, tuple[str, list[Point]]], unit: str | None, decimals: int, lang: str, salt: str) -> str:
-    """Context series of one unit: each its own line, never joined across a break."""
-    scale = scale_for(unit)
-    with matplotlib.rc_context(RC):
-        fig = Figure(figsize=(7.4, 2.6 + 0.14 * max(len(series) - 3, 0)))
-        ax = fig.add_subplot()
-        years: list[int] = []
-        for i, (_indicator, (title, points)) in enumerate(series.items()):
-            scaled = [Point(p.year, p.value * scale, p.preliminary, p.complete, p.series_break_before) for p in points]
-            short = title if len(title) <= 60 else title[:57] + "…"
-            _draw_series(ax, scaled, PALETTE[(i + 1) % len(PALETTE)], short, lang)
-            years += [p.year for p in scaled]
-        _finish(ax, unit, decimals, lang, years)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
-        return _svg(fig, salt)
+def chart(series: list[tuple[str, list[Point]]], targets: list[dict], unit: str | None, decimals: int,
+          lang: str, first_colour: int = 0) -> dict:
+    """Series of one unit, each its own line never joined across a break, with every target drawn in."""
+    drawn = Chart()
+    for i, (title, points) in enumerate(series):
+        short = title if len(title) <= 60 else title[:57] + "…"
+        _add_series(drawn, points, scale_for(unit), PALETTE[(first_colour + i) % len(PALETTE)], short)
+    for target in targets:
+        _add_target(drawn, target, scale_for(unit), decimals, lang)
+    return _layout(drawn, unit, decimals, lang, 280 if targets else 250 + 13 * max(len(series) - 3, 0))

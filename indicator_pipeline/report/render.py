@@ -1,7 +1,7 @@
 """The scorecard as one self-contained HTML page, from the Jinja templates in templates/. Jinja escapes
 every text that comes from the warehouse or the plan file (autoescape), and a name a template uses but
 is not given is an error, not an empty cell (StrictUndefined). Python only groups the rows per goal and
-draws the charts."""
+works out the charts' shapes."""
 
 from __future__ import annotations
 
@@ -35,11 +35,14 @@ def _day(value):
 TEMPLATES.filters["day"] = _day
 
 
+def _decimals(row: dict) -> int:
+    """A share is shown in percent with one decimal, others to the indicator's decimals."""
+    return 1 if row["unit"] == "share" else int(row["decimals"] or 0)
+
+
 def _value(row: dict, key: str, lang: str) -> str:
-    """A row's figure as shown: a share in percent with one decimal, others to the indicator's decimals."""
-    value, unit = row[key], row["unit"]
-    decimals = 1 if unit == "share" else int(row["decimals"] or 0)
-    return number(None if value is None else value * charts.scale_for(unit), decimals, lang)
+    value = row[key]
+    return number(None if value is None else value * charts.scale_for(row["unit"]), _decimals(row), lang)
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,8 @@ class GoalSection:
     id: str
     targets: list[dict]  # the goal's rows of report/goals.sql, in plan order
     has_series: bool
-    target_charts: list[dict]  # per indicator with a target: caption, break notes, svg (None: no values)
-    context_charts: list[dict]  # per unit of the context series: unit, svg
+    target_charts: list[dict]  # per indicator with a target: caption, break notes, shapes (None: no values)
+    context_charts: list[dict]  # per unit of the context series: unit, shapes
     peers: list[dict]
     county: str | None  # the county shown beside Riket in the peer table
     quality: list[dict]
@@ -64,7 +67,7 @@ def _points(rows: list[dict]) -> list[charts.Point]:
     ]
 
 
-def _target_charts(goal_id: str, targets: list[dict], series: list[dict], lang: str) -> list[dict]:
+def _target_charts(targets: list[dict], series: list[dict], lang: str) -> list[dict]:
     """One chart per indicator the goal sets targets on, every such target drawn in."""
     values = defaultdict(list)
     for r in series:
@@ -75,31 +78,29 @@ def _target_charts(goal_id: str, targets: list[dict], series: list[dict], lang: 
         if t["target_kind"] != "none" and t["indicator_id"]:
             by_indicator[t["indicator_id"]].append(t)
     shown = []
-    for n, (indicator_id, its_targets) in enumerate(by_indicator.items()):
+    for indicator_id, its_targets in by_indicator.items():
         first = its_targets[0]
         rows = values.get(first["target_id"], [])
-        svg = charts.target_chart(_points(rows), its_targets, first["unit"], int(first["decimals"] or 0),
-                                  text(lang, "value"), lang, salt=f"{goal_id}-target-{n}") if rows else None
-        notes = {r["break_note"] for r in rows if r["break_note"] and r["series_break_before"]}
-        shown.append({"caption": first["indicator_title"] or indicator_id, "notes": sorted(notes), "svg": svg})
+        shapes = charts.chart([(text(lang, "value"), _points(rows))], its_targets, first["unit"],
+                              _decimals(first), lang) if rows else None
+        notes = sorted({r["break_note"] for r in rows if r["break_note"] and r["series_break_before"]})
+        shown.append({"caption": first["indicator_title"] or indicator_id, "notes": notes, "shapes": shapes})
     return shown
 
 
-def _context_charts(goal_id: str, series: list[dict], lang: str) -> list[dict]:
+def _context_charts(series: list[dict], lang: str) -> list[dict]:
     """The goal's context series, one chart per unit."""
-    grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    by_unit: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for r in series:
         if r["role"] == "context":
-            grouped[(r["unit"] or "", r["indicator_id"])].append(r)
-    by_unit: dict[str, dict[str, tuple[str, list]]] = defaultdict(dict)
-    decimals: dict[str, int] = {}
-    for (unit, indicator_id), rows in grouped.items():
-        by_unit[unit][indicator_id] = (rows[0]["indicator_title"] or indicator_id, _points(rows))
-        decimals[unit] = max(decimals.get(unit, 0), int(rows[0]["decimals"] or 0))
-    return [
-        {"unit": unit, "svg": charts.context_chart(lines, unit or None, decimals[unit], lang, salt=f"{goal_id}-context-{n}")}
-        for n, (unit, lines) in enumerate(by_unit.items())
-    ]
+            by_unit[r["unit"] or ""][r["indicator_id"]].append(r)
+    shown = []
+    for unit, indicators in by_unit.items():
+        lines = [(rows[0]["indicator_title"] or key, _points(rows)) for key, rows in indicators.items()]
+        decimals = max(0, *(int(rows[0]["decimals"] or 0) for rows in indicators.values()))
+        shapes = charts.chart(lines, [], unit or None, decimals, lang, first_colour=1)
+        shown.append({"unit": unit, "shapes": shapes})
+    return shown
 
 
 def _section(goal_id: str, targets: list[dict], data: ReportData, lang: str) -> GoalSection:
@@ -111,8 +112,8 @@ def _section(goal_id: str, targets: list[dict], data: ReportData, lang: str) -> 
         id=goal_id,
         targets=targets,
         has_series=bool(series),
-        target_charts=_target_charts(goal_id, targets, series, lang),
-        context_charts=_context_charts(goal_id, series, lang),
+        target_charts=_target_charts(targets, series, lang),
+        context_charts=_context_charts(series, lang),
         peers=peers,
         county=next((r["county_name"] for r in peers if r["county_name"]), None),
         quality=rows(data.quality),

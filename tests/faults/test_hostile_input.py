@@ -255,7 +255,7 @@ def test_hostile_text_is_neutralised_in_the_csv_exports_and_escaped_in_the_repor
     html = (warehouse.parent / "report" / "scorecard.html").read_text(encoding="utf-8")
     assert "<script" not in html and "<img" not in html and "<svg onload" not in html
     assert "&lt;script&gt;document.title=&#34;pwned&#34;&lt;/script&gt;" in html  # shown, as text (Jinja writes " as &#34;)
-    assert "&lt;svg onload=" in html  # the context chart's legend (matplotlib's SVG) escapes it too
+    assert "&lt;svg onload=" in html  # the context chart's legend (the chart template) escapes it too
 
     chromium = chromium_or_skip()
     done = run_chromium(chromium, tmp_path / "profile", "--dump-dom", (warehouse.parent / "report" / "scorecard.html").as_uri())

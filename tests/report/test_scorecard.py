@@ -109,6 +109,12 @@ def test_series_never_joined_across_a_break_and_incomplete_years_off_the_line():
     assert [[p.year for p in s] for s in segments] == [[2022, 2023], [2024, 2025]]
 
 
+def test_chart_ticks_are_round_steps_never_finer_than_the_decimals_shown():
+    assert charts._ticks(74.53, 76.07, 0.1) == [74.6, 74.8, 75.0, 75.2, 75.4, 75.6, 75.8, 76.0]
+    assert charts._ticks(2014.3, 2026.7, 1) == [2016, 2018, 2020, 2022, 2024, 2026]
+    assert charts._ticks(99.2, 101.4, 1) == [100, 101]  # whole numbers shown: no 99.5 printed as "100"
+
+
 def test_nki_chart_marks_the_break_and_the_target(scorecard):
     html = scorecard.read_text(encoding="utf-8")
     nki = re.search(r'<section class="goal" id="goal-business_climate_nki".*?</section>', html, re.S).group(0)
