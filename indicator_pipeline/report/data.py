@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 import polars as pl
@@ -37,26 +35,18 @@ def load(con: duckdb.DuckDBPyConnection, as_of_override: date | None = None) -> 
     )
 
 
-@contextmanager
-def published_connection(published: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the published file (it is never written)."""
-    if not published.is_file():
-        raise PipelineError(f"no published warehouse at {published}; run `indicator-pipeline refresh` first")
-    with duckdb.connect(str(published), read_only=True) as con:
-        yield con
-
-
 def load_report_data(published: Path, plan: Plan | None = None, as_of: date | None = None) -> ReportData:
     """The published statuses; with `as_of`, every target re-assessed from the values known at the end
-    of that day, in a private copy of the published file (as `status --as-of` does)."""
-    if as_of is None:
-        with published_connection(published) as con:
-            return load(con)
-    if plan is None:
+    of that day, in a private copy of the published file (as `status --as-of` does). The published file
+    is never written."""
+    if as_of is not None and plan is None:
         raise PipelineError("--as-of needs the plan to assess with")
-    from indicator_pipeline.steps.assessment import assessed_copy
-
     if not published.is_file():
         raise PipelineError(f"no published warehouse at {published}; run `indicator-pipeline refresh` first")
+    if as_of is None:
+        with duckdb.connect(str(published), read_only=True) as con:
+            return load(con)
+    from indicator_pipeline.steps.assessment import assessed_copy
+
     with assessed_copy(published, plan, as_of) as con:
         return load(con, as_of_override=as_of)

@@ -10,8 +10,8 @@ LABELS = tomllib.loads(files(__package__).joinpath("labels.toml").read_text(enco
 LANGUAGES = tuple(LABELS)
 
 
-def text(lang: str, key: str, **values) -> str:
-    return LABELS[lang]["text"][key].format(**values) if values else LABELS[lang]["text"][key]
+def text(lang: str, key: str) -> str:
+    return LABELS[lang]["text"][key]
 
 
 def number(value: float | None, decimals: int, lang: str) -> str:
