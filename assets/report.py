@@ -21,7 +21,7 @@ def scorecard_report(context: AssetExecutionContext, pipeline: PipelineResource)
     if unchanged_in_run(context, "published_warehouse"):
         mark_unchanged(context, pipeline, "nothing was published in this run: the report stands as it was")
         return
-    from indicator_pipeline.report import build_report, default_report_dir  # matplotlib: only when the report runs
+    from indicator_pipeline.report import build_report, default_report_dir  # jinja2 and polars: only when the report runs
 
     published = pipeline.settings.warehouse_path
     path = build_report(published, default_report_dir(published))

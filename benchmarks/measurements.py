@@ -28,8 +28,8 @@ DAGSTER_FLOOR = "floor: Dagster job of the same shape, no-op steps"
 QUERY_FLOOR = "floor: DuckDB query of marts.goal_status"
 READ_JSON_FLOOR = "floor: DuckDB read_json, same payloads"
 # What an offline refresh imports to do its work: the orchestrator, the warehouse, the frames, the quality
-# gate (and the pandas it validates with), the report's charts.
-STACK = "dagster, duckdb, polars, great_expectations, pandas, matplotlib"
+# gate (and the pandas it validates with), the report's templates.
+STACK = "dagster, duckdb, polars, great_expectations, pandas, jinja2"
 
 
 class Workspace:

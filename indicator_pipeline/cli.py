@@ -144,7 +144,7 @@ def sources_block(path: Path, settings: Settings, as_of: date) -> str:
 
 def write_report(settings: Settings, out: Path | None, lang: str, as_of: date | None) -> Path:
     """The scorecard from the published warehouse (read-only); with `as_of`, re-assessed in a private copy."""
-    from indicator_pipeline.report import build_report, default_report_dir  # imports matplotlib: only when asked
+    from indicator_pipeline.report import build_report, default_report_dir  # imports jinja2 and polars: only when asked
 
     path = settings.warehouse_path
     return build_report(path, out or default_report_dir(path), lang, as_of, settings.plan if as_of else None)

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
-# What printing the table needs none of: the orchestrator, the quality gate, the report's charts, Arrow.
-NOT_FOR_STATUS = ("dagster", "great_expectations", "matplotlib", "pyarrow", "pandas", "polars", "requests")
+# What printing the table needs none of: the orchestrator, the quality gate, the report's templates, Arrow.
+NOT_FOR_STATUS = ("dagster", "great_expectations", "jinja2", "pyarrow", "pandas", "polars", "requests")
 
 
 def status_in_a_fresh_interpreter(warehouse: Path) -> tuple[str, list[str]]:

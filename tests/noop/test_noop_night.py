@@ -24,7 +24,7 @@ PROJECT = Path(__file__).resolve().parents[2]
 BUNDLED_SNAPSHOT = PROJECT / "indicator_pipeline" / "snapshots" / "bundled"
 BUNDLED_AS_OF = date(2026, 11, 20)  # snapshot.json "recorded_on", the bundled refresh's as-of date
 REDIRECTING = ("DAGSTER_HOME", "KOLADA_BASE_URL", "SCB_BASE_URL")
-HEAVY_MODULES = ("great_expectations", "dagster", "matplotlib")
+HEAVY_MODULES = ("great_expectations", "dagster", "jinja2")  # jinja2: only the report renders with it
 
 
 @pytest.fixture(autouse=True)
