@@ -1,12 +1,9 @@
-"""The landing folder: which files in it are drops, how one is read safely, and how a rejected one
-goes to quarantine.
+"""The landing folder, untrusted (often a shared network folder): which entries are drops, how one is
+read safely, and how a rejected one goes to quarantine.
 
-The landing folder is often a shared network folder, so what lies in it is untrusted: only regular
-files directly inside it are read, archived or moved. Symbolic links, hard links, folders, named
-pipes, devices and sockets, and names with a path separator, are skipped and reported (`Skipped`),
-decided by `lstat` (which never opens anything: opening a named pipe would block). The rule for which
-file counts is in the package docstring (`indicator_pipeline.filedrop`); the pipeline step that
-reads, archives and stages the current file of each kind is `indicator_pipeline.steps.filedrop`.
+Only regular files directly inside the folder are read, archived or moved; links, folders, pipes,
+devices, sockets and names with a path separator are skipped and reported (`Skipped`), decided by
+`lstat`, which never opens anything (opening a named pipe would block).
 """
 
 from __future__ import annotations
@@ -38,17 +35,13 @@ class Skipped:
         return f"{self.name} ({self.reason})"
 
 
-def looks_like_drop(name: str) -> bool:
-    """A `.csv` or `.xlsx` name that is not hidden and not an Excel lock file."""
-    return name.lower().endswith(SUFFIXES) and not name.startswith(IGNORED_PREFIXES)
-
-
 def scan(folder: Path) -> tuple[list[Path], list[Skipped]]:
-    """The drop-like entries of `folder`, by name: regular files, and the others with why they are skipped."""
+    """The `.csv`/`.xlsx` entries of `folder` (none if it is no folder), by name, but not hidden ones or
+    Excel's `~$` lock files: the regular files, and the others with why they are skipped."""
     files: list[Path] = []
     skipped: list[Skipped] = []
-    for name in sorted(os.listdir(folder)):
-        if not looks_like_drop(name):
+    for name in sorted(os.listdir(folder)) if folder.is_dir() else []:
+        if not name.lower().endswith(SUFFIXES) or name.startswith(IGNORED_PREFIXES):
             continue
         reason = unsafe_reason(folder, name)
         if reason is None:
@@ -59,7 +52,6 @@ def scan(folder: Path) -> tuple[list[Path], list[Skipped]]:
 
 
 def candidates(landing: Path) -> list[Path]:
-    """The regular `.csv` and `.xlsx` files, skipping hidden ones, Excel's `~$` lock files and anything unsafe."""
     return scan(landing)[0]
 
 
@@ -81,16 +73,12 @@ def unsafe_reason(folder: Path, name: str) -> str | None:
     return None  # a plain file named without a separator: it cannot resolve outside the folder
 
 
+_ENTRY_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a device",
+                stat.S_IFBLK: "a device", stat.S_IFSOCK: "a socket"}
+
+
 def _kind_of_entry(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+    return _ENTRY_KINDS.get(stat.S_IFMT(mode), "not a regular file")
 
 
 def read_regular(path: Path, max_bytes: int) -> bytes:
