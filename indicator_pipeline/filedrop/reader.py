@@ -1,7 +1,5 @@
-"""Read one dropped file, check it against its kind's format and return it as a typed frame.
-
-A file is all or nothing: the first problem found raises FileRejected naming the file, row, column
-and value, and no part of the file is returned.
+"""Read one dropped file, check it against its kind's format and return it as a typed frame. All or
+nothing: the first problem raises FileRejected naming the file, row, column and value.
 """
 
 from __future__ import annotations
@@ -55,7 +53,8 @@ def read_drop(path: Path) -> DropFile:
 
 
 def _column_positions(path: Path, fmt: Format, table: Table) -> dict[str, int]:
-    """Map each format column present in the header to its index; refuse any other header."""
+    """Map each format column present in the header to its index; refuse any other header, and any value
+    under an empty header cell (or past the last one), which would be silently lost."""
     positions: dict[str, int] = {}
     unknown = []
     for index, raw in enumerate(table.header):
@@ -73,17 +72,13 @@ def _column_positions(path: Path, fmt: Format, table: Table) -> dict[str, int]:
         problems += [f"unknown columns: {', '.join(map(repr, unknown))}"] if unknown else []
         expected = ", ".join(c.name for c in fmt.columns)
         raise FileRejected(path, f"{'; '.join(problems)} (a {fmt.kind} file has the columns {expected})", row=1)
-    _check_unnamed_cells(path, table, set(positions.values()))
-    return positions
-
-
-def _check_unnamed_cells(path: Path, table: Table, named: set[int]) -> None:
-    """A value under an empty header cell (or past the last one) would be silently lost: refuse it."""
+    named = set(positions.values())
     for number, cells in table.rows:
         for index, cell in enumerate(cells):
             if index not in named and not is_empty(cell):
                 detail = f"{_show(cell)} stands in a column without a header"
                 raise FileRejected(path, detail, row=number, column=column_letter(index + 1))
+    return positions
 
 
 def _record(path: Path, fmt: Format, positions: dict[str, int], number: int, cells: list[Cell]) -> dict[str, object]:
