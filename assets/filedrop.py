@@ -1,9 +1,6 @@
-"""File drops: one source asset per kind, reading the landing folder into `staging.filedrop_<kind>`.
-
-A rejected file fails its asset (and so the run) with the reader's message naming file, row, column
-and value; the file is in quarantine by then (except in a replayed snapshot's read-only folder) and,
-because the run fails before publishing, the published warehouse stays exactly as it was. The next
-run, without the bad file, loads normally. See indicator_pipeline/steps/filedrop.py.
+"""File drops: one source asset per kind, reading the landing folder into `staging.filedrop_<kind>`
+(indicator_pipeline/steps/filedrop.py). A rejected file fails its asset, and so the run before it
+publishes, with the reader's message naming file, row, column and value.
 """
 
 from dagster import AssetExecutionContext, AssetsDefinition, AssetSpec, Failure, MetadataValue, multi_asset

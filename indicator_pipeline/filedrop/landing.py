@@ -82,12 +82,9 @@ def _kind_of_entry(mode: int) -> str:
 
 
 def read_regular(path: Path, max_bytes: int) -> bytes:
-    """The bytes of the regular file `path`, at most `max_bytes` of them.
-
-    Opened without following a symbolic link and without blocking (a named pipe swapped in after the
-    folder was listed), then checked on the open file: raises NotARegularFile for anything but a
-    regular file, FileRejected for a file larger than `max_bytes` (also one that grows while read).
-    """
+    """The bytes of the regular file `path`, opened without following a link or blocking (a named pipe
+    swapped in after the folder was listed) and checked on the open file: NotARegularFile for anything
+    else, FileRejected for more than `max_bytes` (also for a file that grows while it is read)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
@@ -108,11 +105,8 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
 
 def move_to_quarantine(path: Path, reason: str, quarantine: Path, now: datetime) -> Path:
     """Move `path` into `quarantine` under its own name (timestamped if taken), with `<name>.reason.txt`.
-
-    A name is taken by anything already there, a symbolic link or a dangling one included, so nothing
-    in the quarantine folder is ever followed or overwritten; the reason file is created new, never
-    written through a link.
-    """
+    A name is taken by anything there, a dangling symbolic link included, so nothing in quarantine is
+    ever followed or overwritten; the reason file is created new, never written through a link."""
     quarantine.mkdir(parents=True, exist_ok=True)
     stamp = now.strftime("%Y%m%dT%H%M%S")
     names = itertools.chain(

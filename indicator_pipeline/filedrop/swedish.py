@@ -1,7 +1,5 @@
-"""Numbers, dates and yes/no written the Swedish way, as people type them in Excel.
-
-Each parser takes the cell text and raises ValueError with a message that quotes the text, so the
-reader can put it after "file row N, column C:" unchanged.
+"""Numbers, dates and yes/no written the Swedish way, as people type them in Excel. Each parser raises
+ValueError quoting the cell text, which the reader puts after "file row N, column C:" unchanged.
 """
 
 from __future__ import annotations

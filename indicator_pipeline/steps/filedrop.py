@@ -109,12 +109,9 @@ def archive_drop(drop: DropFile, archive: RawArchive, now: datetime, licence: st
 
 
 def stage_drop(con: duckdb.DuckDBPyConnection, drop: DropFile, payload: ArchivedPayload, now: datetime) -> None:
-    """Register the payload and replace the kind's staging table with the file's rows.
-
-    The rows are observed `now` when the file becomes the current one of its kind (a new file, a
-    re-sent one, or an older one that is current again because a newer one was deleted); while the
-    same file stays current they keep the time it became current, so an unchanged folder adds nothing.
-    """
+    """Register the payload and replace the kind's staging table with the file's rows, observed `now`
+    if the file just became current (new, re-sent, or current again after a newer one was deleted),
+    else when it became current, so an unchanged folder adds nothing."""
     retrieved_at = datetime.fromisoformat(payload.retrieved_at)
     held = {"kind": drop.kind, "file": drop.path.name, "sha256": drop.sha256}
     since = query(con, "load/filedrop_current_since.sql", held)
