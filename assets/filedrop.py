@@ -34,7 +34,8 @@ def _filedrop_asset(kind: str) -> AssetsDefinition:
                 loaded = steps.load_kind(con, kind, settings)
             except steps.DropRejected as exc:
                 rejected = "\n".join(
-                    f"- `{r.file}`: {r.reason}" + (f" → `{r.quarantined}`" if r.quarantined else "") for r in exc.rejections
+                    f"- `{r.error.path.name}`: {r.error}" + (f" → `{r.quarantined}`" if r.quarantined else "")
+                    for r in exc.rejections
                 )
                 _log_skipped(context, exc.skipped)
                 context.log.error(str(exc))

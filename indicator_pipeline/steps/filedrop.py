@@ -40,10 +40,8 @@ def staging_table(kind: str) -> str:
 
 @dataclass(frozen=True)
 class Rejection:
-    file: str  # name as dropped
-    reason: str  # the FileRejected message: file, row, column, value
+    error: FileRejected  # its message names the file, row, column and value
     quarantined: Path | None  # where it lies now; None when the landing folder is read-only
-    error: FileRejected
 
 
 class DropRejected(FileRejected):
@@ -58,9 +56,9 @@ class DropRejected(FileRejected):
             where = f"moved to quarantine as {first.quarantined}"
         else:
             where = f"left in the read-only landing folder {landing} (a replayed snapshot): fix or remove it there"
-        others = "; ".join(r.reason for r in rejections[1:])
+        others = "; ".join(str(r.error) for r in rejections[1:])
         more = f"; {len(rejections) - 1} more rejected: {others}" if others else ""
-        self.args = (f"{first.reason} ({where}; nothing of it was loaded){more}",)
+        self.args = (f"{first.error} ({where}; nothing of it was loaded){more}",)
 
 
 @dataclass(frozen=True)
@@ -155,7 +153,7 @@ def load_kind(con: duckdb.DuckDBPyConnection, kind: str, settings: Settings) -> 
             skipped.append(Skipped(path.name, exc.reason))
         except FileRejected as exc:
             moved = None if read_only else move_to_quarantine(path, str(exc), quarantine, now)
-            rejected.append(Rejection(path.name, str(exc), moved, exc))
+            rejected.append(Rejection(exc, moved))
     if rejected:
         raise DropRejected(rejected, landing, skipped)
     current = valid[-1] if valid else None
