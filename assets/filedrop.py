@@ -1,9 +1,6 @@
-"""File drops: one source asset per kind, reading the landing folder into `staging.filedrop_<kind>`.
-
-A rejected file fails its asset (and so the run) with the reader's message naming file, row, column
-and value; the file is in quarantine by then (except in a replayed snapshot's read-only folder) and,
-because the run fails before publishing, the published warehouse stays exactly as it was. The next
-run, without the bad file, loads normally. See indicator_pipeline/steps/filedrop.py.
+"""File drops: one source asset per kind, reading the landing folder into `staging.filedrop_<kind>`
+(indicator_pipeline/steps/filedrop.py). A rejected file fails its asset, and so the run before it
+publishes, with the reader's message naming file, row, column and value.
 """
 
 from dagster import AssetExecutionContext, AssetsDefinition, AssetSpec, Failure, MetadataValue, multi_asset
@@ -37,7 +34,8 @@ def _filedrop_asset(kind: str) -> AssetsDefinition:
                 loaded = steps.load_kind(con, kind, settings)
             except steps.DropRejected as exc:
                 rejected = "\n".join(
-                    f"- `{r.file}`: {r.reason}" + (f" → `{r.quarantined}`" if r.quarantined else "") for r in exc.rejections
+                    f"- `{r.error.path.name}`: {r.error}" + (f" → `{r.quarantined}`" if r.quarantined else "")
+                    for r in exc.rejections
                 )
                 _log_skipped(context, exc.skipped)
                 context.log.error(str(exc))

@@ -1,20 +1,12 @@
-"""Sensors: a full refresh when the landing folder of file drops changes.
+"""Sensors: a full refresh when the landing folder of file drops changes (docs/file-drops.md).
 
-`landing_folder_sensor` looks at the landing folder every minute. The folder's state is the names and
-content hashes of its regular `.csv`/`.xlsx` files; when the state differs from the one last seen,
-it requests one run of `full_refresh` with the state's hash as run key, so one state never runs twice
-(Dagster drops a request whose run key already ran).
-
-A file still being written must not be loaded half: the sensor keeps each file's size and
-modification time in its cursor and starts a run only when they are unchanged since the tick before
-(whatever the modification time says: a copy may keep the original's). So a new or changed file is
-picked up on the second tick that sees it, a minute or two after it arrived. Senders should still
-write under a name the folder ignores (a dotfile, or a `.tmp`/`.part` suffix) and rename when done.
-
-Default status RUNNING: a sensor is only evaluated by the Dagster daemon (`dagster dev` or a
-deployment), never by `indicator-pipeline refresh`, the tests or CI. It skips (without a run) when the
-landing folder is a replayed snapshot's read-only `filedrop/` (so `dagster dev` in replay mode does
-not start runs by itself), when the folder does not exist and when it is empty.
+The run key is the hash of the folder's state (names and sha256 of its regular `.csv`/`.xlsx` files),
+so one state never runs twice (Dagster drops a request whose run key already ran). A file still
+being written must not be loaded half: the cursor keeps each file's size and modification time, and
+a run starts only when they are unchanged since the tick before (whatever the modification time
+says: a copy may keep the original's). Only the Dagster daemon evaluates a sensor, never
+`indicator-pipeline refresh`, the tests or CI; it skips in replay mode (so `dagster dev` on a
+snapshot starts no runs by itself) and when the folder is missing or empty.
 """
 
 import json
@@ -45,7 +37,6 @@ def _cursor(key: str | None, seen: dict[str, tuple[int, int]]) -> str:
 
 
 @sensor(
-    name="landing_folder_sensor",
     job_name=REFRESH_JOB,
     minimum_interval_seconds=INTERVAL_SECONDS,
     default_status=DefaultSensorStatus.RUNNING,

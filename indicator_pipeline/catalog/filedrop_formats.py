@@ -53,10 +53,6 @@ class Format:
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
 
-    @property
-    def template(self) -> Path:
-        return TEMPLATES_DIR / f"{self.kind}.csv"
-
 
 def _column(spec: dict) -> Column:
     column = Column(**{**spec, "allowed": tuple(spec.get("allowed", ()))})
@@ -102,11 +98,8 @@ def limits_of(path: Path) -> Limits:
 
 
 def kind_of(path: Path) -> str | None:
-    """The kind a file name announces (`safety_survey_2025.csv` → `safety_survey`), or None.
-
-    Only `.csv` and `.xlsx` files have a kind; matching is case-insensitive and the longest kind
-    that prefixes the name wins, so a future kind may extend another's name.
-    """
+    """The kind a `.csv`/`.xlsx` name announces (`safety_survey_2025.csv` → `safety_survey`), or None:
+    case-insensitive, the longest kind that prefixes the name wins (a kind may extend another's name)."""
     name = path.name.lower()
     if not name.endswith(SUFFIXES):
         return None

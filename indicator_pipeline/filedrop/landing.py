@@ -1,12 +1,9 @@
-"""The landing folder: which files in it are drops, how one is read safely, and how a rejected one
-goes to quarantine.
+"""The landing folder, untrusted (often a shared network folder): which entries are drops, how one is
+read safely, and how a rejected one goes to quarantine.
 
-The landing folder is often a shared network folder, so what lies in it is untrusted: only regular
-files directly inside it are read, archived or moved. Symbolic links, hard links, folders, named
-pipes, devices and sockets, and names with a path separator, are skipped and reported (`Skipped`),
-decided by `lstat` (which never opens anything: opening a named pipe would block). The rule for which
-file counts is in the package docstring (`indicator_pipeline.filedrop`); the pipeline step that
-reads, archives and stages the current file of each kind is `indicator_pipeline.steps.filedrop`.
+Only regular files directly inside the folder are read, archived or moved; links, folders, pipes,
+devices, sockets and names with a path separator are skipped and reported (`Skipped`), decided by
+`lstat`, which never opens anything (opening a named pipe would block).
 """
 
 from __future__ import annotations
@@ -38,17 +35,13 @@ class Skipped:
         return f"{self.name} ({self.reason})"
 
 
-def looks_like_drop(name: str) -> bool:
-    """A `.csv` or `.xlsx` name that is not hidden and not an Excel lock file."""
-    return name.lower().endswith(SUFFIXES) and not name.startswith(IGNORED_PREFIXES)
-
-
 def scan(folder: Path) -> tuple[list[Path], list[Skipped]]:
-    """The drop-like entries of `folder`, by name: regular files, and the others with why they are skipped."""
+    """The `.csv`/`.xlsx` entries of `folder` (none if it is no folder), by name, but not hidden ones or
+    Excel's `~$` lock files: the regular files, and the others with why they are skipped."""
     files: list[Path] = []
     skipped: list[Skipped] = []
-    for name in sorted(os.listdir(folder)):
-        if not looks_like_drop(name):
+    for name in sorted(os.listdir(folder)) if folder.is_dir() else []:
+        if not name.lower().endswith(SUFFIXES) or name.startswith(IGNORED_PREFIXES):
             continue
         reason = unsafe_reason(folder, name)
         if reason is None:
@@ -59,7 +52,6 @@ def scan(folder: Path) -> tuple[list[Path], list[Skipped]]:
 
 
 def candidates(landing: Path) -> list[Path]:
-    """The regular `.csv` and `.xlsx` files, skipping hidden ones, Excel's `~$` lock files and anything unsafe."""
     return scan(landing)[0]
 
 
@@ -81,25 +73,18 @@ def unsafe_reason(folder: Path, name: str) -> str | None:
     return None  # a plain file named without a separator: it cannot resolve outside the folder
 
 
+_ENTRY_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a device",
+                stat.S_IFBLK: "a device", stat.S_IFSOCK: "a socket"}
+
+
 def _kind_of_entry(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+    return _ENTRY_KINDS.get(stat.S_IFMT(mode), "not a regular file")
 
 
 def read_regular(path: Path, max_bytes: int) -> bytes:
-    """The bytes of the regular file `path`, at most `max_bytes` of them.
-
-    Opened without following a symbolic link and without blocking (a named pipe swapped in after the
-    folder was listed), then checked on the open file: raises NotARegularFile for anything but a
-    regular file, FileRejected for a file larger than `max_bytes` (also one that grows while read).
-    """
+    """The bytes of the regular file `path`, opened without following a link or blocking (a named pipe
+    swapped in after the folder was listed) and checked on the open file: NotARegularFile for anything
+    else, FileRejected for more than `max_bytes` (also for a file that grows while it is read)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
@@ -120,11 +105,8 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
 
 def move_to_quarantine(path: Path, reason: str, quarantine: Path, now: datetime) -> Path:
     """Move `path` into `quarantine` under its own name (timestamped if taken), with `<name>.reason.txt`.
-
-    A name is taken by anything already there, a symbolic link or a dangling one included, so nothing
-    in the quarantine folder is ever followed or overwritten; the reason file is created new, never
-    written through a link.
-    """
+    A name is taken by anything there, a dangling symbolic link included, so nothing in quarantine is
+    ever followed or overwritten; the reason file is created new, never written through a link."""
     quarantine.mkdir(parents=True, exist_ok=True)
     stamp = now.strftime("%Y%m%dT%H%M%S")
     names = itertools.chain(

@@ -1,13 +1,10 @@
-"""Read one dropped file, check it against its kind's format and return it as a typed frame.
-
-A file is all or nothing: the first problem found raises FileRejected naming the file, row, column
-and value, and no part of the file is returned.
+"""Read one dropped file, check it against its kind's format and return it as a typed frame. All or
+nothing: the first problem raises FileRejected naming the file, row, column and value.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -55,17 +52,13 @@ def read_drop(path: Path) -> DropFile:
     return DropFile(kind, path, sha256, frame)
 
 
-def _normalise_header(name: str) -> str:
-    """`" Key figure ID "` → `key_figure_id`: case, surrounding and repeated whitespace do not matter."""
-    return "_".join(name.split()).lower()
-
-
 def _column_positions(path: Path, fmt: Format, table: Table) -> dict[str, int]:
-    """Map each format column present in the header to its index; refuse any other header."""
+    """Map each format column present in the header to its index; refuse any other header, and any value
+    under an empty header cell (or past the last one), which would be silently lost."""
     positions: dict[str, int] = {}
     unknown = []
     for index, raw in enumerate(table.header):
-        name = _normalise_header(raw)
+        name = "_".join(raw.split()).lower()  # " Key figure ID " is key_figure_id
         if not name:
             continue
         if name in positions:
@@ -79,17 +72,13 @@ def _column_positions(path: Path, fmt: Format, table: Table) -> dict[str, int]:
         problems += [f"unknown columns: {', '.join(map(repr, unknown))}"] if unknown else []
         expected = ", ".join(c.name for c in fmt.columns)
         raise FileRejected(path, f"{'; '.join(problems)} (a {fmt.kind} file has the columns {expected})", row=1)
-    _check_unnamed_cells(path, table, set(positions.values()))
-    return positions
-
-
-def _check_unnamed_cells(path: Path, table: Table, named: set[int]) -> None:
-    """A value under an empty header cell (or past the last one) would be silently lost: refuse it."""
+    named = set(positions.values())
     for number, cells in table.rows:
         for index, cell in enumerate(cells):
             if index not in named and not is_empty(cell):
                 detail = f"{_show(cell)} stands in a column without a header"
                 raise FileRejected(path, detail, row=number, column=column_letter(index + 1))
+    return positions
 
 
 def _record(path: Path, fmt: Format, positions: dict[str, int], number: int, cells: list[Cell]) -> dict[str, object]:
@@ -120,60 +109,36 @@ def _convert(column: Column, cell: Cell) -> object:
         if column.required:
             raise ValueError("a value is required" + (f", got {cell!r}" if cell and cell.strip() else ""))
         return column.default
-    return _CONVERTERS[column.type](column, cell)
-
-
-def _show(cell: Cell) -> str:
-    """Text quoted as typed, other cells (Excel numbers, dates) as Excel shows them."""
-    return repr(cell) if isinstance(cell, str) else str(cell)
-
-
-def _number(cell: Cell) -> Decimal:
-    if isinstance(cell, str):
-        return parse_swedish_number(cell)
-    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-        return Decimal(str(cell))  # str(): 0.1 stays 0.1, not its binary expansion
-    raise ValueError(f"{_show(cell)} is not a number")
-
-
-def _in_range(column: Column, cell: Cell, value: int | float) -> int | float:
-    low, high = column.min, column.max
-    if (low is not None and value < low) or (high is not None and value > high):
-        limits = ([f"at least {low}"] if low is not None else []) + ([f"at most {high}"] if high is not None else [])
-        raise ValueError(f"{_show(cell)} is out of range: it must be {' and '.join(limits)}")
-    return value
-
-
-def _to_int(column: Column, cell: Cell) -> int:
-    number = _number(cell)
-    if number != number.to_integral_value():
-        raise ValueError(f"{_show(cell)} is not a whole number")
-    return _in_range(column, cell, int(number))
-
-
-def _to_decimal(column: Column, cell: Cell) -> float:
-    return _in_range(column, cell, float(_number(cell)))
-
-
-def _to_text(column: Column, cell: Cell) -> str:
-    text = str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell).strip()
-    if not column.allowed:
-        return text
-    canonical = next((a for a in column.allowed if a.casefold() == text.casefold()), None)
-    if canonical is None:
-        raise ValueError(f"{_show(cell)} is not one of {', '.join(column.allowed)}")
-    return canonical
-
-
-def _to_boolean(column: Column, cell: Cell) -> bool:
-    if isinstance(cell, bool):
-        return cell
-    if isinstance(cell, str):
-        return parse_ja_nej(cell)
-    raise ValueError(f"{_show(cell)} is not ja or nej")
-
-
-def _to_date(column: Column, cell: Cell) -> date:
+    if column.type in ("int", "decimal"):
+        if isinstance(cell, str):
+            number = parse_swedish_number(cell)
+        elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
+            number = Decimal(str(cell))  # str(): 0.1 stays 0.1, not its binary expansion
+        else:
+            raise ValueError(f"{_show(cell)} is not a number")
+        if column.type == "int" and number != number.to_integral_value():
+            raise ValueError(f"{_show(cell)} is not a whole number")
+        value = int(number) if column.type == "int" else float(number)
+        low, high = column.min, column.max
+        if (low is not None and value < low) or (high is not None and value > high):
+            limits = [f"at least {low}"] if low is not None else []
+            limits += [f"at most {high}"] if high is not None else []
+            raise ValueError(f"{_show(cell)} is out of range: it must be {' and '.join(limits)}")
+        return value
+    if column.type == "text":
+        text = str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell).strip()
+        if not column.allowed:
+            return text
+        canonical = next((a for a in column.allowed if a.casefold() == text.casefold()), None)
+        if canonical is None:
+            raise ValueError(f"{_show(cell)} is not one of {', '.join(column.allowed)}")
+        return canonical
+    if column.type == "boolean":
+        if isinstance(cell, bool):
+            return cell
+        if isinstance(cell, str):
+            return parse_ja_nej(cell)
+        raise ValueError(f"{_show(cell)} is not ja or nej")
     if isinstance(cell, datetime):
         return cell.date()
     if isinstance(cell, date):
@@ -183,10 +148,6 @@ def _to_date(column: Column, cell: Cell) -> date:
     raise ValueError(f"{_show(cell)} is not a date")
 
 
-_CONVERTERS: dict[str, Callable[[Column, Cell], object]] = {
-    "int": _to_int,
-    "decimal": _to_decimal,
-    "text": _to_text,
-    "boolean": _to_boolean,
-    "date": _to_date,
-}
+def _show(cell: Cell) -> str:
+    """Text quoted as typed, other cells (Excel numbers, dates) as Excel shows them."""
+    return repr(cell) if isinstance(cell, str) else str(cell)

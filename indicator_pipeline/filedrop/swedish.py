@@ -1,7 +1,5 @@
-"""Numbers, dates and yes/no written the Swedish way, as people type them in Excel.
-
-Each parser takes the cell text and raises ValueError with a message that quotes the text, so the
-reader can put it after "file row N, column C:" unchanged.
+"""Numbers, dates and yes/no written the Swedish way, as people type them in Excel. Each parser raises
+ValueError quoting the cell text, which the reader puts after "file row N, column C:" unchanged.
 """
 
 from __future__ import annotations
@@ -18,27 +16,13 @@ MISSING = frozenset({"", "-"})
 _NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,\d+)?")
 _THOUSANDS = str.maketrans("", "", " \u00a0\u202f")
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("januari", "jan"),
-            ("februari", "feb"),
-            ("mars", "mar"),
-            ("april", "apr"),
-            ("maj",),
-            ("juni", "jun"),
-            ("juli", "jul"),
-            ("augusti", "aug"),
-            ("september", "sep", "sept"),
-            ("oktober", "okt"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
+# Each month's name and the abbreviations people write for it, January first.
+_MONTH_NAMES = [
+    ("januari", "jan"), ("februari", "feb"), ("mars", "mar"), ("april", "apr"), ("maj",), ("juni", "jun"),
+    ("juli", "jul"), ("augusti", "aug"), ("september", "sep", "sept"), ("oktober", "okt"),
+    ("november", "nov"), ("december", "dec"),
+]
+MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names}
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\.?\s+([a-zåäö]+)\.?\s+(\d{4})")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

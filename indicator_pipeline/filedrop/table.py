@@ -1,7 +1,5 @@
-"""Turn the bytes of a dropped CSV or XLSX file into a header and numbered rows of raw cells.
-
-Nothing here knows the formats; it only decides how to read the file and numbers rows the way a
-person sees them (header = row 1, blank lines counted but not returned).
+"""The bytes of a dropped CSV or XLSX file as a header and numbered rows of raw cells, knowing nothing
+of the formats. Rows are numbered as a person sees them: header = row 1, blank rows counted, not returned.
 """
 
 from __future__ import annotations
@@ -79,11 +77,9 @@ def _trimmed(path: Path, number: int, cells: list[Cell], max_columns: int) -> li
 
 
 def _decode(path: Path, body: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 — what Swedish Excel saves as CSV.
-
-    cp1252 decodes almost any bytes, so it is only tried when the bytes are not valid UTF-8, and
-    NUL bytes (UTF-16, "Unicode text" in Excel, or a binary file) are refused before either.
-    """
+    """UTF-8 (with or without BOM), else Windows-1252: what Swedish Excel saves as CSV. cp1252 decodes
+    almost any bytes, so it comes second, and NUL bytes (UTF-16, "Unicode text" in Excel, or a binary
+    file) are refused before either."""
     if b"\x00" in body:
         raise FileRejected(
             path, "the file contains NUL bytes (UTF-16 'Unicode text' or not text at all); save it as CSV in UTF-8"

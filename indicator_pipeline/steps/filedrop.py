@@ -1,31 +1,9 @@
-"""File drops: bring the current file of one kind from the landing folder into staging.
-
-For one kind, `load_kind`:
-
-1. reads every file of that kind in the landing folder (and every `.csv`/`.xlsx` file whose name
-   announces no kind) with `indicator_pipeline.filedrop.read_drop`; only regular files directly in
-   the folder: symbolic links, hard links, named pipes, devices, sockets and folders are skipped and
-   listed (`Sweep.skipped`, `KindLoad.skipped`), never read, archived or moved, and so are such
-   entries in the quarantine folder;
-2. moves each rejected file to quarantine with its `.reason.txt` (`filedrop.landing.move_to_quarantine`)
-   and then raises `DropRejected` (a `FileRejected`): nothing of this kind is staged, the staging table
-   keeps the previously loaded rows, and the run fails, so the published warehouse stays as it was.
-   When the landing folder is a replayed snapshot's own `filedrop/` (`Settings.landing_read_only`),
-   nothing is moved: the file stays and the run fails with the same message;
-3. otherwise takes the current file (the valid file whose name sorts last; earlier ones are
-   superseded), archives its bytes once per file name (origin: source `filedrop`, the file name,
-   licence: the plan's `filedrop_licence`, by default its organisation), registers the payload in raw.payload and replaces
-   `staging.filedrop_<kind>` with the file's rows. The rows carry the file name, the sha256, the
-   time the bytes were first archived under that name and the time the file became the current one
-   of its kind (`observed_at`), so loading the same file again writes the same rows and adds nothing
-   anywhere, while a file that becomes current again is observed anew;
-4. with no file of the kind, leaves the staging table as it is (the work warehouse starts as a copy
-   of the published one, so the last loaded file stays in force).
-
-In record mode the current file is also copied into the snapshot's `filedrop/` folder, so replaying
-the snapshot sees the same drops.
-
-`landing_state` and `state_key` describe the folder for the landing-folder sensor.
+"""File drops: bring the current file of one kind from the landing folder into staging (`load_kind`),
+as docs/file-drops.md ("What the pipeline does with a file") describes: a rejected file goes to
+quarantine (or stays, in a replayed snapshot's read-only folder) and fails the run with `DropRejected`,
+nothing of the kind staged; otherwise the current file is archived once per file name and replaces
+`staging.filedrop_<kind>`, its rows keeping the time it became current (`observed_at`), so loading
+the same file again adds nothing anywhere. `landing_state` and `state_key` serve the landing sensor.
 """
 
 from __future__ import annotations
@@ -62,10 +40,8 @@ def staging_table(kind: str) -> str:
 
 @dataclass(frozen=True)
 class Rejection:
-    file: str  # name as dropped
-    reason: str  # the FileRejected message: file, row, column, value
+    error: FileRejected  # its message names the file, row, column and value
     quarantined: Path | None  # where it lies now; None when the landing folder is read-only
-    error: FileRejected
 
 
 class DropRejected(FileRejected):
@@ -80,27 +56,13 @@ class DropRejected(FileRejected):
             where = f"moved to quarantine as {first.quarantined}"
         else:
             where = f"left in the read-only landing folder {landing} (a replayed snapshot): fix or remove it there"
-        more = ""
-        if len(rejections) > 1:
-            more = f"; {len(rejections) - 1} more rejected: " + "; ".join(r.reason for r in rejections[1:])
-        self.args = (f"{first.reason} ({where}; nothing of it was loaded){more}",)
-
-
-@dataclass(frozen=True)
-class Sweep:
-    """The files of one kind in the landing folder after reading them all."""
-
-    kind: str
-    current: DropFile | None
-    superseded: list[Path] = field(default_factory=list)
-    rejected: list[Rejection] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)  # not regular files: never read, archived or moved
+        others = "; ".join(str(r.error) for r in rejections[1:])
+        more = f"; {len(rejections) - 1} more rejected: {others}" if others else ""
+        self.args = (f"{first.error} ({where}; nothing of it was loaded){more}",)
 
 
 @dataclass(frozen=True)
 class KindLoad:
-    """What one load of a kind did."""
-
     kind: str
     landing: Path
     current: DropFile | None  # None: no file of this kind, staging kept as it was
@@ -114,45 +76,14 @@ class KindLoad:
 def files_of(kind: str, landing: Path) -> tuple[list[Path], list[Skipped]]:
     """The files a load of `kind` reads, in name order: its own and those whose name announces no kind;
     and the entries of those names that are skipped because they are not regular files."""
-    if not landing.is_dir():
-        return [], []
     files, skipped = scan(landing)
     ours = [p for p in files if kind_of(p) in (kind, None)]
     return ours, [s for s in skipped if kind_of(Path(s.name)) in (kind, None)]
 
 
-def _skipped_in_quarantine(quarantine: Path) -> list[Skipped]:
-    if not quarantine.is_dir():
-        return []
-    return [Skipped(f"{quarantine.name}/{s.name}", s.reason) for s in scan(quarantine)[1]]
-
-
 def kind_inputs(kind: str, landing: Path) -> frozenset[Input]:
     """What a load of `kind` reads, by name and bytes: a new, changed or removed file is a change."""
     return file_inputs(f"filedrop_{kind}", files_of(kind, landing)[0])
-
-
-def sweep(kind: str, landing: Path, quarantine: Path, *, read_only: bool, now: datetime) -> Sweep:
-    """Read every file of `kind`; quarantine the rejected ones unless `read_only`. Never raises FileRejected."""
-    current: DropFile | None = None
-    superseded: list[Path] = []
-    rejected: list[Rejection] = []
-    paths, skipped = files_of(kind, landing)
-    skipped += _skipped_in_quarantine(quarantine)
-    for path in paths:
-        try:
-            drop = read_drop(path)
-        except NotARegularFile as exc:  # swapped in after the folder was listed
-            skipped.append(Skipped(path.name, exc.reason))
-            continue
-        except FileRejected as exc:
-            moved = None if read_only else move_to_quarantine(path, str(exc), quarantine, now)
-            rejected.append(Rejection(path.name, str(exc), moved, exc))
-            continue
-        if current is not None:
-            superseded.append(current.path)
-        current = drop
-    return Sweep(kind, current, superseded, rejected, skipped)
 
 
 def archive_drop(drop: DropFile, archive: RawArchive, now: datetime, licence: str) -> tuple[ArchivedPayload, bool]:
@@ -161,51 +92,34 @@ def archive_drop(drop: DropFile, archive: RawArchive, now: datetime, licence: st
     body = read_regular(drop.path, FORMATS[drop.kind].limits.max_bytes)
     if hashlib.sha256(body).hexdigest() != drop.sha256:
         raise PipelineError(f"{drop.path.name} changed while it was being read; the next run will load it")
-    origin = _origin(archive, drop)
+    origin = next(
+        (o for o in archive.origins(drop.sha256) if o.source == SOURCE and o.location == drop.path.name), None
+    )
     new = origin is None or not archive.object_path(drop.sha256).exists()
     if new:
         origin = origin or Origin(SOURCE, drop.path.name, now.isoformat(timespec="seconds"), licence)
         archive.put(body, origin)
     payload = ArchivedPayload(
-        source=SOURCE,
-        dataset=f"filedrop_{drop.kind}",
-        sha256=drop.sha256,
-        location=drop.path.name,
-        method="FILE",
-        http_status=None,
-        retrieved_at=origin.retrieved_at,
-        size_bytes=len(body),
-        licence=origin.licence,
+        source=SOURCE, dataset=f"filedrop_{drop.kind}", sha256=drop.sha256, location=drop.path.name, method="FILE",
+        http_status=None, retrieved_at=origin.retrieved_at, size_bytes=len(body), licence=origin.licence,
     )
     return payload, new
 
 
-def _origin(archive: RawArchive, drop: DropFile) -> Origin | None:
-    return next((o for o in archive.origins(drop.sha256) if o.source == SOURCE and o.location == drop.path.name), None)
-
-
-def stage_drop(con: duckdb.DuckDBPyConnection, drop: DropFile, payload: ArchivedPayload, now: datetime) -> pl.DataFrame:
-    """Register the payload and replace the kind's staging table with the file's rows.
-
-    The rows are observed `now` when the file becomes the current one of its kind (a new file, a
-    re-sent one, or an older one that is current again because a newer one was deleted); while the
-    same file stays current they keep the time it became current, so an unchanged folder adds nothing.
-    """
+def stage_drop(con: duckdb.DuckDBPyConnection, drop: DropFile, payload: ArchivedPayload, now: datetime) -> None:
+    """Register the payload and replace the kind's staging table with the file's rows, observed `now`
+    if the file just became current (new, re-sent, or current again after a newer one was deleted),
+    else when it became current, so an unchanged folder adds nothing."""
     retrieved_at = datetime.fromisoformat(payload.retrieved_at)
-    observed_at = _current_since(con, drop) or now
+    held = {"kind": drop.kind, "file": drop.path.name, "sha256": drop.sha256}
+    since = query(con, "load/filedrop_current_since.sql", held)
+    observed_at = since["observed_at"][0] if not since.is_empty() else now
     frame = drop.frame.with_columns(
         retrieved_at=pl.lit(retrieved_at, pl.Datetime("us", "UTC")),
         observed_at=pl.lit(observed_at, pl.Datetime("us", "UTC")),
     )
     register_payloads(con, [payload])
     run_script(con, f"load/replace_filedrop_{drop.kind}.sql", {"incoming": frame})
-    return frame
-
-
-def _current_since(con: duckdb.DuckDBPyConnection, drop: DropFile) -> datetime | None:
-    """When `drop` became current, if it is the file the kind's staging table holds now; else None."""
-    since = query(con, "load/filedrop_current_since.sql", {"kind": drop.kind, "file": drop.path.name, "sha256": drop.sha256})
-    return since["observed_at"][0] if not since.is_empty() else None
 
 
 def retrieval_time(settings: Settings) -> datetime:
@@ -220,24 +134,37 @@ def retrieval_time(settings: Settings) -> datetime:
 
 
 def load_kind(con: duckdb.DuckDBPyConnection, kind: str, settings: Settings) -> KindLoad:
-    """Steps 1-4 of the module docstring for one kind; raises DropRejected if any file was refused."""
+    """Read every file of `kind`, quarantine the rejected ones (unless the landing folder is read-only)
+    and raise DropRejected if any; else archive and stage the current file."""
     if kind not in KINDS:
         raise PipelineError(f"unknown file-drop kind {kind!r}; expected one of {', '.join(KINDS)}")
-    landing = settings.effective_landing_dir
-    if not settings.landing_read_only:
+    landing, read_only = settings.effective_landing_dir, settings.landing_read_only
+    if not read_only:
         landing.mkdir(parents=True, exist_ok=True)
-    now = retrieval_time(settings)
-    result = sweep(kind, landing, settings.effective_quarantine_dir, read_only=settings.landing_read_only, now=now)
-    if result.rejected:
-        raise DropRejected(result.rejected, landing, result.skipped)
+    now, quarantine = retrieval_time(settings), settings.effective_quarantine_dir
+    valid: list[DropFile] = []  # in name order: the last one is current, the others superseded
+    rejected: list[Rejection] = []
+    paths, skipped = files_of(kind, landing)
+    skipped += [Skipped(f"{quarantine.name}/{s.name}", s.reason) for s in scan(quarantine)[1]]
+    for path in paths:
+        try:
+            valid.append(read_drop(path))
+        except NotARegularFile as exc:  # swapped in after the folder was listed
+            skipped.append(Skipped(path.name, exc.reason))
+        except FileRejected as exc:
+            moved = None if read_only else move_to_quarantine(path, str(exc), quarantine, now)
+            rejected.append(Rejection(exc, moved))
+    if rejected:
+        raise DropRejected(rejected, landing, skipped)
+    current = valid[-1] if valid else None
     payload, new = None, False
-    if result.current is not None:
-        payload, new = archive_drop(result.current, settings.archive(), now, settings.plan.filedrop_licence)
-        stage_drop(con, result.current, payload, now)
+    if current is not None:
+        payload, new = archive_drop(current, settings.archive(), now, settings.plan.filedrop_licence)
+        stage_drop(con, current, payload, now)
         if settings.source_mode == "record" and settings.snapshot_dir is not None:
-            record_drop(result.current, settings.snapshot_dir / SNAPSHOT_FOLDER)
+            record_drop(current, settings.snapshot_dir / SNAPSHOT_FOLDER)
     [(rows,)] = con.sql(f"SELECT count(*) FROM {staging_table(kind)}").fetchall()
-    return KindLoad(kind, landing, result.current, payload, new, result.superseded, rows, result.skipped)
+    return KindLoad(kind, landing, current, payload, new, [d.path for d in valid[:-1]], rows, skipped)
 
 
 def record_drop(drop: DropFile, folder: Path) -> None:
@@ -255,8 +182,6 @@ def record_drop(drop: DropFile, folder: Path) -> None:
 def landing_state(landing: Path) -> tuple[tuple[str, str], ...]:
     """(name, sha256) of every regular `.csv`/`.xlsx` file in the landing folder, by name; empty if there
     is none. A file beyond its kind's max_bytes is not read: its size and modification time stand in."""
-    if not landing.is_dir():
-        return ()
     return tuple((p.name, _identity(p)) for p in candidates(landing))
 
 
@@ -271,8 +196,6 @@ def _identity(path: Path) -> str:
 def landing_observation(landing: Path) -> dict[str, tuple[int, int]]:
     """Size and modification time (ns) of every regular `.csv`/`.xlsx` file in the landing folder, by
     lstat: what the sensor compares between two ticks to tell a file still being written."""
-    if not landing.is_dir():
-        return {}
     observed = {}
     for path in candidates(landing):
         try:

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from indicator_pipeline.filedrop import parse_swedish_date, parse_swedish_number
-from indicator_pipeline.filedrop.swedish import MONTHS, is_missing, parse_ja_nej
+from indicator_pipeline.filedrop.swedish import (
+    MONTHS, is_missing, parse_ja_nej, parse_swedish_date, parse_swedish_number
+)
 
 
 @pytest.mark.parametrize(
