@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import count
 
 import duckdb
 
 from indicator_pipeline.catalog.model import Plan
-from indicator_pipeline.dates import shift_years
+from indicator_pipeline.targets import Publication
 from indicator_pipeline.warehouse.sql import sql_text
 
 # Source asset -> the source it is judged as (both Kolada assets are one fetch of one source).
@@ -54,51 +55,40 @@ class SourceFreshness:
 
 def next_yearly(anchor: date, after: date) -> date:
     """The first date on `anchor`'s yearly rhythm strictly after `after`."""
-    years = after.year - anchor.year - 1
-    due = shift_years(anchor, years)
-    while due <= after:
-        years += 1
-        due = shift_years(anchor, years)
-    return due
+    yearly = Publication(lag_days=0, anchor=(anchor.year, anchor))
+    return next(yearly.due(year) for year in count(after.year) if yearly.due(year) > after)
 
 
 def next_quarterly_release(after: date, lag_days: int) -> date:
     """The first quarterly release (the quarter's last day + `lag_days`) strictly after `after`."""
-    start = after - timedelta(days=lag_days + 100)
-    year, quarter = start.year, (start.month - 1) // 3 + 1
-    while True:
-        end_month = quarter * 3
-        quarter_end = (date(year + (end_month == 12), end_month % 12 + 1, 1)) - timedelta(days=1)
-        release = quarter_end + timedelta(days=lag_days)
-        if release > after:
-            return release
-        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    lag, quarter_ends = timedelta(days=lag_days), ((3, 31), (6, 30), (9, 30), (12, 31))
+    ends = (date(year, month, day) for year in count((after - lag).year - 1) for month, day in quarter_ends)
+    return next(end + lag for end in ends if end + lag > after)
 
 
-def kolada_due(last_seen: date, publications: list[date], yearly_lag_days: int | None) -> tuple[date | None, str]:
-    """The earliest KPI publication after `last_seen`; without publication dates, the yearly lag."""
-    if publications:
-        return min(next_yearly(d, last_seen) for d in publications), f"Kolada's publication dates of {len(publications)} KPIs"
-    if yearly_lag_days is not None:
-        return next_yearly(date(last_seen.year - 1, 12, 31) + timedelta(days=yearly_lag_days), last_seen), "yearly lag"
-    return None, "no rhythm"
-
-
-def judge(source: str, last_seen: date | None, as_of: date, plan: Plan, kolada_publications: list[date]) -> SourceFreshness:
-    lags = dict(plan.publication_lag_days)
+def judge(
+    source: str, last_seen: date | None, as_of: date, plan: Plan, kolada_publications: list[date]
+) -> SourceFreshness:
+    """`source` last retrieved (or its current file picked up) on `last_seen`, judged as of `as_of`."""
+    lag = dict(plan.publication_lag_days).get("scb" if source == "scb" else "kolada")
+    due, rhythm = None, "no rhythm"
     if source.startswith("filedrop_"):
         max_age = dict(plan.filedrop_max_age_days).get(source.removeprefix("filedrop_"))
-        rhythm = f"a new file within {max_age} days" if max_age is not None else "no rhythm"
+        rhythm = f"a new file within {max_age} days" if max_age is not None else rhythm
         if last_seen is None:
             return SourceFreshness(source, None, None, rhythm, overdue=max_age is not None)
         due = last_seen + timedelta(days=max_age) if max_age is not None else None
     elif last_seen is None:
         return SourceFreshness(source, None, None, source, overdue=True)
     elif source == "scb":
-        lag = lags.get("scb")
-        due, rhythm = (next_quarterly_release(last_seen, lag), f"quarterly, {lag} days after the quarter") if lag is not None else (None, "no rhythm")
-    else:
-        due, rhythm = kolada_due(last_seen, kolada_publications, lags.get("kolada"))
+        if lag is not None:
+            due, rhythm = next_quarterly_release(last_seen, lag), f"quarterly, {lag} days after the quarter"
+    elif kolada_publications:  # the earliest KPI publication after the retrieval
+        due = min(next_yearly(d, last_seen) for d in kolada_publications)
+        rhythm = f"Kolada's publication dates of {len(kolada_publications)} KPIs"
+    elif lag is not None:
+        last_year_due = date(last_seen.year - 1, 12, 31) + timedelta(days=lag)
+        due, rhythm = next_yearly(last_year_due, last_seen), "yearly lag"
     return SourceFreshness(source, last_seen, due, rhythm, overdue=due is not None and as_of > due)
 
 
@@ -107,15 +97,13 @@ def source_freshness(
 ) -> list[SourceFreshness]:
     """Every source the plan reads judged as of `as_of` from the warehouse on `con`. `seen` adds later
     retrieval dates known elsewhere (e.g. Dagster's latest materialization of a source asset), per source."""
-    seen = seen or {}
-    publications = [published for _, _, published in con.sql(sql_text("load/kolada_publication.sql")).fetchall()]
+    seen, read = seen or {}, plan.sources_read()
+    publications = [row[-1] for row in con.sql(sql_text("load/kolada_publication.sql")).fetchall()]
     result = []
-    read = plan.sources_read()
     for source, last_seen in con.sql(sql_text("queries/source_freshness.sql")).fetchall():
-        if source not in read:
-            continue
-        dates = [d for d in (last_seen, seen.get(source)) if d is not None]
-        result.append(judge(source, max(dates) if dates else None, as_of, plan, publications))
+        if source in read:
+            latest = max(filter(None, (last_seen, seen.get(source))), default=None)
+            result.append(judge(source, latest, as_of, plan, publications))
     return result
 
 

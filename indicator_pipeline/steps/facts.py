@@ -18,11 +18,9 @@ class VintagesAdded:
 
 def add_vintages(con: duckdb.DuckDBPyConnection) -> VintagesAdded:
     """Add a vintage for each new or changed observation, then withdraw what is no longer sent."""
-    values = _rows_added(con, "load/add_vintages.sql")
-    return VintagesAdded(values, _rows_added(con, "load/add_withdrawals.sql"))
-
-
-def _rows_added(con: duckdb.DuckDBPyConnection, script: str) -> int:
-    before = con.table("core.indicator_value_vintage").shape[0]
-    run_script(con, script)
-    return con.table("core.indicator_value_vintage").shape[0] - before
+    added = []
+    for script in ("load/add_vintages.sql", "load/add_withdrawals.sql"):
+        before = con.table("core.indicator_value_vintage").shape[0]
+        run_script(con, script)
+        added.append(con.table("core.indicator_value_vintage").shape[0] - before)
+    return VintagesAdded(*added)
