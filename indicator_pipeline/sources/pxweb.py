@@ -26,11 +26,8 @@ SCB_SOURCE = "scb"
 DEFAULT_BASE_URL = "https://statistikdatabasen.scb.se/api/v2"
 BASE_URL_ENV = "SCB_BASE_URL"
 CONFIG_LIMITS = ("maxDataCells", "maxCallsPerTimeWindow", "timeWindow")
-# The language of labels and notes in SCB's answers (`?lang=`). Value codes (Region 1283, Hustyp
-# SMÅHUS, ContentsCode BO0101A4, Tid 2025K1) are the same in every language, and the pipeline selects
-# and decodes by codes only, so the language changes no figure. English, because English is the
-# language in which the real metadata of the tables we read is known
-# (tests/fixtures/conformance/scb/TAB4572_metadata_en.json); SCB's Swedish labels and notes are unseen.
+# The language of labels and notes (`?lang=`); value codes are the same in every language and the
+# pipeline reads codes only. English, the language of the real metadata we know (tests/fixtures/conformance).
 DEFAULT_LANGUAGE = "en"
 
 Selection = Mapping[str, Sequence[str]]
@@ -108,8 +105,7 @@ class PxWebClient:
         """The API's `/config` document, fetched once per client."""
         if self._config is None:
             self.fetch_config()
-        assert self._config is not None
-        return self._config
+        return self._config  # type: ignore[return-value]
 
     def fetch_config(self) -> Fetched:
         """GET `/config`; also (re)reads the cell and call limits from it."""
