@@ -37,31 +37,6 @@ Selection = Mapping[str, Sequence[str]]
 _EXPRESSION = re.compile(r"[*?]|^\[?(top|bottom|from|to|range)\(.*\)\]?$", re.IGNORECASE)
 
 
-class SlidingWindow:
-    """At most `limit` calls in any `window` seconds, waiting (via `sleep`) until the oldest leaves.
-
-    Calls are recorded even before the limit is known, so the call that fetches the limit counts.
-    """
-
-    def __init__(self, clock: Callable[[], float], sleep: Callable[[float], None]):
-        self.clock = clock
-        self.sleep = sleep
-        self.limit: int | None = None
-        self.window: float = 0
-        self.calls: deque[float] = deque()
-
-    def wait_turn(self) -> None:
-        now = self.clock()
-        if self.limit is not None and len(self.calls) >= self.limit:
-            wait = self.calls[-self.limit] + self.window - now
-            if wait > 0:
-                self.sleep(wait)
-                now = self.clock()
-        while self.calls and self.calls[0] <= now - self.window:
-            self.calls.popleft()
-        self.calls.append(now)
-
-
 def split_selection(selection: Mapping[str, list[str]], max_cells: int) -> list[dict[str, list[str]]]:
     """Partition a selection into as few parts within `max_cells` as splitting one variable allows.
 
@@ -98,7 +73,8 @@ class PxWebClient:
         self.transport = transport
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
         self.lang = lang
-        self._throttle = SlidingWindow(clock, sleep)
+        self._clock, self._sleep = clock, sleep
+        self._calls: deque[float] = deque()  # when the calls of the last call window went out
         self._config: dict | None = None
 
     def config(self) -> dict:
@@ -117,8 +93,6 @@ class PxWebClient:
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise SourceError(SCB_SOURCE, f"config field {key!r} is {value!r}, expected a positive integer", url)
         self._config = config
-        self._throttle.limit = config["maxCallsPerTimeWindow"]
-        self._throttle.window = config["timeWindow"]
         return fetched
 
     def fetch_metadata(self, table_id: str) -> Fetched:
@@ -140,7 +114,10 @@ class PxWebClient:
         url = f"{self._table_url(table_id)}/data?lang={quote(self.lang)}&outputFormat=json-stat2"
         parts = split_selection(codes, self.config()["maxDataCells"])
         return [
-            self._request("POST", url, f"table {table_id} data for selection {_describe(part)}", _body(part))
+            self._request(
+                "POST", url, f"table {table_id} data for selection {_describe(part)}",
+                {"selection": [{"variableCode": var, "valueCodes": codes} for var, codes in part.items()]},
+            )
             for part in parts
         ]
 
@@ -151,11 +128,26 @@ class PxWebClient:
         """One call, throttled to SCB's call limit when it reaches SCB (a replay does not). An HTTP error is
         re-raised naming `what` was asked and what SCB said."""
         if self.transport.reaches_source:
-            self._throttle.wait_turn()
+            self._wait_turn()
         try:
             return self.transport.request(SCB_SOURCE, method, url, body)
         except HttpStatusError as exc:
             raise SourceError(SCB_SOURCE, f"{what} failed: HTTP {exc.status}: {_server_says(exc.body)}", url) from exc
+
+    def _wait_turn(self) -> None:
+        """At most `maxCallsPerTimeWindow` calls in any `timeWindow` seconds, waiting until the oldest leaves.
+        Calls are recorded even before the limits are known, so the call that fetches them counts."""
+        config = self._config or {}
+        limit, window = config.get("maxCallsPerTimeWindow"), config.get("timeWindow", 0)
+        now = self._clock()
+        if limit is not None and len(self._calls) >= limit:
+            wait = self._calls[-limit] + window - now
+            if wait > 0:
+                self._sleep(wait)
+                now = self._clock()
+        while self._calls and self._calls[0] <= now - window:
+            self._calls.popleft()
+        self._calls.append(now)
 
 
 def _checked_selection(table_id: str, selection: Selection) -> dict[str, list[str]]:
@@ -180,18 +172,12 @@ def _checked_selection(table_id: str, selection: Selection) -> dict[str, list[st
     return checked
 
 
-def _body(selection: Mapping[str, list[str]]) -> dict:
-    return {"selection": [{"variableCode": var, "valueCodes": codes} for var, codes in selection.items()]}
-
-
 def _describe(selection: Mapping[str, list[str]], shown: int = 5) -> str:
     """`Region=1283; Tid=2024M01,2024M02,… (12 values)`: short enough for a one-line error."""
-
-    def values(codes: list[str]) -> str:
-        head = ",".join(codes[:shown])
-        return head if len(codes) <= shown else f"{head},… ({len(codes)} values)"
-
-    return "; ".join(f"{var}={values(codes)}" for var, codes in selection.items())
+    return "; ".join(
+        f"{var}={','.join(codes[:shown])}" + (f",… ({len(codes)} values)" if len(codes) > shown else "")
+        for var, codes in selection.items()
+    )
 
 
 def _server_says(body: bytes) -> str:

@@ -32,6 +32,7 @@ DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
 # body must arrive within this many seconds (a few MB take seconds; 64 MiB at 2 Mbit/s, some 4 minutes).
 DEFAULT_BODY_DEADLINE = 300.0
 USER_AGENT = "indicator-pipeline/0.1 (municipal goal follow-up)"
+READ_SIZE = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -98,13 +99,13 @@ class LiveTransport:
             raise request_failed(source, url, exc)  # its __cause__ is the last failure
         body = read_bounded_body(response, source, url, self.max_body_bytes, self.body_deadline, self.clock)
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        fetched = Fetched(source, method, url, response.status_code, dict(response.headers), body, now, payload)
-        if not 200 <= response.status_code < 300:
-            raise status_failed(HttpStatusError(source, url, response.status_code, fetched.headers, fetched.body), response.raw)
+        fetched = Fetched(
+            source, method, url, response.status_code, dict(response.headers), body, now, payload
+        )
+        if not 200 <= fetched.status < 300:
+            error = HttpStatusError(source, url, fetched.status, fetched.headers, body)
+            raise status_failed(error, response.raw)
         return fetched
-
-
-READ_SIZE = 64 * 1024
 
 
 def read_bounded_body(
@@ -145,7 +146,7 @@ def read_bounded_body(
 
 def _as_requests_error(exc: Exception) -> requests.RequestException:
     """The error `requests` itself raises for this failure while reading a body (as in
-    `Response.iter_content`: a read timeout too is a ConnectionError), so the retry policy judges it the same."""
+    `Response.iter_content`; a read timeout too is a ConnectionError), so the retry policy judges it alike."""
     if isinstance(exc, urllib3.exceptions.ProtocolError):
         return requests.exceptions.ChunkedEncodingError(exc)
     if isinstance(exc, urllib3.exceptions.DecodeError):

@@ -57,7 +57,6 @@ class TableQuery:
     """The indicators of one table that select the same variables: fetched in one data query."""
 
     table_id: str
-    variables: tuple[str, ...]  # the selected variables, sorted
     indicators: tuple[Indicator, ...]
 
 
@@ -71,20 +70,11 @@ def table_queries(plan: Plan) -> list[TableQuery]:
             )
         variables = tuple(variable for variable, _ in indicator.source_selection)
         groups[(indicator.source_id, variables)].append(indicator)
-    return [TableQuery(table, variables, tuple(indicators)) for (table, variables), indicators in groups.items()]
+    return [TableQuery(table, tuple(indicators)) for (table, _), indicators in groups.items()]
 
 
 def time_variable(doc: dict) -> str:
     return (doc.get("role", {}).get("time") or [DEFAULT_TIME_VARIABLE])[0]
-
-
-def time_codes(metadata: dict, first_year: int) -> list[str]:
-    """The table's own time codes (2015K1, 2015K2, ...) from `first_year` on, in the table's order."""
-    variable = time_variable(metadata)
-    codes = dimension_labels(metadata).get(variable)
-    if not codes:
-        raise SourceError(SCB_SOURCE, f"table metadata has no time variable {variable!r}")
-    return [code for code in codes if code[:4].isdigit() and int(code[:4]) >= first_year]
 
 
 def data_selection(
@@ -118,7 +108,10 @@ def data_selection(
                 known = ", ".join(list(labels.get(variable, {}))[:10]) or f"no variable {variable} (variables: {list(labels)})"
                 raise SourceError(SCB_SOURCE, f"{where}: indicator {indicator.id!r} selects {variable}={code}, which the table lacks ({known})")
             wanted[variable].add(code)
-    quarters = time_codes(metadata, plan.first_year)
+    if not labels.get(time):
+        raise SourceError(SCB_SOURCE, f"table metadata has no time variable {time!r}")
+    # the table's own time codes (2015K1, 2015K2, ...) from the plan's first year on, in the table's order
+    quarters = [code for code in labels[time] if code[:4].isdigit() and int(code[:4]) >= plan.first_year]
     if not quarters:
         raise SourceError(SCB_SOURCE, f"{where} has no {time} values from {plan.first_year} on")
     selection: dict[str, list[str]] = {}
