@@ -32,9 +32,8 @@ def decode_jsonstat2(doc: dict, *, source: str = "scb", url: str | None = None) 
     for k, (dim, size) in enumerate(zip(ids, sizes)):
         codes = _ordered_codes(doc["dimension"][dim].get("category", {}))
         if len(codes) != size:
-            raise SourceError(
-                source, f"json-stat2 dimension {dim!r} has {len(codes)} categories but 'size' says {size}", url
-            )
+            said = f"has {len(codes)} categories but 'size' says {size}"
+            raise SourceError(source, f"json-stat2 dimension {dim!r} {said}", url)
         inner, outer = math.prod(sizes[k + 1 :]), math.prod(sizes[:k])
         columns[dim] = pl.Series(dim, [code for code in codes for _ in range(inner)] * outer, dtype=pl.Utf8)
     try:
@@ -104,9 +103,7 @@ def _ordered_codes(category: dict) -> list[str]:
 def _status_symbols(status: Any, n: int, source: str, url: str | None) -> list[str | None]:
     """One symbol (or None) per cell. `status` may be absent, a single symbol for every cell, a list
     (one per cell, or one for all), or a dict from cell index (as a string) to symbol."""
-    if status is None:
-        return [None] * n
-    if isinstance(status, str):
+    if status is None or isinstance(status, str):
         return [status] * n
     if isinstance(status, list) and len(status) in (1, n):
         return status * n if len(status) == 1 else list(status)

@@ -23,6 +23,7 @@ from indicator_pipeline.sources.transport import Fetched, Transport
 KOLADA_SOURCE = "kolada"
 DEFAULT_BASE_URL = "https://api.kolada.se/v3"
 MAX_LIST_ITEMS = 25  # Kolada refuses more than 25 items in one comma-list path segment
+PER_PAGE = 5000  # the most values Kolada sends in one page
 LICENCE = "Källa: Kolada (RKA), CC BY 4.0"
 
 VALUES_SCHEMA = pl.Schema(
@@ -53,10 +54,9 @@ def base_url_from_env() -> str:
 class KoladaClient:
     """Fetches every page of every chunked request; returns the raw pages for archiving and parsing."""
 
-    def __init__(self, transport: Transport, base_url: str | None = None, per_page: int = 5000, max_pages: int = 1000):
+    def __init__(self, transport: Transport, base_url: str | None = None, max_pages: int = 1000):
         self.transport = transport
         self.base_url = (base_url or base_url_from_env()).rstrip("/")
-        self.per_page = per_page
         self.max_pages = max_pages
 
     def fetch_kpi_metadata(self, kpi_ids: Iterable[str]) -> list[Fetched]:
@@ -84,7 +84,7 @@ class KoladaClient:
         return self._fetch_paths([f"municipality_groups/{group_id}"])
 
     def _fetch_paths(self, paths: Iterable[str]) -> list[Fetched]:
-        urls = (f"{self.base_url}/{path}?per_page={self.per_page}" for path in paths)
+        urls = (f"{self.base_url}/{path}?per_page={PER_PAGE}" for path in paths)
         return [page for url in urls for page in self._fetch_pages(url)]
 
     def _fetch_pages(self, url: str) -> list[Fetched]:
@@ -101,7 +101,7 @@ class KoladaClient:
             page = self.transport.request(KOLADA_SOURCE, "GET", next_url)
             pages.append(page)
             body = _envelope(page)
-            link = _field(page, "envelope", body, "next_url", (str, NoneType), "a URL or null", required=False)
+            link = _field(page, "envelope", body, "next_url", expected="a URL or null", required=False)
             next_url = urljoin(page.url, link) if link else None
         return pages
 
@@ -116,17 +116,14 @@ def parse_kpi_metadata(pages: Sequence[Fetched]) -> list[dict]:
     metadata = []
     for page, where, kpi in _objects(pages):
         for name in ("id", "title"):
-            _field(page, where, kpi, name, (str,), "a string")
+            _field(page, where, kpi, name)
         metadata.append(kpi)
     return metadata
 
 
 def check_kpi_titles(metadata: Sequence[dict], expected: Mapping[str, str]) -> None:
-    """Raise one `MetadataMismatchError` listing every expected KPI that is gone or was re-titled.
-
-    Kolada may re-purpose or remove KPIs without notice; a changed title means the numbers may no
-    longer measure what the goal catalogue says they do.
-    """
+    """Raise one `MetadataMismatchError` listing every expected KPI that is gone or was re-titled: Kolada
+    may re-purpose or remove KPIs without notice, and then the numbers may no longer measure the goal."""
     titles = {kpi["id"]: kpi["title"] for kpi in metadata}
     problems = []
     for kpi_id, title in sorted(expected.items()):
@@ -142,7 +139,7 @@ def parse_municipalities(pages: Sequence[Fetched]) -> pl.DataFrame:
     """Kolada's municipality list, one row per item of each page as sent (code, name, type K or L and
     the page's hash), each field checked."""
     rows = [
-        (*(_field(page, where, item, name, (str,), "a string") for name in ("id", "title", "type")), page.sha256)
+        (*(_field(page, where, item, name) for name in ("id", "title", "type")), page.sha256)
         for page, where, item in _objects(pages)
     ]
     return pl.DataFrame(rows, schema=MUNICIPALITIES_SCHEMA, orient="row")
@@ -152,12 +149,12 @@ def parse_group_members(pages: Sequence[Fetched], group_id: str) -> list[str]:
     """The member codes of group `group_id`; a group Kolada does not know (an empty answer) is an error."""
     members = None
     for page, where, group in _objects(pages):
-        if _field(page, where, group, "id", (str,), "a string") != group_id:
+        if _field(page, where, group, "id") != group_id:
             continue
         members = []
         for i, member in enumerate(_field(page, where, group, "members", (list,), "a list")):
             _require_object(page, f"{where}.members[{i}]", member)
-            members.append(_field(page, f"{where}.members[{i}]", member, "member_id", (str,), "a string"))
+            members.append(_field(page, f"{where}.members[{i}]", member, "member_id"))
     if members is None:
         raise SourceError(KOLADA_SOURCE, f"Kolada knows no municipality group {group_id}", pages[0].url if pages else None)
     return members
@@ -170,8 +167,8 @@ def parse_values(pages: Sequence[Fetched]) -> pl.DataFrame:
 
 
 def _value_rows(page: Fetched, where: str, data: dict) -> Iterator[tuple]:
-    kpi = _field(page, where, data, "kpi", (str,), "a string")
-    municipality = _field(page, where, data, "municipality", (str,), "a string")
+    kpi = _field(page, where, data, "kpi")
+    municipality = _field(page, where, data, "municipality")
     year = _field(page, where, data, "period", (int,), "an integer year")
     entries = _field(page, where, data, "values", (list,), "a list")
     for i, entry in enumerate(entries):
@@ -183,11 +180,11 @@ def _value_rows(page: Fetched, where: str, data: dict) -> Iterator[tuple]:
             kpi,
             municipality,
             year,
-            _field(page, at, entry, "gender", (str,), "a string"),
+            _field(page, at, entry, "gender"),
             None if value is None else float(value),
-            _field(page, at, entry, "status", (str, NoneType), "a string or null", required=False),
-            _field(page, at, entry, deleted_key, (bool, NoneType), "true, false or null", required=False),
-            _field(page, at, entry, "count", (int, NoneType), "an integer or null", required=False),
+            _field(page, at, entry, "status", expected="a string or null", required=False),
+            _field(page, at, entry, deleted_key, (bool,), "true, false or null", required=False),
+            _field(page, at, entry, "count", (int,), "an integer or null", required=False),
             page.sha256,
             page.url,
             page.retrieved_at,
@@ -218,10 +215,12 @@ def _require_object(page: Fetched, where: str, item: Any) -> None:
 
 
 def _field(
-    page: Fetched, where: str, obj: dict, name: str, types: tuple[type, ...], expected: str, *, required: bool = True
+    page: Fetched, where: str, obj: dict, name: str, types: tuple[type, ...] = (str,),
+    expected: str = "a string", *, required: bool = True,
 ) -> Any:
-    """`obj[name]` if one of `types` (an absent optional field reads as None), else a `SourceError`.
-    `bool` is a subclass of `int`, but `true` is never a number or a year on the wire."""
+    """`obj[name]` if one of `types`, else a `SourceError`; an optional field may also be null or absent
+    (read as None). `bool` is a subclass of `int`, but `true` is never a number or a year on the wire."""
+    types = types if required else (*types, NoneType)
     if name not in obj:
         if required:
             raise SourceError(KOLADA_SOURCE, f"{where}: field {name!r} is missing, expected {expected}", page.url)

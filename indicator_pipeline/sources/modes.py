@@ -1,8 +1,5 @@
-"""The three source modes, each a `Transport`: live (with retries), record, replay.
-
-The transports are imported when one is made, so that reading the settings (e.g. for `status`) does not
-import the HTTP stack.
-"""
+"""The three source modes, each a `Transport`: live (with retries), record, replay. The transports are
+imported when one is made, so that reading the settings (e.g. for `status`) does not import the HTTP stack."""
 
 from __future__ import annotations
 

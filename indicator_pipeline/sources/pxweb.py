@@ -1,10 +1,9 @@
 """Client for SCB's PxWeb API v2: config, table metadata and json-stat2 data, within SCB's limits.
 
 SCB publishes its limits at `/config`: at most `maxDataCells` cells per data call and at most
-`maxCallsPerTimeWindow` calls per `timeWindow` seconds per IP. The client reads them once, splits
-data requests that would be too large, and spaces its calls so that it is not answered 429 in the
-first place. Retrying the 429s and 5xx that happen anyway is the transport's job (the retrying
-session of `retry.py`).
+`maxCallsPerTimeWindow` calls per `timeWindow` seconds per IP. The client reads them once, splits data
+requests that would be too large, and spaces its calls so as not to be answered 429 in the first place;
+retrying the 429s and 5xx that happen anyway is the transport's (the retrying session of `retry.py`).
 """
 
 from __future__ import annotations
@@ -102,14 +101,10 @@ class PxWebClient:
         return self._request("GET", url, f"table {table_id} metadata")
 
     def fetch_data(self, table_id: str, selection: Selection) -> list[Fetched]:
-        """POST the selection for json-stat2 data, in as many calls as `maxDataCells` requires.
-
-        Every variable must list explicit value codes (take them from `fetch_metadata`): expressions
-        such as `*`, `top(4)` or `from(2015K1)` are refused, because the number of cells they select
-        cannot be known in advance, so the request could not be split to fit the cell limit, and
-        because their meaning drifts as the table grows. Variables left out are eliminated (summed)
-        by SCB where the table allows it. Returns one `Fetched` per part, in order.
-        """
+        """POST the selection for json-stat2 data, in as many calls as `maxDataCells` requires; one `Fetched`
+        per part, in order. Every variable must list explicit value codes (from `fetch_metadata`): `*`,
+        `top(4)` or `from(2015K1)` select a number of cells not known in advance (so the request could not
+        be split to fit) and drift as the table grows. SCB sums away left-out variables where it can."""
         codes = _checked_selection(table_id, selection)
         url = f"{self._table_url(table_id)}/data?lang={quote(self.lang)}&outputFormat=json-stat2"
         parts = split_selection(codes, self.config()["maxDataCells"])

@@ -1,12 +1,10 @@
 """Retries for transient source failures: urllib3's `Retry`, mounted on the requests session.
 
-Transient means the same request may well succeed later: 429 (rate limited), 5xx, a refused or reset
-connection, a timeout. Any other 4xx is about the request itself and is raised at once. urllib3 retries
-within the request: the transient statuses, connection and read errors, every method (our POSTs are
-PxWeb's read-only data queries), waiting with exponential backoff plus jitter, or what a `Retry-After`
-on 429/503 asks for instead, because the server knows when it will take us again better than any
-backoff formula does. What it gave up on is raised as `RetriesExhaustedError`; `is_transient` tells
-Dagster's RetryPolicy (assets/common.py) which faults are worth re-running a source asset for later.
+Transient means the same request may well succeed later: 429, 5xx, a refused or reset connection, a
+timeout; any other 4xx is about the request itself and is raised at once. urllib3 retries every method
+(our POSTs are PxWeb's read-only queries) with exponential backoff plus jitter, or the wait a 429/503's
+`Retry-After` asks for: the server knows better than any formula. What it gave up on is raised as
+`RetriesExhaustedError`; `is_transient` tells Dagster's RetryPolicy (assets/common.py) what to re-run.
 """
 
 from __future__ import annotations
@@ -129,7 +127,7 @@ def _caused(error: SourceError, cause: BaseException) -> SourceError:
 def request_failed(source: str, url: str, exc: requests.RequestException) -> SourceError:
     """The error for a request that got no usable answer; `RetriesExhaustedError` once retries gave up."""
     error = _caused(SourceError(source, f"request failed: {exc.__class__.__name__}: {exc}", url), exc)
-    gave_up = next((arg for arg in exc.args if isinstance(arg, MaxRetryError) and hasattr(arg, "attempts")), None)
+    gave_up = next((arg for arg in exc.args if hasattr(arg, "attempts")), None)  # SourceRetry's MaxRetryError
     if gave_up is None:
         return error
     reason = gave_up.reason

@@ -164,11 +164,9 @@ def request_key(method: str, url: str, request_body: bytes | None) -> str:
 
 @dataclass
 class SnapshotDir:
-    """A directory of recorded responses, one sub-folder per source.
-
-    `snapshot.json` at its root records the date the snapshot was recorded: replaying it assesses
-    the data as of that date unless another is given, so a recording means the same in any year.
-    """
+    """A directory of recorded responses, one sub-folder per source. `snapshot.json` at its root records
+    the date it was recorded: replaying it assesses the data as of that date unless another is given,
+    so a recording means the same in any year."""
 
     root: Path
 
