@@ -1,9 +1,6 @@
 """The fetch assets of the `sources` group, one per fetched source of the registry
-(indicator_pipeline/sources_registry.py): fetch, archive byte for byte, hand the payloads on.
-
-A source fetched for the peer set reads it from the warehouse (core.peer_set, staged once by
-`stg_peer_set`), so every source is asked for the same municipalities and none works the set out again.
-"""
+(indicator_pipeline/sources_registry.py): fetch, archive byte for byte, hand the payloads on. A source
+fetched for the peer set reads it from the warehouse (core.peer_set, staged once by `stg_peer_set`)."""
 
 from collections.abc import Callable
 

@@ -1,13 +1,10 @@
 """Every source the warehouse is loaded from: the asset that fetches it, how, and what its data is
 loaded from (the inputs that "did it change?" compares: indicator_pipeline/changes.py).
 
-The asset graph builds its fetch assets from this registry (assets/sources.py) and decides, in the
-step that stages a source, whether it changed from the source's `inputs` (assets/changes.py); the fast
-path before Dagster (indicator_pipeline/noop.py) walks the same registry in the same order. A test
-checks the `sources` group of the asset graph against it, so a new source cannot be left out.
-
-A source marked `uses_peer_set` is fetched for the municipalities of the peer set staged from
-`kolada_municipalities_raw` (core.peer_set), which therefore comes first.
+The fetch assets (assets/sources.py), the staging steps' "did it change" (assets/changes.py) and the
+fast path before Dagster (indicator_pipeline/noop.py) all walk this registry in this order; a test
+checks the asset graph's `sources` group against it. A source marked `uses_peer_set` is fetched for the
+peer set staged from `kolada_municipalities_raw` (core.peer_set), which therefore comes first.
 """
 
 from __future__ import annotations

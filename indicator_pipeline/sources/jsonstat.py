@@ -10,22 +10,13 @@ A dimension eliminated from the query (e.g. `Kon` summed to its total) is simply
 from __future__ import annotations
 
 import math
-from typing import Any, TypedDict
+from typing import Any
 
 import polars as pl
 
 from indicator_pipeline.errors import SourceError
 
 RESERVED_COLUMNS = ("value", "status")
-
-
-class DatasetInfo(TypedDict):
-    label: str | None
-    source: str | None
-    updated: str | None  # ISO 8601, when the source last changed the table
-    table_id: str | None  # extension.px.tableid: the table asked for
-    notes: list[str]
-    units: dict[str, dict[str, Any]]  # content code -> {"base": "antal", "decimals": 0, ...}
 
 
 def decode_jsonstat2(doc: dict, *, source: str = "scb", url: str | None = None) -> pl.DataFrame:
@@ -38,8 +29,11 @@ def decode_jsonstat2(doc: dict, *, source: str = "scb", url: str | None = None) 
             source, f"json-stat2 field 'size' {sizes} makes {math.prod(sizes)} cells but 'value' has {count}", url
         )
     columns: dict[str, pl.Series] = {}
-    for k, dim in enumerate(ids):
-        codes = _category_codes(doc, dim, sizes[k], source, url)
+    for k, (dim, size) in enumerate(zip(ids, sizes)):
+        codes = _ordered_codes(doc["dimension"][dim].get("category", {}))
+        if len(codes) != size:
+            said = f"has {len(codes)} categories but 'size' says {size}"
+            raise SourceError(source, f"json-stat2 dimension {dim!r} {said}", url)
         inner, outer = math.prod(sizes[k + 1 :]), math.prod(sizes[:k])
         columns[dim] = pl.Series(dim, [code for code in codes for _ in range(inner)] * outer, dtype=pl.Utf8)
     try:
@@ -60,20 +54,19 @@ def dimension_labels(doc: dict) -> dict[str, dict[str, str]]:
     return labels
 
 
-def dataset_info(doc: dict) -> DatasetInfo:
-    """Provenance and units of a dataset: label, source, updated, table id, notes, unit per content code."""
+def dataset_info(doc: dict) -> dict[str, Any]:
+    """Provenance and units of a dataset: label, source, `updated` (ISO 8601, when the source last
+    changed the table), `table_id` (extension.px.tableid), notes, and the unit of each content code."""
     metric_dims = doc.get("role", {}).get("metric") or ["ContentsCode"]
     units: dict[str, dict[str, Any]] = {}
     for dim in metric_dims:
         units.update(doc.get("dimension", {}).get(dim, {}).get("category", {}).get("unit", {}))
-    return DatasetInfo(
-        label=doc.get("label"),
-        source=doc.get("source"),
-        updated=doc.get("updated"),
-        table_id=doc.get("extension", {}).get("px", {}).get("tableid"),
-        notes=list(doc.get("note", [])),
-        units=units,
-    )
+    return {
+        **{key: doc.get(key) for key in ("label", "source", "updated")},
+        "table_id": doc.get("extension", {}).get("px", {}).get("tableid"),
+        "notes": list(doc.get("note", [])),
+        "units": units,
+    }
 
 
 def _shape(doc: dict, source: str, url: str | None) -> tuple[list[str], list[int]]:
@@ -107,21 +100,10 @@ def _ordered_codes(category: dict) -> list[str]:
     return list(index)
 
 
-def _category_codes(doc: dict, dim: str, size: int, source: str, url: str | None) -> list[str]:
-    codes = _ordered_codes(doc["dimension"][dim].get("category", {}))
-    if len(codes) != size:
-        raise SourceError(
-            source, f"json-stat2 dimension {dim!r} has {len(codes)} categories but 'size' says {size}", url
-        )
-    return codes
-
-
 def _status_symbols(status: Any, n: int, source: str, url: str | None) -> list[str | None]:
     """One symbol (or None) per cell. `status` may be absent, a single symbol for every cell, a list
     (one per cell, or one for all), or a dict from cell index (as a string) to symbol."""
-    if status is None:
-        return [None] * n
-    if isinstance(status, str):
+    if status is None or isinstance(status, str):
         return [status] * n
     if isinstance(status, list) and len(status) in (1, n):
         return status * n if len(status) == 1 else list(status)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from types import NoneType
 from typing import Any
 from urllib.parse import urljoin
 
@@ -22,6 +23,7 @@ from indicator_pipeline.sources.transport import Fetched, Transport
 KOLADA_SOURCE = "kolada"
 DEFAULT_BASE_URL = "https://api.kolada.se/v3"
 MAX_LIST_ITEMS = 25  # Kolada refuses more than 25 items in one comma-list path segment
+PER_PAGE = 5000  # the most values Kolada sends in one page
 LICENCE = "Källa: Kolada (RKA), CC BY 4.0"
 
 VALUES_SCHEMA = pl.Schema(
@@ -52,10 +54,9 @@ def base_url_from_env() -> str:
 class KoladaClient:
     """Fetches every page of every chunked request; returns the raw pages for archiving and parsing."""
 
-    def __init__(self, transport: Transport, base_url: str | None = None, per_page: int = 5000, max_pages: int = 1000):
+    def __init__(self, transport: Transport, base_url: str | None = None, max_pages: int = 1000):
         self.transport = transport
         self.base_url = (base_url or base_url_from_env()).rstrip("/")
-        self.per_page = per_page
         self.max_pages = max_pages
 
     def fetch_kpi_metadata(self, kpi_ids: Iterable[str]) -> list[Fetched]:
@@ -83,7 +84,7 @@ class KoladaClient:
         return self._fetch_paths([f"municipality_groups/{group_id}"])
 
     def _fetch_paths(self, paths: Iterable[str]) -> list[Fetched]:
-        urls = (f"{self.base_url}/{path}?per_page={self.per_page}" for path in paths)
+        urls = (f"{self.base_url}/{path}?per_page={PER_PAGE}" for path in paths)
         return [page for url in urls for page in self._fetch_pages(url)]
 
     def _fetch_pages(self, url: str) -> list[Fetched]:
@@ -100,7 +101,7 @@ class KoladaClient:
             page = self.transport.request(KOLADA_SOURCE, "GET", next_url)
             pages.append(page)
             body = _envelope(page)
-            link = _field(page, "envelope", body, "next_url", _is_optional_str, "a URL or null", required=False)
+            link = _field(page, "envelope", body, "next_url", expected="a URL or null", required=False)
             next_url = urljoin(page.url, link) if link else None
         return pages
 
@@ -115,17 +116,14 @@ def parse_kpi_metadata(pages: Sequence[Fetched]) -> list[dict]:
     metadata = []
     for page, where, kpi in _objects(pages):
         for name in ("id", "title"):
-            _field(page, where, kpi, name, _is_str, "a string")
+            _field(page, where, kpi, name)
         metadata.append(kpi)
     return metadata
 
 
 def check_kpi_titles(metadata: Sequence[dict], expected: Mapping[str, str]) -> None:
-    """Raise one `MetadataMismatchError` listing every expected KPI that is gone or was re-titled.
-
-    Kolada may re-purpose or remove KPIs without notice; a changed title means the numbers may no
-    longer measure what the goal catalogue says they do.
-    """
+    """Raise one `MetadataMismatchError` listing every expected KPI that is gone or was re-titled: Kolada
+    may re-purpose or remove KPIs without notice, and then the numbers may no longer measure the goal."""
     titles = {kpi["id"]: kpi["title"] for kpi in metadata}
     problems = []
     for kpi_id, title in sorted(expected.items()):
@@ -141,7 +139,7 @@ def parse_municipalities(pages: Sequence[Fetched]) -> pl.DataFrame:
     """Kolada's municipality list, one row per item of each page as sent (code, name, type K or L and
     the page's hash), each field checked."""
     rows = [
-        (*(_field(page, where, item, name, _is_str, "a string") for name in ("id", "title", "type")), page.sha256)
+        (*(_field(page, where, item, name) for name in ("id", "title", "type")), page.sha256)
         for page, where, item in _objects(pages)
     ]
     return pl.DataFrame(rows, schema=MUNICIPALITIES_SCHEMA, orient="row")
@@ -151,12 +149,12 @@ def parse_group_members(pages: Sequence[Fetched], group_id: str) -> list[str]:
     """The member codes of group `group_id`; a group Kolada does not know (an empty answer) is an error."""
     members = None
     for page, where, group in _objects(pages):
-        if _field(page, where, group, "id", _is_str, "a string") != group_id:
+        if _field(page, where, group, "id") != group_id:
             continue
         members = []
-        for i, member in enumerate(_field(page, where, group, "members", _is_list, "a list")):
+        for i, member in enumerate(_field(page, where, group, "members", (list,), "a list")):
             _require_object(page, f"{where}.members[{i}]", member)
-            members.append(_field(page, f"{where}.members[{i}]", member, "member_id", _is_str, "a string"))
+            members.append(_field(page, f"{where}.members[{i}]", member, "member_id"))
     if members is None:
         raise SourceError(KOLADA_SOURCE, f"Kolada knows no municipality group {group_id}", pages[0].url if pages else None)
     return members
@@ -169,24 +167,24 @@ def parse_values(pages: Sequence[Fetched]) -> pl.DataFrame:
 
 
 def _value_rows(page: Fetched, where: str, data: dict) -> Iterator[tuple]:
-    kpi = _field(page, where, data, "kpi", _is_str, "a string")
-    municipality = _field(page, where, data, "municipality", _is_str, "a string")
-    year = _field(page, where, data, "period", _is_int, "an integer year")
-    entries = _field(page, where, data, "values", _is_list, "a list")
+    kpi = _field(page, where, data, "kpi")
+    municipality = _field(page, where, data, "municipality")
+    year = _field(page, where, data, "period", (int,), "an integer year")
+    entries = _field(page, where, data, "values", (list,), "a list")
     for i, entry in enumerate(entries):
         at = f"{where}.values[{i}]"
         _require_object(page, at, entry)
-        value = _field(page, at, entry, "value", _is_optional_number, "a number or null")
+        value = _field(page, at, entry, "value", (int, float, NoneType), "a number or null")
         deleted_key = "is_deleted" if "is_deleted" in entry else "isdeleted"  # v2 spelling, else v3
         yield (
             kpi,
             municipality,
             year,
-            _field(page, at, entry, "gender", _is_str, "a string"),
+            _field(page, at, entry, "gender"),
             None if value is None else float(value),
-            _field(page, at, entry, "status", _is_optional_str, "a string or null", required=False),
-            _field(page, at, entry, deleted_key, _is_optional_bool, "true, false or null", required=False),
-            _field(page, at, entry, "count", _is_optional_int, "an integer or null", required=False),
+            _field(page, at, entry, "status", expected="a string or null", required=False),
+            _field(page, at, entry, deleted_key, (bool,), "true, false or null", required=False),
+            _field(page, at, entry, "count", (int,), "an integer or null", required=False),
             page.sha256,
             page.url,
             page.retrieved_at,
@@ -198,7 +196,7 @@ def _envelope(page: Fetched) -> dict:
     body = page.json()
     if not isinstance(body, dict):
         raise SourceError(KOLADA_SOURCE, f"response is {_show(body)}, expected an object with 'values'", page.url)
-    _field(page, "envelope", body, "values", _is_list, "a list")
+    _field(page, "envelope", body, "values", (list,), "a list")
     return body
 
 
@@ -217,22 +215,18 @@ def _require_object(page: Fetched, where: str, item: Any) -> None:
 
 
 def _field(
-    page: Fetched,
-    where: str,
-    obj: dict,
-    name: str,
-    accepts: Callable[[Any], bool],
-    expected: str,
-    *,
-    required: bool = True,
+    page: Fetched, where: str, obj: dict, name: str, types: tuple[type, ...] = (str,),
+    expected: str = "a string", *, required: bool = True,
 ) -> Any:
-    """`obj[name]` if `accepts` it (an absent optional field reads as None); otherwise a `SourceError`."""
+    """`obj[name]` if one of `types`, else a `SourceError`; an optional field may also be null or absent
+    (read as None). `bool` is a subclass of `int`, but `true` is never a number or a year on the wire."""
+    types = types if required else (*types, NoneType)
     if name not in obj:
         if required:
             raise SourceError(KOLADA_SOURCE, f"{where}: field {name!r} is missing, expected {expected}", page.url)
         return None
     value = obj[name]
-    if not accepts(value):
+    if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
         raise SourceError(KOLADA_SOURCE, f"{where}: field {name!r} is {_show(value)}, expected {expected}", page.url)
     return value
 
@@ -240,32 +234,3 @@ def _field(
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 80 else f"{text[:77]}..."
-
-
-# bool is a subclass of int in Python, but `true` is never a number or a year on the wire.
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_str(value: Any) -> bool:
-    return isinstance(value, str)
-
-
-def _is_list(value: Any) -> bool:
-    return isinstance(value, list)
-
-
-def _is_optional_int(value: Any) -> bool:
-    return value is None or _is_int(value)
-
-
-def _is_optional_number(value: Any) -> bool:
-    return value is None or _is_int(value) or isinstance(value, float)
-
-
-def _is_optional_str(value: Any) -> bool:
-    return value is None or isinstance(value, str)
-
-
-def _is_optional_bool(value: Any) -> bool:
-    return value is None or isinstance(value, bool)

@@ -1,8 +1,5 @@
-"""The three source modes, each a `Transport`: live (with retries), record, replay.
-
-The transports are imported when one is made, so that reading the settings (e.g. for `status`) does not
-import the HTTP stack.
-"""
+"""The three source modes, each a `Transport`: live (with retries), record, replay. The transports are
+imported when one is made, so that reading the settings (e.g. for `status`) does not import the HTTP stack."""
 
 from __future__ import annotations
 
@@ -15,6 +12,12 @@ if TYPE_CHECKING:
     from indicator_pipeline.sources.transport import LiveTransport, Transport
 
 SOURCE_MODES = ("live", "record", "replay")
+# (variable, keyword, type): source_retry's tuning, and LiveTransport's body limits (which must be positive)
+RETRY_ENV = (("INDICATOR_HTTP_ATTEMPTS", "attempts", int), ("INDICATOR_HTTP_BACKOFF", "backoff", float))
+LIMITS_ENV = (
+    ("INDICATOR_HTTP_MAX_BODY", "max_body_bytes", int),
+    ("INDICATOR_HTTP_BODY_TIMEOUT", "body_deadline", float),
+)
 
 
 def live_transport_from_env() -> LiveTransport:
@@ -37,24 +40,12 @@ def live_transport_from_env() -> LiveTransport:
         if len(parts) not in (1, 2) or min(parts) <= 0:
             raise ValueError(f"INDICATOR_HTTP_TIMEOUT={env['INDICATOR_HTTP_TIMEOUT']!r}: expected CONNECT,READ seconds")
         timeout = (parts[0], parts[-1])
-    tuning = {}
-    if env.get("INDICATOR_HTTP_ATTEMPTS"):
-        tuning["attempts"] = int(env["INDICATOR_HTTP_ATTEMPTS"])
-    if env.get("INDICATOR_HTTP_BACKOFF"):
-        tuning["backoff"] = float(env["INDICATOR_HTTP_BACKOFF"])
-    return LiveTransport(timeout=timeout, session=retrying_session(source_retry(**tuning)), **body_limits_from_env())
-
-
-def body_limits_from_env() -> dict[str, float]:
-    """LiveTransport's `max_body_bytes` and `body_deadline` from the environment, where set."""
-    limits: dict[str, float] = {}
-    for name, field, kind in (("INDICATOR_HTTP_MAX_BODY", "max_body_bytes", int), ("INDICATOR_HTTP_BODY_TIMEOUT", "body_deadline", float)):
-        if os.environ.get(name):
-            value = kind(os.environ[name])
-            if value <= 0:
-                raise ValueError(f"{name}={os.environ[name]!r}: must be positive")
-            limits[field] = value
-    return limits
+    tuning = {key: kind(env[name]) for name, key, kind in RETRY_ENV if env.get(name)}
+    limits = {key: kind(env[name]) for name, key, kind in LIMITS_ENV if env.get(name)}
+    for name, key, _ in LIMITS_ENV:
+        if limits.get(key, 1) <= 0:
+            raise ValueError(f"{name}={env[name]!r}: must be positive")
+    return LiveTransport(timeout=timeout, session=retrying_session(source_retry(**tuning)), **limits)
 
 
 def make_transport(mode: str, snapshot_dir: Path | None) -> Transport:

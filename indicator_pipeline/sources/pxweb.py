@@ -1,10 +1,9 @@
 """Client for SCB's PxWeb API v2: config, table metadata and json-stat2 data, within SCB's limits.
 
 SCB publishes its limits at `/config`: at most `maxDataCells` cells per data call and at most
-`maxCallsPerTimeWindow` calls per `timeWindow` seconds per IP. The client reads them once, splits
-data requests that would be too large, and spaces its calls so that it is not answered 429 in the
-first place. Retrying the 429s and 5xx that happen anyway is the transport's job (the retrying
-session of `retry.py`).
+`maxCallsPerTimeWindow` calls per `timeWindow` seconds per IP. The client reads them once, splits data
+requests that would be too large, and spaces its calls so as not to be answered 429 in the first place;
+retrying the 429s and 5xx that happen anyway is the transport's (the retrying session of `retry.py`).
 """
 
 from __future__ import annotations
@@ -26,11 +25,8 @@ SCB_SOURCE = "scb"
 DEFAULT_BASE_URL = "https://statistikdatabasen.scb.se/api/v2"
 BASE_URL_ENV = "SCB_BASE_URL"
 CONFIG_LIMITS = ("maxDataCells", "maxCallsPerTimeWindow", "timeWindow")
-# The language of labels and notes in SCB's answers (`?lang=`). Value codes (Region 1283, Hustyp
-# SMÅHUS, ContentsCode BO0101A4, Tid 2025K1) are the same in every language, and the pipeline selects
-# and decodes by codes only, so the language changes no figure. English, because English is the
-# language in which the real metadata of the tables we read is known
-# (tests/fixtures/conformance/scb/TAB4572_metadata_en.json); SCB's Swedish labels and notes are unseen.
+# The language of labels and notes (`?lang=`); value codes are the same in every language and the
+# pipeline reads codes only. English, the language of the real metadata we know (tests/fixtures/conformance).
 DEFAULT_LANGUAGE = "en"
 
 Selection = Mapping[str, Sequence[str]]
@@ -38,31 +34,6 @@ Selection = Mapping[str, Sequence[str]]
 # PxWeb selection expressions (`*`/`?` wildcards, top(n), bottom(n), from(x), to(x), range(a,b)):
 # they stand for a number of values we cannot know without the table's metadata.
 _EXPRESSION = re.compile(r"[*?]|^\[?(top|bottom|from|to|range)\(.*\)\]?$", re.IGNORECASE)
-
-
-class SlidingWindow:
-    """At most `limit` calls in any `window` seconds, waiting (via `sleep`) until the oldest leaves.
-
-    Calls are recorded even before the limit is known, so the call that fetches the limit counts.
-    """
-
-    def __init__(self, clock: Callable[[], float], sleep: Callable[[float], None]):
-        self.clock = clock
-        self.sleep = sleep
-        self.limit: int | None = None
-        self.window: float = 0
-        self.calls: deque[float] = deque()
-
-    def wait_turn(self) -> None:
-        now = self.clock()
-        if self.limit is not None and len(self.calls) >= self.limit:
-            wait = self.calls[-self.limit] + self.window - now
-            if wait > 0:
-                self.sleep(wait)
-                now = self.clock()
-        while self.calls and self.calls[0] <= now - self.window:
-            self.calls.popleft()
-        self.calls.append(now)
 
 
 def split_selection(selection: Mapping[str, list[str]], max_cells: int) -> list[dict[str, list[str]]]:
@@ -101,15 +72,15 @@ class PxWebClient:
         self.transport = transport
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
         self.lang = lang
-        self._throttle = SlidingWindow(clock, sleep)
+        self._clock, self._sleep = clock, sleep
+        self._calls: deque[float] = deque()  # when the calls of the last call window went out
         self._config: dict | None = None
 
     def config(self) -> dict:
         """The API's `/config` document, fetched once per client."""
         if self._config is None:
             self.fetch_config()
-        assert self._config is not None
-        return self._config
+        return self._config  # type: ignore[return-value]
 
     def fetch_config(self) -> Fetched:
         """GET `/config`; also (re)reads the cell and call limits from it."""
@@ -121,8 +92,6 @@ class PxWebClient:
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise SourceError(SCB_SOURCE, f"config field {key!r} is {value!r}, expected a positive integer", url)
         self._config = config
-        self._throttle.limit = config["maxCallsPerTimeWindow"]
-        self._throttle.window = config["timeWindow"]
         return fetched
 
     def fetch_metadata(self, table_id: str) -> Fetched:
@@ -132,19 +101,18 @@ class PxWebClient:
         return self._request("GET", url, f"table {table_id} metadata")
 
     def fetch_data(self, table_id: str, selection: Selection) -> list[Fetched]:
-        """POST the selection for json-stat2 data, in as many calls as `maxDataCells` requires.
-
-        Every variable must list explicit value codes (take them from `fetch_metadata`): expressions
-        such as `*`, `top(4)` or `from(2015K1)` are refused, because the number of cells they select
-        cannot be known in advance, so the request could not be split to fit the cell limit, and
-        because their meaning drifts as the table grows. Variables left out are eliminated (summed)
-        by SCB where the table allows it. Returns one `Fetched` per part, in order.
-        """
+        """POST the selection for json-stat2 data, in as many calls as `maxDataCells` requires; one `Fetched`
+        per part, in order. Every variable must list explicit value codes (from `fetch_metadata`): `*`,
+        `top(4)` or `from(2015K1)` select a number of cells not known in advance (so the request could not
+        be split to fit) and drift as the table grows. SCB sums away left-out variables where it can."""
         codes = _checked_selection(table_id, selection)
         url = f"{self._table_url(table_id)}/data?lang={quote(self.lang)}&outputFormat=json-stat2"
         parts = split_selection(codes, self.config()["maxDataCells"])
         return [
-            self._request("POST", url, f"table {table_id} data for selection {_describe(part)}", _body(part))
+            self._request(
+                "POST", url, f"table {table_id} data for selection {_describe(part)}",
+                {"selection": [{"variableCode": var, "valueCodes": codes} for var, codes in part.items()]},
+            )
             for part in parts
         ]
 
@@ -155,11 +123,26 @@ class PxWebClient:
         """One call, throttled to SCB's call limit when it reaches SCB (a replay does not). An HTTP error is
         re-raised naming `what` was asked and what SCB said."""
         if self.transport.reaches_source:
-            self._throttle.wait_turn()
+            self._wait_turn()
         try:
             return self.transport.request(SCB_SOURCE, method, url, body)
         except HttpStatusError as exc:
             raise SourceError(SCB_SOURCE, f"{what} failed: HTTP {exc.status}: {_server_says(exc.body)}", url) from exc
+
+    def _wait_turn(self) -> None:
+        """At most `maxCallsPerTimeWindow` calls in any `timeWindow` seconds, waiting until the oldest leaves.
+        Calls are recorded even before the limits are known, so the call that fetches them counts."""
+        config = self._config or {}
+        limit, window = config.get("maxCallsPerTimeWindow"), config.get("timeWindow", 0)
+        now = self._clock()
+        if limit is not None and len(self._calls) >= limit:
+            wait = self._calls[-limit] + window - now
+            if wait > 0:
+                self._sleep(wait)
+                now = self._clock()
+        while self._calls and self._calls[0] <= now - window:
+            self._calls.popleft()
+        self._calls.append(now)
 
 
 def _checked_selection(table_id: str, selection: Selection) -> dict[str, list[str]]:
@@ -184,18 +167,12 @@ def _checked_selection(table_id: str, selection: Selection) -> dict[str, list[st
     return checked
 
 
-def _body(selection: Mapping[str, list[str]]) -> dict:
-    return {"selection": [{"variableCode": var, "valueCodes": codes} for var, codes in selection.items()]}
-
-
 def _describe(selection: Mapping[str, list[str]], shown: int = 5) -> str:
     """`Region=1283; Tid=2024M01,2024M02,… (12 values)`: short enough for a one-line error."""
-
-    def values(codes: list[str]) -> str:
-        head = ",".join(codes[:shown])
-        return head if len(codes) <= shown else f"{head},… ({len(codes)} values)"
-
-    return "; ".join(f"{var}={values(codes)}" for var, codes in selection.items())
+    return "; ".join(
+        f"{var}={','.join(codes[:shown])}" + (f",… ({len(codes)} values)" if len(codes) > shown else "")
+        for var, codes in selection.items()
+    )
 
 
 def _server_says(body: bytes) -> str:

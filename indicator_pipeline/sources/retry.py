@@ -1,12 +1,10 @@
 """Retries for transient source failures: urllib3's `Retry`, mounted on the requests session.
 
-Transient means the same request may well succeed later: 429 (rate limited), 5xx, a refused or reset
-connection, a timeout. Any other 4xx is about the request itself and is raised at once. urllib3 retries
-within the request: the transient statuses, connection and read errors, every method (our POSTs are
-PxWeb's read-only data queries), waiting with exponential backoff plus jitter, or what a `Retry-After`
-on 429/503 asks for instead, because the server knows when it will take us again better than any
-backoff formula does. What it gave up on is raised as `RetriesExhaustedError`; `is_transient` tells
-Dagster's RetryPolicy (assets/common.py) which faults are worth re-running a source asset for later.
+Transient means the same request may well succeed later: 429, 5xx, a refused or reset connection, a
+timeout; any other 4xx is about the request itself and is raised at once. urllib3 retries every method
+(our POSTs are PxWeb's read-only queries) with exponential backoff plus jitter, or the wait a 429/503's
+`Retry-After` asks for: the server knows better than any formula. What it gave up on is raised as
+`RetriesExhaustedError`; `is_transient` tells Dagster's RetryPolicy (assets/common.py) what to re-run.
 """
 
 from __future__ import annotations
@@ -40,14 +38,6 @@ def is_transient(exc: SourceError) -> bool:
     return isinstance(exc.__cause__, (requests.ConnectionError, requests.Timeout))
 
 
-class GaveUp(MaxRetryError):
-    """urllib3's MaxRetryError, saying how many attempts were made."""
-
-    def __init__(self, pool, url: str | None, reason: Exception | None, attempts: int):
-        super().__init__(pool, url, reason)
-        self.attempts = attempts
-
-
 class SourceRetry(Retry):
     """urllib3's `Retry` with the project's rules on top:
 
@@ -56,7 +46,7 @@ class SourceRetry(Retry):
       429, and a request should not sleep for an hour. The answer is returned at once and raised as
       `RetriesExhaustedError` saying how long the server asked us to wait;
     - an unreadable `Retry-After` falls back to the backoff (urllib3 would raise `InvalidHeader`);
-    - giving up after connection or read errors says how many attempts were made (`GaveUp`);
+    - giving up says how many attempts were made (the `MaxRetryError` gets an `attempts`);
     - the waits go through `sleep` (time.sleep unless a test gives its clock's).
     """
 
@@ -90,13 +80,13 @@ class SourceRetry(Retry):
         return wait if wait is not None and wait > self.backoff_max else None
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
-        attempts = len(self.history) + 1
-        if response is not None and self.retry_after_too_long(response) is not None:
-            raise GaveUp(_pool, url, ResponseError("Retry-After beyond backoff_max"), attempts)
         try:
+            if response is not None and self.retry_after_too_long(response) is not None:
+                raise MaxRetryError(_pool, url, ResponseError("Retry-After beyond backoff_max"))
             return super().increment(method, url, response, error, _pool, _stacktrace)
         except MaxRetryError as exc:
-            raise GaveUp(_pool, url, exc.reason, attempts) from exc.reason
+            exc.attempts = len(self.history) + 1  # type: ignore[attr-defined]
+            raise
 
 
 def source_retry(
@@ -137,7 +127,7 @@ def _caused(error: SourceError, cause: BaseException) -> SourceError:
 def request_failed(source: str, url: str, exc: requests.RequestException) -> SourceError:
     """The error for a request that got no usable answer; `RetriesExhaustedError` once retries gave up."""
     error = _caused(SourceError(source, f"request failed: {exc.__class__.__name__}: {exc}", url), exc)
-    gave_up = next((arg for arg in exc.args if isinstance(arg, GaveUp)), None)
+    gave_up = next((arg for arg in exc.args if hasattr(arg, "attempts")), None)  # SourceRetry's MaxRetryError
     if gave_up is None:
         return error
     reason = gave_up.reason

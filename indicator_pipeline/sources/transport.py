@@ -32,6 +32,7 @@ DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024
 # body must arrive within this many seconds (a few MB take seconds; 64 MiB at 2 Mbit/s, some 4 minutes).
 DEFAULT_BODY_DEADLINE = 300.0
 USER_AGENT = "indicator-pipeline/0.1 (municipal goal follow-up)"
+READ_SIZE = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -69,10 +70,6 @@ class Transport(Protocol):
     def request(self, source: str, method: str, url: str, json_body: dict | None = None) -> Fetched: ...
 
 
-def _utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 def _encode(json_body: dict | None) -> bytes | None:
     if json_body is None:
         return None
@@ -101,22 +98,14 @@ class LiveTransport:
         except requests.RequestException as exc:
             raise request_failed(source, url, exc)  # its __cause__ is the last failure
         body = read_bounded_body(response, source, url, self.max_body_bytes, self.body_deadline, self.clock)
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         fetched = Fetched(
-            source=source,
-            method=method,
-            url=url,
-            status=response.status_code,
-            headers=dict(response.headers),
-            body=body,
-            retrieved_at=_utc_now(),
-            request_body=payload,
+            source, method, url, response.status_code, dict(response.headers), body, now, payload
         )
-        if not 200 <= response.status_code < 300:
-            raise status_failed(HttpStatusError(source, url, response.status_code, fetched.headers, fetched.body), response.raw)
+        if not 200 <= fetched.status < 300:
+            error = HttpStatusError(source, url, fetched.status, fetched.headers, body)
+            raise status_failed(error, response.raw)
         return fetched
-
-
-READ_SIZE = 64 * 1024
 
 
 def read_bounded_body(
@@ -157,9 +146,7 @@ def read_bounded_body(
 
 def _as_requests_error(exc: Exception) -> requests.RequestException:
     """The error `requests` itself raises for this failure while reading a body (as in
-    `Response.iter_content`), so that the retry policy judges it the same way."""
-    if isinstance(exc, urllib3.exceptions.ReadTimeoutError):
-        return requests.ConnectionError(exc)
+    `Response.iter_content`; a read timeout too is a ConnectionError), so the retry policy judges it alike."""
     if isinstance(exc, urllib3.exceptions.ProtocolError):
         return requests.exceptions.ChunkedEncodingError(exc)
     if isinstance(exc, urllib3.exceptions.DecodeError):
@@ -177,11 +164,9 @@ def request_key(method: str, url: str, request_body: bytes | None) -> str:
 
 @dataclass
 class SnapshotDir:
-    """A directory of recorded responses, one sub-folder per source.
-
-    `snapshot.json` at its root records the date the snapshot was recorded: replaying it assesses
-    the data as of that date unless another is given, so a recording means the same in any year.
-    """
+    """A directory of recorded responses, one sub-folder per source. `snapshot.json` at its root records
+    the date it was recorded: replaying it assesses the data as of that date unless another is given,
+    so a recording means the same in any year."""
 
     root: Path
 
@@ -198,13 +183,12 @@ class SnapshotDir:
             return None
         return date.fromisoformat(json.loads(path.read_text(encoding="utf-8"))["recorded_on"])
 
-    def _paths(self, source: str, key: str) -> tuple[Path, Path]:
-        folder = self.root / source
+    def _paths(self, source: str, method: str, url: str, request_body: bytes | None) -> tuple[Path, Path]:
+        folder, key = self.root / source, request_key(method, url, request_body)
         return folder / f"{key}.body", folder / f"{key}.meta.json"
 
     def write(self, fetched: Fetched) -> Path:
-        key = request_key(fetched.method, fetched.url, fetched.request_body)
-        body_path, meta_path = self._paths(fetched.source, key)
+        body_path, meta_path = self._paths(fetched.source, fetched.method, fetched.url, fetched.request_body)
         body_path.parent.mkdir(parents=True, exist_ok=True)
         body_path.write_bytes(fetched.body)
         meta = {
@@ -220,24 +204,15 @@ class SnapshotDir:
         return body_path
 
     def read(self, source: str, method: str, url: str, request_body: bytes | None) -> Fetched:
-        key = request_key(method, url, request_body)
-        body_path, meta_path = self._paths(source, key)
+        body_path, meta_path = self._paths(source, method, url, request_body)
         missing = [path.name for path in (meta_path, body_path) if not path.exists()]
         if missing:
             raise SnapshotMissError(
                 source, f"no recorded response for {method} in snapshot {self.root} (missing {', '.join(missing)})", url
             )
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        return Fetched(
-            source=source,
-            method=meta["method"],
-            url=meta["url"],
-            status=meta["status"],
-            headers=meta["headers"],
-            body=body_path.read_bytes(),
-            retrieved_at=meta["retrieved_at"],
-            request_body=request_body,
-        )
+        fields = {name: meta[name] for name in ("method", "url", "status", "headers", "retrieved_at")}
+        return Fetched(source=source, body=body_path.read_bytes(), request_body=request_body, **fields)
 
 
 @dataclass

@@ -34,10 +34,9 @@ def fetch_metadata(plan: Plan, transport: Transport, archive: RawArchive) -> lis
 def fetch_values(
     plan: Plan, transport: Transport, archive: RawArchive, last_year: int, municipalities: Sequence[str]
 ) -> list[ArchivedPayload]:
-    """The plan's KPIs for `municipalities` (the plan's own, its peers and the reference rows: see
-    indicator_pipeline.catalog.peers) from the plan's first year to `last_year` (a fetch window that depends
-    on the fetch date, never on the as-of date: see Settings.last_fetch_year). The plan's own
-    municipality is asked for on its own, the others in lists of at most 25 (peers.own_then_others)."""
+    """The plan's KPIs for `municipalities` (the peer set) from the plan's first year to `last_year` (which
+    depends on the fetch date, never on the as-of date: Settings.last_fetch_year); the plan's own
+    municipality asked for on its own, the others in lists of at most 25 (peers.own_then_others)."""
     years = range(plan.first_year, last_year + 1)
     client = kolada.KoladaClient(transport)
     pages = [
@@ -80,20 +79,17 @@ def stage_metadata(
     metadata = kolada.parse_kpi_metadata(pages)
     kolada.check_kpi_titles(metadata, expected_titles(plan))
     sha_by_id = {obj["id"]: page.sha256 for page in pages for obj in page.json()["values"]}
-    frame = pl.DataFrame(
-        [{**obj, "raw_sha256": sha_by_id[obj["id"]]} for obj in metadata],
-        infer_schema_length=None,
-    )
+    rows = [{**obj, "raw_sha256": sha_by_id[obj["id"]]} for obj in metadata]
+    frame = pl.DataFrame(rows, infer_schema_length=None)
     register_payloads(con, refs)
     run_script(con, "load/replace_kolada_kpi.sql", {"incoming": frame})
     return frame
 
 
 def stage_values(con: duckdb.DuckDBPyConnection, refs: Sequence[ArchivedPayload], archive: RawArchive) -> int:
-    """Stage the values and what the requests covered (the KPIs, municipalities and years asked for),
-    parsed in bulk by DuckDB from the archived bodies (sql/load/replace_kolada_values.sql). Returns the
-    number of rows staged. When the bulk reader refuses a body, the row-by-row parser finds the page,
-    field and value to name."""
+    """Stage the values and what the requests covered, parsed in bulk by DuckDB from the archived bodies;
+    returns the rows staged. When the bulk reader refuses a body, the row-by-row parser names the page,
+    field and value."""
     pages = pl.DataFrame(
         [(ref.sha256, ref.location, ref.retrieved_at, str(archive.object_path(ref.sha256))) for ref in refs],
         schema={"sha256": pl.Utf8, "url": pl.Utf8, "retrieved_at": pl.Utf8, "path": pl.Utf8},

@@ -1,8 +1,6 @@
 """The peer set: fetch Kolada's municipality list (and the peer group), resolve and stage the set.
-
-The set is resolved once, when it is staged (core.peer_set); the fetches of Kolada and SCB read it
-back from there (`stored_peer_set`), so every source is asked for the same municipalities, and a run
-replays with the set it was recorded with.
+It is resolved once, when staged (core.peer_set); Kolada's and SCB's fetches read it back from there
+(`stored_peer_set`), so every source is asked for the same municipalities and a replay uses the recorded set.
 """
 
 from __future__ import annotations

@@ -1,13 +1,9 @@
 """SCB PxWeb v2: fetch the plan's table cells, archive every payload, stage the decoded cells.
 
-An SCB indicator names a table (`source_id`, its SCB table id) and the cells of it that are the series
-(`source_selection`, e.g. Hustyp=SMÅHUS, ContentsCode=BO0101A4); the region is the plan's
-municipality and the time variable is the series' own axis. Fetching asks `/config` (the client's
-limits), the table's metadata, and then POSTs one data query per table and set of selected
-variables with explicit value codes only: the time codes are the metadata's own, from the plan's
-first year on. Staging decodes the json-stat2 answers into `staging.scb_values`; the years, their
-completeness and preliminary flags are SQL (sql/models/staging/scb_period.sql), from the plan's
-`year_from_periods` and `preliminary_periods`, never from the wording of SCB's notes.
+An SCB indicator names a table (`source_id`) and the cells that are the series (`source_selection`,
+e.g. Hustyp=SMÅHUS, ContentsCode=BO0101A4); the region is the plan's municipality, time the series'
+axis. The years, their completeness and preliminary flags are SQL (sql/models/staging/scb_period.sql),
+from the plan's `year_from_periods` and `preliminary_periods`, never from the wording of SCB's notes.
 """
 
 from __future__ import annotations
@@ -57,7 +53,6 @@ class TableQuery:
     """The indicators of one table that select the same variables: fetched in one data query."""
 
     table_id: str
-    variables: tuple[str, ...]  # the selected variables, sorted
     indicators: tuple[Indicator, ...]
 
 
@@ -71,32 +66,20 @@ def table_queries(plan: Plan) -> list[TableQuery]:
             )
         variables = tuple(variable for variable, _ in indicator.source_selection)
         groups[(indicator.source_id, variables)].append(indicator)
-    return [TableQuery(table, variables, tuple(indicators)) for (table, variables), indicators in groups.items()]
+    return [TableQuery(table, tuple(indicators)) for (table, _), indicators in groups.items()]
 
 
 def time_variable(doc: dict) -> str:
     return (doc.get("role", {}).get("time") or [DEFAULT_TIME_VARIABLE])[0]
 
 
-def time_codes(metadata: dict, first_year: int) -> list[str]:
-    """The table's own time codes (2015K1, 2015K2, ...) from `first_year` on, in the table's order."""
-    variable = time_variable(metadata)
-    codes = dimension_labels(metadata).get(variable)
-    if not codes:
-        raise SourceError(SCB_SOURCE, f"table metadata has no time variable {variable!r}")
-    return [code for code in codes if code[:4].isdigit() and int(code[:4]) >= first_year]
-
-
 def data_selection(
     plan: Plan, query: TableQuery, metadata: dict, municipalities: Sequence[str] | None = None
 ) -> dict[str, list[str]]:
-    """Explicit value codes for every variable of the table the query needs, in the table's variable order.
-
-    Region = `municipalities` (Kolada ids: the plan's own, its peers and the reference rows; default the
-    plan's municipality) as SCB codes, each checked against the metadata; time = the metadata's codes from the plan's first year; each
-    selected variable = the codes its indicators name (checked against the metadata). A variable
-    none of them selects is left out, which SCB allows only for eliminable variables.
-    """
+    """Explicit value codes for every variable of the table the query needs, in the table's order, each
+    checked against the metadata: Region = `municipalities` (Kolada ids, default the plan's own) as SCB
+    codes; time = the table's codes from the plan's first year; a selected variable = the codes its
+    indicators name. A variable none selects is left out, which SCB allows only for eliminable ones."""
     where = f"table {query.table_id}"
     labels = dimension_labels(metadata)
     time = time_variable(metadata)
@@ -118,7 +101,10 @@ def data_selection(
                 known = ", ".join(list(labels.get(variable, {}))[:10]) or f"no variable {variable} (variables: {list(labels)})"
                 raise SourceError(SCB_SOURCE, f"{where}: indicator {indicator.id!r} selects {variable}={code}, which the table lacks ({known})")
             wanted[variable].add(code)
-    quarters = time_codes(metadata, plan.first_year)
+    if not labels.get(time):
+        raise SourceError(SCB_SOURCE, f"table metadata has no time variable {time!r}")
+    # the table's own time codes (2015K1, 2015K2, ...) from the plan's first year on, in the table's order
+    quarters = [code for code in labels[time] if code[:4].isdigit() and int(code[:4]) >= plan.first_year]
     if not quarters:
         raise SourceError(SCB_SOURCE, f"{where} has no {time} values from {plan.first_year} on")
     selection: dict[str, list[str]] = {}
@@ -195,14 +181,11 @@ def stage_values(
     """Decode the archived data answers into staging.scb_values; every SCB indicator must get cells."""
     frames = [decode_cells(restore(ref, archive), ref.sha256) for ref in refs if ref.dataset == DATA_DATASET]
     incoming = pl.concat(frames) if frames else pl.DataFrame(schema=STAGED_SCHEMA)
+    own = incoming.filter(pl.col("region") == plan.municipality_code)
+    series = set(own.select("table_id", "selection_key").iter_rows())
     for query in table_queries(plan):
         for indicator in query.indicators:
-            found = incoming.filter(
-                (pl.col("table_id") == indicator.source_id)
-                & (pl.col("region") == plan.municipality_code)
-                & (pl.col("selection_key") == indicator.selection_key)
-            )
-            if found.is_empty():
+            if (indicator.source_id, indicator.selection_key) not in series:
                 raise SourceError(
                     SCB_SOURCE,
                     f"no cells for indicator {indicator.id!r} ({indicator.source_id} {indicator.selection_key}, "
