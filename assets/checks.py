@@ -1,19 +1,11 @@
-"""Great Expectations suites as Dagster asset checks, generated from one registry (PUDL-style).
+"""Great Expectations suites as Dagster asset checks, one generated per QUALITY_REGISTRY entry (PUDL-style).
 
-Every entry of QUALITY_REGISTRY binds a suite file in `expectations/` to a table in the run's work
-warehouse, and so to that table's asset (key <schema>/<name>). One `@asset_check` is generated per entry: it reads the
-table out of the run's work DuckDB file as pandas, validates it (indicator_pipeline.quality), records
-every expectation's result in meta.validation_result (and the whole run in meta.validation_run), and
-returns the verdict with a markdown table of the failures for the Dagster UI.
-
-Blocking entries (data that feeds the published warehouse) fail with severity ERROR and stop every
-downstream asset, `published_warehouse` included, so the published file stays as it was. Non-blocking
-entries fail with severity WARN and only report.
-
-Adding a suite = a JSON file in expectations/ + one SuiteBinding below (+ a `prepare` function if the
-suite needs columns derived from the catalogue, such as the unit of each row).
+Each check reads its table out of the run's work DuckDB file as pandas, validates it
+(indicator_pipeline.quality), records the result in meta.validation_result and meta.validation_run, and
+returns the verdict with a markdown table of the failures. A blocking check's failure (severity ERROR)
+stops every downstream asset, `published_warehouse` included; a non-blocking one only warns.
+docs/quality-gate.md says how to add a suite.
 """
-
 
 import json
 from dataclasses import dataclass
@@ -96,16 +88,6 @@ QUALITY_REGISTRY: list[SuiteBinding] = [
 ]
 
 
-def kolada_requested(con) -> int | None:
-    """How many KPI x municipality x year cells this run's Kolada data requests asked for (None: none
-    yet, or a table checked on its own without the coverage beside it: then the plan's own count is used)."""
-    try:
-        [(count,)] = con.execute(sql_text("load/kolada_requested.sql")).fetchall()
-    except duckdb.CatalogException:
-        return None
-    return count or None
-
-
 def validate_binding(binding: SuiteBinding, con, plan, as_of) -> quality.ValidationOutcome:
     """Read the bound table from `con`, prepare it, validate it. Any failure to do so is a failed result."""
     if not binding.applies_to(plan):
@@ -114,73 +96,70 @@ def validate_binding(binding: SuiteBinding, con, plan, as_of) -> quality.Validat
         frame = con.table(binding.table).df()
         if binding.prepare is not None:
             frame = binding.prepare(frame, plan)
-        peer_set, known = _requested_municipalities(con)
-        parameters = quality.run_parameters(
-            plan, as_of, kolada_requested=kolada_requested(con), peer_set=peer_set, known_municipalities=known
-        )
+        parameters = _run_parameters(con, plan, as_of)
     except Exception as exc:  # noqa: BLE001 - a check that cannot read its data must fail, never pass
         return quality.cannot_run(binding.suite, binding.table, f"cannot read {binding.table}: {type(exc).__name__}: {exc}")
     return quality.validate_frame(frame, binding.suite, parameters, dataset=binding.table)
 
 
-def _requested_municipalities(con) -> tuple[list[tuple[str, str]], list[str]]:
-    """The run's peer set ((code, role) pairs) and every code Kolada knows; both empty in a warehouse
-    without the peer tables (then the checks expect the plan's own municipality only)."""
+def _run_parameters(con, plan, as_of) -> dict:
+    """The suite parameters, with the run's peer set ((code, role) pairs), every code Kolada knows and how
+    many KPI x municipality x year cells the Kolada data requests asked for. A table checked without the
+    peer tables or the coverage beside it is held to the plan's own municipality and KPI count."""
     try:
-        known = query(con, "load/check_peer_set.sql")
+        municipalities = query(con, "load/check_peer_set.sql").rows()  # (code, role in the run's set or None)
     except duckdb.CatalogException:
-        return [], []
-    return [(code, role) for code, role in known.rows() if role is not None], known["municipality_code"].to_list()
+        municipalities = []
+    try:
+        [(requested,)] = con.execute(sql_text("load/kolada_requested.sql")).fetchall()
+    except duckdb.CatalogException:
+        requested = None
+    peer_set = [(code, role) for code, role in municipalities if role is not None]
+    known = [code for code, _ in municipalities]
+    return quality.run_parameters(
+        plan, as_of, kolada_requested=requested or None, peer_set=peer_set, known_municipalities=known
+    )
 
 
-def record(con, result: quality.ValidationOutcome, run_id: str, suite: str, validated_at: datetime) -> None:
-    run_script(
-        con,
-        "load/record_validation.sql",
-        {
-            "results": quality.results_frame(result, run_id, suite, validated_at),
-            "report": quality.report_frame(result, run_id, suite, validated_at),
+def _verdict(binding: SuiteBinding, passed: bool, description: str, **metadata) -> AssetCheckResult:
+    return AssetCheckResult(
+        passed=passed,
+        severity=AssetCheckSeverity.ERROR if binding.blocking else AssetCheckSeverity.WARN,
+        description=description,
+        metadata={
+            **metadata,
+            "first_failure": "" if passed else description,
+            "dataset": binding.table,
+            "suite": MetadataValue.path(str(quality.suite_path(binding.suite))),
+            "blocking": binding.blocking,
         },
     )
 
 
 def check_result(binding: SuiteBinding, result: quality.ValidationOutcome) -> AssetCheckResult:
-    return AssetCheckResult(
-        passed=result.success,
-        severity=AssetCheckSeverity.ERROR if binding.blocking else AssetCheckSeverity.WARN,
-        description=result.first_failure_line(),
-        metadata={
-            "statistics": MetadataValue.json(result.statistics),
-            "failures": MetadataValue.md(quality.render_markdown(result)),
-            "first_failure": "" if result.success else result.first_failure_line(),
-            "dataset": binding.table,
-            "suite": MetadataValue.path(str(quality.suite_path(binding.suite))),
-            "blocking": binding.blocking,
-        },
+    return _verdict(
+        binding,
+        result.success,
+        result.first_failure_line(),
+        statistics=MetadataValue.json(result.statistics),
+        failures=MetadataValue.md(quality.render_markdown(result)),
     )
 
 
 def previous_result(binding: SuiteBinding, con) -> AssetCheckResult | None:
-    """The verdict of the suite's latest validation, for a table that did not change since (None: none recorded)."""
+    """The verdict of the suite's latest validation, for a table unchanged since (None: none recorded)."""
     rows = query(con, "load/last_validation.sql", {"suite": Path(binding.suite).stem})
     if rows.is_empty():
         return None
     last = rows.row(0, named=True)
     verdict = "passed" if last["success"] else "failed"
-    description = f"not validated again: {binding.table} is unchanged since run {last['run_id']}, whose validation {verdict}"
-    return AssetCheckResult(
-        passed=bool(last["success"]),
-        severity=AssetCheckSeverity.ERROR if binding.blocking else AssetCheckSeverity.WARN,
-        description=description,
-        metadata={
-            "revalidated": False,
-            "validated_in_run": last["run_id"],
-            "statistics": MetadataValue.json(json.loads(last["statistics"] or "{}")),
-            "first_failure": "" if last["success"] else description,
-            "dataset": binding.table,
-            "suite": MetadataValue.path(str(quality.suite_path(binding.suite))),
-            "blocking": binding.blocking,
-        },
+    return _verdict(
+        binding,
+        bool(last["success"]),
+        f"not validated again: {binding.table} is unchanged since run {last['run_id']}, whose validation {verdict}",
+        revalidated=False,
+        validated_in_run=last["run_id"],
+        statistics=MetadataValue.json(json.loads(last["statistics"] or "{}")),
     )
 
 
@@ -207,7 +186,8 @@ def build_check(binding: SuiteBinding) -> AssetChecksDefinition:
         with pipeline.work_connection(context.run) as con:
             # the data checked is what the sources sent on the fetch date, whatever date it is judged as of
             result = validate_binding(binding, con, settings.plan, settings.fetch_date())
-            record(con, result, run_id, Path(binding.suite).stem, validated_at)
+            suite = Path(binding.suite).stem
+            run_script(con, "load/record_validation.sql", quality.record_frames(result, run_id, suite, validated_at))
         if not result.success:
             context.log.warning(f"{binding.table} ({binding.suite}): {result.first_failure_line()}")
         return check_result(binding, result)
@@ -215,8 +195,4 @@ def build_check(binding: SuiteBinding) -> AssetChecksDefinition:
     return _check
 
 
-def build_quality_checks(registry: list[SuiteBinding] | None = None) -> list[AssetChecksDefinition]:
-    return [build_check(binding) for binding in (QUALITY_REGISTRY if registry is None else registry)]
-
-
-quality_checks = build_quality_checks()
+quality_checks = [build_check(binding) for binding in QUALITY_REGISTRY]

@@ -1,10 +1,5 @@
-"""GX Data Docs (static HTML) for the latest validation recorded in a warehouse.
-
-The quality checks store GX's full result JSON of every validation in meta.validation_run. This
-rebuilds GX result objects from it, puts them in a throw-away file-mode GX project under `out`, and
-lets GX render its Data Docs site. Optional artifact: the Dagster UI's check metadata and
-meta.validation_result are the primary places to read results. The HTML loads its CSS/JS from CDNs,
-so on a closed network it renders unstyled (the content is all there).
+"""GX Data Docs (static HTML) for the latest validation recorded in a warehouse: GX's result JSON of each
+validation (meta.validation_run) put back into a throw-away file-mode GX project under `out`.
 
 Without an explicit warehouse, the latest validation is looked for in the serving file and in the
 work files of earlier runs (`<dir>/.work/*.duckdb`): a run that failed its checks was never
@@ -14,7 +9,6 @@ published, so its results are only in its work file.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -31,8 +25,8 @@ LIMIT 1
 """
 
 
-def latest_validation(candidates: list[Path]) -> tuple[Path, str, datetime]:
-    """(warehouse file, run id, time) of the most recent validation among the candidate files."""
+def latest_validation(candidates: list[Path]) -> tuple[Path, str]:
+    """(warehouse file, run id) of the most recent validation among the candidate files."""
     found = []
     for path in candidates:
         if not path.exists():
@@ -47,18 +41,15 @@ def latest_validation(candidates: list[Path]) -> tuple[Path, str, datetime]:
     if not found:
         names = ", ".join(str(p) for p in candidates) or "(none)"
         raise PipelineError(f"no recorded validation in {names}; run `indicator-pipeline refresh` first")
-    validated_at, path, run_id = max(found, key=lambda f: f[0])
-    return path, run_id, validated_at
-
-
-def candidate_files(serving_path: Path) -> list[Path]:
-    return [serving_path, *sorted((serving_path.parent / ".work").glob("*.duckdb"))]
+    _, path, run_id = max(found, key=lambda f: f[0])
+    return path, run_id
 
 
 def build_data_docs(out: Path, warehouse: Path | None = None, serving_path: Path | None = None) -> Path:
     """Render the latest run's validations as GX Data Docs under `out`; returns the index.html path."""
-    candidates = [warehouse] if warehouse else candidate_files(serving_path) if serving_path else []
-    path, run_id, _ = latest_validation(candidates)
+    work_files = sorted((serving_path.parent / ".work").glob("*.duckdb")) if serving_path else []
+    candidates = [warehouse] if warehouse else [serving_path, *work_files] if serving_path else []
+    path, run_id = latest_validation(candidates)
     with duckdb.connect(str(path), read_only=True) as con:
         rows = con.execute(
             "SELECT suite, gx_result, error, validated_at FROM meta.validation_run WHERE run_id = ? ORDER BY suite", [run_id]
