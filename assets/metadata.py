@@ -41,17 +41,19 @@ def payload_metadata(refs) -> dict:
 
 
 def peer_position_metadata(con: duckdb.DuckDBPyConnection) -> dict:
-    """The plan's rank and the peers' median per compared indicator, in its latest ranked year
-    (sql/report/peers.sql, as the scorecard shows it): one entry per indicator and a table of all."""
-    rows = query(con, "report/peers.sql").unique("indicator_id", keep="first", maintain_order=True).sort("indicator_id")
-    table = [
-        (r["indicator_id"], r["year"], r["value"], f"{r['rank']} of {r['peer_count']}", r["peer_median"], r["riket_value"])
-        for r in rows.iter_rows(named=True)
-    ]
+    """Each plan's rank and the peers' median per compared indicator, in its latest ranked year
+    (sql/report/peers.sql, as the scorecard shows it): one entry per plan and indicator and a table of all."""
+    table = []
+    for plan_id in query(con, "report/plans.sql")["plan_id"].unique(maintain_order=True):
+        rows = query(con, "report/peers.sql", {"plan_id": plan_id})
+        table += [
+            (plan_id, r["indicator_id"], r["year"], r["value"], f"{r['rank']} of {r['peer_count']}", r["peer_median"], r["riket_value"])
+            for r in rows.unique("indicator_id", keep="first", maintain_order=True).sort("indicator_id").iter_rows(named=True)
+        ]
     return {
-        "peer_position": MetadataValue.md(markdown_table(["indicator", "year", "value", "rank", "peer median", "Riket"], table)),
+        "peer_position": MetadataValue.md(markdown_table(["plan", "indicator", "year", "value", "rank", "peer median", "Riket"], table)),
         **{
-            f"peer_rank/{indicator}": f"{rank} in {year} (value {value}, peer median {median})"
-            for indicator, year, value, rank, median, _ in table
+            f"peer_rank/{plan_id}/{indicator}": f"{rank} in {year} (value {value}, peer median {median})"
+            for plan_id, indicator, year, value, rank, median, _ in table
         },
     }

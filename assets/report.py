@@ -14,8 +14,9 @@ from assets.resources import PipelineResource
     kinds={"html"},
     owners=OWNERS,
     deps=[published_warehouse],
-    description="report/scorecard.html beside the warehouse: every goal with its status, chart, data quality and "
-    "sources, one self-contained HTML page (Swedish labels), from the published file opened read-only.",
+    description="report/ beside the warehouse: per plan, <plan id>.html with every goal's status, chart, data quality "
+    "and sources, one self-contained HTML page (Swedish labels); and index.html (also scorecard.html) of the plans with "
+    "their status counts, linking to their pages; from the published file opened read-only.",
 )
 def scorecard_report(context: AssetExecutionContext, pipeline: PipelineResource) -> None:
     if unchanged_in_run(context, "published_warehouse"):
@@ -24,5 +25,9 @@ def scorecard_report(context: AssetExecutionContext, pipeline: PipelineResource)
     from indicator_pipeline.report import build_report, default_report_dir  # jinja2 and polars: only when the report runs
 
     published = pipeline.settings.warehouse_path
-    path = build_report(published, default_report_dir(published))
-    context.add_output_metadata({"path": MetadataValue.path(str(path)), "bytes": path.stat().st_size})
+    written = build_report(published, default_report_dir(published))
+    context.add_output_metadata({
+        "index": MetadataValue.path(str(written.index)),
+        "pages": MetadataValue.json({plan_id: str(path) for plan_id, path in written.pages.items()}),
+        "page_count": len(written.pages),
+    })

@@ -68,15 +68,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     status.add_argument("--plan", type=Path, help="plan file or bundled plan name to judge with --as-of (default: $INDICATOR_PLAN or the bundled default plan)")
 
-    report = sub.add_parser("report", help="write the scorecard: one self-contained HTML page of every goal")
-    report.add_argument("--out", type=Path, help="output folder (default: report/ beside the warehouse); writes scorecard.html")
+    report = sub.add_parser("report", help="write the scorecard: a self-contained HTML page per plan and an index of the plans")
+    report.add_argument("--out", type=Path, help="output folder (default: report/ beside the warehouse); writes <plan id>.html and index.html")
     report.add_argument("--lang", choices=("sv", "en"), default="sv", help="labels in Swedish (default) or English")
     report.add_argument(
         "--as-of", type=date.fromisoformat,
         help="the report as of this date, YYYY-MM-DD, judged from what the warehouse knew at its end (default: the published statuses)",
     )
     report.add_argument("--warehouse", type=Path, help="serving DuckDB file (default: $INDICATOR_WAREHOUSE or warehouse/indicators.duckdb)")
-    report.add_argument("--plan", type=Path, help="plan file or bundled plan name to judge with --as-of (default: $INDICATOR_PLAN or the bundled default plan)")
+    report.add_argument(
+        "--plan", type=Path,
+        help="only this plan: a plan id in the warehouse, a plan file or a bundled plan name (default: every plan in the "
+        "warehouse; with --as-of, $INDICATOR_PLAN or the bundled default plan)",
+    )
 
     docs = sub.add_parser("data-docs", help="build GX Data Docs (HTML) for the latest recorded validation")
     docs.add_argument("--warehouse", type=Path, help="warehouse file to read (default: the latest validation in the serving file or its .work/ run files)")
@@ -142,12 +146,16 @@ def sources_block(path: Path, settings: Settings, as_of: date) -> str:
         return format_sources(source_freshness(con, settings.plan, as_of), as_of)
 
 
-def write_report(settings: Settings, out: Path | None, lang: str, as_of: date | None) -> Path:
-    """The scorecard from the published warehouse (read-only); with `as_of`, re-assessed in a private copy."""
-    from indicator_pipeline.report import build_report, default_report_dir  # imports jinja2 and polars: only when asked
+def write_report(settings: Settings, out: Path | None, lang: str, as_of: date | None, plan: Path | None) -> str:
+    """The scorecard pages from the published warehouse (read-only), every plan's or `plan`'s, and the index;
+    with `as_of`, re-assessed in a private copy. Returns the files written, one a line."""
+    from indicator_pipeline.report import build_report, default_report_dir, named_plan  # imports jinja2 and polars: only when asked
 
     path = settings.warehouse_path
-    return build_report(path, out or default_report_dir(path), lang, as_of, settings.plan if as_of else None)
+    plan_id, named = named_plan(plan) if plan else (None, None)
+    plans = [named] if named else [settings.plan] if as_of and not plan else None
+    written = build_report(path, out or default_report_dir(path), lang, as_of, plans, [plan_id] if plan_id else None)
+    return "\n".join(str(page) for page in [*written.pages.values(), written.index])
 
 
 def format_table(rows: list[tuple], columns: list[str]) -> str:
@@ -173,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "refresh":
             print(run_refresh(settings, wait=args.wait, verbose=args.verbose))
         elif args.command == "report":
-            print(write_report(settings, args.out, args.lang, args.as_of))
+            print(write_report(settings, args.out, args.lang, args.as_of, args.plan))
         elif args.command == "data-docs":
             from indicator_pipeline.data_docs import build_data_docs  # imports GX: only when asked
 

@@ -126,6 +126,17 @@ def bundled_refresh(tmp_path_factory) -> BundledRefresh:
     return BundledRefresh(path, summary, before, snapshot_tree(BUNDLED_SNAPSHOT))
 
 
+def offline_refresh(plan: str, warehouse: Path) -> int:
+    """`indicator-pipeline refresh --offline --plan PLAN --warehouse WAREHOUSE` as of the bundled date, as a
+    user types it, without the deployment's settings from the environment: its exit code."""
+    from indicator_pipeline.cli import main
+
+    with pytest.MonkeyPatch.context() as mp:
+        for name in [*REDIRECTING, *(k for k in os.environ if k.startswith("INDICATOR_"))]:
+            mp.delenv(name, raising=False)
+        return main(["refresh", "--offline", "--plan", plan, "--warehouse", str(warehouse), "--as-of", BUNDLED_AS_OF.isoformat()])
+
+
 @pytest.fixture(scope="session")
 def copy_bundled_warehouse(bundled_refresh):
     """`copy(folder) -> warehouse path`: a private copy of the shared warehouse folder (file + archive)."""

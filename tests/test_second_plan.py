@@ -5,7 +5,6 @@ session fixture)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
@@ -15,7 +14,7 @@ from indicator_pipeline.catalog import load_plan
 from indicator_pipeline.catalog.load import bundled_plan_names, resolve_plan_path
 from indicator_pipeline.cli import main
 from indicator_pipeline.settings import Settings, bundled_snapshot_dir
-from tests.conftest import BUNDLED_AS_OF, REDIRECTING
+from tests.conftest import offline_refresh
 
 PROJECT = Path(__file__).resolve().parents[1]
 LUND = "lund_ks_2025"
@@ -25,11 +24,7 @@ LUND = "lund_ks_2025"
 def lund_refresh(tmp_path_factory) -> Path:
     """`indicator-pipeline refresh --offline --plan lund_ks_2025`, as a user types it."""
     path = tmp_path_factory.mktemp("lund") / "indicators.duckdb"
-    with pytest.MonkeyPatch.context() as mp:
-        for name in [*REDIRECTING, *(k for k in os.environ if k.startswith("INDICATOR_"))]:
-            mp.delenv(name, raising=False)
-        code = main(["refresh", "--offline", "--plan", LUND, "--warehouse", str(path), "--as-of", BUNDLED_AS_OF.isoformat()])
-    assert code == 0
+    assert offline_refresh(LUND, path) == 0
     return path
 
 

@@ -1,4 +1,5 @@
-"""What the report shows, read from a warehouse file with the queries in sql/report/."""
+"""What the report shows, read from a warehouse file with the queries in sql/report/: per plan, its page's
+rows; for the index, every plan with its status counts."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from indicator_pipeline.warehouse.sql import query
 
 @dataclass(frozen=True)
 class ReportData:
+    """One plan's page."""
+
     goals: pl.DataFrame  # one row per goal target, in plan order
     series: pl.DataFrame  # yearly values of every target and context series
     sources: pl.DataFrame  # payloads per goal with retrieval time
@@ -24,29 +27,68 @@ class ReportData:
     as_of_override: date | None = None  # set when assessed as of a date other than the published one
 
 
-def load(con: duckdb.DuckDBPyConnection, as_of_override: date | None = None) -> ReportData:
+@dataclass(frozen=True)
+class Reports:
+    """The plans reported: the index's rows (report/plans.sql, those plans only) and each plan's page."""
+
+    plans: pl.DataFrame
+    pages: dict[str, ReportData]  # plan id -> its page, in the order asked (else plan id order)
+    as_of_override: date | None = None
+
+
+def load(con: duckdb.DuckDBPyConnection, plan_id: str, as_of_override: date | None = None) -> ReportData:
+    params = {"plan_id": plan_id}
     return ReportData(
-        goals=query(con, "report/goals.sql"),
-        series=query(con, "report/series.sql"),
-        sources=query(con, "report/sources.sql"),
-        quality=query(con, "report/quality.sql"),
-        peers=query(con, "report/peers.sql"),
+        goals=query(con, "report/goals.sql", params),
+        series=query(con, "report/series.sql", params),
+        sources=query(con, "report/sources.sql", params),
+        quality=query(con, "report/quality.sql", params),
+        peers=query(con, "report/peers.sql", params),
         as_of_override=as_of_override,
     )
 
 
-def load_report_data(published: Path, plan: Plan | None = None, as_of: date | None = None) -> ReportData:
-    """The published statuses; with `as_of`, every target re-assessed from the values known at the end
-    of that day, in a private copy of the published file (as `status --as-of` does). The published file
-    is never written."""
-    if as_of is not None and plan is None:
-        raise PipelineError("--as-of needs the plan to assess with")
+def _reports(con: duckdb.DuckDBPyConnection, plan_ids: list[str], as_of_override: date | None) -> Reports:
+    plans = query(con, "report/plans.sql")
+    return Reports(
+        plans=plans.filter(pl.col("plan_id").is_in(plan_ids)),
+        pages={plan_id: load(con, plan_id, as_of_override) for plan_id in plan_ids},
+        as_of_override=as_of_override,
+    )
+
+
+def _selected(plans: pl.DataFrame, plan_ids: list[str] | None) -> list[str]:
+    """The plans asked for (all the warehouse has when none), an unknown one refused."""
+    known = plans["plan_id"].unique(maintain_order=True).to_list()
+    if not known:
+        raise PipelineError("the warehouse has no plan to report")
+    unknown = [plan_id for plan_id in plan_ids or () if plan_id not in known]
+    if unknown:
+        raise PipelineError(f"no plan {', '.join(map(repr, unknown))} in the warehouse; it has {', '.join(known)}")
+    return list(dict.fromkeys(plan_ids)) if plan_ids else known
+
+
+def load_report_data(published: Path, plan_ids: list[str] | None = None, as_of: date | None = None,
+                     plans: list[Plan] | None = None) -> Reports:
+    """The published statuses of the plans `plan_ids` (None: every plan in the warehouse). With `as_of`,
+    the targets of `plans` re-assessed from the values known at the end of that day, in a private copy
+    of the published file (as `status --as-of` does); the plans reported are then those of `plans`
+    (or of `plan_ids`, each of which needs its Plan in `plans`). The published file is never written."""
     if not published.is_file():
         raise PipelineError(f"no published warehouse at {published}; run `indicator-pipeline refresh` first")
-    if as_of is None:
-        with duckdb.connect(str(published), read_only=True) as con:
-            return load(con)
+    plans = plans or []
+    if as_of is not None and plan_ids is None:
+        plan_ids = [plan.id for plan in plans]
+    if as_of is not None and not plan_ids:
+        raise PipelineError("--as-of needs the plan to assess with")
+    with duckdb.connect(str(published), read_only=True) as con:
+        plan_ids = _selected(query(con, "report/plans.sql"), plan_ids)
+        if as_of is None:
+            return _reports(con, plan_ids, None)
+    by_id = {plan.id: plan for plan in plans}
+    if missing := [plan_id for plan_id in plan_ids if plan_id not in by_id]:
+        raise PipelineError(f"--as-of needs the plan file of {', '.join(missing)} to assess with (--plan FILE or bundled name)")
     from indicator_pipeline.steps.assessment import assessed_copy
 
-    with assessed_copy(published, plan, as_of) as con:
-        return load(con, as_of_override=as_of)
+    with assessed_copy(published, [by_id[plan_id] for plan_id in plan_ids], as_of) as con:
+        return _reports(con, plan_ids, as_of)

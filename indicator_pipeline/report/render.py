@@ -13,7 +13,7 @@ from functools import partial
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from indicator_pipeline.report import charts
-from indicator_pipeline.report.data import ReportData
+from indicator_pipeline.report.data import ReportData, Reports
 from indicator_pipeline.report.labels import LABELS, number, text, unit_label
 
 TEMPLATES = Environment(
@@ -121,17 +121,21 @@ def _section(goal_id: str, targets: list[dict], data: ReportData, lang: str) -> 
     )
 
 
+def _page(template: str, lang: str, **values) -> str:
+    return TEMPLATES.get_template(template).render(lang=lang, t=LABELS[lang]["text"], statuses=LABELS[lang]["status"], **values)
+
+
 def render(data: ReportData, lang: str = "sv") -> str:
+    """One plan's page."""
     goals = data.goals.to_dicts()
     if not goals:
         raise ValueError("the warehouse has no goals to report")
     by_goal: dict[str, list[dict]] = defaultdict(list)
     for row in goals:
         by_goal[row["goal_id"]].append(row)
-    return TEMPLATES.get_template("scorecard.html.j2").render(
-        lang=lang,
-        t=LABELS[lang]["text"],
-        statuses=LABELS[lang]["status"],
+    return _page(
+        "scorecard.html.j2",
+        lang,
         unit=partial(unit_label, lang),
         value=partial(_value, lang=lang),
         as_of=_day(data.as_of_override or goals[0]["as_of"]),
@@ -139,3 +143,18 @@ def render(data: ReportData, lang: str = "sv") -> str:
         goals=goals,
         sections=[_section(goal_id, rows, data, lang) for goal_id, rows in by_goal.items()],
     )
+
+
+def render_index(reports: Reports, pages: dict[str, str], lang: str = "sv") -> str:
+    """The index: every plan of `reports` with its status counts, linking to its page (`pages`: plan id ->
+    file name). A column per status the plans have, in the labels' order, then any other alphabetically."""
+    plans: dict[str, dict] = {}
+    for row in reports.plans.to_dicts():
+        plan = plans.setdefault(row["plan_id"], {**row, "page": pages[row["plan_id"]], "counts": {}})
+        if row["status"] is not None:
+            plan["counts"][row["status"]] = row["targets"]
+    present = {status for plan in plans.values() for status in plan["counts"]}
+    known = list(LABELS[lang]["status"])
+    shown = [s for s in known if s in present] + sorted(present - set(known))
+    return _page("index.html.j2", lang, plans=[plans[plan_id] for plan_id in pages], shown_statuses=shown,
+                 reassessed=reports.as_of_override)

@@ -137,19 +137,20 @@ def judged_the_same(con: duckdb.DuckDBPyConnection, plan: Plan, as_of: date) -> 
 
 
 @contextmanager
-def assessed_copy(published: Path, plan: Plan, as_of: date) -> Iterator[duckdb.DuckDBPyConnection]:
+def assessed_copy(published: Path, plans: list[Plan], as_of: date) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a private copy of the published file (which is never written) with every target
-    assessed from the vintages observed by the end of `as_of`; the copy is deleted afterwards."""
+    of `plans` assessed from the vintages observed by the end of `as_of`; the copy is deleted afterwards."""
     with tempfile.TemporaryDirectory(prefix="indicator-as-of-") as folder:
         copy = Path(folder) / published.name
         shutil.copyfile(published, copy)
         with duckdb.connect(str(copy)) as con:
             apply_schema(con)  # a file published by an older version gets today's tables first
-            assess_plan(con, plan, as_of)
+            for plan in plans:
+                assess_plan(con, plan, as_of)
             yield con
 
 
 def status_as_of(published: Path, plan: Plan, as_of: date) -> pl.DataFrame:
     """The goal table as it would have been reported on `as_of`."""
-    with assessed_copy(published, plan, as_of) as con:
+    with assessed_copy(published, [plan], as_of) as con:
         return query(con, "queries/goal_status_report.sql")

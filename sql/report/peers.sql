@@ -1,14 +1,14 @@
--- The scorecard's peer position per goal: for every indicator a goal shows (its target and context
+-- The scorecard's peer position per goal of plan $plan_id: for every indicator a goal shows (its target and context
 -- series) that is compared with peers (marts.peer_comparison), the latest year in which the plan's own
 -- municipality is ranked: its value, rank among peer_count, the peers' median, and the reference rows
 -- (Riket, the county) that year.
 WITH shown AS (
-    SELECT DISTINCT plan_id, goal_id, indicator_id FROM marts.indicator_vs_target
+    SELECT DISTINCT plan_id, goal_id, indicator_id FROM marts.indicator_vs_target WHERE plan_id = $plan_id
 ),
 own AS (
     SELECT *
     FROM marts.peer_comparison
-    WHERE is_plan_municipality AND rank IS NOT NULL
+    WHERE plan_id = $plan_id AND is_plan_municipality AND rank IS NOT NULL
     QUALIFY row_number() OVER (PARTITION BY plan_id, indicator_id ORDER BY year DESC) = 1
 )
 SELECT

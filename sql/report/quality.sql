@@ -1,5 +1,5 @@
 -- The scorecard's data quality: the last run's validations (meta.validation_run), each with the
--- number of failed expectations and the goals whose sources it checked. A goal is linked to the
+-- number of failed expectations and the goals of plan $plan_id whose sources it checked. A goal is linked to the
 -- suites of the payloads its values came from, to the fact table's suite, and, when one of its
 -- indicators is reconciled with a published series, to the reconciliation suite.
 WITH last_run AS (
@@ -18,6 +18,7 @@ goal_datasets AS (
     SELECT DISTINCT v.goal_id, p.source, p.dataset
     FROM marts.indicator_vs_target AS v
     JOIN raw.payload AS p ON p.sha256 IN (v.raw_sha256, v.denominator_raw_sha256)
+    WHERE v.plan_id = $plan_id
 ),
 goal_suites AS (
     SELECT DISTINCT d.goal_id, r.suite
@@ -27,11 +28,12 @@ goal_suites AS (
         OR (d.source = 'scb' AND r.suite LIKE 'staging\_scb\_%' ESCAPE '\')
     UNION BY NAME
     SELECT DISTINCT v.goal_id, 'core_fact_indicator_value' AS suite FROM marts.indicator_vs_target AS v
+    WHERE v.plan_id = $plan_id
     UNION BY NAME
     SELECT DISTINCT v.goal_id, 'marts_reconciliation' AS suite
     FROM marts.indicator_vs_target AS v
     JOIN core.dim_indicator AS i ON i.plan_id = v.plan_id AND i.indicator_id = v.indicator_id
-    WHERE i.reconcile_with IS NOT NULL
+    WHERE v.plan_id = $plan_id AND i.reconcile_with IS NOT NULL
 )
 SELECT s.goal_id, r.run_id, r.suite, r.dataset, r.success, r.validated_at, r.failed_expectations, r.expectations
 FROM runs AS r

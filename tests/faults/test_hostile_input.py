@@ -26,6 +26,7 @@ from hostilekit import (
     zip_bomb,
 )
 
+from indicator_pipeline.catalog import load_plan
 from indicator_pipeline.catalog.filedrop_formats import FORMATS
 from indicator_pipeline.filedrop import FileRejected, read_drop
 from indicator_pipeline.run import RefreshFailed, refresh
@@ -252,13 +253,14 @@ def test_hostile_text_is_neutralised_in_the_csv_exports_and_escaped_in_the_repor
     goal_status = (exports / "goal_status.csv").read_bytes().decode("utf-8-sig")
     assert '"=' not in goal_status and '"+' not in goal_status and '"@' not in goal_status
 
-    html = (warehouse.parent / "report" / "scorecard.html").read_text(encoding="utf-8")
+    page = warehouse.parent / "report" / f"{load_plan(plan).id}.html"  # the plan's page of the scorecard
+    html = page.read_text(encoding="utf-8")
     assert "<script" not in html and "<img" not in html and "<svg onload" not in html
     assert "&lt;script&gt;document.title=&#34;pwned&#34;&lt;/script&gt;" in html  # shown, as text (Jinja writes " as &#34;)
     assert "&lt;svg onload=" in html  # the context chart's legend (the chart template) escapes it too
 
     chromium = chromium_or_skip()
-    done = run_chromium(chromium, tmp_path / "profile", "--dump-dom", (warehouse.parent / "report" / "scorecard.html").as_uri())
+    done = run_chromium(chromium, tmp_path / "profile", "--dump-dom", page.as_uri())
     assert done.returncode == 0, done.stderr[-2000:]
     dom = Elements(done.stdout)
     assert not {"script", "img"} & dom.tags

@@ -32,8 +32,11 @@ class Page(HTMLParser):
             self.statuses.append(attrs["data-status"])
 
 
-def plan_goals(warehouse: Path) -> tuple[list[str], list[str]]:
-    """Goal ids and target ids of the plan, in plan order, straight from the published file."""
+def plan_goals(warehouse: Path, plan_id: str | None = None) -> tuple[list[str], list[str]]:
+    """Goal ids and target ids of the plan (the only one when None), in plan order, straight from the published file."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        rows = con.sql("SELECT goal_id, target_id FROM marts.goal_status ORDER BY goal_order, target_order").fetchall()
+        rows = con.execute(
+            "SELECT goal_id, target_id FROM marts.goal_status WHERE plan_id = coalesce($plan_id, plan_id) ORDER BY goal_order, target_order",
+            {"plan_id": plan_id},
+        ).fetchall()
     return list(dict.fromkeys(g for g, _ in rows)), [t for _, t in rows]

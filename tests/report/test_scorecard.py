@@ -8,12 +8,22 @@ import re
 import pytest
 from jinja2 import UndefinedError
 
+from indicator_pipeline.catalog import load_plan
 from indicator_pipeline.cli import main
 from indicator_pipeline.report import build_report, charts
 from indicator_pipeline.report.data import load_report_data
 from indicator_pipeline.report.labels import LABELS, LANGUAGES
 from indicator_pipeline.report.render import render
 from scorecard_page import Page, plan_goals
+
+PLAN_ID = load_plan().id  # the bundled default plan
+PAGE = f"{PLAN_ID}.html"
+
+
+def the_plan(warehouse):
+    """The report data of the one plan in the warehouse."""
+    [data] = load_report_data(warehouse).pages.values()
+    return data
 
 
 def test_one_section_per_goal_and_one_overview_row_per_target(scorecard, bundled_refresh):
@@ -37,7 +47,7 @@ def test_swedish_badges_and_rounded_figures(scorecard):
 
 def test_english_labels(bundled_refresh, tmp_path):
     assert main(["report", "--warehouse", str(bundled_refresh.path), "--out", str(tmp_path), "--lang", "en"]) == 0
-    html = (tmp_path / "scorecard.html").read_text(encoding="utf-8")
+    html = (tmp_path / PAGE).read_text(encoding="utf-8")
     assert '<html lang="en">' in html and ">Not met</span>" in html and ">Ej uppfyllt<" not in html
     assert "-0.7<" in html
 
@@ -62,7 +72,7 @@ def test_self_contained_nothing_from_the_network(scorecard):
 
 
 def test_every_text_from_the_warehouse_is_escaped(bundled_refresh):
-    data = load_report_data(bundled_refresh.path)
+    data = the_plan(bundled_refresh.path)
     hostile = '<script>alert("x")</script> & <b>'
     in_attribute = '" onmouseover="alert(1)'
     goals, sources, quality = data.goals, data.sources, data.quality
@@ -83,7 +93,7 @@ def test_every_text_from_the_warehouse_is_escaped(bundled_refresh):
 
 
 def test_a_column_the_templates_need_but_do_not_get_is_an_error_not_a_blank(bundled_refresh):
-    data = load_report_data(bundled_refresh.path)
+    data = the_plan(bundled_refresh.path)
     data = type(data)(goals=data.goals.drop("note"), series=data.series, sources=data.sources, quality=data.quality,
                       peers=data.peers)
     with pytest.raises(UndefinedError, match="note"):
@@ -91,10 +101,11 @@ def test_a_column_the_templates_need_but_do_not_get_is_an_error_not_a_blank(bund
 
 
 def test_same_data_same_bytes(bundled_refresh, tmp_path):
-    first = build_report(bundled_refresh.path, tmp_path / "a").read_bytes()
-    second = build_report(bundled_refresh.path, tmp_path / "b").read_bytes()
-    assert first == second
-    assert len(first) < 400_000  # small enough to mail; measured ~200 KB on the bundled data
+    first, second = (build_report(bundled_refresh.path, tmp_path / folder) for folder in "ab")
+    assert first.index.read_bytes() == second.index.read_bytes()
+    page = first.pages[PLAN_ID].read_bytes()
+    assert page == second.pages[PLAN_ID].read_bytes()
+    assert len(page) < 400_000  # small enough to mail; measured ~200 KB on the bundled data
 
 
 def test_series_never_joined_across_a_break_and_incomplete_years_off_the_line():
@@ -130,10 +141,10 @@ def test_nki_chart_marks_the_break_and_the_target(scorecard):
 def test_as_of_reassesses_from_what_was_known_then(bundled_refresh, tmp_path):
     before = bundled_refresh.path.read_bytes()
     assert main(["report", "--warehouse", str(bundled_refresh.path), "--out", str(tmp_path), "--as-of", "2025-06-30"]) == 0
-    page = Page((tmp_path / "scorecard.html").read_text(encoding="utf-8"))
+    page = Page((tmp_path / PAGE).read_text(encoding="utf-8"))
     # Nothing of the bundled snapshot was observed before 2026-11-20: no figure to judge on.
     assert set(page.statuses) == {"no_data", "no_numeric_target"}
-    assert "2025-06-30" in (tmp_path / "scorecard.html").read_text(encoding="utf-8")
+    assert "2025-06-30" in (tmp_path / PAGE).read_text(encoding="utf-8")
     assert bundled_refresh.path.read_bytes() == before  # the published file is never written
 
 
@@ -147,4 +158,4 @@ def test_bad_arguments_are_refused(args, bundled_refresh, tmp_path):
 def test_missing_warehouse_is_one_line_error(tmp_path, capsys):
     assert main(["report", "--warehouse", str(tmp_path / "none.duckdb"), "--out", str(tmp_path)]) == 1
     assert "no published warehouse" in capsys.readouterr().err
-    assert not (tmp_path / "scorecard.html").exists()
+    assert not list(tmp_path.iterdir())  # no page, no index
