@@ -35,9 +35,9 @@ def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
     context = [{"plan_id": plan.id, "goal_id": g.id, "indicator_id": i} for g in plan.goals for i in g.context_indicator_ids]
     return {
         "incoming_plan": pl.DataFrame([plan_row]),
-        "incoming_indicator": pl.DataFrame(indicators),
-        "incoming_goal": pl.DataFrame(goals),
-        "incoming_target": pl.DataFrame(targets),
+        "incoming_indicator": _frame(indicators),
+        "incoming_goal": _frame(goals),
+        "incoming_target": _frame(targets),
         "incoming_context": pl.DataFrame(context, schema=dict.fromkeys(("plan_id", "goal_id", "indicator_id"), pl.Utf8)),
         "incoming_index_component": pl.DataFrame(index_components, schema=INDEX_COMPONENT_SCHEMA),
     }
@@ -49,6 +49,12 @@ TARGET_COLUMNS = {"id": "target_id", "kind": "target_kind", "value": "target_val
 # The two frames that may have no rows are given their columns' types.
 INDEX_COMPONENT_SCHEMA = {"plan_id": pl.Utf8, "index_indicator_id": pl.Utf8, "component_indicator_id": pl.Utf8, "weight": pl.Float64,
                           "direction": pl.Utf8, "base_year": pl.Int32, "min_coverage": pl.Float64, "normalisation": pl.Utf8}
+
+
+def _frame(rows: list[dict]) -> pl.DataFrame:
+    """The rows as a frame; none (a parent plan of directions has no indicators): a frame of no rows that
+    still has a column, which the insert by name needs."""
+    return pl.DataFrame(rows) if rows else pl.DataFrame(schema={"plan_id": pl.Utf8})
 
 
 def _row(plan: Plan, part, renames: dict[str, str] | None = None, drop: tuple[str, ...] = ()) -> dict:
