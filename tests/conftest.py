@@ -33,6 +33,17 @@ BUNDLED_AS_OF = date(2026, 11, 20)  # snapshot.json "recorded_on"
 REDIRECTING = ("DAGSTER_HOME", "KOLADA_BASE_URL", "SCB_BASE_URL")
 
 
+def refresh_offline(warehouse: Path, *flags: str) -> int:
+    """`indicator-pipeline refresh --offline --warehouse W --as-of 2026-11-20 FLAGS`, as a user types it,
+    with nothing of the developer's environment redirecting it (its exit code)."""
+    from indicator_pipeline.cli import main
+
+    with pytest.MonkeyPatch.context() as mp:
+        for name in [*REDIRECTING, *(k for k in os.environ if k.startswith("INDICATOR_"))]:
+            mp.delenv(name, raising=False)
+        return main(["refresh", "--offline", "--warehouse", str(warehouse), "--as-of", BUNDLED_AS_OF.isoformat(), *flags])
+
+
 @dataclass(frozen=True)
 class BundledRefresh:
     path: Path  # the published warehouse file (archive/ beside it)
