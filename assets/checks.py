@@ -65,8 +65,9 @@ class SuiteBinding:
 
     def applies_to(self, plan) -> bool:
         """A source's table is validated only for a plan that reads that source (an empty SCB table of a
-        plan with Kolada goals only is no fault)."""
-        return self.source is None or self.source in plan.sources_read()
+        plan with Kolada goals only is no fault). A table of every source (the facts, the reconciliation)
+        is not validated for a plan without indicators (a parent plan of directions), which writes none of it."""
+        return bool(plan.indicators) if self.source is None else self.source in plan.sources_read()
 
     @property
     def check_name(self) -> str:
@@ -91,7 +92,7 @@ QUALITY_REGISTRY: list[SuiteBinding] = [
 def validate_binding(binding: SuiteBinding, con, plan, as_of) -> quality.ValidationOutcome:
     """Read the bound table from `con`, prepare it, validate it. Any failure to do so is a failed result."""
     if not binding.applies_to(plan):
-        return quality.not_read(binding.suite, binding.table, binding.source)
+        return quality.not_read(binding.suite, binding.table, binding.source or "any source (it has no indicators)")
     try:
         frame = con.table(binding.table).df()
         if binding.prepare is not None:

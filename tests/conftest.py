@@ -33,6 +33,17 @@ BUNDLED_AS_OF = date(2026, 11, 20)  # snapshot.json "recorded_on"
 REDIRECTING = ("DAGSTER_HOME", "KOLADA_BASE_URL", "SCB_BASE_URL")
 
 
+def refresh_offline(warehouse: Path, *flags: str) -> int:
+    """`indicator-pipeline refresh --offline --warehouse W --as-of 2026-11-20 FLAGS`, as a user types it,
+    with nothing of the developer's environment redirecting it (its exit code)."""
+    from indicator_pipeline.cli import main
+
+    with pytest.MonkeyPatch.context() as mp:
+        for name in [*REDIRECTING, *(k for k in os.environ if k.startswith("INDICATOR_"))]:
+            mp.delenv(name, raising=False)
+        return main(["refresh", "--offline", "--warehouse", str(warehouse), "--as-of", BUNDLED_AS_OF.isoformat(), *flags])
+
+
 @dataclass(frozen=True)
 class BundledRefresh:
     path: Path  # the published warehouse file (archive/ beside it)
@@ -124,17 +135,6 @@ def bundled_refresh(tmp_path_factory) -> BundledRefresh:
         summary = refresh(Settings(warehouse_path=path, source_mode="replay", as_of=BUNDLED_AS_OF))
     assert path.is_file(), summary
     return BundledRefresh(path, summary, before, snapshot_tree(BUNDLED_SNAPSHOT))
-
-
-def offline_refresh(plan: str, warehouse: Path) -> int:
-    """`indicator-pipeline refresh --offline --plan PLAN --warehouse WAREHOUSE` as of the bundled date, as a
-    user types it, without the deployment's settings from the environment: its exit code."""
-    from indicator_pipeline.cli import main
-
-    with pytest.MonkeyPatch.context() as mp:
-        for name in [*REDIRECTING, *(k for k in os.environ if k.startswith("INDICATOR_"))]:
-            mp.delenv(name, raising=False)
-        return main(["refresh", "--offline", "--plan", plan, "--warehouse", str(warehouse), "--as-of", BUNDLED_AS_OF.isoformat()])
 
 
 @pytest.fixture(scope="session")

@@ -183,7 +183,7 @@ def test_status_json_lists_every_target(published):
     assert by_id["nki_2025"]["latest_value"] == 75.3
     assert by_id["nki_2025"]["target_when"] == "2025"
     assert by_id["result_share_avg_2023_2026"]["target_when"] == "2023-2026"
-    assert by_id["city_direction_safety"]["status"] == "no_numeric_target"
+    assert by_id["direction_business_climate"]["status"] == "no_numeric_target"
     assert {r["as_of"] for r in rows} == {AS_OF}
 
 

@@ -56,6 +56,7 @@ ASSET_KEYS = sorted(
         "marts/goal_status",
         "marts/goal_status_display",  # goal_status rounded and in Swedish text
         "marts/goal_status_history",  # what every published refresh reported
+        "marts/goal_tree",  # every target under the parent plan's goal it serves (the city's directions)
         "marts/indicator_vs_target",
         "marts/reconciliation",  # the city's finance measures beside Kolada's published ratios
         "marts/index_inputs",  # the inputs of every computed index value (the safety index)

@@ -26,10 +26,26 @@ MEASURABLE = {
 QUALITATIVE = {
     "new_business_land",
     "direction_business_climate",
-    "city_direction_innovation",
-    "city_direction_safety",
-    "city_direction_quality_of_life",
-    "city_direction_employment",
+}
+# The city's four directions for 2023-2026 (the KS plan's parent plan), and the goals of the KS plan that
+# serve each (the plan's reading, in its comment: the plan text does not pair them).
+PARENT = "helsingborg_inriktningar_2023_2026"
+DIRECTIONS = {
+    "innovation": "Helsingborg ska öka innovationskraften för att säkra en effektiv välfärd",
+    "safety": "Helsingborg ska upplevas som tryggt och säkert",
+    "quality_of_life": "Helsingborg ska vara en stad med hög livskvalitet som siktar på klimatneutralitet 2030",
+    "employment": "Helsingborg ska ha en hög sysselsättning där fler kommer i arbete",
+}
+SERVES = {
+    "business_climate_nki": "employment",
+    "new_business_land": "employment",
+    "direction_business_climate": "employment",
+    "safety_index": "safety",
+    "smallhouse_starts": "quality_of_life",
+    "smallhouse_self_build_share": "quality_of_life",
+    "result_share": "innovation",
+    "self_financing": "innovation",
+    "soliditet": "innovation",
 }
 KINDS_THE_PLAN_NEEDS = {"threshold_in_year", "threshold_every_year", "period_average", "share", "amount_in_year", "none"}
 
@@ -63,6 +79,29 @@ def test_qualitative_goals_have_target_kind_none(plan):
         assert [t.kind for t in goal.targets] == ["none"] * len(goal.targets) and goal.targets, goal.id
         assert all(t.value is None for t in goal.targets), goal.id
     assert len(plan.goals) == len(MEASURABLE) + len(QUALITATIVE)
+
+
+def test_the_three_bundled_plans_parse():
+    assert [load_plan(name).id for name in (PARENT, "helsingborg_ks_2025", "lund_ks_2025")] == [
+        "helsingborg-inriktningar-2023-2026", "helsingborg-ks-2025", "lund-ks-2025-demo"
+    ]
+    assert load_plan("lund_ks_2025").parent is None and all(g.serves is None for g in load_plan("lund_ks_2025").goals)
+
+
+def test_the_city_directions_are_a_parent_plan_of_four_qualitative_goals():
+    parent = load_plan(PARENT)
+    assert (parent.parent, parent.municipality_code, parent.indicators) == (None, "1283", ())
+    assert {g.id: g.title for g in parent.goals} == DIRECTIONS
+    for goal in parent.goals:
+        assert goal.measurable is False and goal.level == "stadens inriktning"
+        assert [(t.kind, t.indicator_id) for t in goal.targets] == [("none", None)]
+
+
+def test_each_ks_goal_serves_a_city_direction(plan):
+    assert plan.parent == load_plan(PARENT).id
+    assert {g.id: g.serves for g in plan.goals} == SERVES
+    assert set(SERVES.values()) == set(DIRECTIONS)  # every direction has a goal under it
+    assert not any(g.id.startswith("city_direction") or g.level == "stadens inriktning" for g in plan.goals)
 
 
 def test_every_kind_the_plan_needs_is_there(plan):
@@ -227,6 +266,15 @@ def test_the_lund_plan_is_a_valid_base_for_the_broken_ones(tmp_path):
 def test_a_misspelt_field_or_a_wrong_type_is_refused_naming_field_and_value(tmp_path, old, new, expected):
     """A misspelt field would otherwise quietly take its default (first_year 2015, no source_title check)."""
     assert expected in _refused(tmp_path, LUND.replace(old, new, 1))
+
+
+def test_serves_without_a_parent_is_refused_naming_the_goals_line(tmp_path):
+    text = LUND.replace('title = "Företagsklimatet', 'serves = "employment"\ntitle = "Företagsklimatet', 1)
+    message = _refused(tmp_path, text)
+    assert "line 21: goal 'business_climate' serves 'employment' but the plan names no parent ([plan] parent)" in message
+    # With a parent it loads; the parent need not be a plan of this run (it may be refreshed separately).
+    plan = load_plan(_write(tmp_path, text.replace("first_year = 2020", 'first_year = 2020\nparent = "lund-inriktningar"', 1)))
+    assert (plan.parent, plan.goals[0].serves) == ("lund-inriktningar", "employment")
 
 
 def test_unknown_kind_is_refused(tmp_path):

@@ -14,7 +14,7 @@ from indicator_pipeline.catalog import load_plan
 from indicator_pipeline.catalog.load import bundled_plan_names, resolve_plan_path
 from indicator_pipeline.cli import main
 from indicator_pipeline.settings import Settings, bundled_snapshot_dir
-from tests.conftest import offline_refresh
+from tests.conftest import refresh_offline
 
 PROJECT = Path(__file__).resolve().parents[1]
 LUND = "lund_ks_2025"
@@ -24,7 +24,7 @@ LUND = "lund_ks_2025"
 def lund_refresh(tmp_path_factory) -> Path:
     """`indicator-pipeline refresh --offline --plan lund_ks_2025`, as a user types it."""
     path = tmp_path_factory.mktemp("lund") / "indicators.duckdb"
-    assert offline_refresh(LUND, path) == 0
+    assert refresh_offline(path, "--plan", LUND) == 0
     return path
 
 
@@ -36,7 +36,10 @@ def refreshed(request, bundled_refresh) -> tuple[str, Path]:
 
 
 def test_each_bundled_plan_has_its_own_snapshot():
-    assert bundled_plan_names() == ["helsingborg_ks_2025", LUND]
+    # The city's directions (the KS plan's parent) fetch nothing: no indicators, no snapshot of their own.
+    assert bundled_plan_names() == ["helsingborg_inriktningar_2023_2026", "helsingborg_ks_2025", LUND]
+    assert load_plan("helsingborg_inriktningar_2023_2026").indicators == ()
+    assert bundled_snapshot_dir(Path("helsingborg_inriktningar_2023_2026")).name == "bundled"  # replays the default's
     assert bundled_snapshot_dir(Path(LUND)).name == LUND
     assert bundled_snapshot_dir(None).name == "bundled"  # the default plan's
     assert Settings.from_env(source_mode="replay", plan_path=Path(LUND)).effective_snapshot_dir == bundled_snapshot_dir(Path(LUND))

@@ -159,11 +159,14 @@ def _describe(error: dict, raw: dict, where: str) -> str:
 
 
 def _check_references(plan: Plan, where: str) -> None:
-    """What the parts cannot check alone: ids are unique, every indicator named exists, and a formula
-    over Kolada KPIs names only KPIs the plan fetches."""
+    """What the parts cannot check alone: a goal serves a parent's goal only under a parent plan, ids are
+    unique, every indicator named exists, and a formula over Kolada KPIs names only KPIs the plan fetches."""
     known = {i.id for i in plan.indicators}
     if len(known) != len(plan.indicators):
         raise CatalogueError(f"{where}: duplicate indicator ids")
+    for goal in plan.goals:
+        if goal.serves is not None and plan.parent is None:
+            raise CatalogueError(f"{where}: goal {goal.id!r} serves {goal.serves!r} but the plan names no parent ([plan] parent)")
     seen_targets: set[str] = set()
     for goal, rule in plan.targets():
         if rule.id in seen_targets:

@@ -313,6 +313,7 @@ class Goal:
     motivation: str | None = None
     measurable: bool = True
     context_indicator_ids: tuple[str, ...] = Field(default=(), validation_alias="context_indicators")
+    serves: str | None = None  # the goal of the parent plan (`[plan] parent`) this goal serves
 
 
 def _head(name: str) -> AliasPath:
@@ -335,6 +336,9 @@ class Plan:
     plan_year: Annotated[int, Field(validation_alias=_head("plan_year"))]
     organisation: str = Field(default="", validation_alias=_head("organisation"))
     first_year: int = Field(default=2015, validation_alias=_head("first_year"))  # first year of data to fetch
+    # The plan this one works under (its id, e.g. the city's directions above a board's plan); its goals
+    # name the parent's goal they serve (Goal.serves). The parent may be refreshed separately.
+    parent: str | None = Field(default=None, validation_alias=_head("parent"))
     # Whose figures the file drops are, as archived with them (default: the organisation).
     filedrop_licence: str = Field(default="", validation_alias=_head("filedrop_licence"))
     indicators: tuple[Indicator, ...] = ()

@@ -19,7 +19,8 @@ def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
     and what the warehouse keeps derived from them (the selection key, the formula's text and inputs,
     the publication lag after the plan's default)."""
     plan_row = {"plan_id": plan.id, "title": plan.title, "organisation": plan.organisation, "municipality_code": plan.municipality_code,
-                "municipality_name": plan.municipality_name, "plan_year": plan.plan_year, "plan_file": plan.source_path}
+                "municipality_name": plan.municipality_name, "plan_year": plan.plan_year, "plan_file": plan.source_path,
+                "parent_plan_id": plan.parent}
     indicators = [
         _row(plan, i, {"id": "indicator_id"}, drop=("method", "formula"))
         | {"source_selection": i.selection_key, "publication_lag_days": plan.lag_days(i), "formula": i.formula and i.formula.text,
@@ -30,25 +31,33 @@ def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
         _row(plan, c, {"indicator_id": "component_indicator_id"}) | _row(plan, i.method, drop=("components",)) | {"index_indicator_id": i.id}
         for i in plan.indicators if i.method for c in i.method.components
     ]
-    goals = [_row(plan, g, {"id": "goal_id"}, drop=("targets", "context_indicator_ids")) | {"goal_order": n} for n, g in enumerate(plan.goals, 1)]
+    goals = [_row(plan, g, GOAL_COLUMNS, drop=("targets", "context_indicator_ids")) | {"goal_order": n} for n, g in enumerate(plan.goals, 1)]
     targets = [_row(plan, t, TARGET_COLUMNS) | {"goal_id": g.id, "target_order": n} for n, (g, t) in enumerate(plan.targets(), 1)]
     context = [{"plan_id": plan.id, "goal_id": g.id, "indicator_id": i} for g in plan.goals for i in g.context_indicator_ids]
     return {
         "incoming_plan": pl.DataFrame([plan_row]),
-        "incoming_indicator": pl.DataFrame(indicators),
-        "incoming_goal": pl.DataFrame(goals),
-        "incoming_target": pl.DataFrame(targets),
+        "incoming_indicator": _frame(indicators),
+        "incoming_goal": _frame(goals),
+        "incoming_target": _frame(targets),
         "incoming_context": pl.DataFrame(context, schema=dict.fromkeys(("plan_id", "goal_id", "indicator_id"), pl.Utf8)),
         "incoming_index_component": pl.DataFrame(index_components, schema=INDEX_COMPONENT_SCHEMA),
     }
 
 
+# core.dim_goal's names for a goal's fields that differ.
+GOAL_COLUMNS = {"id": "goal_id", "serves": "serves_goal_id"}
 # core.dim_target's names for a target rule's fields.
 TARGET_COLUMNS = {"id": "target_id", "kind": "target_kind", "value": "target_value", "year": "target_year", "start_year": "period_start",
                   "end_year": "period_end", "unit": "target_unit", "text": "target_text"}
 # The two frames that may have no rows are given their columns' types.
 INDEX_COMPONENT_SCHEMA = {"plan_id": pl.Utf8, "index_indicator_id": pl.Utf8, "component_indicator_id": pl.Utf8, "weight": pl.Float64,
                           "direction": pl.Utf8, "base_year": pl.Int32, "min_coverage": pl.Float64, "normalisation": pl.Utf8}
+
+
+def _frame(rows: list[dict]) -> pl.DataFrame:
+    """The rows as a frame; none (a parent plan of directions has no indicators): a frame of no rows that
+    still has a column, which the insert by name needs."""
+    return pl.DataFrame(rows) if rows else pl.DataFrame(schema={"plan_id": pl.Utf8})
 
 
 def _row(plan: Plan, part, renames: dict[str, str] | None = None, drop: tuple[str, ...] = ()) -> dict:

@@ -71,6 +71,11 @@ def require_some_values(pages: Sequence[Fetched]) -> None:
         )
 
 
+# The metadata fields sql/load/replace_kolada_kpi.sql reads.
+KPI_COLUMNS = ("id", "title", "description", "is_divided_by_gender", "municipality_type", "auspice", "operating_area", "perspective",
+               "prel_publication_date", "publication_date", "publ_period", "has_ou_data", "raw_sha256")
+
+
 def stage_metadata(
     con: duckdb.DuckDBPyConnection, plan: Plan, refs: Sequence[ArchivedPayload], archive: RawArchive
 ) -> pl.DataFrame:
@@ -80,7 +85,8 @@ def stage_metadata(
     kolada.check_kpi_titles(metadata, expected_titles(plan))
     sha_by_id = {obj["id"]: page.sha256 for page in pages for obj in page.json()["values"]}
     rows = [{**obj, "raw_sha256": sha_by_id[obj["id"]]} for obj in metadata]
-    frame = pl.DataFrame(rows, infer_schema_length=None)
+    # A plan without Kolada KPIs (a parent plan of directions only) stages none: the columns, no rows.
+    frame = pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame(schema=dict.fromkeys(KPI_COLUMNS, pl.Utf8))
     register_payloads(con, refs)
     run_script(con, "load/replace_kolada_kpi.sql", {"incoming": frame})
     return frame

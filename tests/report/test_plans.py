@@ -21,7 +21,7 @@ from indicator_pipeline.cli import main
 from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.report import build_report
 from scorecard_page import Page, plan_goals
-from tests.conftest import BUNDLED_AS_OF, offline_refresh
+from tests.conftest import BUNDLED_AS_OF, refresh_offline
 
 LUND = "lund_ks_2025"
 DEFAULT_ID, LUND_ID = load_plan().id, load_plan(LUND).id
@@ -74,7 +74,7 @@ def add_plan(warehouse: Path, other: Path) -> None:
 def two_plans(copy_bundled_warehouse, tmp_path_factory) -> Path:
     """The shared default-plan warehouse (copied) with Lund's plan from `refresh --offline --plan lund_ks_2025`."""
     lund = tmp_path_factory.mktemp("lund") / "indicators.duckdb"
-    assert offline_refresh(LUND, lund) == 0
+    assert refresh_offline(lund, "--plan", LUND) == 0
     warehouse = copy_bundled_warehouse(tmp_path_factory.mktemp("two") / "warehouse")
     shutil.rmtree(warehouse.parent / "report")  # the single plan's report, written by its refresh
     add_plan(warehouse, lund)

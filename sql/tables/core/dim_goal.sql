@@ -11,3 +11,7 @@ CREATE TABLE IF NOT EXISTS core.dim_goal (
     goal_order   INTEGER NOT NULL,
     PRIMARY KEY (plan_id, goal_id)
 );
+
+-- The goal of the parent plan (core.dim_plan.parent_plan_id) this goal serves (`serves`). Added after the
+-- first release.
+ALTER TABLE core.dim_goal ADD COLUMN IF NOT EXISTS serves_goal_id VARCHAR;

@@ -9,3 +9,7 @@ CREATE TABLE IF NOT EXISTS core.dim_plan (
     plan_year          INTEGER NOT NULL,
     plan_file          VARCHAR
 );
+
+-- The plan this one works under (`[plan] parent`, a plan id): the city's directions above a board's plan.
+-- It may be refreshed separately, so it need not be in this table. Added after the first release.
+ALTER TABLE core.dim_plan ADD COLUMN IF NOT EXISTS parent_plan_id VARCHAR;
