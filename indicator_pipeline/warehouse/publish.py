@@ -10,9 +10,7 @@ the file into place (`os.replace`). Readers holding the old file keep a consiste
 connections see the new data; nobody sees half a refresh.
 
 Exports: `<dir>/exports` is a symbolic link to `<dir>/.exports/<run_id>/`, replaced in one rename, so
-`exports/` is always one run's complete set. A reader that reads several files resolves the link once
-(or checks `run_id` in `exports/manifest.json`). The previous versions are kept (`KEEP_EXPORTS`) so a
-reader that resolved the old link can finish.
+it is always one run's complete set; the previous sets are kept (docs/bi-access.md, "Exports").
 """
 
 from __future__ import annotations
@@ -138,51 +136,39 @@ def publish(work_file: Path, serving_path: Path, storage_version: str = DEFAULT_
     built = work_file.with_suffix(".serving")
     exports_built = work_file.with_suffix(".exports")
     try:
-        with duckdb.connect(str(work_file)) as con:
-            con.execute("CHECKPOINT")
-        _unlink_quietly(built)
-        _build_serving_file(work_file, built, storage_version)
-        _fsync(built)
-        shutil.rmtree(exports_built, ignore_errors=True)
-        write_exports(built, exports_built, run_id, serving_path.name)
-    except BaseException as exc:
-        _unlink_quietly(built)
-        shutil.rmtree(exports_built, ignore_errors=True)
-        if not isinstance(exc, (OSError, duckdb.Error)):
-            raise
-        raise PublishError(
-            f"publish: cannot build the serving file and exports from {work_file}: {_describe(exc)}; "
-            "the published file and exports are unchanged"
-        ) from exc
-    try:
+        try:
+            with duckdb.connect(str(work_file)) as con:
+                con.execute("CHECKPOINT")
+            _unlink_quietly(built)
+            with duckdb.connect() as con:  # every object of the work file, into `built` in `storage_version`
+                con.execute(sql_text("publish/attach_work.sql"), {"work_file": str(work_file)})
+                serving = {"serving_file": str(built), "storage_version": storage_version}
+                con.execute(sql_text("publish/attach_serving.sql"), serving)
+                con.execute(sql_text("publish/copy_to_serving.sql"))
+            _fsync(built)
+            shutil.rmtree(exports_built, ignore_errors=True)
+            write_exports(built, exports_built, run_id, serving_path.name)
+        except (OSError, duckdb.Error) as exc:
+            raise PublishError(
+                f"publish: cannot build the serving file and exports from {work_file}: {_describe(exc)}; "
+                "the published file and exports are unchanged"
+            ) from exc
         _check_base(work_file, serving_path)
         _swap_in(built, exports_built, serving_path, run_id)
     finally:
         _unlink_quietly(built)
         shutil.rmtree(exports_built, ignore_errors=True)
-    _remove_work_file(work_file)
+    discard(work_file)
     clean_old_exports(serving_path)
     clean_stale_work_files(serving_path)
 
 
 def discard(work_file: Path) -> None:
-    """Drop a finished run's work file without publishing it (a run that changed nothing): the
-    published file, its exports and their modification times stay exactly as they were."""
-    _remove_work_file(work_file)
-
-
-def _remove_work_file(work_file: Path) -> None:
+    """Drop a run's work file (published, or a run that changed nothing: then the published file, its
+    exports and their modification times stay exactly as they were)."""
     _unlink_quietly(work_file)
     _unlink_quietly(work_file.with_suffix(".duckdb.wal"))
     _unlink_quietly(_base_record(work_file))
-
-
-def _build_serving_file(work_file: Path, target: Path, storage_version: str) -> None:
-    """Copy every object of `work_file` into a new file `target` written in `storage_version`."""
-    with duckdb.connect() as con:
-        con.execute(sql_text("publish/attach_work.sql"), {"work_file": str(work_file)})
-        con.execute(sql_text("publish/attach_serving.sql"), {"serving_file": str(target), "storage_version": storage_version})
-        con.execute(sql_text("publish/copy_to_serving.sql"))
 
 
 def exports_link(serving_path: Path) -> Path:
@@ -204,7 +190,8 @@ def _swap_in(built: Path, exports_built: Path, serving_path: Path, run_id: str) 
         _fsync(versions)
         previous = os.readlink(link) if link.is_symlink() else None
         if previous is None and os.path.lexists(link):
-            _move_aside(link, versions)  # a real folder (e.g. a copy made without links): kept, once
+            # a real folder (e.g. a copy made without links): kept, once
+            os.replace(link, versions / f"{MOVED_ASIDE}{time.strftime('%Y%m%dT%H%M%S')}")
         _unlink_quietly(temporary_link)
         os.symlink(os.path.join(EXPORT_VERSIONS, run_id), temporary_link, target_is_directory=True)
         os.replace(temporary_link, link)
@@ -221,10 +208,6 @@ def _swap_in(built: Path, exports_built: Path, serving_path: Path, run_id: str) 
             f"publish: cannot replace {serving_path}: {_describe(exc)}; the published file and exports are unchanged"
         ) from exc
     _fsync(folder)
-
-
-def _move_aside(path: Path, versions: Path) -> None:
-    os.replace(path, versions / f"{MOVED_ASIDE}{time.strftime('%Y%m%dT%H%M%S')}")
 
 
 def _point_back(link: Path, previous: str | None, temporary_link: Path) -> None:
@@ -245,23 +228,15 @@ def published_exports(serving_path: Path) -> Path | None:
     return link.resolve() if link.exists() else None
 
 
-def clean_old_exports(serving_path: Path, keep: int = KEEP_EXPORTS) -> list[Path]:
-    """Delete export sets beyond the `keep` newest; never the one `exports` points at, nor a folder that
-    was at `exports` before it became a link (`before-links-*`: not the pipeline's to delete)."""
+def clean_old_exports(serving_path: Path) -> None:
+    """Delete export sets beyond the KEEP_EXPORTS newest; never the one `exports` points at, nor a folder
+    that was at `exports` before it became a link (`before-links-*`: not the pipeline's to delete)."""
     versions = serving_path.parent / EXPORT_VERSIONS
     current = published_exports(serving_path)
-    if not versions.is_dir():
-        return []
-    sets = sorted(
-        (p for p in versions.iterdir() if p.is_dir() and not p.name.startswith(MOVED_ASIDE)), key=lambda p: p.stat().st_mtime, reverse=True
-    )
-    removed = []
-    for path in sets[keep:]:
-        if current is not None and path.resolve() == current:
-            continue
-        shutil.rmtree(path, ignore_errors=True)
-        removed.append(path)
-    return removed
+    sets = [p for p in versions.iterdir() if p.is_dir() and not p.name.startswith(MOVED_ASIDE)] if versions.is_dir() else []
+    for path in sorted(sets, key=lambda p: p.stat().st_mtime, reverse=True)[KEEP_EXPORTS:]:
+        if current is None or path.resolve() != current:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def clean_stale_work_files(serving_path: Path, max_age_seconds: float = STALE_WORK_SECONDS) -> list[Path]:
