@@ -102,12 +102,6 @@ def settings_for(args: argparse.Namespace) -> Settings:
     return Settings.from_env(**overrides)
 
 
-def run_refresh(settings: Settings, wait: float = 0.0, verbose: bool = False) -> str:
-    from indicator_pipeline.run import refresh  # imports Dagster: only when refreshing
-
-    return refresh(settings, wait=wait, log_level="DEBUG" if verbose else "CRITICAL")
-
-
 def print_status(settings: Settings, fmt: str, as_of: date | None = None) -> None:
     """The published goal table, read as plain rows (polars only for csv: printing the table imports little
     more than DuckDB); with `as_of`, the table judged from what was known at the end of that day."""
@@ -131,23 +125,12 @@ def print_status(settings: Settings, fmt: str, as_of: date | None = None) -> Non
     else:
         shown = [i for i, column in enumerate(columns) if column != "note"]
         sys.stdout.write(format_table([[row[i] for i in shown] for row in rows], [columns[i] for i in shown]) + "\n")
-        sys.stdout.write("\n" + sources_block(path, settings, as_of or date.today()) + "\n")
+        # Each source's last retrieval and whether it is overdue by its publication rhythm.
+        from indicator_pipeline.freshness import format_sources, source_freshness
 
-
-def sources_block(path: Path, settings: Settings, as_of: date) -> str:
-    """Each source's last retrieval and whether it is overdue by its publication rhythm, as of `as_of`."""
-    from indicator_pipeline.freshness import format_sources, source_freshness
-
-    with duckdb.connect(str(path), read_only=True) as con:
-        return format_sources(source_freshness(con, settings.plan, as_of), as_of)
-
-
-def write_report(settings: Settings, out: Path | None, lang: str, as_of: date | None) -> Path:
-    """The scorecard from the published warehouse (read-only); with `as_of`, re-assessed in a private copy."""
-    from indicator_pipeline.report import build_report, default_report_dir  # imports matplotlib: only when asked
-
-    path = settings.warehouse_path
-    return build_report(path, out or default_report_dir(path), lang, as_of, settings.plan if as_of else None)
+        day = as_of or date.today()
+        with duckdb.connect(str(path), read_only=True) as con:
+            sys.stdout.write("\n" + format_sources(source_freshness(con, settings.plan, day), day) + "\n")
 
 
 def format_table(rows: list[tuple], columns: list[str]) -> str:
@@ -171,9 +154,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = settings_for(args)
         if args.command == "refresh":
-            print(run_refresh(settings, wait=args.wait, verbose=args.verbose))
+            from indicator_pipeline.run import refresh  # imports Dagster: only when refreshing
+
+            print(refresh(settings, wait=args.wait, log_level="DEBUG" if args.verbose else "CRITICAL"))
         elif args.command == "report":
-            print(write_report(settings, args.out, args.lang, args.as_of))
+            # From the published warehouse (read-only); with --as-of, re-assessed in a private copy.
+            from indicator_pipeline.report import build_report, default_report_dir  # imports matplotlib
+
+            path, plan = settings.warehouse_path, settings.plan if args.as_of else None
+            print(build_report(path, args.out or default_report_dir(path), args.lang, args.as_of, plan))
         elif args.command == "data-docs":
             from indicator_pipeline.data_docs import build_data_docs  # imports GX: only when asked
 
