@@ -9,9 +9,7 @@
 Each file's leading `--` comment block is its description (dictionary.py). A model's inputs are read
 from its SQL with sqlglot: every schema-qualified table or view it reads (names of its own CTEs are
 not inputs), and for a table macro it calls, the macro's inputs. A reference that no file defines, or
-a cycle, fails with the file and the reference. `apply_schema` creates the schemas (one per folder
-name), the tables and the macros in any order, then the views in dependency order (graphlib), then the
-comments. A BI team's mart is one more file in sql/models/marts/.
+a cycle, fails with the file and the reference. A BI team's mart is one more file in sql/models/marts/.
 
 Reading the inputs costs sqlglot's import and parse (about 0.7 s), so they are kept by the files'
 content hash in a cache file (MODEL_CACHE) and read again only when a file changed.
@@ -48,14 +46,6 @@ class Model:
     path: Path
     inputs: frozenset[str]  # the tables and views it reads, schema.name
     is_macro: bool = False
-
-    @property
-    def schema(self) -> str:
-        return self.key.split(".")[0]
-
-    @property
-    def name(self) -> str:
-        return self.key.split(".")[1]
 
     @property
     def description(self) -> str:
