@@ -56,18 +56,19 @@ def stage_unless_unchanged(
     settings = pipeline.settings
     inputs = SOURCE[source_key].inputs(settings, fetched)
     fingerprint = changes.fingerprint(settings.plan, settings.fetch_date())
-    if not settings.skips_unchanged:
-        context.add_output_metadata({"unchanged": False, "reason": "refresh --force or a recording: every source is loaded"})
-    else:
+    why = {"unchanged": False, "reason": "refresh --force or a recording: every source is loaded"}
+    if settings.skips_unchanged:
         with reading_connection(context, pipeline) as con:
             load = changes.last_load(con, source_key) if con is not None else None
         change = changes.change_from(load, inputs, fingerprint)
         if change is None:
             assert load is not None
-            reason = f"{source_key}: the same {len(inputs)} inputs (sha256) under the same fingerprint as run {load.run_id} loaded"
-            _say_unchanged(context, f"{reason}; not parsed, validated or loaded again", load.run_id, inputs=len(inputs))
+            same = f"the same {len(inputs)} inputs (sha256) under the same fingerprint as run {load.run_id}"
+            reason = f"{source_key}: {same} loaded; not parsed, validated or loaded again"
+            _say_unchanged(context, reason, load.run_id, inputs=len(inputs))
             return
-        context.add_output_metadata({"unchanged": False, "reason": f"{source_key}: {change}", "inputs": len(inputs)})
+        why = {"unchanged": False, "reason": f"{source_key}: {change}", "inputs": len(inputs)}
+    context.add_output_metadata(why)
     with work_connection(context, pipeline) as con:
         stage(con)
         changes.record_load(con, source_key, inputs, fingerprint, logical_run_id(context.run))
@@ -84,11 +85,13 @@ def work_connection(context, pipeline: PipelineResource):
     return pipeline.work_connection(context.run)
 
 
-def materialisations_in_logical_run(context) -> list:
-    """The asset materialisations (event log entries) of the root run and all its re-executions."""
+def materialised_in_logical_run(context) -> list:
+    """The asset materialisations (event log entries) of the root run, its re-executions and this run."""
     root = logical_run_id(context.run)
-    runs = {root} | {run.run_id for run in context.instance.get_runs(filters=RunsFilter(tags={ROOT_RUN_ID_TAG: root}))}
-    return [entry for run_id in runs for entry in context.instance.all_logs(run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION)]
+    runs = {root, context.run.run_id}
+    runs |= {run.run_id for run in context.instance.get_runs(filters=RunsFilter(tags={ROOT_RUN_ID_TAG: root}))}
+    events = DagsterEventType.ASSET_MATERIALIZATION
+    return [entry for run_id in runs for entry in context.instance.all_logs(run_id, of_type=events)]
 
 
 def _wrote_in_logical_run(context) -> bool:
@@ -97,7 +100,7 @@ def _wrote_in_logical_run(context) -> bool:
     fetches = {source.key for source in SOURCES if source.fetch is not None}
     return any(
         entry.dagster_event.asset_key.to_user_string() not in fetches and not says_unchanged(entry.asset_materialization)
-        for entry in materialisations_in_logical_run(context)
+        for entry in materialised_in_logical_run(context)
     )
 
 

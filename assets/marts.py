@@ -3,18 +3,18 @@
 
 from dagster import AssetExecutionContext, AssetKey, DagsterEventType, MetadataValue, asset
 
-from assets.changes import mark_unchanged, materialisations_in_logical_run, nothing_changed_in_run
+from assets.changes import mark_unchanged, materialised_in_logical_run, nothing_changed_in_run, run_work_file
 from assets.common import OWNERS
-from assets.models import model_keys
+from assets.models import sql_models
 from assets.resources import PipelineResource, logical_run_id
-from indicator_pipeline.warehouse.publish import PublishError, published_exports
+from indicator_pipeline.warehouse.publish import PublishError, discard, published_exports
 
 
 @asset(
     group_name="publish",
     kinds={"duckdb"},
     owners=OWNERS,
-    deps=model_keys(),
+    deps=sql_models.keys,  # every view: the marts, and core.latest_vintage that nothing reads
     description="Checkpoints the run's work warehouse, copies it into the serving storage format, writes the marts' "
     "Parquet/CSV exports, and atomically swaps both into the serving path BI tools read.",
 )
@@ -26,7 +26,7 @@ def published_warehouse(context: AssetExecutionContext, pipeline: PipelineResour
         raise PublishError(f"not publishing: {', '.join(failed)} failed in this run; the published file is unchanged")
     # A re-execution ("Re-execute from failure") continues its root run's work file: publish only when
     # every asset upstream of this one has been materialised by the root run or one of its re-executions.
-    materialised = {entry.dagster_event.asset_key for entry in materialisations_in_logical_run(context)}
+    materialised = {entry.dagster_event.asset_key for entry in materialised_in_logical_run(context)}
     missing = sorted(key.to_user_string() for key in _required_upstream(context) - materialised)
     if missing:
         raise PublishError(
@@ -35,7 +35,7 @@ def published_warehouse(context: AssetExecutionContext, pipeline: PipelineResour
         )
     if nothing_changed_in_run(context, pipeline):
         mark_unchanged(context, pipeline, f"nothing changed in this run: {pipeline.settings.warehouse_path} not replaced")
-        pipeline.discard_run(context.run)
+        discard(run_work_file(context, pipeline))  # unpublished, if it made one: it changed nothing
         context.add_output_metadata({"published": False})
         return
     path = pipeline.publish_run(context.run, log=context.log.warning)

@@ -25,7 +25,7 @@ def table_key(table: str) -> AssetKey:
     return AssetKey(table.split("."))
 
 
-def _spec(key: str, deps: Iterable[str], description: str, kind: str, skippable=False, **metadata):
+def _spec(key: str, deps: Iterable[str], kind: str, description: str, skippable=False, **metadata):
     return AssetSpec(
         table_key(key), deps=[table_key(dep) for dep in deps], description=description,
         group_name=key.split(".")[0], kinds={kind, "duckdb"}, owners=OWNERS, skippable=skippable,
@@ -37,7 +37,7 @@ def table_specs(written: Sequence[str], deps: Sequence[str] = ()) -> list[AssetS
     """One spec per table a Python step writes (the first is the one its body describes), each
     downstream of `deps` (tables and views, `schema.name`), described by its file."""
     files = tables()
-    return [_spec(t, deps, description(files[t].read_text(encoding="utf-8")), "python") for t in written]
+    return [_spec(t, deps, "python", description(files[t].read_text(encoding="utf-8"))) for t in written]
 
 
 class TableStep:
@@ -68,18 +68,12 @@ class TableStep:
 MODEL_METADATA = {"marts.peer_comparison": peer_position_metadata}
 
 
-def _model_metadata(con, key: str) -> dict:
-    if key.startswith("marts."):  # the marts BI users read: their rows and a preview
-        return {**table_metadata(con, key), **MODEL_METADATA.get(key, lambda _: {})(con)}
-    return {}
-
-
 @multi_asset(
     name="sql_models",
     specs=[
         _spec(
-            m.key, sorted(m.inputs), m.description or f"(no description: add a leading -- comment to {m.file})",
-            "sql", skippable=True, file=m.file,
+            m.key, sorted(m.inputs), "sql", skippable=True, file=m.file,
+            description=m.description or f"(no description: add a leading -- comment to {m.file})",
         )
         for m in models().values()
     ],
@@ -95,13 +89,10 @@ def sql_models(context: AssetExecutionContext, pipeline: PipelineResource) -> It
         return
     with work_connection(context, pipeline) as con:
         create_views(con, selected)
-        for key in selected:
-            yield MaterializeResult(asset_key=table_key(key), metadata=_model_metadata(con, key))
-
-
-def model_keys() -> list[AssetKey]:
-    """Every view: publishing waits for all of them (the marts, and core.latest_vintage that nothing reads)."""
-    return [table_key(key) for key in models()]
+        for key in selected:  # the marts BI users read: their rows and a preview, and MODEL_METADATA
+            extra = MODEL_METADATA.get(key, lambda _: {})
+            metadata = {**table_metadata(con, key), **extra(con)} if key.startswith("marts.") else {}
+            yield MaterializeResult(asset_key=table_key(key), metadata=metadata)
 
 
 for _model in models().values():

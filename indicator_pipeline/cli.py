@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def settings_for(args: argparse.Namespace) -> Settings:
     overrides = {"warehouse_path": args.warehouse}
+    if args.command in ("refresh", "status", "report"):
+        overrides.update(plan_path=args.plan, as_of=args.as_of)
     if args.command == "refresh":
         if args.offline:
             overrides["source_mode"] = "replay"
@@ -93,12 +95,8 @@ def settings_for(args: argparse.Namespace) -> Settings:
             overrides["source_mode"] = "record"
         elif args.snapshot_dir:
             raise PipelineError("--snapshot-dir needs --offline (replay it) or --record (record into it)")
-        overrides.update(snapshot_dir=args.snapshot_dir, plan_path=args.plan, as_of=args.as_of)
-        overrides.update(
-            landing_dir=args.landing_dir, quarantine_dir=args.quarantine_dir, force_refresh=args.force or None, peers=args.peers
-        )
-    if args.command in ("status", "report"):
-        overrides.update(plan_path=args.plan, as_of=args.as_of)
+        overrides.update(snapshot_dir=args.snapshot_dir, landing_dir=args.landing_dir, peers=args.peers,
+                         quarantine_dir=args.quarantine_dir, force_refresh=args.force or None)
     return Settings.from_env(**overrides)
 
 

@@ -29,16 +29,13 @@ def refresh(
     log_level: str = "CRITICAL",
     decide_first: bool = True,
 ) -> str:
-    """Materialise every asset holding the warehouse's refresh lock; returns a one-line summary or
-    raises naming the failed step. Refuses at once if another refresh holds the lock, unless told to
-    `wait` that many seconds for it. Dagster's own console log shows only records at `log_level` or
-    above (the default keeps a failed refresh to its one-line summary; the full event log is in
-    DAGSTER_HOME when that is set). A refresh that fails before its run starts (a broken plan file,
-    the lock refused, an unusable instance) alerts as a failed run does.
-
-    When replaying and nothing changed since the published run (indicator_pipeline/noop.py), returns
-    saying so without starting Dagster: nothing is parsed, validated, loaded or published.
-    `decide_first=False` leaves that to the asset graph, as a scheduled run does."""
+    """Materialise every asset holding the warehouse's refresh lock (refused at once if another refresh
+    holds it, unless told to `wait` that many seconds); returns a one-line summary or raises naming the
+    failed step. Dagster's console log shows only records at `log_level` or above (the full event log is
+    in DAGSTER_HOME when set). A refresh that fails before its run starts (a broken plan file, the lock
+    refused, an unusable instance) alerts as a failed run does. When replaying and nothing changed
+    (indicator_pipeline/noop.py), returns saying so without starting Dagster; `decide_first=False`
+    leaves that to the asset graph, as a scheduled run does."""
     run_id = str(uuid.uuid4())
     with ExitStack() as held:
         try:
@@ -53,8 +50,9 @@ def refresh(
 
             # The job the schedule and sensor run, with its tags.
             job = build_definitions(settings).resolve_job_def(FULL_REFRESH)
+            make = DagsterInstance.get if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral
             # Disposed on exit: an ephemeral instance's temporary artifact folder is removed now, not by the GC.
-            instance = held.enter_context(DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral())
+            instance = held.enter_context(make())
         except Exception as exc:
             send_alert(failure_text(run_id, [f"not started: {plain(str(exc))}"], False, settings.warehouse_path, FULL_REFRESH))
             raise

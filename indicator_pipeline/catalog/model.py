@@ -140,11 +140,8 @@ class Indicator:
     value_column: str | None = None
     year_from_rows: Literal["sum", "mean"] | None = None
     # Compare this series with a published one (e.g. the city's own soliditet with Kolada's), year by
-    # year in marts.reconciliation; a non-blocking check warns about a year that breaks the expectation.
-    # `agree` (the default): the two should be equal, |own - published| <= reconcile_tolerance. `by_design`: the
-    # definitions differ on purpose, for reconcile_reason; with reconcile_expected_difference (own -
-    # published) the difference should stay within reconcile_tolerance of it, without one nothing is
-    # expected of the difference and it never warns.
+    # year in marts.reconciliation; a non-blocking check warns about a year that breaks the expectation
+    # (`agree` or `by_design`: docs/plan-file.md; the reconcile_* fields together: _check_reconciliation).
     reconcile_with: str | None = None
     reconcile_tolerance: Annotated[Number, AfterValidator(_not_negative)] | None = None
     # Sub-year sources (SCB quarters): how the periods make a year (the sum of a flow such as dwellings

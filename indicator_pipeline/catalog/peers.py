@@ -131,16 +131,14 @@ def resolve(
     _require_municipality(own, municipalities, f"{where}: the plan's municipality_code")
     if spec.kind == "all":
         peers = sorted(code for code, m in municipalities.items() if m.type == MUNICIPALITY_TYPE)
-    elif spec.kind == "group":
-        if group_members is None:
-            raise CatalogueError(f"{where}: group {spec.group_id} was asked for, but its members were not fetched")
-        peers = list(group_members)
-        for code in peers:
-            _require_municipality(code, municipalities, f"{where}: group {spec.group_id} member")
     else:
-        peers = list(spec.codes)
+        group = spec.kind == "group"
+        if group and group_members is None:
+            raise CatalogueError(f"{where}: group {spec.group_id} was asked for, but its members were not fetched")
+        what = f"group {spec.group_id} member" if group else "peer"
+        peers = list(group_members if group else spec.codes)
         for code in peers:
-            _require_municipality(code, municipalities, f"{where}: peer")
+            _require_municipality(code, municipalities, f"{where}: {what}")
     references = (RIKET, f"00{own[:2]}")  # and the county's region id: 1283 -> 0012 (Region Skåne)
     for code in references:
         if code not in municipalities:

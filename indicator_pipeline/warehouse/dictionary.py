@@ -97,24 +97,19 @@ def _catalog(con: duckdb.DuckDBPyConnection):
     return objects, columns
 
 
-def comment_statements(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """COMMENT ON statements for everything in `con` that the dictionary describes."""
+def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
+    """COMMENT ON every object and column in `con` that is described (idempotent)."""
     d, described = load_dictionary(), descriptions()
     objects, columns = _catalog(con)
-    statements = []
-    for kind, schema, name in objects:
-        if described.get(f"{schema}.{name}"):
-            statements.append(_statement(kind, _quote_name(schema, name), described[f"{schema}.{name}"]))
+    statements = [
+        _statement(kind, _quote_name(schema, name), described[f"{schema}.{name}"])
+        for kind, schema, name in objects if described.get(f"{schema}.{name}")
+    ]
     for schema, table, column in columns:
         entry = d.column(f"{schema}.{table}", column)
         if entry:
             statements.append(_statement("COLUMN", _quote_name(schema, table, column), comment_text(entry)))
-    return statements
-
-
-def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
-    """Comment every described object and column (idempotent)."""
-    con.execute("\n".join(comment_statements(con)))
+    con.execute("\n".join(statements))
 
 
 def undocumented(con: duckdb.DuckDBPyConnection) -> list[str]:

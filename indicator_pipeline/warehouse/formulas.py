@@ -31,5 +31,6 @@ def apply_formula_view(con: duckdb.DuckDBPyConnection) -> None:
 def _measure(plan_id: str, indicator_id: str, text: str) -> str:
     formula = parse_formula(text, f"plan {plan_id!r} indicator {indicator_id!r}")
     value = formula.to_sql(lambda name: f"max(value) FILTER (WHERE input_id = {sql_literal(name)})")
-    return f"{{'plan_id': {sql_literal(plan_id)}, 'indicator_id': {sql_literal(indicator_id)}, 'value': {value}}}"
+    plan, indicator = sql_literal(plan_id), sql_literal(indicator_id)
+    return f"{{'plan_id': {plan}, 'indicator_id': {indicator}, 'value': {value}}}"
 

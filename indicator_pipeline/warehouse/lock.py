@@ -111,7 +111,8 @@ class RefreshLock:
         except OSError as exc:
             raise LockError(f"cannot create the refresh lock {self.path}: {_os_error(exc)}") from exc
         self._report_left_behind()
-        me = Holder(os.getpid(), socket.gethostname(), datetime.now(timezone.utc).isoformat(timespec="seconds"), self.run_id)
+        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        me = Holder(os.getpid(), socket.gethostname(), started, self.run_id)
         try:
             _write_atomically(self.path, json.dumps(asdict(me)) + "\n")
         except OSError as exc:

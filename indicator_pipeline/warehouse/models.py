@@ -104,31 +104,29 @@ def _fingerprint() -> tuple[tuple[str, str], ...]:
 def _graph(fingerprint: tuple[tuple[str, str], ...]) -> dict[str, Model]:
     """Every macro and model, in dependency order."""
     macro_files, model_files = object_files("macros"), object_files("models")
-    refs = _references(fingerprint, {**{f"macros/{k}": p for k, p in macro_files.items()}, **{f"models/{k}": p for k, p in model_files.items()}})
+    files = {**macro_files, **model_files}
+    paths = {f"{'macros' if key in macro_files else 'models'}/{key}": path for key, path in files.items()}
+    reads = {path.split("/", 1)[1]: refs for path, refs in _references(fingerprint, paths).items()}
     known = set(tables()) | set(model_files)
 
     def resolve(key: str, seen: tuple[str, ...] = ()) -> set[str]:
         """What `key`'s SQL reads, a macro's reads in place of the macro."""
-        folder = "macros" if f"macros/{key}" in refs else "models"
-        path = (macro_files if folder == "macros" else model_files)[key]
         inputs = set()
-        for ref in refs[f"{folder}/{key}"]:
+        for ref in reads[key]:
             if ref in macro_files and ref not in seen:
                 inputs |= resolve(ref, (*seen, key))
             elif ref in known:
                 inputs.add(ref)
             elif ref.split(".")[0] not in SYSTEM_SCHEMAS:
                 raise ModelError(
-                    f"{path.relative_to(SQL_DIR.parent)} reads {ref}, which no file in sql/tables, sql/models "
-                    "or sql/macros defines"
+                    f"{files[key].relative_to(SQL_DIR.parent)} reads {ref}, which no file in sql/tables, "
+                    "sql/models or sql/macros defines"
                 )
         return inputs
 
-    files = {**macro_files, **model_files}
     inputs = {key: resolve(key) for key in files}
-    reads = {key: refs[f"{folder}/{key}"] & set(files) for folder, found in (("macros", macro_files), ("models", model_files)) for key in found}
     try:
-        order = list(TopologicalSorter(reads).static_order())
+        order = list(TopologicalSorter({key: reads[key] & set(files) for key in files}).static_order())
     except CycleError as exc:
         raise ModelError(
             "the models read each other in a cycle: "

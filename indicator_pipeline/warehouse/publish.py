@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import time
+from contextlib import suppress
 from pathlib import Path
 
 import duckdb
@@ -211,15 +212,13 @@ def _swap_in(built: Path, exports_built: Path, serving_path: Path, run_id: str) 
 
 
 def _point_back(link: Path, previous: str | None, temporary_link: Path) -> None:
-    try:
+    with suppress(OSError):  # best effort: the manifest's warehouse sha256 still tells readers they differ
         if previous is None:
             _unlink_quietly(link)
         else:
             _unlink_quietly(temporary_link)
             os.symlink(previous, temporary_link, target_is_directory=True)
             os.replace(temporary_link, link)
-    except OSError:
-        pass  # best effort: the manifest's warehouse sha256 still tells a reader they do not match
 
 
 def published_exports(serving_path: Path) -> Path | None:
@@ -233,19 +232,21 @@ def clean_old_exports(serving_path: Path) -> None:
     that was at `exports` before it became a link (`before-links-*`: not the pipeline's to delete)."""
     versions = serving_path.parent / EXPORT_VERSIONS
     current = published_exports(serving_path)
-    sets = [p for p in versions.iterdir() if p.is_dir() and not p.name.startswith(MOVED_ASIDE)] if versions.is_dir() else []
+    found = versions.iterdir() if versions.is_dir() else []
+    sets = [p for p in found if p.is_dir() and not p.name.startswith(MOVED_ASIDE)]
     for path in sorted(sets, key=lambda p: p.stat().st_mtime, reverse=True)[KEEP_EXPORTS:]:
         if current is None or path.resolve() != current:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def clean_stale_work_files(serving_path: Path, max_age_seconds: float = STALE_WORK_SECONDS) -> list[Path]:
-    """Delete files in `.work/` not modified for `max_age_seconds` (left by failed or killed runs)."""
+def clean_stale_work_files(serving_path: Path) -> list[Path]:
+    """Delete files in `.work/` not modified for STALE_WORK_SECONDS (left by failed or killed runs); best
+    effort: a file that cannot be removed now is tried again at the next publish."""
     folder = serving_path.parent / ".work"
-    cutoff = time.time() - max_age_seconds
+    cutoff = time.time() - STALE_WORK_SECONDS
     removed = []
     for path in sorted(folder.glob("*")) if folder.is_dir() else []:
-        try:
+        with suppress(OSError):
             if path.stat().st_mtime >= cutoff:
                 continue
             if path.is_dir():
@@ -253,8 +254,6 @@ def clean_stale_work_files(serving_path: Path, max_age_seconds: float = STALE_WO
             else:
                 path.unlink()
             removed.append(path)
-        except OSError:
-            pass  # best effort: a file we cannot remove now is tried again at the next publish
     return removed
 
 
@@ -267,8 +266,6 @@ def _describe(exc: BaseException) -> str:
 
 
 def _unlink_quietly(path: Path) -> None:
-    try:
+    with suppress(OSError):
         path.unlink(missing_ok=True)
-    except OSError:
-        pass
 
