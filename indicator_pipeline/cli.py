@@ -131,6 +131,14 @@ def print_status(settings: Settings, fmt: str, as_of: date | None = None) -> Non
             sys.stdout.write("\n" + format_sources(source_freshness(con, settings.plan, day), day) + "\n")
 
 
+def write_report(settings: Settings, out: Path | None, lang: str, as_of: date | None) -> Path:
+    """The scorecard from the published warehouse (read-only); with `as_of`, re-assessed in a private copy."""
+    from indicator_pipeline.report import build_report, default_report_dir  # imports matplotlib: only when asked
+
+    path = settings.warehouse_path
+    return build_report(path, out or default_report_dir(path), lang, as_of, settings.plan if as_of else None)
+
+
 def format_table(rows: list[tuple], columns: list[str]) -> str:
     def cell(value) -> str:
         if value is None:
@@ -156,11 +164,7 @@ def main(argv: list[str] | None = None) -> int:
 
             print(refresh(settings, wait=args.wait, log_level="DEBUG" if args.verbose else "CRITICAL"))
         elif args.command == "report":
-            # From the published warehouse (read-only); with --as-of, re-assessed in a private copy.
-            from indicator_pipeline.report import build_report, default_report_dir  # imports matplotlib
-
-            path, plan = settings.warehouse_path, settings.plan if args.as_of else None
-            print(build_report(path, args.out or default_report_dir(path), args.lang, args.as_of, plan))
+            print(write_report(settings, args.out, args.lang, args.as_of))
         elif args.command == "data-docs":
             from indicator_pipeline.data_docs import build_data_docs  # imports GX: only when asked
 

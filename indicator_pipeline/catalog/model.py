@@ -300,33 +300,39 @@ class Goal:
     context_indicator_ids: tuple[str, ...] = Field(default=(), validation_alias="context_indicators")
 
 
+def _head(name: str) -> AliasPath:
+    return AliasPath("plan", name)
+
+
+def _publication(name: str) -> AliasPath:
+    return AliasPath("publication", name)
+
+
 @model
 class Plan:
-    """A plan file: `[plan]` (the fields read from it by their AliasPath), `[publication]`, `[peers]`,
+    """A plan file: `[plan]` (the fields read from it by `_head`), `[publication]`, `[peers]`,
     `[[indicators]]` and `[[goals]]`."""
 
-    id: Annotated[str, Field(validation_alias=AliasPath("plan", "id"))]
-    title: Annotated[str, Field(validation_alias=AliasPath("plan", "title"))]
-    municipality_code: Annotated[
-        str, Field(pattern=r"^[0-9]{4}$", validation_alias=AliasPath("plan", "municipality_code"))
-    ]
-    municipality_name: Annotated[str, Field(validation_alias=AliasPath("plan", "municipality_name"))]
-    plan_year: Annotated[int, Field(validation_alias=AliasPath("plan", "plan_year"))]
-    organisation: str = Field(default="", validation_alias=AliasPath("plan", "organisation"))
-    first_year: int = Field(2015, validation_alias=AliasPath("plan", "first_year"))  # first year to fetch
+    id: Annotated[str, Field(validation_alias=_head("id"))]
+    title: Annotated[str, Field(validation_alias=_head("title"))]
+    municipality_code: Annotated[str, Field(pattern=r"^[0-9]{4}$", validation_alias=_head("municipality_code"))]
+    municipality_name: Annotated[str, Field(validation_alias=_head("municipality_name"))]
+    plan_year: Annotated[int, Field(validation_alias=_head("plan_year"))]
+    organisation: str = Field(default="", validation_alias=_head("organisation"))
+    first_year: int = Field(default=2015, validation_alias=_head("first_year"))  # first year of data to fetch
     # Whose figures the file drops are, as archived with them (default: the organisation).
-    filedrop_licence: str = Field(default="", validation_alias=AliasPath("plan", "filedrop_licence"))
+    filedrop_licence: str = Field(default="", validation_alias=_head("filedrop_licence"))
     indicators: tuple[Indicator, ...] = ()
     goals: tuple[Goal, ...] = ()
     # Publication rhythm: default days after a year ends until its figure is out, per source, and the
     # grace after that before a missing figure counts as overdue (docs/target-rules.md).
     publication_lag_days: Annotated[tuple[tuple[str, int], ...], _days_by(SOURCES)] = Field(
-        default=(), validation_alias=AliasPath("publication", "lag_days")
+        default=(), validation_alias=_publication("lag_days")
     )
-    overdue_grace_days: Count = Field(30, validation_alias=AliasPath("publication", "overdue_grace_days"))
+    overdue_grace_days: Count = Field(default=30, validation_alias=_publication("overdue_grace_days"))
     # How old each file drop kind's current file may get before a newer one is expected (days).
     filedrop_max_age_days: Annotated[tuple[tuple[str, int], ...], _days_by(KINDS)] = Field(
-        default=(), validation_alias=AliasPath("publication", "filedrop_max_age_days")
+        default=(), validation_alias=_publication("filedrop_max_age_days")
     )
     # The municipalities the plan's source figures are compared with (catalog/peers.py).
     peers: Annotated[PeerSpec, BeforeValidator(parse_peer_table)] = PeerSpec()
