@@ -1,10 +1,6 @@
-"""Failed runs as alert text: what a run's events say failed, and the run-failure sensor that posts it.
-
-A run under the Dagster daemon (schedule, landing sensor, UI, backfill) is reported by the sensor
-below. `indicator-pipeline refresh` posts its own alert from the same event readers
-(indicator_pipeline/run.py) and tags its run with ALERT_TAG, so this sensor skips such a run: one
-failure, one message. The message and the poster are the library's (indicator_pipeline/alerts.py);
-nothing is posted when INDICATOR_ALERT_WEBHOOK is unset.
+"""Failed runs as alert text: what a run's events say failed, and the run-failure sensor that posts it
+for a run under the Dagster daemon (schedule, landing sensor, UI, backfill); who posts which failure:
+indicator_pipeline/alerts.py.
 """
 
 from dagster import (
@@ -21,8 +17,21 @@ from indicator_pipeline.alerts import ALERT_TAG, WEBHOOK_ENV, failure_text, plai
 
 
 def failure_lines(events) -> list[str]:
-    """`step: reason` for each failed blocking check and each failed step of a run's events."""
-    return failed_blocking_checks(events) + [
+    """One line per failed blocking asset check (asset, check and its first failed expectation with
+    sample values: the `first_failure` metadata of assets/checks.py), then `step: reason` per failed step."""
+    lines = []
+    for event in events:
+        evaluation = event.event_specific_data
+        if event.event_type != DagsterEventType.ASSET_CHECK_EVALUATION or evaluation.passed:
+            continue
+        if evaluation.severity != AssetCheckSeverity.ERROR:
+            continue
+        key, metadata = evaluation.asset_check_key, evaluation.metadata or {}
+        detail = getattr(metadata.get("first_failure"), "value", None) or evaluation.description or "failed"
+        dataset = getattr(metadata.get("dataset"), "value", None)
+        where = f" ({dataset})" if dataset else ""
+        lines.append(f"quality check {key.asset_key.to_user_string()}/{key.name}{where} failed: {detail}")
+    return lines + [
         f"{event.step_key}: {plain((event.step_failure_data.error.cause or event.step_failure_data.error).message)}"
         for event in events
         if event.event_type == DagsterEventType.STEP_FAILURE
@@ -33,25 +42,6 @@ def failure_lines(events) -> list[str]:
 def published(events) -> bool:
     """Whether the run's publish step succeeded (a step after it, the report, can still fail)."""
     return any(e.event_type == DagsterEventType.STEP_SUCCESS and e.step_key == "published_warehouse" for e in events)
-
-
-def failed_blocking_checks(events) -> list[str]:
-    """One entry per blocking asset check that failed: asset, check and its first failed expectation
-    with sample values (the `first_failure` metadata of the checks in assets/checks.py)."""
-    lines = []
-    for event in events:
-        if event.event_type != DagsterEventType.ASSET_CHECK_EVALUATION:
-            continue
-        evaluation = event.event_specific_data
-        if evaluation.passed or evaluation.severity != AssetCheckSeverity.ERROR:
-            continue
-        key = evaluation.asset_check_key
-        metadata = evaluation.metadata or {}
-        detail = getattr(metadata.get("first_failure"), "value", None) or evaluation.description or "failed"
-        dataset = getattr(metadata.get("dataset"), "value", None)
-        where = f" ({dataset})" if dataset else ""
-        lines.append(f"quality check {key.asset_key.to_user_string()}/{key.name}{where} failed: {detail}")
-    return lines
 
 
 @run_failure_sensor(

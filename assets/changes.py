@@ -1,17 +1,12 @@
-"""Whether a source changed, decided inside the asset graph: the step that stages a source compares
-what it sends now (its inputs, from the registry: indicator_pipeline/sources_registry.py) with what the
-warehouse's data was loaded from (indicator_pipeline/changes.py), and stages it only if they differ.
-
-Every asset that does nothing because nothing changed says why in its materialisation metadata, seen
-in the Dagster UI: `unchanged: true`, `reason` (which inputs were compared with which run's load, or
-that no source changed in this run) and `unchanged_since_run`; a staging step that loads says why too
-(`unchanged: false` and the change). The quality checks of an unchanged table report the verdict of
-the run that validated it (Great Expectations is not even imported).
+"""Whether a source changed, decided inside the asset graph (docs/running.md, "A night when nothing
+changed"): the step that stages a source compares its inputs (indicator_pipeline/sources_registry.py)
+with what the warehouse's data was loaded from (indicator_pipeline/changes.py), and stages it only if
+they differ. Every asset that does nothing says why in its metadata (`unchanged`, `reason`,
+`unchanged_since_run`).
 
 A night with nothing new never copies the published warehouse: the steps decide against the run's
 work file when an earlier step of the run made one, else against the published file opened
-read-only; the first step that writes makes the work file (`work_connection`). `refresh --force` (the
-resource's `force_refresh`) and recording turn skipping off.
+read-only; the first step that writes makes the work file (`work_connection`).
 """
 
 from collections.abc import Callable, Iterator, Sequence
@@ -26,13 +21,8 @@ from assets.metadata import table_metadata
 from assets.resources import PipelineResource, logical_run_id
 from indicator_pipeline import changes
 from indicator_pipeline.payloads import ArchivedPayload
-from indicator_pipeline.settings import Settings
 from indicator_pipeline.sources_registry import SOURCE, SOURCES
 from indicator_pipeline.warehouse.publish import prepare_work_file, work_path
-
-
-def run_fingerprint(settings: Settings) -> str:
-    return changes.fingerprint(settings.plan, settings.fetch_date())
 
 
 def run_work_file(context, pipeline: PipelineResource) -> Path:
@@ -52,29 +42,6 @@ def reading_connection(context, pipeline: PipelineResource) -> Iterator[duckdb.D
         yield con
 
 
-def skip_unchanged(context, pipeline: PipelineResource, source_key: str, inputs: frozenset) -> bool:
-    """True (and says why in the log and the metadata) when `source_key` sends what it was last loaded
-    from; False (saying what changed) when it must be loaded."""
-    settings = pipeline.settings
-    if not settings.skips_unchanged:
-        context.add_output_metadata({"unchanged": False, "reason": "refresh --force or a recording: every source is loaded"})
-        return False
-    with reading_connection(context, pipeline) as con:
-        load = changes.last_load(con, source_key) if con is not None else None
-    change = changes.change_from(load, inputs, run_fingerprint(settings))
-    if change is not None:
-        context.add_output_metadata({"unchanged": False, "reason": f"{source_key}: {change}", "inputs": len(inputs)})
-        return False
-    assert load is not None
-    reason = f"{source_key}: the same {len(inputs)} inputs (sha256) under the same fingerprint as run {load.run_id} loaded"
-    _say_unchanged(context, f"{reason}; not parsed, validated or loaded again", load.run_id, inputs=len(inputs))
-    return True
-
-
-def record_loaded(context, pipeline: PipelineResource, con, source_key: str, inputs: frozenset) -> None:
-    changes.record_load(con, source_key, inputs, run_fingerprint(pipeline.settings), logical_run_id(context.run))
-
-
 def stage_unless_unchanged(
     context,
     pipeline: PipelineResource,
@@ -84,13 +51,27 @@ def stage_unless_unchanged(
     table: str,
 ) -> None:
     """Stage `source_key`'s data with `stage(con)`, record what it was loaded from and describe `table`;
-    or skip it all when its inputs (the registry's, from what was `fetched`) are those it was last loaded from."""
-    inputs = SOURCE[source_key].inputs(pipeline.settings, fetched)
-    if skip_unchanged(context, pipeline, source_key, inputs):
-        return
+    or skip it all when its inputs (the registry's, from what was `fetched`) are those it was last loaded
+    from. Either way the metadata and the log say why."""
+    settings = pipeline.settings
+    inputs = SOURCE[source_key].inputs(settings, fetched)
+    fingerprint = changes.fingerprint(settings.plan, settings.fetch_date())
+    why = {"unchanged": False, "reason": "refresh --force or a recording: every source is loaded"}
+    if settings.skips_unchanged:
+        with reading_connection(context, pipeline) as con:
+            load = changes.last_load(con, source_key) if con is not None else None
+        change = changes.change_from(load, inputs, fingerprint)
+        if change is None:
+            assert load is not None
+            same = f"the same {len(inputs)} inputs (sha256) under the same fingerprint as run {load.run_id}"
+            reason = f"{source_key}: {same} loaded; not parsed, validated or loaded again"
+            _say_unchanged(context, reason, load.run_id, inputs=len(inputs))
+            return
+        why = {"unchanged": False, "reason": f"{source_key}: {change}", "inputs": len(inputs)}
+    context.add_output_metadata(why)
     with work_connection(context, pipeline) as con:
         stage(con)
-        record_loaded(context, pipeline, con, source_key, inputs)
+        changes.record_load(con, source_key, inputs, fingerprint, logical_run_id(context.run))
         context.add_output_metadata(table_metadata(con, table))
 
 
@@ -104,16 +85,22 @@ def work_connection(context, pipeline: PipelineResource):
     return pipeline.work_connection(context.run)
 
 
-def _wrote_in_logical_run(context) -> bool:
-    """Whether the root run or one of its re-executions materialised a step that wrote the warehouse
-    (any but a fetch, which only archives, or a step that found nothing changed)."""
+def materialised_in_logical_run(context) -> list:
+    """The asset materialisations (event log entries) of the root run, its re-executions and this run."""
     root = logical_run_id(context.run)
-    runs = {root} | {run.run_id for run in context.instance.get_runs(filters=RunsFilter(tags={ROOT_RUN_ID_TAG: root}))}
+    runs = {root, context.run.run_id}
+    runs |= {run.run_id for run in context.instance.get_runs(filters=RunsFilter(tags={ROOT_RUN_ID_TAG: root}))}
+    events = DagsterEventType.ASSET_MATERIALIZATION
+    return [entry for run_id in runs for entry in context.instance.all_logs(run_id, of_type=events)]
+
+
+def _wrote_in_logical_run(context) -> bool:
+    """Whether the logical run materialised a step that wrote the warehouse (any but a fetch, which only
+    archives, or a step that found nothing changed)."""
     fetches = {source.key for source in SOURCES if source.fetch is not None}
     return any(
         entry.dagster_event.asset_key.to_user_string() not in fetches and not says_unchanged(entry.asset_materialization)
-        for run_id in runs
-        for entry in context.instance.all_logs(run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION)
+        for entry in materialised_in_logical_run(context)
     )
 
 

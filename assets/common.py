@@ -1,11 +1,9 @@
 """Shared asset settings: owner, and Dagster's retry policy for the assets that call external APIs.
 
 The HTTP layer already retries within a request; a Dagster retry re-runs the whole source asset a
-little later, which helps when a source is down for minutes rather than seconds. Only faults that
-may pass (429, 5xx, connection) are retried: `retry_if_transient` turns any other source fault into
-a `Failure(allow_retries=False)`, which bypasses the policy and fails the step at once, and does the
-same once INDICATOR_SOURCE_RETRIES (read at run time, so a test or a one-off run can set 0) retries
-are spent. The policy's count and wait are read when the code location loads.
+little later, which helps when a source is down for minutes rather than seconds. The policy's count
+and wait are read when the code location loads; `retry_if_transient` reads the count at run time
+(so a test or a one-off run can set 0).
 """
 
 import os
@@ -56,7 +54,7 @@ def source_asset(source: str, retried: bool = False):
 @contextmanager
 def retry_if_transient(context):
     """Leave faults that may pass (429, 5xx, connection) to the retry policy while retries are left;
-    fail at once otherwise. `context` is the asset's execution context (for its retry number)."""
+    otherwise fail at once with `Failure(allow_retries=False)`, which bypasses the policy."""
     try:
         yield
     except SourceError as exc:

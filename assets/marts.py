@@ -1,21 +1,20 @@
 """The publish step: makes the run's marts (every model in sql/models/marts/) visible to BI tools."""
 
 
-from dagster import AssetExecutionContext, AssetKey, DagsterEventType, MetadataValue, RunsFilter, asset
-from dagster._core.storage.tags import ROOT_RUN_ID_TAG
+from dagster import AssetExecutionContext, AssetKey, DagsterEventType, MetadataValue, asset
 
-from assets.changes import mark_unchanged, nothing_changed_in_run
+from assets.changes import mark_unchanged, materialised_in_logical_run, nothing_changed_in_run, run_work_file
 from assets.common import OWNERS
-from assets.models import model_keys
+from assets.models import sql_models
 from assets.resources import PipelineResource, logical_run_id
-from indicator_pipeline.warehouse.publish import PublishError, published_exports
+from indicator_pipeline.warehouse.publish import PublishError, discard, published_exports
 
 
 @asset(
     group_name="publish",
     kinds={"duckdb"},
     owners=OWNERS,
-    deps=model_keys(),
+    deps=sql_models.keys,  # every view: the marts, and core.latest_vintage that nothing reads
     description="Checkpoints the run's work warehouse, copies it into the serving storage format, writes the marts' "
     "Parquet/CSV exports, and atomically swaps both into the serving path BI tools read.",
 )
@@ -27,7 +26,8 @@ def published_warehouse(context: AssetExecutionContext, pipeline: PipelineResour
         raise PublishError(f"not publishing: {', '.join(failed)} failed in this run; the published file is unchanged")
     # A re-execution ("Re-execute from failure") continues its root run's work file: publish only when
     # every asset upstream of this one has been materialised by the root run or one of its re-executions.
-    missing = sorted(key.to_user_string() for key in _required_upstream(context) - _materialised_in_logical_run(context))
+    materialised = {entry.dagster_event.asset_key for entry in materialised_in_logical_run(context)}
+    missing = sorted(key.to_user_string() for key in _required_upstream(context) - materialised)
     if missing:
         raise PublishError(
             f"not publishing: {', '.join(missing)} not materialised in run {logical_run_id(context.run)} or its "
@@ -35,7 +35,7 @@ def published_warehouse(context: AssetExecutionContext, pipeline: PipelineResour
         )
     if nothing_changed_in_run(context, pipeline):
         mark_unchanged(context, pipeline, f"nothing changed in this run: {pipeline.settings.warehouse_path} not replaced")
-        pipeline.discard_run(context.run)
+        discard(run_work_file(context, pipeline))  # unpublished, if it made one: it changed nothing
         context.add_output_metadata({"published": False})
         return
     path = pipeline.publish_run(context.run, log=context.log.warning)
@@ -53,14 +53,3 @@ def _required_upstream(context: AssetExecutionContext) -> set[AssetKey]:
     selection = root.asset_selection if root is not None else None
     return set(upstream) if selection is None else set(upstream) & set(selection)
 
-
-def _materialised_in_logical_run(context: AssetExecutionContext) -> set[AssetKey]:
-    root = logical_run_id(context.run)
-    run_ids = {root, context.run.run_id} | {
-        run.run_id for run in context.instance.get_runs(filters=RunsFilter(tags={ROOT_RUN_ID_TAG: root}))
-    }
-    return {
-        entry.dagster_event.asset_key
-        for run_id in run_ids
-        for entry in context.instance.all_logs(run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION)
-    }

@@ -9,7 +9,7 @@ raw.payload and meta.* are bookkeeping that every step writes, not assets.
 
 import logging
 from graphlib import TopologicalSorter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
 
@@ -22,26 +22,22 @@ from indicator_pipeline.warehouse.models import create_views, models, tables
 
 
 def table_key(table: str) -> AssetKey:
-    """`schema.name` -> AssetKey([schema, name])."""
     return AssetKey(table.split("."))
 
 
-def table_specs(written: Sequence[str], deps: Sequence[str] = (), **attributes) -> list[AssetSpec]:
+def _spec(key: str, deps: Iterable[str], kind: str, description: str, skippable=False, **metadata):
+    return AssetSpec(
+        table_key(key), deps=[table_key(dep) for dep in deps], description=description,
+        group_name=key.split(".")[0], kinds={kind, "duckdb"}, owners=OWNERS, skippable=skippable,
+        metadata={"dagster/table_name": key, **metadata},
+    )
+
+
+def table_specs(written: Sequence[str], deps: Sequence[str] = ()) -> list[AssetSpec]:
     """One spec per table a Python step writes (the first is the one its body describes), each
     downstream of `deps` (tables and views, `schema.name`), described by its file."""
     files = tables()
-    return [
-        AssetSpec(
-            table_key(table),
-            deps=[table_key(dep) for dep in deps],
-            description=description(files[table].read_text(encoding="utf-8")),
-            group_name=table.split(".")[0],
-            kinds={"python", "duckdb"},
-            owners=OWNERS,
-            metadata={"dagster/table_name": table},
-        ).merge_attributes(**attributes)
-        for table in written
-    ]
+    return [_spec(t, deps, "python", description(files[t].read_text(encoding="utf-8"))) for t in written]
 
 
 class TableStep:
@@ -72,28 +68,15 @@ class TableStep:
 MODEL_METADATA = {"marts.peer_comparison": peer_position_metadata}
 
 
-def _model_spec(model) -> AssetSpec:
-    return AssetSpec(
-        table_key(model.key),
-        deps=[table_key(dep) for dep in sorted(model.inputs)],
-        description=model.description or f"(no description: add a leading -- comment to {model.file})",
-        group_name=model.schema,
-        kinds={"sql", "duckdb"},
-        owners=OWNERS,
-        skippable=True,
-        metadata={"dagster/table_name": model.key, "file": model.file},
-    )
-
-
-def _model_metadata(con, key: str) -> dict:
-    if key.startswith("marts."):  # the marts BI users read: their rows and a preview
-        return {**table_metadata(con, key), **MODEL_METADATA.get(key, lambda _: {})(con)}
-    return {}
-
-
 @multi_asset(
     name="sql_models",
-    specs=[_model_spec(model) for model in models().values()],
+    specs=[
+        _spec(
+            m.key, sorted(m.inputs), "sql", skippable=True, file=m.file,
+            description=m.description or f"(no description: add a leading -- comment to {m.file})",
+        )
+        for m in models().values()
+    ],
     can_subset=True,
     description="(Re)creates the selected views of sql/models/ in the order their SQL reads each other, with their comments.",
 )
@@ -106,13 +89,10 @@ def sql_models(context: AssetExecutionContext, pipeline: PipelineResource) -> It
         return
     with work_connection(context, pipeline) as con:
         create_views(con, selected)
-        for key in selected:
-            yield MaterializeResult(asset_key=table_key(key), metadata=_model_metadata(con, key))
-
-
-def model_keys() -> list[AssetKey]:
-    """Every view: publishing waits for all of them (the marts, and core.latest_vintage that nothing reads)."""
-    return [table_key(key) for key in models()]
+        for key in selected:  # the marts BI users read: their rows and a preview, and MODEL_METADATA
+            extra = MODEL_METADATA.get(key, lambda _: {})
+            metadata = {**table_metadata(con, key), **extra(con)} if key.startswith("marts.") else {}
+            yield MaterializeResult(asset_key=table_key(key), metadata=metadata)
 
 
 for _model in models().values():

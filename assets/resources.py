@@ -12,7 +12,7 @@ from pydantic import PrivateAttr
 
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.warehouse.lock import publish_lock
-from indicator_pipeline.warehouse.publish import discard, prepare_work_file, publish, work_path
+from indicator_pipeline.warehouse.publish import prepare_work_file, publish
 
 PUBLISH_LOCK_WAIT_SECONDS = 30.0
 
@@ -84,7 +84,3 @@ class PipelineResource(ConfigurableResource):
         with publish_lock(serving, run.run_id, log=log, wait=PUBLISH_LOCK_WAIT_SECONDS):
             publish(prepare_work_file(serving, logical_run_id(run), create=False), serving, self.settings.storage_version)
         return serving
-
-    def discard_run(self, run: DagsterRun) -> None:
-        """Drop the logical run's work file, if it made one, unpublished: the run changed nothing."""
-        discard(work_path(self.settings.warehouse_path, logical_run_id(run)))

@@ -1,15 +1,11 @@
-"""Failure alerts: one message per failed refresh to the webhook in INDICATOR_ALERT_WEBHOOK.
+"""Failure alerts: one message per failed refresh to the webhook in INDICATOR_ALERT_WEBHOOK
+(docs/operations.md, "Alerts"), JSON with a top-level "text" field, which both Slack and Microsoft
+Teams incoming webhooks accept.
 
-The message is JSON with a top-level "text" field, which both Slack and Microsoft Teams incoming
-webhooks accept. It names the run, each failed step with its reason, and whether the published
-warehouse is unchanged. Who sends it depends on how the refresh ran, so that one failure sends one
-message: `indicator-pipeline refresh` posts itself (its in-process run is tagged `ALERT_TAG`; also when
-it fails before its run starts: a broken plan file, the refresh lock refused), and a
-run under the Dagster daemon (schedule, sensor, UI) is reported by the run-failure sensor in
-assets/alerts.py, which skips runs carrying that tag.
-
-Posting is best effort: a short timeout, one attempt, and a failure to post is logged, never raised
-over the failure being reported. No webhook set: nothing is posted and nothing is reported missing.
+One failure sends one message: `indicator-pipeline refresh` posts itself (its in-process run is tagged
+`ALERT_TAG`; also when it fails before its run starts), and a run under the Dagster daemon is reported
+by the run-failure sensor in assets/alerts.py, which skips runs carrying that tag. Posting is best
+effort: a failure to post is logged, never raised over the failure being reported.
 """
 
 from __future__ import annotations

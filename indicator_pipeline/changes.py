@@ -1,18 +1,12 @@
-"""Whether a source changed since it was last loaded: what makes a night with nothing new a no-op.
+"""Whether a source changed since it was last loaded: the rule that makes a night with nothing new a
+no-op (docs/running.md, "A night when nothing changed").
 
 Every source's staged data remembers what it was loaded from (`meta.source_load`, `meta.source_input`):
-the sha256 of each payload (an API answer) or landing file (a file drop), and the pipeline fingerprint
-it was loaded and validated under. A refresh compares what a source sends now with that record: the
-same set under the same fingerprint is no change, so the source is not parsed, validated or loaded
-again. A refresh in which no source changed, and whose as-of date judges every target as the
-published statuses do, publishes nothing: no vintage, no new file, no exports.
-
-A file drop's inputs are every file of its kind in the landing folder (name and bytes), so a new,
-changed or removed file is a change. The plan file is the input of the catalogue (`PLAN_KEY`).
-
-The fingerprint covers what else decides the loaded and validated data: the plan file, the SQL in
-`sql/`, the expectation suites in `expectations/` and their run parameters. Python code is not in
-it: after upgrading the pipeline, `indicator-pipeline refresh --force` processes everything.
+the sha256 of each payload or landing file (every file of a file drop's kind, so a new, changed or
+removed file is a change; the plan file for the catalogue, `PLAN_KEY`) and the fingerprint it was
+loaded under. The same set under the same fingerprint is no change. The fingerprint covers the plan
+file, `sql/`, `expectations/` and the suites' run parameters, not Python code: after upgrading the
+pipeline, `indicator-pipeline refresh --force` processes everything.
 """
 
 from __future__ import annotations

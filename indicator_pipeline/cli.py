@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def settings_for(args: argparse.Namespace) -> Settings:
     overrides = {"warehouse_path": args.warehouse}
+    if args.command in ("refresh", "status", "report"):
+        overrides.update(plan_path=args.plan, as_of=args.as_of)
     if args.command == "refresh":
         if args.offline:
             overrides["source_mode"] = "replay"
@@ -97,19 +99,9 @@ def settings_for(args: argparse.Namespace) -> Settings:
             overrides["source_mode"] = "record"
         elif args.snapshot_dir:
             raise PipelineError("--snapshot-dir needs --offline (replay it) or --record (record into it)")
-        overrides.update(snapshot_dir=args.snapshot_dir, plan_path=args.plan, as_of=args.as_of)
-        overrides.update(
-            landing_dir=args.landing_dir, quarantine_dir=args.quarantine_dir, force_refresh=args.force or None, peers=args.peers
-        )
-    if args.command in ("status", "report"):
-        overrides.update(plan_path=args.plan, as_of=args.as_of)
+        overrides.update(snapshot_dir=args.snapshot_dir, landing_dir=args.landing_dir, peers=args.peers,
+                         quarantine_dir=args.quarantine_dir, force_refresh=args.force or None)
     return Settings.from_env(**overrides)
-
-
-def run_refresh(settings: Settings, wait: float = 0.0, verbose: bool = False) -> str:
-    from indicator_pipeline.run import refresh  # imports Dagster: only when refreshing
-
-    return refresh(settings, wait=wait, log_level="DEBUG" if verbose else "CRITICAL")
 
 
 def print_status(settings: Settings, fmt: str, as_of: date | None = None) -> None:
@@ -135,15 +127,12 @@ def print_status(settings: Settings, fmt: str, as_of: date | None = None) -> Non
     else:
         shown = [i for i, column in enumerate(columns) if column != "note"]
         sys.stdout.write(format_table([[row[i] for i in shown] for row in rows], [columns[i] for i in shown]) + "\n")
-        sys.stdout.write("\n" + sources_block(path, settings, as_of or date.today()) + "\n")
+        # Each source's last retrieval and whether it is overdue by its publication rhythm.
+        from indicator_pipeline.freshness import format_sources, source_freshness
 
-
-def sources_block(path: Path, settings: Settings, as_of: date) -> str:
-    """Each source's last retrieval and whether it is overdue by its publication rhythm, as of `as_of`."""
-    from indicator_pipeline.freshness import format_sources, source_freshness
-
-    with duckdb.connect(str(path), read_only=True) as con:
-        return format_sources(source_freshness(con, settings.plan, as_of), as_of)
+        day = as_of or date.today()
+        with duckdb.connect(str(path), read_only=True) as con:
+            sys.stdout.write("\n" + format_sources(source_freshness(con, settings.plan, day), day) + "\n")
 
 
 def write_report(settings: Settings, out: Path | None, lang: str, as_of: date | None, plan: Path | None) -> str:
@@ -179,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = settings_for(args)
         if args.command == "refresh":
-            print(run_refresh(settings, wait=args.wait, verbose=args.verbose))
+            from indicator_pipeline.run import refresh  # imports Dagster: only when refreshing
+
+            print(refresh(settings, wait=args.wait, log_level="DEBUG" if args.verbose else "CRITICAL"))
         elif args.command == "report":
             print(write_report(settings, args.out, args.lang, args.as_of, args.plan))
         elif args.command == "data-docs":

@@ -1,17 +1,10 @@
-"""The fast path before Dagster: decide "nothing changed" when replaying, from the registry of sources.
+"""The fast path before Dagster: decide "nothing changed" when replaying (docs/running.md).
 
-When replaying a recording, what every source would send is on disk. This walks the registry
-(indicator_pipeline/sources_registry.py) as the asset graph does, source by source in its order:
-fetched through the same clients and archived as a run archives them, compared with the published
-warehouse's load records by the same rule (indicator_pipeline/changes.py), and fetched for the peer
-set the published warehouse holds (which is the set, as long as its municipality list is unchanged).
-If no source changed and judging the targets as of the run's date gives the published statuses, the
-refresh is a no-op: nothing is parsed, validated or loaded, no vintage is added, and the published
-file, its exports and the report are left as they are. Otherwise the asset graph runs, and decides
-again, source by source.
-
-Live and record mode always run the asset graph: knowing whether a live source changed takes the
-fetch itself (neither Kolada nor SCB is documented to answer conditional requests).
+When replaying, what every source would send is on disk. This walks the registry of sources
+(indicator_pipeline/sources_registry.py) as the asset graph does, fetching and archiving through the
+same clients, for the peer set the published warehouse holds (which is the set, as long as its
+municipality list is unchanged), and compares by the same rule (indicator_pipeline/changes.py). Any
+change, or a live or recording run, leaves the decision to the asset graph, source by source.
 """
 
 from __future__ import annotations

@@ -29,16 +29,13 @@ def refresh(
     log_level: str = "CRITICAL",
     decide_first: bool = True,
 ) -> str:
-    """Materialise every asset holding the warehouse's refresh lock; returns a one-line summary or
-    raises naming the failed step. Refuses at once if another refresh holds the lock, unless told to
-    `wait` that many seconds for it. Dagster's own console log shows only records at `log_level` or
-    above (the default keeps a failed refresh to its one-line summary; the full event log is in
-    DAGSTER_HOME when that is set). A refresh that fails before its run starts (a broken plan file,
-    the lock refused, an unusable instance) alerts as a failed run does.
-
-    When replaying and nothing changed since the published run (indicator_pipeline/noop.py), returns
-    saying so without starting Dagster: nothing is parsed, validated, loaded or published.
-    `decide_first=False` leaves that to the asset graph, as a scheduled run does."""
+    """Materialise every asset holding the warehouse's refresh lock (refused at once if another refresh
+    holds it, unless told to `wait` that many seconds); returns a one-line summary or raises naming the
+    failed step. Dagster's console log shows only records at `log_level` or above (the full event log is
+    in DAGSTER_HOME when set). A refresh that fails before its run starts (a broken plan file, the lock
+    refused, an unusable instance) alerts as a failed run does. When replaying and nothing changed
+    (indicator_pipeline/noop.py), returns saying so without starting Dagster; `decide_first=False`
+    leaves that to the asset graph, as a scheduled run does."""
     run_id = str(uuid.uuid4())
     with ExitStack() as held:
         try:
@@ -47,9 +44,15 @@ def refresh(
             unchanged = nothing_changed(settings) if decide_first else None
             if unchanged is not None:
                 return unchanged
-            job = _full_refresh_job(settings)
+            from dagster import DagsterInstance
+
+            from assets.definitions import build_definitions
+
+            # The job the schedule and sensor run, with its tags.
+            job = build_definitions(settings).resolve_job_def(FULL_REFRESH)
+            make = DagsterInstance.get if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral
             # Disposed on exit: an ephemeral instance's temporary artifact folder is removed now, not by the GC.
-            instance = held.enter_context(_instance())
+            instance = held.enter_context(make())
         except Exception as exc:
             send_alert(failure_text(run_id, [f"not started: {plain(str(exc))}"], False, settings.warehouse_path, FULL_REFRESH))
             raise
@@ -58,18 +61,6 @@ def refresh(
 
 def _stderr(message: str) -> None:
     print(f"indicator-pipeline: {message}", file=sys.stderr, flush=True)
-
-
-def _full_refresh_job(settings: Settings):
-    from assets.definitions import build_definitions
-
-    return build_definitions(settings).resolve_job_def(FULL_REFRESH)  # the job the schedule and sensor run, with its tags
-
-
-def _instance():
-    from dagster import DagsterInstance
-
-    return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
 
 
 def _refresh(settings: Settings, job, instance, run_id: str, log_level: str) -> str:
@@ -89,7 +80,12 @@ def _refresh(settings: Settings, job, instance, run_id: str, log_level: str) -> 
         reason = _one_line(failures) or "the run failed before any step ran"
         was_published = published(result.all_events)
         send_alert(failure_text(result.run_id, failures, was_published, settings.warehouse_path, job.name))
-        raise RefreshFailed(f"{reason} [{_publish_outcome(was_published, settings)}]")
+        # A step after publishing (the report) can fail on a published warehouse.
+        outcome = (
+            f"the warehouse {settings.warehouse_path} was published; only what comes after publishing failed"
+            if was_published else f"nothing was published: {settings.warehouse_path} is unchanged"
+        )
+        raise RefreshFailed(f"{reason} [{outcome}]")
     materialised = [e for e in result.all_events if e.event_type == DagsterEventType.ASSET_MATERIALIZATION]
     unchanged = [e.asset_key.to_user_string() for e in materialised if says_unchanged(e.event_specific_data.materialization)]
     if "published_warehouse" in unchanged:
@@ -98,13 +94,6 @@ def _refresh(settings: Settings, job, instance, run_id: str, log_level: str) -> 
             f"validated or loaded again, no vintage added, {settings.warehouse_path} not replaced (run {result.run_id})"
         )
     return f"refreshed {len(materialised)} assets into {settings.warehouse_path} (run {result.run_id})"
-
-
-def _publish_outcome(published: bool, settings: Settings) -> str:
-    """Whether the failed run published: a step after publishing (the report) can fail on a published warehouse."""
-    if published:
-        return f"the warehouse {settings.warehouse_path} was published; only what comes after publishing failed"
-    return f"nothing was published: {settings.warehouse_path} is unchanged"
 
 
 def _one_line(failures: list[str]) -> str:

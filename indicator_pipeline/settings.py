@@ -1,20 +1,7 @@
 """Where things are and how sources are reached: one object, from CLI flags or the environment.
 
-Environment variables (all optional):
-  INDICATOR_WAREHOUSE    serving DuckDB file BI tools open (default: warehouse/indicators.duckdb in the project)
-  INDICATOR_ARCHIVE      raw payload archive (default: archive/ beside the warehouse file)
-  INDICATOR_SOURCE_MODE  live | record | replay (default: live)
-  INDICATOR_SNAPSHOT_DIR snapshot to replay or record into (default for replay: the plan's bundled snapshot)
-  INDICATOR_PLAN         plan file, or the name of a bundled plan (default: the bundled default plan,
-                         indicator_pipeline/catalog/load.py DEFAULT_PLAN)
-  INDICATOR_AS_OF        YYYY-MM-DD date the assessment is made as of (default: today)
-  INDICATOR_LANDING_DIR  folder the city's file drops land in (default: landing/ beside the warehouse file;
-                         when replaying, the snapshot's filedrop/ folder, which is then read-only)
-  INDICATOR_QUARANTINE_DIR  where rejected drops are moved (default: quarantine/ beside the landing folder)
-  INDICATOR_PEERS        the municipalities to compare with, overriding the plan's [peers]: comma-separated
-                         codes, a Kolada municipality group id, `all` or `none` (indicator_pipeline.catalog.peers)
-  INDICATOR_STORAGE_VERSION  DuckDB storage format of the published file (default: v1.1.0, which DuckDB 1.1
-                         and later read, and so the drivers BI tools embed; `latest` for DuckDB 2 readers only)
+Each field's `validation_alias` is the environment variable it is read from; the flags, variables and
+defaults are tabled in docs/running.md (INDICATOR_STORAGE_VERSION: docs/bi-access.md).
 
 Read elsewhere, on purpose: the HTTP limits (INDICATOR_HTTP_*, sources/modes.py) and base URLs
 (KOLADA_BASE_URL, SCB_BASE_URL) where a client is built, so a client takes plain values and imports
@@ -104,25 +91,16 @@ class Settings(BaseModel):
         return self.snapshot_dir
 
     @property
-    def effective_archive_dir(self) -> Path:
-        return self.archive_dir or self.warehouse_path.parent / "archive"
-
-    @property
     def effective_landing_dir(self) -> Path:
         """Given explicitly; else, when replaying, the snapshot's `filedrop/`; else `landing/` beside the warehouse."""
-        if self.landing_dir is not None:
-            return self.landing_dir
-        snapshot = self.effective_snapshot_dir
-        if self.source_mode == "replay" and snapshot is not None:
-            return snapshot / "filedrop"
-        return self.warehouse_path.parent / "landing"
+        if self.landing_dir is None and self.source_mode == "replay":
+            return self.effective_snapshot_dir / "filedrop"
+        return self.landing_dir or self.warehouse_path.parent / "landing"
 
     @property
     def landing_read_only(self) -> bool:
         """True for a replayed snapshot's own `filedrop/`: never modified; a bad file there fails the run.
-
-        A landing folder given explicitly (flag or environment) is always writable, in every mode.
-        """
+        A landing folder given explicitly (flag or environment) is always writable, in every mode."""
         return self.landing_dir is None and self.source_mode == "replay"
 
     @property
@@ -155,7 +133,7 @@ class Settings(BaseModel):
         return make_transport(self.source_mode, self.effective_snapshot_dir)
 
     def archive(self) -> RawArchive:
-        return RawArchive(self.effective_archive_dir)
+        return RawArchive(self.archive_dir or self.warehouse_path.parent / "archive")
 
     def as_of_date(self) -> date:
         """The date assessments are made as of: pinned; else, when replaying, the recording date; else today."""

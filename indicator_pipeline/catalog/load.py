@@ -83,15 +83,10 @@ def _line_of(text: str, message: str) -> int | None:
     """The line of the plan table a semantic error names: the `id = "..."` of the innermost
     indicator, goal or target it names, else a `[table]` header it names; None if neither is found."""
     named = re.findall(r"(?:indicator|goal|target)(?: id)? '([^']+)'", message)
-    for ident in reversed(named):
-        found = re.search(rf'^[ \t]*id[ \t]*=[ \t]*["\']{re.escape(ident)}["\']', text, re.MULTILINE)
-        if found:
-            return text.count("\n", 0, found.start()) + 1
-    for table in re.findall(r"\[([\w.]+)\]", message):
-        found = re.search(rf"^[ \t]*\[{re.escape(table)}\]", text, re.MULTILINE)
-        if found:
-            return text.count("\n", 0, found.start()) + 1
-    return None
+    patterns = [rf'^[ \t]*id[ \t]*=[ \t]*["\']{re.escape(ident)}["\']' for ident in reversed(named)]
+    patterns += [rf"^[ \t]*\[{re.escape(table)}\]" for table in re.findall(r"\[([\w.]+)\]", message)]
+    found = next(filter(None, (re.search(pattern, text, re.MULTILINE) for pattern in patterns)), None)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 def parse_plan(raw: dict, source_path: str = "<memory>") -> Plan:

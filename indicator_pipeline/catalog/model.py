@@ -32,21 +32,10 @@ TARGET_KINDS: tuple[str, ...] = TargetKind.__args__  # type: ignore[attr-defined
 Direction = Literal["higher", "lower"]
 SourceName = Literal["kolada", "scb", "filedrop", "computed"]
 SOURCES: tuple[str, ...] = SourceName.__args__  # type: ignore[attr-defined]
-# How a source's sub-year periods (quarters, months) make the year's value: the sum of a flow
-# (dwellings started), the last value of a stock, or the mean of a level.
-YearFromPeriods = Literal["sum", "last", "mean"]
-# How the rows of a file drop that an indicator selects make its year's value (sellable land: the
-# hectares of the year's areas summed).
-YearFromRows = Literal["sum", "mean"]
-ReconcileKind = Literal[
-    "agree",  # the two series should be equal, within reconcile_tolerance
-    "by_design",  # they differ on purpose (reconcile_reason), optionally by an expected difference
-]
 # What the names in a computed indicator's `formula` are, by its `source_id`: the statement lines
 # (`line_id`) of the financial_statements file drop (mnkr, the plan's municipality), or Kolada KPI ids
 # (the total, per municipality; each must be a KPI the plan fetches, i.e. a Kolada indicator's source_id).
-FormulaInputs = Literal["financial_statements", "kolada_amounts"]
-FORMULA_INPUTS: tuple[str, ...] = FormulaInputs.__args__  # type: ignore[attr-defined]
+FORMULA_INPUTS = ("financial_statements", "kolada_amounts")
 
 # Unknown fields are refused (a misspelt field would otherwise silently take its default); fields are
 # read by their TOML name (alias) from a plan file and by their own name from code.
@@ -109,13 +98,10 @@ class IndexComponent:
 
 @model
 class IndexMethod:
-    """How a computed index is made from key figures (documented in README, "The safety index").
-
-    Each component is a 0-100 figure (a share in percent or an index); a lower-is-better one is
-    turned around (100 - value). A year's index is the weighted mean of the components that have a
-    value that year, published only when they carry at least `min_coverage` of the total weight,
-    from `base_year` on. A year with an incomplete set of components is flagged preliminary.
-    """
+    """How a computed index is made from 0-100 key figures (docs/plan-file.md, "The safety index"): a
+    year's index is the weighted mean of the components with a value that year (a lower-is-better one
+    turned around, 100 - value), from `base_year` on, published only when they carry at least
+    `min_coverage` of the weight; a year with an incomplete set of components is flagged preliminary."""
 
     base_year: int
     min_coverage: Annotated[float, Field(gt=0, le=1)]
@@ -149,25 +135,24 @@ class Indicator:
     # (sql/models/staging/formula_observation.sql).
     formula: Annotated[Formula | None, BeforeValidator(read_formula)] = None
     # File drops: the column of the kind's format that holds the value (source_selection picks the rows,
-    # none: every row of the year) and how the year's rows make its value (default: their sum).
+    # none: every row of the year) and how the year's rows make its value (default: their sum; sellable
+    # land: the hectares of the year's areas summed).
     value_column: str | None = None
-    year_from_rows: YearFromRows | None = None
+    year_from_rows: Literal["sum", "mean"] | None = None
     # Compare this series with a published one (e.g. the city's own soliditet with Kolada's), year by
-    # year in marts.reconciliation; a non-blocking check warns about a year that breaks the expectation.
-    # `agree` (the default): the two should be equal, |own - published| <= reconcile_tolerance. `by_design`: the
-    # definitions differ on purpose, for reconcile_reason; with reconcile_expected_difference (own -
-    # published) the difference should stay within reconcile_tolerance of it, without one nothing is
-    # expected of the difference and it never warns.
+    # year in marts.reconciliation; a non-blocking check warns about a year that breaks the expectation
+    # (`agree` or `by_design`: docs/plan-file.md; the reconcile_* fields together: _check_reconciliation).
     reconcile_with: str | None = None
     reconcile_tolerance: Annotated[Number, AfterValidator(_not_negative)] | None = None
-    # Sub-year sources (SCB quarters): how the periods make a year, and how many periods, counted back
-    # from the latest published one, the source still revises (flagged preliminary).
-    year_from_periods: YearFromPeriods = "sum"
+    # Sub-year sources (SCB quarters): how the periods make a year (the sum of a flow such as dwellings
+    # started, the last value of a stock, the mean of a level), and how many periods, counted back from
+    # the latest published one, the source still revises (flagged preliminary).
+    year_from_periods: Literal["sum", "last", "mean"] = "sum"
     preliminary_periods: Count = 0
     # Days after a year ends by which its figure is normally published; None: the plan's default for
     # the source. Kolada KPIs use Kolada's own publication_date when it has one.
     publication_lag_days: Count | None = None
-    reconcile_kind: ReconcileKind | None = None
+    reconcile_kind: Literal["agree", "by_design"] | None = None
     reconcile_reason: Annotated[str, AfterValidator(_sentence)] | None = None
     reconcile_expected_difference: Number | None = None
 

@@ -1,17 +1,8 @@
-"""Which municipalities a plan's figures are compared with, and the reference rows beside them.
+"""Which municipalities a plan's figures are compared with, and the reference rows beside them:
+Riket and the plan's county, shown, never ranked (docs/peers.md).
 
 The peer model is a domain contract: the plan (`[peers]`) and the settings (`--peers`) read it, the
 peer-set step resolves it against the municipality list the Kolada client hands back as plain rows.
-
-A peer set is asked for in the plan file (`[peers]`: `municipalities = [...]` or `group = "G..."`) or
-overridden by `--peers` / `INDICATOR_PEERS`, which take the same things as text: a comma-separated
-list of municipality codes, a Kolada municipality group id, `all` (every municipality, Kolada type K)
-or `none`. It is resolved against Kolada's own municipality list (and the group's members), so a code
-Kolada does not know, or a region where a municipality is expected, stops the run with the code.
-
-Riket (`0000`) and the county of the plan's municipality (Kolada's region id `00LL`, LL the first two
-digits of the municipality code) always come along as reference rows: shown beside the peers, never
-ranked among them.
 """
 
 from __future__ import annotations
@@ -115,11 +106,6 @@ def _codes(codes: Sequence) -> tuple[str, ...]:
     return tuple(dict.fromkeys(codes))
 
 
-def county_region(code: str) -> str:
-    """Kolada's region id for the county a municipality lies in: 1283 -> 0012 (Region Skåne)."""
-    return f"00{code[:2]}"
-
-
 def own_then_others(own: str, municipalities: Sequence[str]) -> list[list[str]]:
     """The plan's municipality alone, then the others (if any), each list sorted: the plan's own figures
     never depend on a peer request, and its request is the same whatever the peer set is."""
@@ -145,17 +131,15 @@ def resolve(
     _require_municipality(own, municipalities, f"{where}: the plan's municipality_code")
     if spec.kind == "all":
         peers = sorted(code for code, m in municipalities.items() if m.type == MUNICIPALITY_TYPE)
-    elif spec.kind == "group":
-        if group_members is None:
-            raise CatalogueError(f"{where}: group {spec.group_id} was asked for, but its members were not fetched")
-        peers = list(group_members)
-        for code in peers:
-            _require_municipality(code, municipalities, f"{where}: group {spec.group_id} member")
     else:
-        peers = list(spec.codes)
+        group = spec.kind == "group"
+        if group and group_members is None:
+            raise CatalogueError(f"{where}: group {spec.group_id} was asked for, but its members were not fetched")
+        what = f"group {spec.group_id} member" if group else "peer"
+        peers = list(group_members if group else spec.codes)
         for code in peers:
-            _require_municipality(code, municipalities, f"{where}: peer")
-    references = (RIKET, county_region(own))
+            _require_municipality(code, municipalities, f"{where}: {what}")
+    references = (RIKET, f"00{own[:2]}")  # and the county's region id: 1283 -> 0012 (Region Skåne)
     for code in references:
         if code not in municipalities:
             raise CatalogueError(f"{where}: Kolada's municipality list has no region {code} (reference row)")

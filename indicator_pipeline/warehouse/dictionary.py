@@ -1,14 +1,9 @@
 """The warehouse's documentation: what each object is and what each column means.
 
 An object's description is the leading `--` comment block of its file (sql/tables/, sql/macros/,
-sql/models/: `description`); what a column means is in the column dictionary `sql/dictionary.toml`.
-`apply_comments` runs `COMMENT ON` for every table, view, macro and column of the documented schemas
-that has one (models.py calls it after creating them, so a replaced view gets its comments back);
-`undocumented` lists what has none; `column_dictionary` lists every column with its meaning (empty
-when the dictionary has none, as for a mart a BI team just added); `readme_table` renders the README's
-table "The warehouse for BI users". `python -m indicator_pipeline.warehouse.dictionary --readme [README]`
-rewrites that table in place; `--check` exits 1 when the README differs; `--columns WAREHOUSE` lists
-every column of a warehouse file with its meaning.
+sql/models/); what a column means is in the column dictionary `sql/dictionary.toml`, which also makes
+the README's BI table (`python -m indicator_pipeline.warehouse.dictionary --help`). A view that is
+replaced loses its comments, so models.py comments again after creating views.
 """
 
 from __future__ import annotations
@@ -22,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from indicator_pipeline.warehouse.sql import OBJECT_FOLDERS, SQL_DIR, object_files, sql_text
+from indicator_pipeline.warehouse.sql import OBJECT_FOLDERS, SQL_DIR, object_files, sql_literal, sql_text
 
 DICTIONARY = SQL_DIR / "dictionary.toml"
 SCHEMAS = ("raw", "staging", "core", "marts", "meta")
@@ -78,13 +73,9 @@ def _quote_name(*parts: str) -> str:
     return ".".join('"' + p.replace('"', '""') + '"' for p in parts)
 
 
-def _quote_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _statement(kind: str, name: str, text: str) -> str:
     template = "\n".join(line for line in sql_text("comments/comment_on.sql").splitlines() if not line.startswith("--"))
-    return template.strip().format(kind=kind, name=name, text=_quote_text(text))
+    return template.strip().format(kind=kind, name=name, text=sql_literal(text))
 
 
 def _catalog(con: duckdb.DuckDBPyConnection):
@@ -106,24 +97,19 @@ def _catalog(con: duckdb.DuckDBPyConnection):
     return objects, columns
 
 
-def comment_statements(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """COMMENT ON statements for everything in `con` that the dictionary describes."""
+def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
+    """COMMENT ON every object and column in `con` that is described (idempotent)."""
     d, described = load_dictionary(), descriptions()
     objects, columns = _catalog(con)
-    statements = []
-    for kind, schema, name in objects:
-        if described.get(f"{schema}.{name}"):
-            statements.append(_statement(kind, _quote_name(schema, name), described[f"{schema}.{name}"]))
+    statements = [
+        _statement(kind, _quote_name(schema, name), described[f"{schema}.{name}"])
+        for kind, schema, name in objects if described.get(f"{schema}.{name}")
+    ]
     for schema, table, column in columns:
         entry = d.column(f"{schema}.{table}", column)
         if entry:
             statements.append(_statement("COLUMN", _quote_name(schema, table, column), comment_text(entry)))
-    return statements
-
-
-def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
-    """Comment every described object and column (idempotent)."""
-    con.execute("\n".join(comment_statements(con)))
+    con.execute("\n".join(statements))
 
 
 def undocumented(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -1,14 +1,7 @@
-"""Parquet and CSV files of every marts view, written at publish from the file being published.
-
-One folder per publish, with `manifest.json` (run id, as-of date, written_at, the warehouse file's
-sha256, and per file its rows, bytes and sha256). `publish.py` builds it in `.work/<run_id>.exports/`
-and swaps it in with the warehouse, under the refresh lock.
-
-The CSV files are for Excel in Sweden: `;` between cells, decimal comma, UTF-8 with a byte-order mark,
-CRLF line ends. Numbers are written as plain numbers (no thousands separators, no exponent, every digit
-DuckDB has: `-0,7000000000000028`); text cells are always quoted, so a reader that honours quotes
-keeps them text; NULL is an empty, unquoted cell (an empty text is `""`). Lists are written as text
-(`[2021, 2022]`), booleans as `true`/`false`, dates as `YYYY-MM-DD`, timestamps as ISO 8601 with offset.
+"""Parquet and CSV files of every marts view, with `manifest.json`, written at publish from the file
+being published (formats and manifest: docs/bi-access.md, "Exports"); `publish.py` builds the folder
+in `.work/<run_id>.exports/` and swaps it in with the warehouse, under the refresh lock. In the CSV,
+lists are text (`[2021, 2022]`) and booleans `true`/`false`.
 
 Text comes from the sources and the city's files, so a text cell that a spreadsheet could take for a
 formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is neutralised as OWASP
@@ -42,10 +35,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP, CSV injection
 SIGNED_NUMBER = re.compile(r"[+-]?\d[\d\u00a0 ]*(?:[.,]\d+)?")  # digits, grouped by (no-break) spaces, and decimals
 
 
-def mart_views(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [row[0] for row in con.sql(sql_text("publish/mart_views.sql")).fetchall()]
-
-
 def write_exports(warehouse_file: Path, folder: Path, run_id: str, published_name: str) -> dict:
     """Write `<view>.parquet` and `<view>.csv` for every marts view of `warehouse_file` (opened
     read-only) and `manifest.json` into `folder` (created; must not exist). Returns the manifest;
@@ -53,7 +42,7 @@ def write_exports(warehouse_file: Path, folder: Path, run_id: str, published_nam
     folder.mkdir(parents=True)
     files = []
     with duckdb.connect(str(warehouse_file), read_only=True) as con:
-        views = mart_views(con)
+        views = [row[0] for row in con.sql(sql_text("publish/mart_views.sql")).fetchall()]
         as_of = con.sql(sql_text("publish/as_of.sql")).fetchall()[0][0] if "goal_status" in views else None
         for view in views:
             relation = con.table(f"marts.{view}")
@@ -80,11 +69,8 @@ def write_exports(warehouse_file: Path, folder: Path, run_id: str, published_nam
 
 
 def file_facts(path: Path) -> dict:
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(block)
-    return {"bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+        return {"bytes": path.stat().st_size, "sha256": hashlib.file_digest(handle, "sha256").hexdigest()}
 
 
 def write_csv(path: Path, columns: list[str], types: list[str], rows: list[tuple]) -> None:
@@ -130,7 +116,6 @@ def _quoted(text: str) -> str:
 
 
 def fsync(path: Path) -> None:
-    """Flush a file or folder to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -1,19 +1,13 @@
-"""One writer per warehouse: a kernel lock (`filelock`) on `<warehouse dir>/.refresh.flock`, with the
-holder's details in `<warehouse dir>/.refresh.lock` beside it.
+"""One writer per warehouse (docs/operations.md, "One writer"): a kernel lock (`filelock`) on
+`<warehouse dir>/.refresh.flock`, with the holder's details (JSON) in `.refresh.lock` beside it,
+written once the kernel lock is ours, so a refused refresh can say who is in the way.
 
-The kernel lock (flock) is what excludes: of two refreshes racing, exactly one gets it, and the kernel
-releases it when its holder exits or is killed (`kill -9`, a crash), so a dead refresh never blocks the
-next one. The details file holds the holder's PID, hostname, start time and run id (JSON), written
-once the kernel lock is ours, so a refused refresh can say who is in the way.
-
-A details file found when the kernel lock is free was left by a holder that died without releasing:
-it is reported through `log` ("cleared a stale refresh lock ...", with its PID or why it is
-unreadable) and replaced. Nothing is ever judged stale while its kernel lock is held, whatever host
-the details name.
+Only the kernel lock excludes, and the kernel frees it when its holder dies (`kill -9`, a crash): a
+details file found when the kernel lock is free was left by a dead holder, is reported through `log`
+and replaced; nothing is judged stale while its kernel lock is held, whatever host the details name.
 
 The lock is reentrant for the process that holds it: the CLI takes it for the whole run, and the
-publish step, running in the same process, finds it already held by itself. A run started from the
-Dagster UI or the schedule takes it only around publishing.
+publish step, running in the same process, finds it already held by itself.
 """
 
 from __future__ import annotations
@@ -51,8 +45,6 @@ class LockHeld(LockError):
     """Another live refresh holds the lock."""
 
     def __init__(self, holder: "Holder", path: Path, waited: float | None = None):
-        self.holder = holder
-        self.path = path
         after = f" (gave up after waiting {waited:g} s)" if waited else ""
         super().__init__(
             f"another refresh (PID {holder.pid}{_on_host(holder)}, started at {holder.started_at}, "
@@ -66,11 +58,6 @@ class Holder:
     hostname: str
     started_at: str
     run_id: str
-
-    @classmethod
-    def me(cls, run_id: str) -> "Holder":
-        return cls(os.getpid(), socket.gethostname(), datetime.now(timezone.utc).isoformat(timespec="seconds"), run_id)
-
 
 
 def lock_path(warehouse_path: Path) -> Path:
@@ -112,8 +99,6 @@ class RefreshLock:
     def for_warehouse(cls, warehouse_path: Path, run_id: str, log: Callable[[str], None] | None = None) -> "RefreshLock":
         return cls(lock_path(warehouse_path), run_id, log)
 
-    # --- taking and giving back -----------------------------------------------------------------
-
     def acquire(self, wait: float = 0.0) -> None:
         """Take the lock, waiting up to `wait` seconds for the holder; raise `LockHeld` if it stays."""
         try:
@@ -126,7 +111,8 @@ class RefreshLock:
         except OSError as exc:
             raise LockError(f"cannot create the refresh lock {self.path}: {_os_error(exc)}") from exc
         self._report_left_behind()
-        me = Holder.me(self.run_id)
+        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        me = Holder(os.getpid(), socket.gethostname(), started, self.run_id)
         try:
             _write_atomically(self.path, json.dumps(asdict(me)) + "\n")
         except OSError as exc:
@@ -139,10 +125,7 @@ class RefreshLock:
         """Remove the details if they still name us (never someone else's), then free the kernel lock."""
         if self.holder is None:
             return
-        try:
-            current = read_holder(self.path)
-        except ValueError:
-            current = None
+        current = self._recorded()
         if current == self.holder:
             self.path.unlink(missing_ok=True)
         else:
@@ -153,10 +136,7 @@ class RefreshLock:
 
     def assert_held(self) -> None:
         """Raise unless we hold the kernel lock and the details still name us (called right before publishing)."""
-        try:
-            current = read_holder(self.path)
-        except ValueError:
-            current = None
+        current = self._recorded()
         if self.holder is None or not self._kernel.is_locked or current != self.holder:
             raise LockError(f"lost the refresh lock {self.path} (it now names {current}); nothing was published")
 
@@ -167,8 +147,6 @@ class RefreshLock:
             yield self
         finally:
             self.release()
-
-    # --- internals ------------------------------------------------------------------------------
 
     def _take(self, timeout: float) -> bool:
         """Try the kernel lock, then again every POLL_SECONDS until `timeout` seconds have passed."""
@@ -187,13 +165,17 @@ class RefreshLock:
         the kernel lock, so a refusal in between waits up to DETAILS_GRACE_SECONDS for them (unknown after)."""
         deadline = self.clock() + DETAILS_GRACE_SECONDS
         while True:
-            try:
-                holder = read_holder(self.path)
-            except ValueError:
-                holder = None
+            holder = self._recorded()
             if holder is not None or self.clock() >= deadline:
                 return holder or Holder(0, socket.gethostname(), "unknown", "unknown")
             self.sleep(0.05)
+
+    def _recorded(self) -> Holder | None:
+        """The holder the details file names; None if it is gone or unreadable."""
+        try:
+            return read_holder(self.path)
+        except ValueError:
+            return None
 
     def _report_left_behind(self) -> None:
         """Details left by a holder that died holding the lock (the kernel has freed it): say so."""

@@ -9,9 +9,7 @@
 Each file's leading `--` comment block is its description (dictionary.py). A model's inputs are read
 from its SQL with sqlglot: every schema-qualified table or view it reads (names of its own CTEs are
 not inputs), and for a table macro it calls, the macro's inputs. A reference that no file defines, or
-a cycle, fails with the file and the reference. `apply_schema` creates the schemas (one per folder
-name), the tables and the macros in any order, then the views in dependency order (graphlib), then the
-comments. A BI team's mart is one more file in sql/models/marts/.
+a cycle, fails with the file and the reference. A BI team's mart is one more file in sql/models/marts/.
 
 Reading the inputs costs sqlglot's import and parse (about 0.7 s), so they are kept by the files'
 content hash in a cache file (MODEL_CACHE) and read again only when a file changed.
@@ -48,14 +46,6 @@ class Model:
     path: Path
     inputs: frozenset[str]  # the tables and views it reads, schema.name
     is_macro: bool = False
-
-    @property
-    def schema(self) -> str:
-        return self.key.split(".")[0]
-
-    @property
-    def name(self) -> str:
-        return self.key.split(".")[1]
 
     @property
     def description(self) -> str:
@@ -114,31 +104,29 @@ def _fingerprint() -> tuple[tuple[str, str], ...]:
 def _graph(fingerprint: tuple[tuple[str, str], ...]) -> dict[str, Model]:
     """Every macro and model, in dependency order."""
     macro_files, model_files = object_files("macros"), object_files("models")
-    refs = _references(fingerprint, {**{f"macros/{k}": p for k, p in macro_files.items()}, **{f"models/{k}": p for k, p in model_files.items()}})
+    files = {**macro_files, **model_files}
+    paths = {f"{'macros' if key in macro_files else 'models'}/{key}": path for key, path in files.items()}
+    reads = {path.split("/", 1)[1]: refs for path, refs in _references(fingerprint, paths).items()}
     known = set(tables()) | set(model_files)
 
     def resolve(key: str, seen: tuple[str, ...] = ()) -> set[str]:
         """What `key`'s SQL reads, a macro's reads in place of the macro."""
-        folder = "macros" if f"macros/{key}" in refs else "models"
-        path = (macro_files if folder == "macros" else model_files)[key]
         inputs = set()
-        for ref in refs[f"{folder}/{key}"]:
+        for ref in reads[key]:
             if ref in macro_files and ref not in seen:
                 inputs |= resolve(ref, (*seen, key))
             elif ref in known:
                 inputs.add(ref)
             elif ref.split(".")[0] not in SYSTEM_SCHEMAS:
                 raise ModelError(
-                    f"{path.relative_to(SQL_DIR.parent)} reads {ref}, which no file in sql/tables, sql/models "
-                    "or sql/macros defines"
+                    f"{files[key].relative_to(SQL_DIR.parent)} reads {ref}, which no file in sql/tables, "
+                    "sql/models or sql/macros defines"
                 )
         return inputs
 
-    files = {**macro_files, **model_files}
     inputs = {key: resolve(key) for key in files}
-    reads = {key: refs[f"{folder}/{key}"] & set(files) for folder, found in (("macros", macro_files), ("models", model_files)) for key in found}
     try:
-        order = list(TopologicalSorter(reads).static_order())
+        order = list(TopologicalSorter({key: reads[key] & set(files) for key in files}).static_order())
     except CycleError as exc:
         raise ModelError(
             "the models read each other in a cycle: "

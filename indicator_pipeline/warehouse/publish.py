@@ -10,9 +10,7 @@ the file into place (`os.replace`). Readers holding the old file keep a consiste
 connections see the new data; nobody sees half a refresh.
 
 Exports: `<dir>/exports` is a symbolic link to `<dir>/.exports/<run_id>/`, replaced in one rename, so
-`exports/` is always one run's complete set. A reader that reads several files resolves the link once
-(or checks `run_id` in `exports/manifest.json`). The previous versions are kept (`KEEP_EXPORTS`) so a
-reader that resolved the old link can finish.
+it is always one run's complete set; the previous sets are kept (docs/bi-access.md, "Exports").
 """
 
 from __future__ import annotations
@@ -21,6 +19,7 @@ import json
 import os
 import shutil
 import time
+from contextlib import suppress
 from pathlib import Path
 
 import duckdb
@@ -138,51 +137,39 @@ def publish(work_file: Path, serving_path: Path, storage_version: str = DEFAULT_
     built = work_file.with_suffix(".serving")
     exports_built = work_file.with_suffix(".exports")
     try:
-        with duckdb.connect(str(work_file)) as con:
-            con.execute("CHECKPOINT")
-        _unlink_quietly(built)
-        _build_serving_file(work_file, built, storage_version)
-        _fsync(built)
-        shutil.rmtree(exports_built, ignore_errors=True)
-        write_exports(built, exports_built, run_id, serving_path.name)
-    except BaseException as exc:
-        _unlink_quietly(built)
-        shutil.rmtree(exports_built, ignore_errors=True)
-        if not isinstance(exc, (OSError, duckdb.Error)):
-            raise
-        raise PublishError(
-            f"publish: cannot build the serving file and exports from {work_file}: {_describe(exc)}; "
-            "the published file and exports are unchanged"
-        ) from exc
-    try:
+        try:
+            with duckdb.connect(str(work_file)) as con:
+                con.execute("CHECKPOINT")
+            _unlink_quietly(built)
+            with duckdb.connect() as con:  # every object of the work file, into `built` in `storage_version`
+                con.execute(sql_text("publish/attach_work.sql"), {"work_file": str(work_file)})
+                serving = {"serving_file": str(built), "storage_version": storage_version}
+                con.execute(sql_text("publish/attach_serving.sql"), serving)
+                con.execute(sql_text("publish/copy_to_serving.sql"))
+            _fsync(built)
+            shutil.rmtree(exports_built, ignore_errors=True)
+            write_exports(built, exports_built, run_id, serving_path.name)
+        except (OSError, duckdb.Error) as exc:
+            raise PublishError(
+                f"publish: cannot build the serving file and exports from {work_file}: {_describe(exc)}; "
+                "the published file and exports are unchanged"
+            ) from exc
         _check_base(work_file, serving_path)
         _swap_in(built, exports_built, serving_path, run_id)
     finally:
         _unlink_quietly(built)
         shutil.rmtree(exports_built, ignore_errors=True)
-    _remove_work_file(work_file)
+    discard(work_file)
     clean_old_exports(serving_path)
     clean_stale_work_files(serving_path)
 
 
 def discard(work_file: Path) -> None:
-    """Drop a finished run's work file without publishing it (a run that changed nothing): the
-    published file, its exports and their modification times stay exactly as they were."""
-    _remove_work_file(work_file)
-
-
-def _remove_work_file(work_file: Path) -> None:
+    """Drop a run's work file (published, or a run that changed nothing: then the published file, its
+    exports and their modification times stay exactly as they were)."""
     _unlink_quietly(work_file)
     _unlink_quietly(work_file.with_suffix(".duckdb.wal"))
     _unlink_quietly(_base_record(work_file))
-
-
-def _build_serving_file(work_file: Path, target: Path, storage_version: str) -> None:
-    """Copy every object of `work_file` into a new file `target` written in `storage_version`."""
-    with duckdb.connect() as con:
-        con.execute(sql_text("publish/attach_work.sql"), {"work_file": str(work_file)})
-        con.execute(sql_text("publish/attach_serving.sql"), {"serving_file": str(target), "storage_version": storage_version})
-        con.execute(sql_text("publish/copy_to_serving.sql"))
 
 
 def exports_link(serving_path: Path) -> Path:
@@ -204,7 +191,8 @@ def _swap_in(built: Path, exports_built: Path, serving_path: Path, run_id: str) 
         _fsync(versions)
         previous = os.readlink(link) if link.is_symlink() else None
         if previous is None and os.path.lexists(link):
-            _move_aside(link, versions)  # a real folder (e.g. a copy made without links): kept, once
+            # a real folder (e.g. a copy made without links): kept, once
+            os.replace(link, versions / f"{MOVED_ASIDE}{time.strftime('%Y%m%dT%H%M%S')}")
         _unlink_quietly(temporary_link)
         os.symlink(os.path.join(EXPORT_VERSIONS, run_id), temporary_link, target_is_directory=True)
         os.replace(temporary_link, link)
@@ -223,20 +211,14 @@ def _swap_in(built: Path, exports_built: Path, serving_path: Path, run_id: str) 
     _fsync(folder)
 
 
-def _move_aside(path: Path, versions: Path) -> None:
-    os.replace(path, versions / f"{MOVED_ASIDE}{time.strftime('%Y%m%dT%H%M%S')}")
-
-
 def _point_back(link: Path, previous: str | None, temporary_link: Path) -> None:
-    try:
+    with suppress(OSError):  # best effort: the manifest's warehouse sha256 still tells readers they differ
         if previous is None:
             _unlink_quietly(link)
         else:
             _unlink_quietly(temporary_link)
             os.symlink(previous, temporary_link, target_is_directory=True)
             os.replace(temporary_link, link)
-    except OSError:
-        pass  # best effort: the manifest's warehouse sha256 still tells a reader they do not match
 
 
 def published_exports(serving_path: Path) -> Path | None:
@@ -245,32 +227,26 @@ def published_exports(serving_path: Path) -> Path | None:
     return link.resolve() if link.exists() else None
 
 
-def clean_old_exports(serving_path: Path, keep: int = KEEP_EXPORTS) -> list[Path]:
-    """Delete export sets beyond the `keep` newest; never the one `exports` points at, nor a folder that
-    was at `exports` before it became a link (`before-links-*`: not the pipeline's to delete)."""
+def clean_old_exports(serving_path: Path) -> None:
+    """Delete export sets beyond the KEEP_EXPORTS newest; never the one `exports` points at, nor a folder
+    that was at `exports` before it became a link (`before-links-*`: not the pipeline's to delete)."""
     versions = serving_path.parent / EXPORT_VERSIONS
     current = published_exports(serving_path)
-    if not versions.is_dir():
-        return []
-    sets = sorted(
-        (p for p in versions.iterdir() if p.is_dir() and not p.name.startswith(MOVED_ASIDE)), key=lambda p: p.stat().st_mtime, reverse=True
-    )
-    removed = []
-    for path in sets[keep:]:
-        if current is not None and path.resolve() == current:
-            continue
-        shutil.rmtree(path, ignore_errors=True)
-        removed.append(path)
-    return removed
+    found = versions.iterdir() if versions.is_dir() else []
+    sets = [p for p in found if p.is_dir() and not p.name.startswith(MOVED_ASIDE)]
+    for path in sorted(sets, key=lambda p: p.stat().st_mtime, reverse=True)[KEEP_EXPORTS:]:
+        if current is None or path.resolve() != current:
+            shutil.rmtree(path, ignore_errors=True)
 
 
-def clean_stale_work_files(serving_path: Path, max_age_seconds: float = STALE_WORK_SECONDS) -> list[Path]:
-    """Delete files in `.work/` not modified for `max_age_seconds` (left by failed or killed runs)."""
+def clean_stale_work_files(serving_path: Path) -> list[Path]:
+    """Delete files in `.work/` not modified for STALE_WORK_SECONDS (left by failed or killed runs); best
+    effort: a file that cannot be removed now is tried again at the next publish."""
     folder = serving_path.parent / ".work"
-    cutoff = time.time() - max_age_seconds
+    cutoff = time.time() - STALE_WORK_SECONDS
     removed = []
     for path in sorted(folder.glob("*")) if folder.is_dir() else []:
-        try:
+        with suppress(OSError):
             if path.stat().st_mtime >= cutoff:
                 continue
             if path.is_dir():
@@ -278,8 +254,6 @@ def clean_stale_work_files(serving_path: Path, max_age_seconds: float = STALE_WO
             else:
                 path.unlink()
             removed.append(path)
-        except OSError:
-            pass  # best effort: a file we cannot remove now is tried again at the next publish
     return removed
 
 
@@ -292,8 +266,6 @@ def _describe(exc: BaseException) -> str:
 
 
 def _unlink_quietly(path: Path) -> None:
-    try:
+    with suppress(OSError):
         path.unlink(missing_ok=True)
-    except OSError:
-        pass
 

@@ -20,13 +20,16 @@ OBJECT_FOLDERS = ("tables", "macros", "models")  # what each holds: models.py's 
 
 
 def sql_text(name: str) -> str:
-    """The text of `sql/<name>` (e.g. `load/add_vintages.sql`)."""
     return (SQL_DIR / name).read_text(encoding="utf-8")
 
 
 def object_files(folder: str) -> dict[str, Path]:
     """`schema.name` -> file, for every `sql/<folder>/<schema>/<name>.sql`, sorted by name."""
     return {f"{p.parent.name}.{p.stem}": p for p in sorted((SQL_DIR / folder).glob("*/*.sql"))}
+
+
+def sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def create_view(con: duckdb.DuckDBPyConnection, key: str, select: str) -> None:
@@ -52,5 +55,4 @@ def run_script(con: duckdb.DuckDBPyConnection, name: str, frames: dict[str, pl.D
 
 
 def query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pl.DataFrame:
-    """Run the SELECT in `sql/<name>` and return a polars frame."""
     return con.sql(sql_text(name), params=params or {}).pl()
