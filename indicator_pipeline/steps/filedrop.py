@@ -122,15 +122,21 @@ def stage_drop(con: duckdb.DuckDBPyConnection, drop: DropFile, payload: Archived
     run_script(con, f"load/replace_filedrop_{drop.kind}.sql", {"incoming": frame})
 
 
+def wall_clock() -> datetime:
+    """Now, in UTC: when a drop in a landing folder is observed (tests pin it)."""
+    return datetime.now(timezone.utc)
+
+
 def retrieval_time(settings: Settings) -> datetime:
-    """When drops are archived and observed: now; when replaying a recording, the day it was recorded,
-    so that a replay happens on its recording's day (stable, and in order with the recorded answers)."""
+    """When drops are archived and observed: when they arrive (now), in every mode; only the drops a
+    replayed snapshot recorded in its own read-only `filedrop/` replay on the day it was recorded
+    (stable, and in order with the recorded answers). An explicit landing folder is live input."""
     snapshot = settings.effective_snapshot_dir
-    if settings.source_mode == "replay" and snapshot is not None:
+    if settings.landing_read_only and snapshot is not None:
         recorded_on = SnapshotDir(snapshot).recorded_on()
         if recorded_on:
             return datetime.combine(recorded_on, time(0), tzinfo=timezone.utc)
-    return datetime.now(timezone.utc)
+    return wall_clock()
 
 
 def load_kind(con: duckdb.DuckDBPyConnection, kind: str, settings: Settings) -> KindLoad:

@@ -1,9 +1,13 @@
 -- Add a vintage for every staged observation that is new or differs from the latest vintage (value,
--- flags or status). Unchanged values add nothing, and neither does an observation identical to one
--- already recorded at the same observation time, so re-running on unchanged inputs (or replaying an
--- older recording again) leaves the history as it was.
+-- flags or status). Unchanged values add nothing, and neither does an observation older than the latest
+-- vintage that is identical to one already recorded at its observation time, so re-running on unchanged
+-- inputs (or replaying an older recording again) leaves the history as it was. An observation at least
+-- as new as the latest vintage that differs from it is always added: at one observed_at instant the
+-- latest load wins (a file current again after the newer one was deleted, observed at the same instant).
+-- loaded_at orders the loads: now, and always after every earlier load, even if the clock went back.
 INSERT INTO core.indicator_value_vintage BY NAME
-SELECT o.*, now() AS loaded_at
+SELECT o.*,
+       greatest(now(), (SELECT max(loaded_at) + INTERVAL 1 MICROSECOND FROM core.indicator_value_vintage)) AS loaded_at
 FROM staging.observation AS o
 LEFT JOIN core.latest_vintage AS f USING (municipality_code, indicator_id, year)
 WHERE (
@@ -14,14 +18,17 @@ WHERE (
         OR f.withdrawn IS DISTINCT FROM o.withdrawn
         OR f.source_status IS DISTINCT FROM o.source_status
     )
-    AND NOT EXISTS (
-        SELECT 1
-        FROM core.indicator_value_vintage AS v
-        WHERE v.municipality_code = o.municipality_code AND v.indicator_id = o.indicator_id AND v.year = o.year
-          AND v.observed_at = o.observed_at
-          AND v.value IS NOT DISTINCT FROM o.value
-          AND v.preliminary IS NOT DISTINCT FROM o.preliminary
-          AND v.complete IS NOT DISTINCT FROM o.complete
-          AND v.withdrawn IS NOT DISTINCT FROM o.withdrawn
-          AND v.source_status IS NOT DISTINCT FROM o.source_status
+    AND (
+        coalesce(o.observed_at >= f.observed_at, false)
+        OR NOT EXISTS (
+            SELECT 1
+            FROM core.indicator_value_vintage AS v
+            WHERE v.municipality_code = o.municipality_code AND v.indicator_id = o.indicator_id AND v.year = o.year
+              AND v.observed_at = o.observed_at
+              AND v.value IS NOT DISTINCT FROM o.value
+              AND v.preliminary IS NOT DISTINCT FROM o.preliminary
+              AND v.complete IS NOT DISTINCT FROM o.complete
+              AND v.withdrawn IS NOT DISTINCT FROM o.withdrawn
+              AND v.source_status IS NOT DISTINCT FROM o.source_status
+        )
     );

@@ -2,6 +2,7 @@
 -- (staging.observation_coverage) and that is at least as new as the row: a withdrawal vintage with no
 -- value, observed with the covering answer. It stops being current; the history keeps what was there.
 -- A row already withdrawn is left alone, so re-running adds nothing.
+-- loaded_at after every earlier load, as in add_vintages.sql.
 INSERT INTO core.indicator_value_vintage BY NAME
 SELECT
     l.municipality_code, l.indicator_id, l.year,
@@ -15,7 +16,7 @@ SELECT
     c.observed_at AS retrieved_at,
     c.observed_at,
     c.raw_sha256,
-    now() AS loaded_at,
+    greatest(now(), (SELECT max(loaded_at) + INTERVAL 1 MICROSECOND FROM core.indicator_value_vintage)) AS loaded_at,
     true AS withdrawn
 FROM core.latest_vintage AS l
 JOIN staging.observation_coverage AS c

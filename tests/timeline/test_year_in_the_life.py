@@ -9,7 +9,7 @@ import os
 import re
 import shutil
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 import duckdb
@@ -17,6 +17,7 @@ import pytest
 
 from indicator_pipeline.run import refresh
 from indicator_pipeline.settings import Settings
+from indicator_pipeline.steps import filedrop
 from indicator_pipeline.steps.assessment import status_as_of
 from timeline_recordings import BUNDLED, DROP, record_day
 
@@ -96,6 +97,8 @@ def year(tmp_path_factory):
                 land(landing, name)
             for name in step.deletes:
                 (landing / name).unlink()
+            # the city's drops arrive on the step's day: the landing folder is observed then
+            mp.setattr(filedrop, "wall_clock", lambda day=day: datetime.combine(day, time(0), tzinfo=timezone.utc))
             refresh(Settings(warehouse_path=warehouse, source_mode="replay", snapshot_dir=snapshot, landing_dir=landing))
             with duckdb.connect(str(warehouse), read_only=True) as con:
                 statuses[row["step"]] = dict(

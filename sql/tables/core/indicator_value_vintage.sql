@@ -6,7 +6,8 @@
 -- vintage too). `observed_at` is when the value was seen as the source's current answer: the answer's
 -- retrieval time, or for a file drop the time the file became the current one of its kind (a re-sent
 -- file, or an older one that is current again, is observed anew). The current vintage is the latest
--- observed, ties broken by load order. A row the source stopped sending in an answer that covers it gets
+-- observed, ties broken by load order (loaded_at: each load's is after every earlier one's, even if the
+-- clock went back; sql/load/add_vintages.sql). A row the source stopped sending in an answer that covers it gets
 -- a withdrawal vintage (withdrawn = true, value NULL): it stops being current, the history stays.
 -- "What was known at time T" = the latest vintage observed at or before T (core.fact_indicator_value_at).
 CREATE TABLE IF NOT EXISTS core.indicator_value_vintage (
