@@ -18,7 +18,7 @@ install: $(STAMP)
 
 ## Main job: full offline refresh from the bundled snapshot into the warehouse, then the goal table.
 run: $(STAMP)
-	$(BIN)/indicator-pipeline refresh --offline
+	$(BIN)/indicator-pipeline refresh --offline --plan indicator_pipeline/catalog/plans
 	$(BIN)/indicator-pipeline status
 
 ## The test suite.

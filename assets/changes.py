@@ -55,7 +55,7 @@ def stage_unless_unchanged(
     from. Either way the metadata and the log say why."""
     settings = pipeline.settings
     inputs = SOURCE[source_key].inputs(settings, fetched)
-    fingerprint = changes.fingerprint(settings.plan, settings.fetch_date())
+    fingerprint = changes.fingerprint(settings.plans, settings.fetch_date())
     why = {"unchanged": False, "reason": "refresh --force or a recording: every source is loaded"}
     if settings.skips_unchanged:
         with reading_connection(context, pipeline) as con:

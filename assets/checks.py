@@ -115,10 +115,15 @@ def _run_parameters(con, plan, as_of) -> dict:
         [(requested,)] = con.execute(sql_text("load/kolada_requested.sql")).fetchall()
     except duckdb.CatalogException:
         requested = None
+    try:
+        catalogued = [indicator_id for (indicator_id,) in con.execute(sql_text("load/catalogued_indicators.sql")).fetchall()]
+    except duckdb.CatalogException:
+        catalogued = []
     peer_set = [(code, role) for code, role in municipalities if role is not None]
     known = [code for code, _ in municipalities]
     return quality.run_parameters(
-        plan, as_of, kolada_requested=requested or None, peer_set=peer_set, known_municipalities=known
+        plan, as_of, kolada_requested=requested or None, peer_set=peer_set, known_municipalities=known,
+        kept_indicator_ids=catalogued,
     )
 
 
@@ -186,7 +191,7 @@ def build_check(binding: SuiteBinding) -> AssetChecksDefinition:
                 return previous
         with pipeline.work_connection(context.run) as con:
             # the data checked is what the sources sent on the fetch date, whatever date it is judged as of
-            result = validate_binding(binding, con, settings.plan, settings.fetch_date())
+            result = validate_binding(binding, con, settings.plans, settings.fetch_date())
             suite = Path(binding.suite).stem
             run_script(con, "load/record_validation.sql", quality.record_frames(result, run_id, suite, validated_at))
         if not result.success:

@@ -2,6 +2,7 @@
 
 Each is one step (its op name) writing the tables it declares; the views over them are sql_models'."""
 
+import polars as pl
 from dagster import AssetExecutionContext, multi_asset
 
 from assets.changes import mark_unchanged, nothing_changed_in_run, reading_connection, stage_unless_unchanged, work_connection
@@ -18,10 +19,13 @@ VINTAGES = ["core.indicator_value_vintage"]
 ASSESSMENTS = ["core.target_assessment", "core.target_year_status", "core.target_assessment_history"]
 
 
-@multi_asset(name="catalogue_dimensions", specs=table_specs(CATALOGUE), description="The plan file's goals, targets and indicators.")
+@multi_asset(
+    name="catalogue_dimensions", specs=table_specs(CATALOGUE),
+    description="Each plan file's goals, targets and indicators; the catalogues of plans not in the run stay as they were.",
+)
 def catalogue_dimensions(context: AssetExecutionContext, pipeline: PipelineResource):
-    step, plan = TableStep(context, CATALOGUE), pipeline.settings.plan
-    stage_unless_unchanged(step, pipeline, PLAN_KEY, (), lambda con: load_catalogue(con, plan), CATALOGUE[0])
+    step, plans = TableStep(context, CATALOGUE), pipeline.settings.plans.plans
+    stage_unless_unchanged(step, pipeline, PLAN_KEY, (), lambda con: [load_catalogue(con, plan) for plan in plans], CATALOGUE[0])
     yield from step.results()
 
 
@@ -54,13 +58,13 @@ def target_assessment(context: AssetExecutionContext, pipeline: PipelineResource
     unchanged = False
     if nothing_changed_in_run(step, pipeline):
         with reading_connection(step, pipeline) as con:
-            unchanged = judged_the_same(con, settings.plan, settings.as_of_date())
+            unchanged = all(judged_the_same(con, plan, settings.as_of_date()) for plan in settings.plans.plans)
     if unchanged:
         mark_unchanged(step, pipeline, f"no source changed in this run and every target judges as stored, as of {settings.as_of_date()}")
     else:
         with work_connection(step, pipeline) as con:
-            assessments, _ = assess_plan(con, settings.plan, settings.as_of_date(), run_id=context.run.run_id)
-            counts = assessments.group_by("status").len().sort("status").rows()
+            judged = [assess_plan(con, plan, settings.as_of_date(), run_id=context.run.run_id)[0] for plan in settings.plans.plans]
+            counts = pl.concat([frame.select("status") for frame in judged]).group_by("status").len().sort("status").rows()
             step.add_output_metadata(
                 {"as_of": settings.as_of_date().isoformat(), **{f"status/{s}": n for s, n in counts},
                  **table_metadata(con, ASSESSMENTS[0])}

@@ -62,7 +62,7 @@ def build_definitions(settings: Settings) -> Definitions:
     """The code location for `settings`. The plan file is read and validated here, so a broken plan
     fails the code location's load (in the UI and `dagster definitions validate`) with one line naming
     the file and line, before any run starts; each run reads it again."""
-    plan = settings.plan
+    plan = settings.plans
     return Definitions(
         assets=[scb.scb_tables_raw_for(plan) if asset is scb.scb_tables_raw else asset for asset in ALL_ASSETS],
         asset_checks=[*quality_checks, *freshness_checks],

@@ -52,7 +52,7 @@ def build_freshness_check(asset: str) -> AssetChecksDefinition:
     def _freshness(context: AssetCheckExecutionContext, pipeline: PipelineResource) -> AssetCheckResult:
         settings = pipeline.settings
         as_of = settings.as_of or datetime.now(ZoneInfo(TIMEZONE)).date()
-        if source not in settings.plan.sources_read():
+        if source not in settings.plans.sources_read():
             return AssetCheckResult(passed=True, description=f"{source}: the plan reads nothing from it")
         # this run's work file when the run has one (a refresh), else the published file (a check-only run)
         path = work_path(settings.warehouse_path, context.run.run_id)
@@ -63,8 +63,11 @@ def build_freshness_check(asset: str) -> AssetChecksDefinition:
         # a Kolada or SCB fetch is a retrieval even with nothing staged yet; a file drop's date is its file's
         retrieved = None if asset.startswith("filedrop_") else last_materialized(context, asset)
         with duckdb.connect(str(path), read_only=True) as con:
-            verdicts = source_freshness(con, settings.plan, as_of, {source: retrieved} if retrieved else {})
-        verdict = next(v for v in verdicts if v.source == source)
+            verdicts = [
+                next(v for v in source_freshness(con, plan, as_of, {source: retrieved} if retrieved else {}) if v.source == source)
+                for plan in settings.plans.plans if source in plan.sources_read()
+            ]
+        verdict = next((v for v in verdicts if v.overdue), verdicts[0])  # overdue for any plan's rhythm is overdue
         if verdict.overdue:
             context.log.warning(f"{source}: {verdict.describe()} (last seen {verdict.last_seen or 'never'})")
         return AssetCheckResult(

@@ -34,7 +34,7 @@ def stg_kolada_kpi(context: AssetExecutionContext, pipeline: PipelineResource, k
     settings = pipeline.settings
     stage_unless_unchanged(
         context, pipeline, "kolada_kpi_metadata_raw", kolada_kpi_metadata_raw,
-        lambda con: steps.stage_metadata(con, settings.plan, kolada_kpi_metadata_raw, settings.archive()), "staging.kolada_kpi",
+        lambda con: steps.stage_metadata(con, settings.plans, kolada_kpi_metadata_raw, settings.archive()), "staging.kolada_kpi",
     )
 
 

@@ -16,7 +16,9 @@ kolada_municipalities_raw = fetch_asset(
         "Kolada v3 municipality list (/v3/municipality) and, when the peers are a Kolada municipality group, the "
         "group with its members (/v3/municipality_groups/{id}), archived byte for byte."
     ),
-    metadata=lambda settings: {"peers_requested_as": settings.peer_spec.describe()},
+    metadata=lambda settings: {
+        f"peers_requested_as/{plan.id}": settings.peer_spec(plan).describe() for plan in settings.plans.plans
+    },
 )
 
 PEER_TABLES = [PEER_SET_TABLE, "staging.kolada_municipality"]
@@ -27,7 +29,7 @@ PEER_TABLES = [PEER_SET_TABLE, "staging.kolada_municipality"]
     specs=table_specs(["staging.kolada_municipality"], deps=["kolada_municipalities_raw"])
     + table_specs([PEER_SET_TABLE], deps=["staging.kolada_municipality"]),
     description=(
-        "Kolada's municipality list, and the plan's municipality, its peers and the reference rows (Riket, the "
+        "Kolada's municipality list, and each plan's municipality, its peers and the reference rows (Riket, the "
         "county) that Kolada and SCB are asked for in this run."
     ),
 )
@@ -35,8 +37,12 @@ def stg_peer_set(context: AssetExecutionContext, pipeline: PipelineResource, kol
     step, settings = TableStep(context, PEER_TABLES), pipeline.settings
 
     def stage(con) -> None:
-        peers = steps.stage(con, settings.plan, settings.peer_spec, kolada_municipalities_raw, settings.archive(), settings.peers_where)
-        step.add_output_metadata({"peers": len(peers.peers), "references": ", ".join(peers.references)})
+        asked = [(plan, settings.peer_spec(plan), settings.peers_where(plan)) for plan in settings.plans.plans]
+        sets = steps.stage(con, asked, kolada_municipalities_raw, settings.archive())
+        step.add_output_metadata(
+            {f"peers/{plan_id}": len(peers.peers) for plan_id, peers in sets.items()}
+            | {f"references/{plan_id}": ", ".join(peers.references) for plan_id, peers in sets.items()}
+        )
 
     stage_unless_unchanged(step, pipeline, "kolada_municipalities_raw", kolada_municipalities_raw, stage, PEER_SET_TABLE)
     yield from step.results()

@@ -23,7 +23,7 @@ scb_tables_raw = fetch_asset(
         "within SCB's /config cell limit: /config, each table's metadata and the json-stat2 data answers, "
         "archived byte for byte."
     ),
-    metadata=lambda settings: scb_tables_metadata(settings.plan),
+    metadata=lambda settings: scb_tables_metadata(settings.plans),
 )
 
 
@@ -44,5 +44,5 @@ def stg_scb_values(context: AssetExecutionContext, pipeline: PipelineResource, s
     settings = pipeline.settings
     stage_unless_unchanged(
         context, pipeline, "scb_tables_raw", scb_tables_raw,
-        lambda con: steps.stage_values(con, settings.plan, scb_tables_raw, settings.archive()), "staging.scb_values",
+        lambda con: steps.stage_values(con, settings.plans, scb_tables_raw, settings.archive()), "staging.scb_values",
     )

@@ -14,7 +14,7 @@ from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.payloads import ArchivedPayload
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.sources_registry import SOURCE
-from indicator_pipeline.steps.peers import stored_peer_set
+from indicator_pipeline.steps.peers import stored_peer_sets
 
 PEER_SET_TABLE = "core.peer_set"  # staged by stg_peer_set (assets/peers.py)
 
@@ -29,17 +29,17 @@ def fetch_asset(key: str, description: str, metadata: Callable[[Settings], dict]
     )
     def _fetch(context: AssetExecutionContext, pipeline: PipelineResource) -> list[ArchivedPayload]:
         settings = pipeline.settings
-        municipalities = _peer_set(context, pipeline).requested if source.uses_peer_set else ()
+        peer_sets = _peer_sets(context, pipeline) if source.uses_peer_set else {}
         with retry_if_transient(context):
-            refs = source.fetch(settings, municipalities)
+            refs = source.fetch(settings, peer_sets)
         context.add_output_metadata({**(metadata(settings) if metadata else {}), **payload_metadata(refs)})
         return refs
 
     return _fetch
 
 
-def _peer_set(context: AssetExecutionContext, pipeline: PipelineResource):
+def _peer_sets(context: AssetExecutionContext, pipeline: PipelineResource):
     with reading_connection(context, pipeline) as con:
         if con is None:
             raise PipelineError(f"no warehouse holds a peer set yet: stg_peer_set stages {PEER_SET_TABLE} first")
-        return stored_peer_set(con, pipeline.settings.plan)
+        return stored_peer_sets(con, pipeline.settings.plans)

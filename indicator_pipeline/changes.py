@@ -22,6 +22,7 @@ import duckdb
 import polars as pl
 
 from indicator_pipeline.catalog import Plan
+from indicator_pipeline.catalog.plan_set import Plans
 from indicator_pipeline.payloads import ArchivedPayload
 from indicator_pipeline.quality import EXPECTATIONS_DIR, run_parameters
 from indicator_pipeline.warehouse.sql import SQL_DIR, run_script, sql_text
@@ -64,20 +65,21 @@ def _sha256_of(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def plan_inputs(plan: Plan) -> frozenset[Input]:
-    return frozenset({Input("plan", Path(plan.source_path).name, hashlib.sha256(_plan_bytes(plan)).hexdigest())})
+def plan_inputs(plans: Plans) -> frozenset[Input]:
+    return frozenset(Input("plan", Path(p.source_path).name, hashlib.sha256(_plan_bytes(p)).hexdigest()) for p in plans.plans)
 
 
-def fingerprint(plan: Plan, fetch_date: date) -> str:
-    """sha256 over the plan file, every file in sql/ and expectations/, and the suites' run parameters
+def fingerprint(plans: Plans, fetch_date: date) -> str:
+    """sha256 over the plan files, every file in sql/ and expectations/, and the suites' run parameters
     for `fetch_date` (the date the data is validated for: they change with its year)."""
     digest = hashlib.sha256()
     for folder in (SQL_DIR, EXPECTATIONS_DIR):
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             digest.update(f"{folder.name}/{path.relative_to(folder).as_posix()}\0".encode())
             digest.update(path.read_bytes())
-    digest.update(_plan_bytes(plan))
-    digest.update(json.dumps(run_parameters(plan, fetch_date), sort_keys=True).encode())
+    for plan in plans.plans:
+        digest.update(_plan_bytes(plan))
+    digest.update(json.dumps(run_parameters(plans, fetch_date), sort_keys=True).encode())
     return digest.hexdigest()
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from indicator_pipeline.catalog.load import named_plan
 from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.warehouse.sql import sql_text
@@ -29,9 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--snapshot-dir", type=Path, help="snapshot directory to replay (with --offline) or record into")
     refresh.add_argument("--warehouse", type=Path, help="serving DuckDB file (default: $INDICATOR_WAREHOUSE or warehouse/indicators.duckdb)")
     refresh.add_argument(
-        "--plan", type=Path,
-        help="plan file or the name of a bundled plan, e.g. lund_ks_2026 (default: $INDICATOR_PLAN or the bundled default plan); "
-        "with --offline and no --snapshot-dir, the plan's own bundled snapshot is replayed",
+        "--plan", action="append",
+        help="a plan file, the name of a bundled plan (lund_ks_2025), a folder of plan files or a comma-separated list; "
+        "repeat it to judge several plans in one run (default: $INDICATOR_PLAN or the bundled default plan)",
     )
     refresh.add_argument("--as-of", type=date.fromisoformat, help="assess as of this date, YYYY-MM-DD (default: today)")
     refresh.add_argument(
@@ -91,7 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
 def settings_for(args: argparse.Namespace) -> Settings:
     overrides = {"warehouse_path": args.warehouse}
     if args.command in ("refresh", "status", "report"):
-        overrides.update(plan_path=args.plan, as_of=args.as_of)
+        overrides.update(as_of=args.as_of)
+    if args.command == "refresh" and args.plan:
+        overrides.update(plan_path=",".join(args.plan))
     if args.command == "refresh":
         if args.offline:
             overrides["source_mode"] = "replay"
@@ -104,20 +107,22 @@ def settings_for(args: argparse.Namespace) -> Settings:
     return Settings.from_env(**overrides)
 
 
-def print_status(settings: Settings, fmt: str, as_of: date | None = None) -> None:
-    """The published goal table, read as plain rows (polars only for csv: printing the table imports little
-    more than DuckDB); with `as_of`, the table judged from what was known at the end of that day."""
+def print_status(settings: Settings, fmt: str, as_of: date | None = None, plan: Path | None = None) -> None:
+    """The published goal table of every plan in the warehouse, or of `plan` (a plan id, file or bundled
+    name), read as plain rows (polars only for csv: printing the table imports little more than DuckDB);
+    with `as_of`, the plan's table judged from what was known at the end of that day."""
     path = settings.warehouse_path
     if not path.exists():
         raise PipelineError(f"no published warehouse at {path}; run `indicator-pipeline refresh` first")
+    plan_id, named = named_plan(plan) if plan else (None, None)
     if as_of is not None:
         from indicator_pipeline.steps.assessment import status_as_of
 
-        frame = status_as_of(path, settings.plan, as_of)
+        frame = status_as_of(path, named or settings.plan, as_of)
         columns, rows, csv_text = frame.columns, frame.rows(), frame.write_csv
     else:
         with duckdb.connect(str(path), read_only=True) as con:
-            published = con.sql(sql_text("queries/goal_status_report.sql"))
+            published = con.sql(sql_text("queries/goal_status_report.sql"), params={"plan_id": plan_id})
             columns, rows = published.columns, published.fetchall()
             csv_text = published.pl().write_csv if fmt == "csv" else None
     if fmt == "csv":
@@ -132,13 +137,15 @@ def print_status(settings: Settings, fmt: str, as_of: date | None = None) -> Non
 
         day = as_of or date.today()
         with duckdb.connect(str(path), read_only=True) as con:
-            sys.stdout.write("\n" + format_sources(source_freshness(con, settings.plan, day), day) + "\n")
+            for judged in (named,) if named else settings.plans.plans:
+                heading = f"{judged.id}: " if not named and len(settings.plans.plans) > 1 else ""
+                sys.stdout.write("\n" + heading + format_sources(source_freshness(con, judged, day), day) + "\n")
 
 
 def write_report(settings: Settings, out: Path | None, lang: str, as_of: date | None, plan: Path | None) -> str:
     """The scorecard pages from the published warehouse (read-only), every plan's or `plan`'s, and the index;
     with `as_of`, re-assessed in a private copy. Returns the files written, one a line."""
-    from indicator_pipeline.report import build_report, default_report_dir, named_plan  # imports jinja2 and polars: only when asked
+    from indicator_pipeline.report import build_report, default_report_dir  # imports jinja2 and polars: only when asked
 
     path = settings.warehouse_path
     plan_id, named = named_plan(plan) if plan else (None, None)
@@ -179,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             out = args.out or settings.warehouse_path.parent / "data_docs"
             print(build_data_docs(out, warehouse=args.warehouse, serving_path=settings.warehouse_path))
         else:
-            print_status(settings, args.format, as_of=args.as_of)
+            print_status(settings, args.format, as_of=args.as_of, plan=args.plan)
     except (PipelineError, ValueError, OSError, duckdb.Error) as exc:
         print(f"indicator-pipeline {args.command} failed: {exc}", file=sys.stderr)
         return 1

@@ -16,7 +16,7 @@ from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.sources_registry import SOURCES
 from indicator_pipeline.steps.assessment import judged_the_same
-from indicator_pipeline.steps.peers import stored_peer_set
+from indicator_pipeline.steps.peers import stored_peer_sets
 
 
 def nothing_changed(settings: Settings) -> str | None:
@@ -24,16 +24,16 @@ def nothing_changed(settings: Settings) -> str | None:
     published = settings.warehouse_path
     if not settings.skips_unchanged or settings.source_mode != "replay" or not published.exists():
         return None
-    expected = fingerprint(settings.plan, settings.fetch_date())
+    expected = fingerprint(settings.plans, settings.fetch_date())
     as_of = settings.as_of_date()
     with duckdb.connect(str(published), read_only=True) as con:
         try:
             for source in SOURCES:
-                municipalities = stored_peer_set(con, settings.plan).requested if source.uses_peer_set else ()
-                fetched = source.fetch(settings, municipalities) if source.fetch else []
+                peer_sets = stored_peer_sets(con, settings.plans) if source.uses_peer_set else {}
+                fetched = source.fetch(settings, peer_sets) if source.fetch else []
                 if unchanged_since(con, source.key, source.inputs(settings, fetched), expected) is None:
                     return None
-            if not judged_the_same(con, settings.plan, as_of):
+            if not all(judged_the_same(con, plan, as_of) for plan in settings.plans.plans):
                 return None
             return (
                 f"nothing changed: {len(SOURCES)} sources send the same payloads (sha256) as run {last_loading_run(con)} "

@@ -126,17 +126,20 @@ def run_parameters(
     kolada_requested: int | None = None,
     peer_set: Sequence[tuple[str, str]] = (),
     known_municipalities: Sequence[str] = (),
+    kept_indicator_ids: Sequence[str] = (),
 ) -> dict:
     """Suite parameters (docs/quality-gate.md) from the plan, the run's fetch date, its peer set ((code,
     role) pairs, core.peer_set), Kolada's municipality list and, where known, how many KPI x municipality
-    x year cells the Kolada requests asked for."""
+    x year cells the Kolada requests asked for. `kept_indicator_ids`: the indicators of plans the warehouse
+    keeps from earlier runs, whose values stay in the fact table."""
     kolada_ids = sorted({i.source_id for i in plan.indicators_from("kolada") if i.source_id})
-    requested = sorted({code for code, _ in peer_set} | {plan.municipality_code})
-    compared = sorted({code for code, role in peer_set if role != "reference"} | {plan.municipality_code})
+    requested = sorted({code for code, _ in peer_set} | set(plan.own_municipalities))
+    compared = sorted({code for code, role in peer_set if role != "reference"} | set(plan.own_municipalities))
     known = sorted(set(known_municipalities) | set(requested))
     years = max(as_of.year - plan.first_year + 1, 1)
     scb_series = len(plan.indicators_from("scb"))
     required_ids = sorted(i.id for i in plan.indicators if i.source in API_SOURCES and i.source_id)
+    indicator_ids = sorted({i.id for i in plan.indicators} | set(kept_indicator_ids))
     if kolada_requested is None:
         kolada_requested = len(kolada_ids) * len(requested) * years
     return {
@@ -144,7 +147,7 @@ def run_parameters(
         "scb_series_count": scb_series,
         "scb_max_rows": scb_series * len(requested) * years * 12,
         "fact_min_rows": len(required_ids),  # the plan's own municipality; a peer may lack a KPI altogether
-        "fact_max_rows": len(plan.indicators) * len(known) * years,
+        "fact_max_rows": len(indicator_ids) * len(known) * years,
         "municipality_codes": requested,
         "compared_municipality_codes": compared,
         "scb_region_codes": [scb_region(code) for code in requested],
@@ -152,7 +155,7 @@ def run_parameters(
         "kolada_kpi_ids": kolada_ids,
         "kolada_kpi_count": len(kolada_ids),
         "scb_table_ids": sorted({i.source_id for i in plan.indicators_from("scb") if i.source_id}),
-        "plan_indicator_ids": sorted(i.id for i in plan.indicators),
+        "plan_indicator_ids": indicator_ids,
         "required_indicator_ids": required_ids,
         "as_of_year": as_of.year,
     }

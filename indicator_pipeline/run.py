@@ -39,7 +39,7 @@ def refresh(
     run_id = str(uuid.uuid4())
     with ExitStack() as held:
         try:
-            settings.plan  # read and validated before anything starts: a broken plan file is one line, file and line
+            settings.plans  # read and validated before anything starts: a broken plan file is one line, file and line
             held.enter_context(RefreshLock.for_warehouse(settings.warehouse_path, run_id, log or _stderr).hold(wait))
             unchanged = nothing_changed(settings) if decide_first else None
             if unchanged is not None:

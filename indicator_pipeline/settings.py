@@ -22,8 +22,10 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from indicator_pipeline.archive import RawArchive
-from indicator_pipeline.catalog import Plan, load_plan
-from indicator_pipeline.catalog.load import DEFAULT_PLAN, resolve_plan_path
+from indicator_pipeline.errors import PipelineError
+from indicator_pipeline.catalog import Plan
+from indicator_pipeline.catalog.load import load_plans
+from indicator_pipeline.catalog.plan_set import PlanSet
 from indicator_pipeline.catalog.peers import PeerSpec, parse_peer_text
 from indicator_pipeline.sources.modes import SOURCE_MODES, make_transport
 from indicator_pipeline.warehouse.publish import DEFAULT_STORAGE_VERSION
@@ -36,14 +38,9 @@ DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "indicators.duckdb"
 PLAN_TIME_ZONE = ZoneInfo("Europe/Stockholm")
 
 
-def bundled_snapshot_dir(plan_path: Path | None = None) -> Path:
-    """The snapshot bundled for a bundled plan: `snapshots/<plan file stem>/`; the default plan's is
-    `snapshots/bundled/`. A plan without one of its own gets the default's (and its replay then misses)."""
-    snapshots = Path(str(resources.files("indicator_pipeline") / "snapshots"))
-    own = snapshots / resolve_plan_path(plan_path).stem
-    if resolve_plan_path(plan_path).name != DEFAULT_PLAN and own.is_dir():
-        return own
-    return snapshots / "bundled"
+def bundled_snapshot_dir() -> Path:
+    """The snapshot bundled with the package: the recorded answers of every bundled plan, alone or together."""
+    return Path(str(resources.files("indicator_pipeline") / "snapshots" / "bundled"))
 
 
 class Settings(BaseModel):
@@ -67,7 +64,7 @@ class Settings(BaseModel):
     @model_validator(mode="after")
     def _usable(self) -> Settings:
         if self.peers is not None:
-            parse_peer_text(self.peers, self.peers_where)  # a malformed override fails before anything runs
+            parse_peer_text(self.peers, self.peers_where())  # a malformed override fails before anything runs
         if self.source_mode == "record" and self.snapshot_dir is None:
             raise ValueError("source mode 'record' needs a snapshot directory to write into")
         return self
@@ -87,7 +84,7 @@ class Settings(BaseModel):
     @property
     def effective_snapshot_dir(self) -> Path | None:
         if self.snapshot_dir is None and self.source_mode == "replay":
-            return bundled_snapshot_dir(self.plan_path)
+            return bundled_snapshot_dir()
         return self.snapshot_dir
 
     @property
@@ -114,20 +111,26 @@ class Settings(BaseModel):
         return not self.force_refresh and self.source_mode != "record"
 
     @cached_property
-    def plan(self) -> Plan:
-        return load_plan(self.plan_path)
+    def plans(self) -> PlanSet:
+        """The plans the run judges (`plan_path`: files, bundled names or folders, comma-separated)."""
+        return load_plans(self.plan_path)
 
     @property
-    def peers_where(self) -> str:
-        """Where the peer set is asked for, for error messages."""
-        if self.peers is not None:
-            return f"peers {self.peers!r} (--peers or INDICATOR_PEERS)"
-        return f"plan file {self.plan.source_path} [peers]"
+    def plan(self) -> Plan:
+        """The run's one plan; a run of several plans has none."""
+        if len(self.plans.plans) != 1:
+            raise PipelineError(f"this needs one plan, and the run has {len(self.plans.plans)}: {', '.join(self.plans.ids)}")
+        return self.plans.plans[0]
 
-    @cached_property
-    def peer_spec(self) -> PeerSpec:
+    def peers_where(self, plan: Plan | None = None) -> str:
+        """Where the peer set (of `plan`) is asked for, for error messages: the override, else the plan file."""
+        if self.peers is not None or plan is None:
+            return f"peers {self.peers!r} (--peers or INDICATOR_PEERS)"
+        return f"plan file {plan.source_path} [peers]"
+
+    def peer_spec(self, plan: Plan) -> PeerSpec:
         """The override (`--peers`, INDICATOR_PEERS) if given, else the plan's `[peers]`."""
-        return parse_peer_text(self.peers, self.peers_where) if self.peers is not None else self.plan.peers
+        return parse_peer_text(self.peers, self.peers_where(plan)) if self.peers is not None else plan.peers
 
     def transport(self) -> Transport:
         return make_transport(self.source_mode, self.effective_snapshot_dir)

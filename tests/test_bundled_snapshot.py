@@ -23,17 +23,20 @@ PEER_DATA_URL = (
     f"https://api.kolada.se/v3/data/kpi/{KPI_IDS}/municipality/{','.join(['0000', '0012', *PEERS])}/year/{YEARS}?per_page=5000"
 )
 STATUSES = {"published", "derived", "illustrative", "missing"}
-# The second bundled plan's snapshot (Lund, 1281; Kolada only).
-LUND = BUNDLED.parent / "lund_ks_2025"
+# The second bundled plan's requests (Lund, 1281; Kolada only), in the same snapshot, with their own provenance.
+LUND_PROVENANCE = BUNDLED / "provenance-lund_ks_2025.json"
 LUND_KPI_IDS = "N01951,N03002,N03009,N03010,N03102,U07451,U07453"
 LUND_YEARS = ",".join(str(y) for y in range(2017, 2026))
 LUND_KPI_URL = f"https://api.kolada.se/v3/kpi/{LUND_KPI_IDS}?per_page=5000"
 LUND_DATA_URL = f"https://api.kolada.se/v3/data/kpi/{LUND_KPI_IDS}/municipality/1281/year/{LUND_YEARS}?per_page=5000"
-SNAPSHOTS = {"default": (BUNDLED, DATA_URL, KPI_URL, KPI_IDS, "1283"), "lund": (LUND, LUND_DATA_URL, LUND_KPI_URL, LUND_KPI_IDS, "1281")}
+SNAPSHOTS = {
+    "default": (BUNDLED / "provenance.json", DATA_URL, KPI_URL, KPI_IDS, "1283"),
+    "lund": (LUND_PROVENANCE, LUND_DATA_URL, LUND_KPI_URL, LUND_KPI_IDS, "1281"),
+}
 
 
-def _read(url: str, root: Path = BUNDLED) -> dict:
-    fetched = SnapshotDir(root).read("kolada", "GET", url, None)
+def _read(url: str) -> dict:
+    fetched = SnapshotDir(BUNDLED).read("kolada", "GET", url, None)
     assert fetched.status == 200
     return fetched.json()
 
@@ -46,10 +49,10 @@ def _assert_envelope(envelope: dict) -> None:
 
 @pytest.mark.parametrize("snapshot", SNAPSHOTS)
 def test_every_data_value_has_exactly_one_matching_provenance_entry(snapshot):
-    root, data_url, _, _, municipality = SNAPSHOTS[snapshot]
-    data = _read(data_url, root)
+    provenance_path, data_url, _, _, municipality = SNAPSHOTS[snapshot]
+    data = _read(data_url)
     _assert_envelope(data)
-    provenance = json.loads((root / "provenance.json").read_text(encoding="utf-8"))
+    provenance = json.loads(provenance_path.read_text(encoding="utf-8"))
 
     by_key: dict[tuple, list[dict]] = {}
     for entry in provenance:
@@ -90,9 +93,9 @@ def test_peer_answers_cover_the_group_and_are_missing_where_helsingborg_is():
 
 @pytest.mark.parametrize("snapshot", SNAPSHOTS)
 def test_metadata_objects_equal_the_real_catalogue(snapshot):
-    root, _, kpi_url, kpi_ids, _ = SNAPSHOTS[snapshot]
+    _, _, kpi_url, kpi_ids, _ = SNAPSHOTS[snapshot]
     catalogue_path = CONFORMANCE / "kolada" / "kpi_catalogue_plan_subset.json"
-    metadata = _read(kpi_url, root)
+    metadata = _read(kpi_url)
     _assert_envelope(metadata)
     assert [kpi["id"] for kpi in metadata["values"]] == kpi_ids.split(",")
     catalogue = {kpi["id"]: kpi for kpi in json.loads(catalogue_path.read_text(encoding="utf-8"))}
@@ -102,9 +105,8 @@ def test_metadata_objects_equal_the_real_catalogue(snapshot):
         assert list(kpi) == list(real), f"{kpi['id']}: field order differs"
 
 
-@pytest.mark.parametrize("root", [BUNDLED, LUND], ids=["default", "lund"])
-def test_bundled_snapshot_is_small(root):
-    size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+def test_bundled_snapshot_is_small():
+    size = sum(p.stat().st_size for p in BUNDLED.rglob("*") if p.is_file())
     assert size < 3 * 1024 * 1024, f"bundled snapshot is {size} bytes"
 
 

@@ -76,7 +76,7 @@ def test_the_lund_tax_base_is_its_plan_formula_and_a_missing_input_stays_missing
     with duckdb.connect(str(lund_refresh), read_only=True) as con:
         values = dict(con.execute(
             "SELECT year, value FROM core.fact_indicator_value"
-            " WHERE indicator_id = 'tax_grants_equalisation_mnkr' AND municipality_code = '1281'"  # not the reference rows'
+            " WHERE indicator_id = 'tax_grants_equalisation_mnkr_kolada' AND municipality_code = '1281'"  # not the reference rows'
         ).fetchall())
     assert values[2025] == pytest.approx((58400 + 7940) * 130530 / 1e6)
     assert values[2020] is None  # N03009 is null for 2020 in the snapshot: no tax base, never (N03010 + 0) x N01951

@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from indicator_pipeline.catalog.model import Plan
+from indicator_pipeline.catalog.plan_set import PlanSet
 from indicator_pipeline.errors import CatalogueError
 
 DEFAULT_PLAN = "helsingborg_ks_2025.toml"
@@ -41,6 +42,34 @@ def resolve_plan_path(path: Path | str | None) -> Path:
     if not path.exists() and path.parent == Path(".") and path.stem in bundled_plan_names():
         return bundled_plan_path(f"{path.stem}.toml")
     return path
+
+
+def plan_paths(spec: str | Path | None) -> list[Path]:
+    """The plan files `spec` names (`--plan`, INDICATOR_PLAN): comma-separated files, bundled plan names or
+    folders (every `*.toml` in one); none: the default plan. A name that is neither is refused in one line."""
+    paths: list[Path] = []
+    for item in filter(None, (part.strip() for part in str(spec or "").split(","))):
+        path = resolve_plan_path(item)
+        if path.is_dir():
+            paths += sorted(path.glob("*.toml"))
+        elif path.exists():
+            paths.append(path)
+        else:
+            raise CatalogueError(f"plan {item!r}: no such file or folder, nor a bundled plan ({', '.join(bundled_plan_names())})")
+    return paths or [bundled_plan_path()]
+
+
+def load_plans(spec: str | Path | None = None) -> PlanSet:
+    """Every plan `spec` names, read and validated, as the set one run judges."""
+    return PlanSet(tuple(load_plan(path) for path in plan_paths(spec)))
+
+
+def named_plan(name: Path | str) -> tuple[str, Plan | None]:
+    """`--plan NAME`: a plan file or bundled plan name (its id and plan), else a plan id of the warehouse."""
+    if resolve_plan_path(name).is_file():
+        plan = load_plan(name)
+        return plan.id, plan
+    return str(name), None
 
 
 def load_plan(path: Path | str | None = None) -> Plan:

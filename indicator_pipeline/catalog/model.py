@@ -383,3 +383,15 @@ class Plan:
 
     def targets(self) -> tuple[tuple[Goal, TargetRule], ...]:
         return tuple((goal, rule) for goal in self.goals for rule in goal.targets)
+
+    @property
+    def plans(self) -> tuple[Plan, ...]:
+        """A plan is the set of itself (catalog/plan_set.py): what a run of plans needs, for one plan."""
+        return (self,)
+
+    @property
+    def own_municipalities(self) -> tuple[str, ...]:
+        return (self.municipality_code,)
+
+    def reading(self, source: str) -> tuple[Plan, ...]:
+        return (self,) if self.indicators_from(source) else ()

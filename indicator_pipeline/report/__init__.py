@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from indicator_pipeline.catalog import Plan, load_plan
-from indicator_pipeline.catalog.load import resolve_plan_path
+from indicator_pipeline.catalog import Plan
 from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.report.data import load_report_data
 from indicator_pipeline.report.labels import LANGUAGES
@@ -35,14 +34,6 @@ class Written:
 def default_report_dir(warehouse_path: Path) -> Path:
     """`report/` beside the warehouse file."""
     return warehouse_path.parent / "report"
-
-
-def named_plan(name: Path | str) -> tuple[str, Plan | None]:
-    """`--plan NAME`: a plan file or bundled plan name (its id and plan), else a plan id of the warehouse."""
-    if resolve_plan_path(name).is_file():
-        plan = load_plan(name)
-        return plan.id, plan
-    return str(name), None
 
 
 def page_name(plan_id: str) -> str:

@@ -165,7 +165,7 @@ def load_kind(con: duckdb.DuckDBPyConnection, kind: str, settings: Settings) -> 
     current = valid[-1] if valid else None
     payload, new = None, False
     if current is not None:
-        payload, new = archive_drop(current, settings.archive(), now, settings.plan.filedrop_licence)
+        payload, new = archive_drop(current, settings.archive(), now, settings.plans.filedrop_licence)
         stage_drop(con, current, payload, now)
         if settings.source_mode == "record" and settings.snapshot_dir is not None:
             record_drop(current, settings.snapshot_dir / SNAPSHOT_FOLDER)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import duckdb
 import polars as pl
 
 from indicator_pipeline.archive import RawArchive
-from indicator_pipeline.catalog import Plan
-from indicator_pipeline.catalog.peers import own_then_others
+from indicator_pipeline.catalog.peers import PeerSet
+from indicator_pipeline.catalog.plan_set import Plans, requests_by_municipality
 from indicator_pipeline.payloads import ArchivedPayload, archive_fetched, register_payloads, restore
 from indicator_pipeline.sources import kolada
 from indicator_pipeline.errors import SourceError
@@ -17,32 +17,32 @@ from indicator_pipeline.sources.transport import Fetched, Transport
 from indicator_pipeline.warehouse.sql import run_script, sql_text
 
 
-def expected_titles(plan: Plan) -> dict[str, str]:
+def expected_titles(plan: Plans) -> dict[str, str]:
     """KPI id -> the title the catalogue expects Kolada to still use."""
     return {i.source_id: i.source_title for i in plan.indicators_from("kolada") if i.source_id and i.source_title}
 
 
-def kpi_ids(plan: Plan) -> list[str]:
+def kpi_ids(plan: Plans) -> list[str]:
     return sorted({i.source_id for i in plan.indicators_from("kolada") if i.source_id})
 
 
-def fetch_metadata(plan: Plan, transport: Transport, archive: RawArchive) -> list[ArchivedPayload]:
+def fetch_metadata(plan: Plans, transport: Transport, archive: RawArchive) -> list[ArchivedPayload]:
     pages = kolada.KoladaClient(transport).fetch_kpi_metadata(kpi_ids(plan))
     return archive_fetched(pages, archive, "kolada_kpi_metadata", kolada.LICENCE)
 
 
 def fetch_values(
-    plan: Plan, transport: Transport, archive: RawArchive, last_year: int, municipalities: Sequence[str]
+    plans: Plans, transport: Transport, archive: RawArchive, last_year: int, peer_sets: Mapping[str, PeerSet]
 ) -> list[ArchivedPayload]:
-    """The plan's KPIs for `municipalities` (the peer set) from the plan's first year to `last_year` (which
-    depends on the fetch date, never on the as-of date: Settings.last_fetch_year); the plan's own
-    municipality asked for on its own, the others in lists of at most 25 (peers.own_then_others)."""
-    years = range(plan.first_year, last_year + 1)
+    """The plans' KPIs for their peer sets, from their first year to `last_year` (which depends on the fetch
+    date, never on the as-of date: Settings.last_fetch_year); each request asks for the KPIs and years of
+    the plans that need its municipalities (catalog/plan_set.py `requests_by_municipality`)."""
     client = kolada.KoladaClient(transport)
+    requested = {plan_id: peers.requested for plan_id, peers in peer_sets.items()}
     pages = [
         page
-        for group in own_then_others(plan.municipality_code, municipalities)
-        for page in client.fetch_values(kpi_ids(plan), group, years)
+        for codes, asking in requests_by_municipality(plans.reading("kolada"), requested)
+        for page in client.fetch_values(kpi_ids(asking), codes, range(asking.first_year, last_year + 1))
     ]
     require_some_values(pages)
     return archive_fetched(pages, archive, "kolada_values", kolada.LICENCE)
@@ -77,7 +77,7 @@ KPI_COLUMNS = ("id", "title", "description", "is_divided_by_gender", "municipali
 
 
 def stage_metadata(
-    con: duckdb.DuckDBPyConnection, plan: Plan, refs: Sequence[ArchivedPayload], archive: RawArchive
+    con: duckdb.DuckDBPyConnection, plan: Plans, refs: Sequence[ArchivedPayload], archive: RawArchive
 ) -> pl.DataFrame:
     """Parse, check every KPI title against the catalogue (a re-titled KPI stops here), stage."""
     pages = [restore(ref, archive) for ref in refs]

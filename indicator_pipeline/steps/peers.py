@@ -6,13 +6,14 @@ It is resolved once, when staged (core.peer_set); Kolada's and SCB's fetches rea
 from __future__ import annotations
 
 import hashlib
-from typing import Sequence
+from typing import Iterable, Mapping, Sequence
 
 import duckdb
 import polars as pl
 
 from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import Plan
+from indicator_pipeline.catalog.plan_set import PlanSet
 from indicator_pipeline.catalog.peers import Municipality, PeerSet, PeerSpec, resolve
 from indicator_pipeline.changes import Input, payload_inputs
 from indicator_pipeline.errors import PipelineError
@@ -25,21 +26,20 @@ MUNICIPALITY_DATASET = "kolada_municipality"
 GROUP_DATASET = "kolada_municipality_group"
 
 
-def fetch(spec: PeerSpec, transport: Transport, archive: RawArchive) -> list[ArchivedPayload]:
-    """Kolada's municipality list, and the group's members when the peers are a group; archived."""
+def fetch(specs: Iterable[PeerSpec], transport: Transport, archive: RawArchive) -> list[ArchivedPayload]:
+    """Kolada's municipality list, and each group's members where the peers are a group; archived."""
     client = kolada.KoladaClient(transport)
     refs = archive_fetched(client.fetch_municipalities(), archive, MUNICIPALITY_DATASET, kolada.LICENCE)
-    if spec.kind == "group":
-        assert spec.group_id is not None
-        refs += archive_fetched(client.fetch_municipality_group(spec.group_id), archive, GROUP_DATASET, kolada.LICENCE)
+    for group_id in sorted({spec.group_id for spec in specs if spec.kind == "group" and spec.group_id}):
+        refs += archive_fetched(client.fetch_municipality_group(group_id), archive, GROUP_DATASET, kolada.LICENCE)
     return refs
 
 
-def peer_inputs(spec: PeerSpec, refs: Sequence[ArchivedPayload]) -> frozenset:
-    """What the peer set is made from, for "did it change": Kolada's answers and what was asked for
-    (the same list answers a different `--peers` with a different set)."""
-    requested = Input("peers_requested", spec.describe(), hashlib.sha256(spec.describe().encode()).hexdigest())
-    return payload_inputs(refs) | {requested}
+def peer_inputs(specs: Mapping[str, PeerSpec], refs: Sequence[ArchivedPayload]) -> frozenset:
+    """What the peer sets are made from, for "did it change": Kolada's answers and what each plan asked
+    for (the same list answers a different `--peers` with a different set)."""
+    asked = "; ".join(f"{plan_id}: {spec.describe()}" for plan_id, spec in sorted(specs.items()))
+    return payload_inputs(refs) | {Input("peers_requested", asked, hashlib.sha256(asked.encode()).hexdigest())}
 
 
 def peer_set(plan: Plan, spec: PeerSpec, refs: Sequence[ArchivedPayload], archive: RawArchive, where: str) -> PeerSet:
@@ -63,23 +63,29 @@ def stored_peer_set(con: duckdb.DuckDBPyConnection, plan: Plan) -> PeerSet:
     )
 
 
+def stored_peer_sets(con: duckdb.DuckDBPyConnection, plans: PlanSet | Plan) -> dict[str, PeerSet]:
+    """Each plan's staged set (plan id -> set), as the fetches ask for them."""
+    return {plan.id: stored_peer_set(con, plan) for plan in plans.plans}
+
+
 def stage(
-    con: duckdb.DuckDBPyConnection, plan: Plan, spec: PeerSpec, refs: Sequence[ArchivedPayload], archive: RawArchive, where: str
-) -> PeerSet:
-    """staging.kolada_municipality (the list as sent) and core.peer_set (the run's set, named)."""
-    peers = peer_set(plan, spec, refs, archive, where)
+    con: duckdb.DuckDBPyConnection, asked: Sequence[tuple[Plan, PeerSpec, str]], refs: Sequence[ArchivedPayload], archive: RawArchive
+) -> dict[str, PeerSet]:
+    """staging.kolada_municipality (the list as sent) and core.peer_set (each plan's set, named), from
+    each plan's spec and where it is asked for; the sets of plans not in the run stay as they were."""
+    sets = {plan.id: peer_set(plan, spec, refs, archive, where) for plan, spec, where in asked}
     municipalities = kolada.parse_municipalities(_pages(refs, MUNICIPALITY_DATASET, archive))
     requested = pl.DataFrame(
-        {
-            "plan_id": plan.id,
-            "municipality_code": list(peers.requested),
-            "role": [peers.role(code) for code in peers.requested],
-            "requested_as": spec.describe(),
-        }
+        [
+            {"plan_id": plan.id, "municipality_code": code, "role": sets[plan.id].role(code), "requested_as": spec.describe()}
+            for plan, spec, _ in asked
+            for code in sets[plan.id].requested
+        ],
+        schema={"plan_id": pl.Utf8, "municipality_code": pl.Utf8, "role": pl.Utf8, "requested_as": pl.Utf8},
     )
     register_payloads(con, refs)
     run_script(con, "load/replace_peer_set.sql", {"incoming_municipalities": municipalities, "incoming_peer_set": requested})
-    return peers
+    return sets
 
 
 def _pages(refs: Sequence[ArchivedPayload], dataset: str, archive: RawArchive):

@@ -11,14 +11,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import duckdb
 import polars as pl
 
 from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import Indicator, Plan
-from indicator_pipeline.catalog.peers import own_then_others, scb_region
+from indicator_pipeline.catalog.peers import PeerSet, scb_region
+from indicator_pipeline.catalog.plan_set import Plans, requests_by_municipality
 from indicator_pipeline.errors import CatalogueError, SourceError
 from indicator_pipeline.payloads import ArchivedPayload, archive_fetched, register_payloads, restore
 from indicator_pipeline.sources.jsonstat import dataset_info, decode_jsonstat2, dimension_labels
@@ -56,7 +57,7 @@ class TableQuery:
     indicators: tuple[Indicator, ...]
 
 
-def table_queries(plan: Plan) -> list[TableQuery]:
+def table_queries(plan: Plans) -> list[TableQuery]:
     """The plan's SCB indicators grouped by table and selected variables, in plan order."""
     groups: dict[tuple[str, tuple[str, ...]], list[Indicator]] = defaultdict(list)
     for indicator in plan.indicators_from(SCB_SOURCE):
@@ -74,7 +75,7 @@ def time_variable(doc: dict) -> str:
 
 
 def data_selection(
-    plan: Plan, query: TableQuery, metadata: dict, municipalities: Sequence[str] | None = None
+    plan: Plans, query: TableQuery, metadata: dict, municipalities: Sequence[str] | None = None
 ) -> dict[str, list[str]]:
     """Explicit value codes for every variable of the table the query needs, in the table's order, each
     checked against the metadata: Region = `municipalities` (Kolada ids, default the plan's own) as SCB
@@ -85,7 +86,7 @@ def data_selection(
     time = time_variable(metadata)
     if REGION_VARIABLE not in labels:
         raise SourceError(SCB_SOURCE, f"{where} has no {REGION_VARIABLE} variable (variables: {list(labels)})")
-    regions = [scb_region(code) for code in (municipalities or [plan.municipality_code])]
+    regions = [scb_region(code) for code in (municipalities or plan.own_municipalities)]
     missing = [code for code in regions if code not in labels[REGION_VARIABLE]]
     if missing:
         raise SourceError(SCB_SOURCE, f"{where} has no region {', '.join(missing)}")
@@ -124,12 +125,14 @@ def data_selection(
 
 
 def fetch(
-    plan: Plan, transport: Transport, archive: RawArchive, municipalities: Sequence[str] | None = None
+    plans: Plans, transport: Transport, archive: RawArchive, peer_sets: Mapping[str, PeerSet] | None = None
 ) -> list[ArchivedPayload]:
-    """Config, then per table its metadata and data for `municipalities` (default: the plan's own; the
-    plan's own region in a query of its own, the others in one more), each in as many calls as SCB's
-    `/config` cell limit needs; every payload archived, in the order fetched."""
-    queries = table_queries(plan)
+    """Config, then per table its metadata and data for each plan's peer set (default: its own municipality),
+    asked as catalog/plan_set.py `requests_by_municipality` says, each in as many calls as SCB's `/config`
+    cell limit needs; every payload archived, in the order fetched."""
+    readers = plans.reading(SCB_SOURCE)
+    requested = {p.id: peer_sets[p.id].requested if peer_sets else (p.municipality_code,) for p in readers}
+    queries = table_queries(plans)
     if not queries:
         return []
     client = PxWebClient(transport)
@@ -140,8 +143,8 @@ def fetch(
             fetched = client.fetch_metadata(query.table_id)
             refs += archive_fetched([fetched], archive, METADATA_DATASET, LICENCE)
             metadata[query.table_id] = fetched.json()
-        for group in own_then_others(plan.municipality_code, municipalities or [plan.municipality_code]):
-            selection = data_selection(plan, query, metadata[query.table_id], group)
+        for codes, asking in requests_by_municipality(readers, requested):
+            selection = data_selection(asking, query, metadata[query.table_id], codes)
             refs += archive_fetched(client.fetch_data(query.table_id, selection), archive, DATA_DATASET, LICENCE)
     return refs
 
@@ -176,20 +179,20 @@ def decode_cells(page: Fetched, sha256: str) -> pl.DataFrame:
 
 
 def stage_values(
-    con: duckdb.DuckDBPyConnection, plan: Plan, refs: Sequence[ArchivedPayload], archive: RawArchive
+    con: duckdb.DuckDBPyConnection, plans: Plans, refs: Sequence[ArchivedPayload], archive: RawArchive
 ) -> pl.DataFrame:
     """Decode the archived data answers into staging.scb_values; every SCB indicator must get cells."""
     frames = [decode_cells(restore(ref, archive), ref.sha256) for ref in refs if ref.dataset == DATA_DATASET]
     incoming = pl.concat(frames) if frames else pl.DataFrame(schema=STAGED_SCHEMA)
-    own = incoming.filter(pl.col("region") == plan.municipality_code)
-    series = set(own.select("table_id", "selection_key").iter_rows())
-    for query in table_queries(plan):
-        for indicator in query.indicators:
+    for reader in plans.reading(SCB_SOURCE):
+        own = incoming.filter(pl.col("region") == reader.municipality_code)
+        series = set(own.select("table_id", "selection_key").iter_rows())
+        for indicator in reader.indicators_from(SCB_SOURCE):
             if (indicator.source_id, indicator.selection_key) not in series:
                 raise SourceError(
                     SCB_SOURCE,
                     f"no cells for indicator {indicator.id!r} ({indicator.source_id} {indicator.selection_key}, "
-                    f"region {plan.municipality_code}) in the archived answers",
+                    f"region {reader.municipality_code}) in the archived answers",
                 )
     register_payloads(con, refs)
     run_script(con, "load/replace_scb_values.sql", {"incoming": incoming})
