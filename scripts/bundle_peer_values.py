@@ -59,7 +59,7 @@ def body_in(root: Path, source: str, url_part: str, method: str = "GET") -> byte
 def main() -> None:
     plan_path = resolve_plan_path(sys.argv[1] if len(sys.argv) > 1 else None)
     plan = load_plan(plan_path)
-    root = bundled_snapshot_dir(plan_path)
+    root = bundled_snapshot_dir()
     snapshot = SnapshotDir(root)
     listing = recorded_body("kolada", "/v3/municipality?")  # Kolada's real list, as the default snapshot has it
     snapshot.write(recorded("kolada", f"{KOLADA}/municipality?per_page=5000", listing))

@@ -116,7 +116,7 @@ def failed_refreshes(published, tmp_path_factory) -> dict:
     plan_title = load_plan().indicator("nki_total").source_title
     new_title = "Företagsklimat Insikt - Totalt, Index, reviderad definition"
     retitled = Path(shutil.copytree(BUNDLED, root / "retitled"))
-    body_path = _kolada_file(retitled, "U07453", ".body")
+    body_path = _kolada_file(retitled, "N03103-N07609-U07451-U07453", ".body")  # the default plan's KPI metadata request
     body = json.loads(body_path.read_bytes())
     (kpi,) = [k for k in body["values"] if k["id"] == "U07453"]
     assert kpi["title"] == plan_title  # the bundled recording agrees with the plan
@@ -218,9 +218,9 @@ def test_status_table_is_the_default(published):
     assert result.returncode == 0, result.stderr
     table, sources = result.stdout.split("\n\n", 1)  # the goal table, then the sources block
     lines = _lines(table)
-    assert lines[0].split()[:3] == ["goal_id", "target_id", "status"]
+    assert lines[0].split()[:4] == ["plan_id", "goal_id", "target_id", "status"]
     assert set(lines[1]) <= {"-", " "}
-    assert [line.split()[1] for line in lines[2:]] == _plan_target_ids()
+    assert [line.split()[2] for line in lines[2:]] == _plan_target_ids()
     assert "note" not in lines[0].split()
     assert sources.startswith("sources (as of ")
 

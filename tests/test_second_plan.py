@@ -35,14 +35,12 @@ def refreshed(request, bundled_refresh) -> tuple[str, Path]:
     return LUND, request.getfixturevalue("lund_refresh")
 
 
-def test_each_bundled_plan_has_its_own_snapshot():
-    # The city's directions (the KS plan's parent) fetch nothing: no indicators, no snapshot of their own.
+def test_one_bundled_snapshot_replays_every_bundled_plan():
+    # The city's directions (the KS plan's parent) fetch nothing: no indicators.
     assert bundled_plan_names() == ["helsingborg_inriktningar_2023_2026", "helsingborg_ks_2025", LUND]
     assert load_plan("helsingborg_inriktningar_2023_2026").indicators == ()
-    assert bundled_snapshot_dir(Path("helsingborg_inriktningar_2023_2026")).name == "bundled"  # replays the default's
-    assert bundled_snapshot_dir(Path(LUND)).name == LUND
-    assert bundled_snapshot_dir(None).name == "bundled"  # the default plan's
-    assert Settings.from_env(source_mode="replay", plan_path=Path(LUND)).effective_snapshot_dir == bundled_snapshot_dir(Path(LUND))
+    assert bundled_snapshot_dir().name == "bundled"
+    assert Settings.from_env(source_mode="replay", plan_path=Path(LUND)).effective_snapshot_dir == bundled_snapshot_dir()
     assert resolve_plan_path(f"{LUND}.toml") == resolve_plan_path(LUND)
 
 

@@ -153,4 +153,4 @@ def assessed_copy(published: Path, plans: list[Plan], as_of: date) -> Iterator[d
 def status_as_of(published: Path, plan: Plan, as_of: date) -> pl.DataFrame:
     """The goal table as it would have been reported on `as_of`."""
     with assessed_copy(published, [plan], as_of) as con:
-        return query(con, "queries/goal_status_report.sql")
+        return query(con, "queries/goal_status_report.sql", {"plan_id": plan.id})

@@ -62,7 +62,7 @@ def comparison(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     apply_schema(con)
     load_catalogue(con, plan)
     refs = archive_fetched(municipality_list, archive, peer_steps.MUNICIPALITY_DATASET, "CC BY 4.0")
-    peer_steps.stage(con, plan, spec, refs, archive, "test")
+    peer_steps.stage(con, [(plan, spec, "test")], refs, archive)
     pages = [_data_page("N03002", SOLIDITET), _data_page("N07609", NTU)]
     kolada_steps.stage_values(con, archive_fetched(pages, archive, "kolada_values", "CC BY 4.0"), archive)
     add_vintages(con)
