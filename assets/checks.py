@@ -108,7 +108,8 @@ def _run_parameters(con, plan, as_of) -> dict:
     many KPI x municipality x year cells the Kolada data requests asked for. A table checked without the
     peer tables or the coverage beside it is held to the plan's own municipality and KPI count."""
     try:
-        municipalities = query(con, "load/check_peer_set.sql").rows()  # (code, role in the run's set or None)
+        plan_ids = [p.id for p in plan.plans]
+        municipalities = query(con, "load/check_peer_set.sql", {"plan_ids": plan_ids}).rows()  # (code, role or None)
     except duckdb.CatalogException:
         municipalities = []
     try:

@@ -11,7 +11,7 @@ from assets.models import TableStep, table_specs
 from assets.resources import PipelineResource
 from indicator_pipeline.changes import PLAN_KEY
 from indicator_pipeline.steps.assessment import assess_plan, judged_the_same
-from indicator_pipeline.steps.catalogue import load_catalogue
+from indicator_pipeline.steps.catalogue import load_catalogues
 from indicator_pipeline.steps.facts import add_vintages
 
 CATALOGUE = ["core.dim_target", "core.dim_plan", "core.dim_goal", "core.dim_indicator", "core.goal_context_indicator", "core.index_component"]
@@ -24,8 +24,12 @@ ASSESSMENTS = ["core.target_assessment", "core.target_year_status", "core.target
     description="Each plan file's goals, targets and indicators; the catalogues of plans not in the run stay as they were.",
 )
 def catalogue_dimensions(context: AssetExecutionContext, pipeline: PipelineResource):
-    step, plans = TableStep(context, CATALOGUE), pipeline.settings.plans.plans
-    stage_unless_unchanged(step, pipeline, PLAN_KEY, (), lambda con: [load_catalogue(con, plan) for plan in plans], CATALOGUE[0])
+    step, settings = TableStep(context, CATALOGUE), pipeline.settings
+
+    def load(con) -> None:
+        load_catalogues(con, settings.plans.plans, settings.removed_plans)
+
+    stage_unless_unchanged(step, pipeline, PLAN_KEY, (), load, CATALOGUE[0])
     yield from step.results()
 
 

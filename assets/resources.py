@@ -38,6 +38,7 @@ class PipelineResource(ConfigurableResource):
     quarantine_dir: str = ""
     storage_version: str = ""
     peers: str = ""
+    remove_plans: str = ""
     force_refresh: bool = False
     _published: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
 

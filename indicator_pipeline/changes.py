@@ -65,8 +65,10 @@ def _sha256_of(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def plan_inputs(plans: Plans) -> frozenset[Input]:
-    return frozenset(Input("plan", Path(p.source_path).name, hashlib.sha256(_plan_bytes(p)).hexdigest()) for p in plans.plans)
+def plan_inputs(plans: Plans, removed: Iterable[str] = ()) -> frozenset[Input]:
+    """The plan files, and the plans a run removes (a removal is a change of the catalogue)."""
+    files = {Input("plan", Path(p.source_path).name, hashlib.sha256(_plan_bytes(p)).hexdigest()) for p in plans.plans}
+    return frozenset(files | {Input("plan_removed", plan_id, hashlib.sha256(plan_id.encode()).hexdigest()) for plan_id in removed})
 
 
 def fingerprint(plans: Plans, fetch_date: date) -> str:

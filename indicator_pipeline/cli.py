@@ -34,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="a plan file, the name of a bundled plan (lund_ks_2025), a folder of plan files or a comma-separated list; "
         "repeat it to judge several plans in one run (default: $INDICATOR_PLAN or the bundled default plan)",
     )
+    refresh.add_argument(
+        "--remove-plan", action="append", metavar="PLAN_ID",
+        help="remove this plan (its catalogue, peer set, statuses and history) from the warehouse; repeatable",
+    )
     refresh.add_argument("--as-of", type=date.fromisoformat, help="assess as of this date, YYYY-MM-DD (default: today)")
     refresh.add_argument(
         "--peers",
@@ -93,8 +97,8 @@ def settings_for(args: argparse.Namespace) -> Settings:
     overrides = {"warehouse_path": args.warehouse}
     if args.command in ("refresh", "status", "report"):
         overrides.update(as_of=args.as_of)
-    if args.command == "refresh" and args.plan:
-        overrides.update(plan_path=",".join(args.plan))
+    if args.command == "refresh":
+        overrides.update(plan_path=",".join(args.plan or []) or None, remove_plans=",".join(args.remove_plan or []) or None)
     if args.command == "refresh":
         if args.offline:
             overrides["source_mode"] = "replay"

@@ -59,6 +59,7 @@ class Settings(BaseModel):
     quarantine_dir: Path | None = Field(None, validation_alias="INDICATOR_QUARANTINE_DIR")
     storage_version: str = Field(DEFAULT_STORAGE_VERSION, validation_alias="INDICATOR_STORAGE_VERSION")
     peers: str | None = Field(None, validation_alias="INDICATOR_PEERS")  # overrides the plan's [peers]
+    remove_plans: str | None = None  # plan ids to remove from the warehouse, comma-separated (refresh --remove-plan)
     force_refresh: bool = False  # process every source even if it sends what was loaded before (refresh --force)
 
     @model_validator(mode="after")
@@ -114,6 +115,10 @@ class Settings(BaseModel):
     def plans(self) -> PlanSet:
         """The plans the run judges (`plan_path`: files, bundled names or folders, comma-separated)."""
         return load_plans(self.plan_path)
+
+    @property
+    def removed_plans(self) -> tuple[str, ...]:
+        return tuple(filter(None, (part.strip() for part in (self.remove_plans or "").split(","))))
 
     @property
     def plan(self) -> Plan:

@@ -67,7 +67,7 @@ SOURCES: tuple[Source, ...] = (
         fetch=lambda settings, peer_sets: scb.fetch(settings.plans, settings.transport(), settings.archive(), peer_sets),
     ),
     *(Source(f"filedrop_{kind}", "filedrop", _landing_files(kind)) for kind in KINDS),
-    Source(PLAN_KEY, "plan", lambda settings, _: plan_inputs(settings.plans)),
+    Source(PLAN_KEY, "plan", lambda settings, _: plan_inputs(settings.plans, settings.removed_plans)),
 )
 
 SOURCE = {source.key: source for source in SOURCES}

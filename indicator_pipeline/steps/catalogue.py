@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Sequence
 
 import duckdb
 import polars as pl
@@ -10,7 +11,8 @@ import polars as pl
 from indicator_pipeline.catalog import Plan
 from indicator_pipeline.warehouse.dictionary import apply_comments
 from indicator_pipeline.warehouse.formulas import apply_formula_view
-from indicator_pipeline.warehouse.sql import run_script
+from indicator_pipeline.errors import PipelineError
+from indicator_pipeline.warehouse.sql import run_script, sql_text
 
 
 def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
@@ -74,3 +76,19 @@ def load_catalogue(con: duckdb.DuckDBPyConnection, plan: Plan) -> dict[str, pl.D
     apply_formula_view(con)
     apply_comments(con)
     return frames
+
+
+def load_catalogues(con: duckdb.DuckDBPyConnection, plans: Sequence[Plan], removed: Sequence[str] = ()) -> None:
+    """Replace each plan's catalogue and remove the plans `removed` names (ids); the other plans the
+    warehouse holds keep theirs. Removing a plan the run also judges, or one the warehouse lacks, is refused."""
+    both = sorted(set(removed) & {plan.id for plan in plans})
+    if both:
+        raise PipelineError(f"plan {', '.join(both)} is both refreshed and removed in this run (--plan, --remove-plan)")
+    held = [plan_id for (plan_id,) in con.execute(sql_text("load/plan_ids.sql")).fetchall()]
+    unknown = sorted(set(removed) - set(held))
+    if unknown:
+        raise PipelineError(f"--remove-plan {', '.join(unknown)}: no such plan in the warehouse; it has {', '.join(held) or 'none'}")
+    if removed:
+        run_script(con, "load/remove_plans.sql", {"removed_plan": pl.DataFrame({"plan_id": list(removed)})})
+    for plan in plans:
+        load_catalogue(con, plan)

@@ -6,8 +6,9 @@ INSERT INTO core.target_assessment BY NAME SELECT * FROM incoming_assessment;
 DELETE FROM core.target_year_status WHERE plan_id IN (SELECT DISTINCT plan_id FROM incoming_assessment);
 INSERT INTO core.target_year_status BY NAME SELECT * FROM incoming_year_status;
 
--- A step re-executed within the same run replaces what that run recorded.
-DELETE FROM core.target_assessment_history WHERE run_id IN (SELECT run_id FROM incoming_run);
+-- A step re-executed within the same run replaces what that run recorded for the plan.
+DELETE FROM core.target_assessment_history
+WHERE run_id IN (SELECT run_id FROM incoming_run) AND plan_id IN (SELECT DISTINCT plan_id FROM incoming_assessment);
 INSERT INTO core.target_assessment_history BY NAME
 SELECT
     a.plan_id, a.target_id, a.municipality_code, r.run_id, CAST(r.assessed_at AS TIMESTAMPTZ) AS assessed_at,

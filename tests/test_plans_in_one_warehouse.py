@@ -1,0 +1,116 @@
+"""Several plans in one warehouse (issue 17): the bundled plans judged in one run from one fetch of each
+source, each with the statuses it has alone; a plan left out of a run keeps what it had; a plan removed
+explicitly is gone; a plan name that names nothing is refused in one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from indicator_pipeline.catalog.load import bundled_plan_names, bundled_plan_path, load_plans
+from indicator_pipeline.catalog.plan_set import requests_by_municipality
+from indicator_pipeline.cli import main
+from indicator_pipeline.errors import CatalogueError
+from tests.conftest import refresh_offline
+
+PLANS_FOLDER = str(bundled_plan_path().parent)
+KS, LUND, DIRECTIONS = "helsingborg-ks-2025", "lund-ks-2025-demo", "helsingborg-inriktningar-2023-2026"
+STATUS = "SELECT target_id, status, latest_value FROM marts.goal_status WHERE plan_id = ? ORDER BY target_id"
+# plan-scoped tables of core and marts: each must hold every plan's rows, and keep a left-out plan's
+PLAN_SCOPED = ("core.dim_plan", "core.dim_goal", "core.dim_target", "core.peer_set", "core.target_assessment",
+               "core.target_assessment_history", "marts.goal_status", "marts.goal_status_history")
+
+
+def _rows(path: Path, sql: str, *params) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def _plans_in(path: Path, table: str) -> set[str]:
+    return {plan_id for (plan_id,) in _rows(path, f"SELECT DISTINCT plan_id FROM {table}")}
+
+
+@pytest.fixture(scope="module")
+def alone(tmp_path_factory) -> dict[str, Path]:
+    """Each bundled plan with indicators refreshed alone into a warehouse of its own."""
+    paths = {}
+    for plan_id, name in ((KS, "helsingborg_ks_2025"), (LUND, "lund_ks_2025")):
+        paths[plan_id] = tmp_path_factory.mktemp(name) / "indicators.duckdb"
+        assert refresh_offline(paths[plan_id], "--plan", name) == 0
+    return paths
+
+
+@pytest.fixture(scope="module")
+def together(tmp_path_factory) -> Path:
+    """`refresh --offline --plan <the bundled plans folder>`, as `make run` does."""
+    path = tmp_path_factory.mktemp("together") / "indicators.duckdb"
+    assert refresh_offline(path, "--plan", PLANS_FOLDER) == 0
+    return path
+
+
+def test_one_run_judges_every_bundled_plan_as_each_is_judged_alone(together, alone):
+    assert _rows(together, "SELECT plan_id FROM core.dim_plan ORDER BY 1") == [(DIRECTIONS,), (KS,), (LUND,)]
+    for plan_id, path in alone.items():
+        assert _rows(together, STATUS, plan_id) == _rows(path, STATUS, plan_id), plan_id
+    directions = _rows(together, STATUS, DIRECTIONS)
+    assert len(directions) == 4 and {status for _, status, _ in directions} == {"no_numeric_target"}
+    for table in PLAN_SCOPED:
+        assert _plans_in(together, table) >= {KS, LUND}, table
+
+
+def test_each_request_is_made_once_for_the_plans_that_need_it():
+    plans = load_plans(PLANS_FOLDER)
+    requested = {KS: ("0000", "0012", "0126", "1283"), LUND: ("0000", "0012", "1281"), DIRECTIONS: ("0000", "0012", "1283")}
+    readers = plans.reading("kolada")
+    asked = [(codes, asking.ids) for codes, asking in requests_by_municipality(readers, requested)]
+    # each own municipality alone, for its plan only (the request it makes alone); the rest once, for all
+    assert asked == [(["1281"], (LUND,)), (["1283"], (KS,)), (["0000", "0012", "0126"], (KS, LUND))]
+    assert [p.id for p in readers] == [KS, LUND]  # the directions read no source
+
+
+def test_a_plan_left_out_of_a_run_keeps_its_data_and_a_removed_plan_is_gone(together, tmp_path):
+    path = tmp_path / "indicators.duckdb"
+    path.write_bytes(together.read_bytes())
+    before = {table: _rows(path, f"SELECT * EXCLUDE (plan_file) FROM {table} WHERE plan_id = ?", LUND)
+              for table in ("core.dim_plan",)}
+    lund_status = _rows(path, STATUS, LUND)
+
+    assert refresh_offline(path, "--plan", "helsingborg_ks_2025", "--force") == 0
+    assert _rows(path, STATUS, LUND) == lund_status
+    for table, rows in before.items():
+        assert _rows(path, f"SELECT * EXCLUDE (plan_file) FROM {table} WHERE plan_id = ?", LUND) == rows
+    for table in PLAN_SCOPED:
+        assert LUND in _plans_in(path, table), table
+
+    assert refresh_offline(path, "--plan", "helsingborg_ks_2025", "--remove-plan", LUND) == 0
+    for table in PLAN_SCOPED:
+        assert LUND not in _plans_in(path, table), table
+    assert _rows(path, STATUS, KS) == _rows(together, STATUS, KS)
+
+
+def test_removing_a_plan_the_warehouse_lacks_is_refused_and_publishes_nothing(together, tmp_path, capsys):
+    path = tmp_path / "indicators.duckdb"
+    path.write_bytes(together.read_bytes())
+    published = path.read_bytes()
+    assert refresh_offline(path, "--plan", "helsingborg_ks_2025", "--remove-plan", "no-such-plan", "--force") == 1
+    assert "--remove-plan no-such-plan: no such plan in the warehouse" in capsys.readouterr().err
+    assert path.read_bytes() == published
+
+
+def test_status_lists_every_plan_and_picks_one(together, capsys):
+    assert main(["status", "--warehouse", str(together), "--format", "csv"]) == 0
+    plan_ids = {line.split(",")[0] for line in capsys.readouterr().out.splitlines()[1:]}
+    assert plan_ids == {KS, LUND, DIRECTIONS}
+    assert main(["status", "--warehouse", str(together), "--format", "csv", "--plan", "lund_ks_2025"]) == 0
+    assert {line.split(",")[0] for line in capsys.readouterr().out.splitlines()[1:]} == {LUND}
+
+
+def test_a_name_that_is_no_plan_is_refused_in_one_line_naming_the_bundled_plans():
+    with pytest.raises(CatalogueError) as refused:
+        load_plans("nosuchplan")
+    message = str(refused.value)
+    assert "\n" not in message and message.startswith("plan 'nosuchplan': no such file or folder, nor a bundled plan")
+    assert all(name in message for name in bundled_plan_names())
+    assert [p.id for p in load_plans(f"lund_ks_2025, {PLANS_FOLDER}/helsingborg_ks_2025.toml").plans] == [LUND, KS]
