@@ -26,3 +26,12 @@ def own_scb_data_meta(snapshot: Path) -> Path:
         if json.loads(json.loads(p.read_text(encoding="utf-8"))["request_body"])["selection"][0]["valueCodes"] == [OWN]
     ]
     return meta
+
+
+def default_plan_kolada(snapshot: Path, what: str) -> list[Path]:
+    """The default plan's Kolada answers (bodies): its KPI metadata (`what="kpi"`) or its data answers
+    (`"data"`), told from the other bundled plans' by the URL (its KPI list starts at N00301, its years at 2015)."""
+    marker = {"kpi": "/v3/kpi/N00301,", "data": "/year/2015,"}[what]
+    metas = sorted((snapshot / "kolada").glob("*.meta.json"))
+    return [p.with_name(p.name.removesuffix(".meta.json") + ".body") for p in metas
+            if marker in json.loads(p.read_text(encoding="utf-8"))["url"]]

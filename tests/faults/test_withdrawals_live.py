@@ -19,7 +19,7 @@ from faultkit import BUNDLED, Answer, SourceServer
 from indicator_pipeline.catalog.load import bundled_plan_path
 from indicator_pipeline.run import refresh
 from indicator_pipeline.settings import Settings
-from snapshot_files import own_kolada_data
+from snapshot_files import default_plan_kolada, own_kolada_data
 
 AS_OF = date(2026, 11, 30)  # pinned: the checks' freshness window; assessments are not what is tested here
 JSON = {"Content-Type": "application/json"}
@@ -29,9 +29,10 @@ RETIRED_KPI = "N03001"  # result_before_extraordinary_share: context of the resu
 def _recorded(kind: str) -> dict:
     """The recorded KPI metadata, or every recorded data object (the plan's own and its peers')."""
     if kind == "kpi":
-        return json.loads(next(p for p in (BUNDLED / "kolada").glob("*.body") if "U07453" in p.name).read_bytes())
+        (metadata,) = default_plan_kolada(BUNDLED, "kpi")
+        return json.loads(metadata.read_bytes())
     data = json.loads(own_kolada_data(BUNDLED).read_bytes())
-    for path in (BUNDLED / "kolada").glob("*year*.body"):
+    for path in default_plan_kolada(BUNDLED, "data"):
         if path != own_kolada_data(BUNDLED):
             data["values"] += json.loads(path.read_bytes())["values"]
     return data

@@ -15,7 +15,7 @@ import pytest
 from assets.checks import QUALITY_REGISTRY
 from indicator_pipeline.run import RefreshFailed, refresh
 from indicator_pipeline.settings import Settings, bundled_snapshot_dir
-from snapshot_files import own_kolada_data
+from snapshot_files import default_plan_kolada, own_kolada_data
 
 AS_OF = date(2026, 11, 20)
 BLOCKING = [b.suite for b in QUALITY_REGISTRY if b.blocking]
@@ -38,7 +38,7 @@ def _corrupt(snapshot: Path) -> None:
     values[:] = [o for o in values if o["kpi"] != "N00301"]
     data["count"] = len(values)
     body.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    for peers_body in (snapshot / "kolada").glob("*year*.body"):  # no N00301 for the peers either
+    for peers_body in default_plan_kolada(snapshot, "data"):  # no N00301 for the peers either
         if peers_body != body:
             peers = json.loads(peers_body.read_text(encoding="utf-8"))
             peers["values"] = [o for o in peers["values"] if o["kpi"] != "N00301"]
