@@ -1,12 +1,6 @@
 """Whether a source changed, decided inside the asset graph (docs/running.md, "A night when nothing
-changed"): the step that stages a source compares its inputs (indicator_pipeline/sources_registry.py)
-with what the warehouse's data was loaded from (indicator_pipeline/changes.py), and stages it only if
-they differ. Every asset that does nothing says why in its metadata (`unchanged`, `reason`,
-`unchanged_since_run`).
-
-A night with nothing new never copies the published warehouse: the steps decide against the run's
-work file when an earlier step of the run made one, else against the published file opened
-read-only; the first step that writes makes the work file (`work_connection`).
+changed"). A night with nothing new never copies the published warehouse: steps decide against the
+run's work file if one exists, else the published file read-only; the first that writes makes it.
 """
 
 from collections.abc import Callable, Iterator, Sequence

@@ -1,9 +1,5 @@
-"""Shared asset settings: owner, and Dagster's retry policy for the assets that call external APIs.
-
-The HTTP layer already retries within a request; a Dagster retry re-runs the whole source asset a
-little later, which helps when a source is down for minutes rather than seconds. The policy's count
-and wait are read when the code location loads; `retry_if_transient` reads the count at run time
-(so a test or a one-off run can set 0).
+"""Shared asset settings: owner, and Dagster's retry policy for the assets that call external APIs: it
+re-runs a whole source asset later, for a source down for minutes (the HTTP layer retries seconds).
 """
 
 import os

@@ -1,10 +1,6 @@
-"""Every table and view of staging, core and marts as its own asset, key <schema>/<name>.
-
-Tables (sql/tables/) are written by Python steps: each declares the tables it writes with
-`table_specs` and runs its body with a `TableStep` context. Views (sql/models/) are one subsettable
-step, `sql_models`, like dagster-dbt's single op: one spec per model, its upstream the tables and views
-its SQL reads (indicator_pipeline/warehouse/models.py), its description the file's leading comment.
-raw.payload and meta.* are bookkeeping that every step writes, not assets.
+"""Every table and view of staging, core and marts as its own asset, key <schema>/<name>. Tables are
+written by Python steps (`table_specs`, `TableStep`); views are one subsettable step, `sql_models`, like
+dagster-dbt's single op. raw.payload and meta.* are bookkeeping every step writes, not assets.
 """
 
 import logging

@@ -1,8 +1,5 @@
-"""GX Data Docs (static HTML) for the latest validation recorded in a warehouse: GX's result JSON of each
-validation (meta.validation_run) put back into a throw-away file-mode GX project under `out`.
-
-Without an explicit warehouse, the latest validation is looked for in the serving file and in the
-work files of earlier runs (`<dir>/.work/*.duckdb`): a run that failed its checks was never
+"""GX Data Docs (static HTML) for the latest validation recorded in a warehouse (meta.validation_run), in
+a throw-away file-mode GX project. Work files are searched too: a run that failed its checks was never
 published, so its results are only in its work file.
 """
 

@@ -1,9 +1,6 @@
-"""Kolada API v3 (RKA): KPI metadata and KPI values for municipalities.
-
-Request URLs are deterministic (ids de-duplicated, sorted, chunked by 25) because the bundled
-snapshot is keyed on them: the same plan must ask for the same URLs on every run. Parsing keeps the
-wire data as it is (null stays null, status stays raw) and fails loudly, naming the URL, the field
-and the value, when Kolada answers something it does not recognise.
+"""Kolada API v3 (RKA): KPI metadata and KPI values for municipalities. URLs are deterministic (ids
+de-duplicated, sorted, chunked by 25): the snapshot is keyed on them. Parsing keeps the wire data as it
+is (null stays null) and fails naming the URL, field and value on anything it does not recognise.
 """
 
 from __future__ import annotations

@@ -1,9 +1,6 @@
-"""Client for SCB's PxWeb API v2: config, table metadata and json-stat2 data, within SCB's limits.
-
-SCB publishes its limits at `/config`: at most `maxDataCells` cells per data call and at most
-`maxCallsPerTimeWindow` calls per `timeWindow` seconds per IP. The client reads them once, splits data
-requests that would be too large, and spaces its calls so as not to be answered 429 in the first place;
-retrying the 429s and 5xx that happen anyway is the transport's (the retrying session of `retry.py`).
+"""Client for SCB's PxWeb API v2: config, table metadata and json-stat2 data, within the limits SCB
+publishes at `/config` (cells per call, calls per time window): it splits data requests that would be
+too large and spaces its calls so as not to be answered 429; retrying what fails anyway is retry.py's.
 """
 
 from __future__ import annotations

@@ -1,10 +1,6 @@
-"""Retries for transient source failures: urllib3's `Retry`, mounted on the requests session.
-
-Transient means the same request may well succeed later: 429, 5xx, a refused or reset connection, a
-timeout; any other 4xx is about the request itself and is raised at once. urllib3 retries every method
-(our POSTs are PxWeb's read-only queries) with exponential backoff plus jitter, or the wait a 429/503's
-`Retry-After` asks for: the server knows better than any formula. What it gave up on is raised as
-`RetriesExhaustedError`; `is_transient` tells Dagster's RetryPolicy (assets/common.py) what to re-run.
+"""Retries for transient source failures (429, 5xx, a refused or reset connection, a timeout): urllib3's
+`Retry` on the requests session (docs/operations.md, "Retries"). Any other 4xx is about the request itself
+and is raised at once; `is_transient` tells Dagster's RetryPolicy (assets/common.py) what to re-run.
 """
 
 from __future__ import annotations

@@ -1,8 +1,5 @@
-"""How requests reach a source: live over HTTP, live and recorded, or replayed from a snapshot.
-
-All three return the same `Fetched` record, so the parsing code downstream is identical in every
-mode. A snapshot directory holds one body file per request, stored byte for byte as the source sent
-it, with a `.meta.json` beside it (method, URL, request body, status, headers, retrieval time, sha256).
+"""How requests reach a source: live over HTTP, live and recorded, or replayed from a snapshot
+(docs/running.md, "Source modes"). All three return the same `Fetched`, so parsing is the same in every mode.
 """
 
 from __future__ import annotations

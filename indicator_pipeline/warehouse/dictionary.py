@@ -1,9 +1,8 @@
 """The warehouse's documentation: what each object is and what each column means.
 
-An object's description is the leading `--` comment block of its file (sql/tables/, sql/macros/,
-sql/models/); what a column means is in the column dictionary `sql/dictionary.toml`, which also makes
-the README's BI table (`python -m indicator_pipeline.warehouse.dictionary --help`). A view that is
-replaced loses its comments, so models.py comments again after creating views.
+An object's description is its file's leading `--` comment block; a column's meaning is in
+`sql/dictionary.toml`, which also makes the README's BI table. A replaced view loses its comments, so
+models.py comments again after creating views.
 """
 
 from __future__ import annotations

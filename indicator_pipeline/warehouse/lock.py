@@ -1,13 +1,6 @@
-"""One writer per warehouse (docs/operations.md, "One writer"): a kernel lock (`filelock`) on
-`<warehouse dir>/.refresh.flock`, with the holder's details (JSON) in `.refresh.lock` beside it,
-written once the kernel lock is ours, so a refused refresh can say who is in the way.
-
-Only the kernel lock excludes, and the kernel frees it when its holder dies (`kill -9`, a crash): a
-details file found when the kernel lock is free was left by a dead holder, is reported through `log`
-and replaced; nothing is judged stale while its kernel lock is held, whatever host the details name.
-
-The lock is reentrant for the process that holds it: the CLI takes it for the whole run, and the
-publish step, running in the same process, finds it already held by itself.
+"""One writer per warehouse (docs/operations.md, "One writer"). Only the kernel lock excludes (the
+kernel frees it when its holder dies); the details file beside it only says who holds it. Reentrant
+for its process: the CLI holds it for the whole run, and the publish step finds it already held.
 """
 
 from __future__ import annotations

@@ -1,16 +1,7 @@
 """One writer, many readers: build in a private work file, then swap a finished file into place.
 
-BI tools open the serving file read-only. DuckDB refuses a reader while a writer holds the same file,
-so the pipeline never writes the serving file: each run builds in `<dir>/.work/<run_id>.duckdb`
-(started as a copy of the published file, so history carries over). Publishing, under the refresh
-lock: CHECKPOINT the work file; copy every object into a new file in the storage format that
-INDICATOR_STORAGE_VERSION names (default `v1.1.0`, which every DuckDB from 1.1 on reads: the drivers
-BI tools embed); write the Parquet/CSV exports of the marts from that file; then swap the exports and
-the file into place (`os.replace`). Readers holding the old file keep a consistent old snapshot; new
-connections see the new data; nobody sees half a refresh.
-
-Exports: `<dir>/exports` is a symbolic link to `<dir>/.exports/<run_id>/`, replaced in one rename, so
-it is always one run's complete set; the previous sets are kept (docs/bi-access.md, "Exports").
+DuckDB refuses a reader while a writer holds a file, so no run ever writes the serving file BI tools
+read (docs/operations.md, "Publishing"; the exports link: docs/bi-access.md, "Exports").
 """
 
 from __future__ import annotations
