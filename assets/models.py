@@ -14,7 +14,8 @@ from assets.common import OWNERS
 from assets.metadata import peer_position_metadata, table_metadata
 from assets.resources import PipelineResource
 from indicator_pipeline.warehouse.dictionary import description
-from indicator_pipeline.warehouse.models import create_views, models, tables
+from indicator_pipeline.warehouse.models import create_views, models
+from indicator_pipeline.warehouse.sql import object_files
 
 
 def table_key(table: str) -> AssetKey:
@@ -32,7 +33,7 @@ def _spec(key: str, deps: Iterable[str], kind: str, description: str, skippable=
 def table_specs(written: Sequence[str], deps: Sequence[str] = ()) -> list[AssetSpec]:
     """One spec per table a Python step writes (the first is the one its body describes), each
     downstream of `deps` (tables and views, `schema.name`), described by its file."""
-    files = tables()
+    files = object_files("tables")
     return [_spec(t, deps, "python", description(files[t].read_text(encoding="utf-8"))) for t in written]
 
 

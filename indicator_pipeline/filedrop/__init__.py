@@ -6,11 +6,4 @@ from indicator_pipeline.catalog.filedrop_formats import FORMATS, KINDS, kind_of
 from indicator_pipeline.filedrop.errors import FileRejected
 from indicator_pipeline.filedrop.reader import DropFile, read_drop
 
-__all__ = [
-    "FORMATS",
-    "KINDS",
-    "DropFile",
-    "FileRejected",
-    "kind_of",
-    "read_drop",
-]
+__all__ = ["FORMATS", "KINDS", "DropFile", "FileRejected", "kind_of", "read_drop"]

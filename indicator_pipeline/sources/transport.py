@@ -188,15 +188,9 @@ class SnapshotDir:
         body_path, meta_path = self._paths(fetched.source, fetched.method, fetched.url, fetched.request_body)
         body_path.parent.mkdir(parents=True, exist_ok=True)
         body_path.write_bytes(fetched.body)
-        meta = {
-            "method": fetched.method,
-            "url": fetched.url,
-            "request_body": fetched.request_body.decode() if fetched.request_body else None,
-            "status": fetched.status,
-            "headers": fetched.headers,
-            "retrieved_at": fetched.retrieved_at,
-            "sha256": fetched.sha256,
-        }
+        names = ("method", "url", "request_body", "status", "headers", "retrieved_at", "sha256")
+        meta = {name: getattr(fetched, name) for name in names}
+        meta["request_body"] = fetched.request_body.decode() if fetched.request_body else None
         meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         return body_path
 

@@ -96,10 +96,10 @@ class RefreshLock:
         """Take the lock, waiting up to `wait` seconds for the holder; raise `LockHeld` if it stays."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            if not self._take(0):
+            if not self._take():
                 if wait > 0:
                     self.log(f"waiting up to {wait:g} s: {LockHeld(self._current(), self.path)}")
-                if wait <= 0 or not self._take(wait):
+                if wait <= 0 or not self._poll(self._take, wait, POLL_SECONDS):
                     raise LockHeld(self._current(), self.path, waited=wait)
         except OSError as exc:
             raise LockError(f"cannot create the refresh lock {self.path}: {_os_error(exc)}") from exc
@@ -141,27 +141,25 @@ class RefreshLock:
         finally:
             self.release()
 
-    def _take(self, timeout: float) -> bool:
-        """Try the kernel lock, then again every POLL_SECONDS until `timeout` seconds have passed."""
-        deadline = self.clock() + timeout
-        while True:
-            try:
-                self._kernel.acquire(blocking=False)
-                return True
-            except Timeout:
-                if self.clock() >= deadline:
-                    return False
-            self.sleep(POLL_SECONDS)
+    def _poll(self, attempt: Callable[[], object], seconds: float, interval: float):
+        """`attempt()` again every `interval` until it answers something or `seconds` have passed."""
+        deadline = self.clock() + seconds
+        while not (answer := attempt()) and self.clock() < deadline:
+            self.sleep(interval)
+        return answer
+
+    def _take(self) -> bool:
+        try:
+            self._kernel.acquire(blocking=False)
+            return True
+        except Timeout:
+            return False
 
     def _current(self) -> Holder:
         """Who holds the kernel lock, from the details file. A holder writes its details just after taking
         the kernel lock, so a refusal in between waits up to DETAILS_GRACE_SECONDS for them (unknown after)."""
-        deadline = self.clock() + DETAILS_GRACE_SECONDS
-        while True:
-            holder = self._recorded()
-            if holder is not None or self.clock() >= deadline:
-                return holder or Holder(0, socket.gethostname(), "unknown", "unknown")
-            self.sleep(0.05)
+        holder = self._poll(self._recorded, DETAILS_GRACE_SECONDS, 0.05)
+        return holder or Holder(0, socket.gethostname(), "unknown", "unknown")
 
     def _recorded(self) -> Holder | None:
         """The holder the details file names; None if it is gone or unreadable."""

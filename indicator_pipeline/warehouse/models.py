@@ -50,10 +50,6 @@ def models() -> dict[str, Model]:
     return {key: model for key, model in _graph(_fingerprint()).items() if not model.is_macro}
 
 
-def tables() -> dict[str, Path]:
-    return object_files("tables")
-
-
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every schema, table, macro and view (idempotent), upgrade tables an earlier version
     created, and comment them all (a replaced view loses its comments)."""
@@ -96,7 +92,7 @@ def _graph(fingerprint: tuple[tuple[str, str], ...]) -> dict[str, Model]:
     files = {**macro_files, **model_files}
     paths = {f"{'macros' if key in macro_files else 'models'}/{key}": path for key, path in files.items()}
     reads = {path.split("/", 1)[1]: refs for path, refs in _references(fingerprint, paths).items()}
-    known = set(tables()) | set(model_files)
+    known = set(object_files("tables")) | set(model_files)
 
     def resolve(key: str, seen: tuple[str, ...] = ()) -> set[str]:
         """What `key`'s SQL reads, a macro's reads in place of the macro."""
