@@ -111,12 +111,8 @@ def _csv_lines(path: Path, body: bytes) -> Iterator[list[Cell]]:
 
 
 def _xlsx_lines(path: Path, body: bytes, limits: Limits) -> Iterator[list[Cell]]:
-    """The first sheet's rows, streamed; cells come as Excel typed them (numbers, text, dates).
-
-    The zip's directory is checked before any part is inflated (`check_zip`). The sheet's own claim
-    of its size (`<dimension>`) is not trusted: rows are as long as their last cell, not padded to it.
-    Any error while parsing, at the start or in the middle, refuses the file.
-    """
+    """The first sheet's rows, streamed, cells as Excel typed them; the zip is checked before anything is
+    inflated, and the sheet's own claim of its size (`<dimension>`) is not trusted."""
     check_zip(path, body, limits)
     import openpyxl  # only when a workbook is read: a no-op refresh never pays its import
 

@@ -35,16 +35,9 @@ def is_transient(exc: SourceError) -> bool:
 
 
 class SourceRetry(Retry):
-    """urllib3's `Retry` with the project's rules on top:
-
-    - `Retry-After` counts on 429 and 503 only (urllib3 also honours it on 413, which is about our request);
-    - a `Retry-After` longer than `backoff_max` is not waited for: shortening it would only earn another
-      429, and a request should not sleep for an hour. The answer is returned at once and raised as
-      `RetriesExhaustedError` saying how long the server asked us to wait;
-    - an unreadable `Retry-After` falls back to the backoff (urllib3 would raise `InvalidHeader`);
-    - giving up says how many attempts were made (the `MaxRetryError` gets an `attempts`);
-    - the waits go through `sleep` (time.sleep unless a test gives its clock's).
-    """
+    """urllib3's `Retry`, but `Retry-After` counts on 429 and 503 only (413 is about our request), and one
+    longer than `backoff_max` is not waited for (shortening it would only earn another 429): that answer
+    is raised at once as `RetriesExhaustedError`. Giving up says how many attempts were made."""
 
     RETRY_AFTER_STATUS_CODES = frozenset({429, 503})
 

@@ -134,14 +134,8 @@ def readme_table() -> str:
     lines = ["| table | one row per | columns worth knowing |", "|---|---|---|"]
     for row in d.readme:
         shown = row.get("show") or ", ".join(f"`{name}`" for name in row["objects"])
-        cells = []
-        for column in row.get("columns", []):
-            entry = d.column(row["objects"][0], column) or {}
-            gloss = entry.get("readme")
-            cells.append(f"`{column}` ({gloss})" if gloss else f"`{column}`")
-        text = ", ".join(cells)
-        if row.get("text"):
-            text = f"{text}{row['text']}" if text else row["text"]
+        glosses = [(c, (d.column(row["objects"][0], c) or {}).get("readme")) for c in row.get("columns", [])]
+        text = ", ".join(f"`{c}` ({gloss})" if gloss else f"`{c}`" for c, gloss in glosses) + row.get("text", "")
         lines.append(f"| {shown} | {row['grain']} | {text} |")
     return "\n".join(lines)
 

@@ -38,15 +38,10 @@ def work_path(serving_path: Path, run_id: str) -> Path:
 
 
 def prepare_work_file(serving_path: Path, run_id: str, create: bool = True) -> Path:
-    """The run's work file, created on first use from the published file (or empty).
-
-    Beside it, `<run_id>.base.json` records which published file it was copied from, so that
-    publishing can refuse to replace a file that another run published in the meantime.
-
-    `create=False` is for a run that continues an earlier one (a Dagster re-execution keys its work
-    on the root run's id): a fresh copy would lack what the earlier run staged, so a missing file is
-    an error rather than a silent new start.
-    """
+    """The run's work file, created on first use from the published file (or empty), with
+    `<run_id>.base.json` saying which published file, so publishing refuses to overwrite a newer one.
+    `create=False` (a re-execution continuing its root run): a missing file is an error, as a fresh copy
+    would lack what the earlier run staged."""
     path = work_path(serving_path, run_id)
     if path.exists():
         return path
@@ -116,11 +111,7 @@ def _check_base(work_file: Path, serving_path: Path) -> None:
 
 def publish(work_file: Path, serving_path: Path, storage_version: str = DEFAULT_STORAGE_VERSION) -> None:
     """Make the finished work file the serving file, with its exports (call it holding the refresh lock).
-
-    Nothing visible changes until every file is complete: the serving file is built in `.work/` in
-    `storage_version`, the exports beside it, and only then are the two swapped in, exports first. A
-    failure before that leaves the published file and the published exports as they were.
-    """
+    Both are built in `.work/` and only then swapped in, exports first: a failure before that changes nothing."""
     if not work_file.exists():
         raise PublishError(f"publish: work file {work_file} does not exist; nothing was published")
     _check_base(work_file, serving_path)
