@@ -15,10 +15,7 @@ class FileRejected(PipelineError):
     """
 
     def __init__(self, path: Path, detail: str, row: int | None = None, column: str | None = None):
-        self.path = Path(path)
-        self.detail = detail
-        self.row = row
-        self.column = column
+        self.path, self.detail, self.row, self.column = Path(path), detail, row, column
         where = (f" row {row}" if row is not None else "") + (f", column {column}" if column else "")
         super().__init__(f"{self.path.name}{where}: {detail}")
 
@@ -28,6 +25,5 @@ class NotARegularFile(PipelineError):
     skipped and reported, never read, archived or moved."""
 
     def __init__(self, path: Path, reason: str):
-        self.path = Path(path)
-        self.reason = reason
+        self.path, self.reason = Path(path), reason
         super().__init__(f"{self.path.name}: skipped, {reason}")
