@@ -70,10 +70,8 @@ def stage_unless_unchanged(
 
 
 def work_connection(context, pipeline: PipelineResource):
-    """The run's work file, to write into. A re-execution continues its root run's work file; when
-    the root run wrote nothing (every step it reached found nothing changed, so it made none), the
-    re-execution makes it, as the root run would have. A work file that is gone after the root run
-    wrote into it stays an error (pipeline.work_connection)."""
+    """The run's work file, to write into; a re-execution makes it when its root run wrote nothing (so
+    made none). One gone after the root run wrote into it stays an error (pipeline.work_connection)."""
     if context.run.parent_run_id is not None and not run_work_file(context, pipeline).exists() and not _wrote_in_logical_run(context):
         prepare_work_file(pipeline.settings.warehouse_path, logical_run_id(context.run))
     return pipeline.work_connection(context.run)

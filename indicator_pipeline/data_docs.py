@@ -57,8 +57,7 @@ def build_data_docs(out: Path, warehouse: Path | None = None, serving_path: Path
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.data_context.types.resource_identifiers import (
-        ExpectationSuiteIdentifier,
-        ValidationResultIdentifier,
+        ExpectationSuiteIdentifier, ValidationResultIdentifier,
     )
 
     out.mkdir(parents=True, exist_ok=True)

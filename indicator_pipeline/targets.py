@@ -116,12 +116,8 @@ def assess(
     denominator_publication: Publication | None = None,
 ) -> Assessment:
     """The target's status as of `as_of`. `series` may be unsorted; duplicate years raise ValueError.
-
-    `series_break_years` are the first years of a new definition of the indicator; `denominator` is
-    required for share rules (the numerator is `series`). `publication` says when a year's figure is
-    normally out (None: never overdue); a year that is over without a whole figure is pending until
-    then and overdue after.
-    """
+    `series_break_years` are the first years of a new definition; share rules need `denominator`.
+    `publication` says when a year's figure is normally out (None: never overdue)."""
     observed = _values_by_year(series, rule.indicator_id)
     judging = _Judging(rule, as_of, publication)
     if rule.kind == "none":

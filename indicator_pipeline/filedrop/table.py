@@ -26,11 +26,8 @@ class Table:
 
 
 def read_table(path: Path, body: bytes, limits: Limits) -> Table:
-    """Read `body` as the file `path` names it (.csv or .xlsx); refuse it if it has no data.
-
-    Rows are read one at a time and the file is refused at the first row beyond `limits.max_rows`
-    or the first value beyond `limits.max_columns`, so a huge file costs no more than the limits.
-    """
+    """Read `body` as the file `path` names it (.csv or .xlsx); refuse it if it has no data. Rows are read
+    one at a time and refused at the first beyond the limits, so a huge file costs no more than them."""
     lines = _xlsx_lines(path, body, limits) if path.suffix.lower() == ".xlsx" else _csv_lines(path, body)
     header: list[Cell] | None = None
     rows: list[tuple[int, list[Cell]]] = []

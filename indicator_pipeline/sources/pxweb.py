@@ -34,12 +34,8 @@ _EXPRESSION = re.compile(r"[*?]|^\[?(top|bottom|from|to|range)\(.*\)\]?$", re.IG
 
 
 def split_selection(selection: Mapping[str, list[str]], max_cells: int) -> list[dict[str, list[str]]]:
-    """Partition a selection into as few parts within `max_cells` as splitting one variable allows.
-
-    The variable with the most values is cut into balanced chunks. If even a single one of its values
-    times all the other variables is over the limit, each of its values is split further the same way.
-    Variable order and value order are kept in every part.
-    """
+    """Partition a selection into as few parts within `max_cells` as splitting one variable allows: the
+    widest is cut into balanced chunks, each of its values split further when even one is over the limit."""
     cells = math.prod(len(codes) for codes in selection.values())
     if cells <= max_cells:
         return [dict(selection)]

@@ -109,13 +109,9 @@ def read_bounded_body(
     response: requests.Response, source: str, url: str, max_bytes: int, deadline_seconds: float,
     clock: Callable[[], float] = time.monotonic,
 ) -> bytes:
-    """The whole (decoded) body of a streamed `response`, refused beyond `max_bytes` or when it has not
-    all arrived within `deadline_seconds`; the connection is closed either way.
-
-    Each read returns what one receive brings (`read1`), so the deadline is checked between receives
-    however slowly the server sends; the per-read timeout still bounds a single silent wait. Bytes are
-    counted after decoding, so a gzip bomb stops at the limit too.
-    """
+    """The whole (decoded) body of a streamed `response`, refused beyond `max_bytes` or `deadline_seconds`.
+    `read1` returns what one receive brings, so the deadline is checked however slowly the server sends;
+    bytes are counted after decoding, so a gzip bomb stops at the limit too."""
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         response.close()

@@ -165,12 +165,11 @@ def main(argv: list[str] | None = None) -> int:
     path = Path(args.readme)
     current = path.read_text(encoding="utf-8")
     wanted = readme_with_table(current)
-    if args.check:
-        if current != wanted:
-            print(f"{path}: the BI table differs from sql/dictionary.toml; run with --readme to rewrite it", file=sys.stderr)
-            return 1
-        return 0
-    path.write_text(wanted, encoding="utf-8")
+    if not args.check:
+        path.write_text(wanted, encoding="utf-8")
+    elif current != wanted:
+        print(f"{path}: the BI table differs from sql/dictionary.toml; run with --readme to rewrite it", file=sys.stderr)
+        return 1
     return 0
 
 
