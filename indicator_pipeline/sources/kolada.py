@@ -163,7 +163,8 @@ def _value_rows(page: Fetched, where: str, data: dict) -> Iterator[tuple]:
         value = _field(page, at, entry, "value", (int, float, NoneType), "a number or null")
         deleted_key = "is_deleted" if "is_deleted" in entry else "isdeleted"  # v2 spelling, else v3
         yield (
-            kpi, municipality, year, _field(page, at, entry, "gender"), None if value is None else float(value),
+            kpi, municipality, year, _field(page, at, entry, "gender"),
+            None if value is None else float(value),
             _field(page, at, entry, "status", expected="a string or null", required=False),
             _field(page, at, entry, deleted_key, (bool,), "true, false or null", required=False),
             _field(page, at, entry, "count", (int,), "an integer or null", required=False),
