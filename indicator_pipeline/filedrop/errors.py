@@ -8,11 +8,8 @@ from indicator_pipeline.errors import PipelineError
 
 
 class FileRejected(PipelineError):
-    """A dropped file does not match its format; the whole file is refused, nothing of it is loaded.
-
-    The message reads like `safety_survey_2025.csv row 4, column value: 'tolv' is not a number`, with
-    rows counted as Excel and text editors show them (the header is row 1).
-    """
+    """A dropped file does not match its format; the whole file is refused. The message reads like
+    `safety_survey_2025.csv row 4, column value: 'tolv' is not a number` (rows as Excel counts them)."""
 
     def __init__(self, path: Path, detail: str, row: int | None = None, column: str | None = None):
         self.path, self.detail, self.row, self.column = Path(path), detail, row, column

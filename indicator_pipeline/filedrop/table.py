@@ -137,9 +137,7 @@ RATIO_FLOOR = 1024 * 1024  # parts inflating to less than this are not judged by
 
 def check_zip(path: Path, body: bytes, limits: Limits) -> None:
     """Refuse an .xlsx whose zip directory declares more inflated bytes than `limits` allow, or a part
-    compressed suspiciously well, before anything is inflated. Python's zipfile never inflates a part
-    beyond the size its directory declares (it stops there and fails the CRC check), so the declared
-    sizes bound the work."""
+    compressed suspiciously well; zipfile never inflates a part beyond its declared size."""
     try:
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
             parts = archive.infolist()
