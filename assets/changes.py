@@ -44,9 +44,8 @@ def stage_unless_unchanged(
     stage: Callable[[duckdb.DuckDBPyConnection], object],
     table: str,
 ) -> None:
-    """Stage `source_key`'s data with `stage(con)`, record what it was loaded from and describe `table`;
-    or skip it all when its inputs (the registry's, from what was `fetched`) are those it was last loaded
-    from. Either way the metadata and the log say why."""
+    """Stage `source_key`'s data with `stage(con)`, record what it was loaded from and describe `table`, or
+    skip it all when its inputs are those it was last loaded from; the metadata and the log say why."""
     settings = pipeline.settings
     inputs = SOURCE[source_key].inputs(settings, fetched)
     fingerprint = changes.fingerprint(settings.plan, settings.fetch_date())

@@ -36,10 +36,8 @@ def source_retry_policy() -> RetryPolicy:
 
 
 def source_asset(source: str, retried: bool = False):
-    """The decorator for a source's fetch-and-archive assets (group `sources`, kind = the source), with
-    the source's freshness policy; `retried`: re-run by `source_retry_policy` on transient faults (the
-    HTTP APIs; not the file drops, whose rejected file is in quarantine by then, so a retry would find
-    no file and succeed)."""
+    """The decorator for a source's fetch-and-archive assets, with its freshness policy; `retried`: re-run on
+    transient faults (not file drops: a rejected file is in quarantine by then, so a retry would succeed)."""
     policy = source_retry_policy() if retried else None
     return partial(
         asset, group_name="sources", kinds={"python", source}, owners=OWNERS, retry_policy=policy,

@@ -38,9 +38,8 @@ def table_specs(written: Sequence[str], deps: Sequence[str] = ()) -> list[AssetS
 
 
 class TableStep:
-    """A Python step's context, for helpers written for one output: the metadata they add goes to the
-    step's first asset (`written[0]`); `results()` then materialises all of them, the others with whether
-    they changed."""
+    """A Python step's context: metadata goes to its first asset (`written[0]`); `results()` then
+    materialises all of them, the others with whether they changed."""
 
     def __init__(self, context: AssetExecutionContext, written: Sequence[str]):
         self._context, self._written, self._said = context, list(written), {}

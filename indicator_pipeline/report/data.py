@@ -61,9 +61,8 @@ def _selected(plans: pl.DataFrame, plan_ids: list[str] | None) -> list[str]:
 def load_report_data(published: Path, plan_ids: list[str] | None = None, as_of: date | None = None,
                      plans: list[Plan] | None = None) -> Reports:
     """The published statuses of the plans `plan_ids` (None: every plan in the warehouse). With `as_of`,
-    the targets of `plans` re-assessed from the values known at the end of that day, in a private copy
-    of the published file (as `status --as-of` does); the plans reported are then those of `plans`
-    (or of `plan_ids`, each of which needs its Plan in `plans`). The published file is never written."""
+    `plans` (or those of `plan_ids`) re-assessed as of the end of that day in a private copy of the
+    published file, as `status --as-of` does; the published file is never written."""
     if not published.is_file():
         raise PipelineError(f"no published warehouse at {published}; run `indicator-pipeline refresh` first")
     plans = plans or []

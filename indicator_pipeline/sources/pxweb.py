@@ -88,10 +88,9 @@ class PxWebClient:
         return self._request("GET", url, f"table {table_id} metadata")
 
     def fetch_data(self, table_id: str, selection: Selection) -> list[Fetched]:
-        """POST the selection for json-stat2 data, in as many calls as `maxDataCells` requires; one `Fetched`
-        per part, in order. Every variable must list explicit value codes (from `fetch_metadata`): `*`,
-        `top(4)` or `from(2015K1)` select a number of cells not known in advance (so the request could not
-        be split to fit) and drift as the table grows. SCB sums away left-out variables where it can."""
+        """POST the selection for json-stat2 data, in as many calls as `maxDataCells` requires (one `Fetched`
+        per part). Every variable lists explicit value codes: `*` or `top(4)` select a number of cells not
+        known in advance (so the request could not be split to fit) and drift as the table grows."""
         codes = _checked_selection(table_id, selection)
         url = f"{self._table_url(table_id)}/data?lang={quote(self.lang)}&outputFormat=json-stat2"
         parts = split_selection(codes, self.config()["maxDataCells"])
