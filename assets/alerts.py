@@ -4,11 +4,7 @@ indicator_pipeline/alerts.py.
 """
 
 from dagster import (
-    AssetCheckSeverity,
-    DagsterEventType,
-    DefaultSensorStatus,
-    RunFailureSensorContext,
-    SkipReason,
+    AssetCheckSeverity, DagsterEventType, DefaultSensorStatus, RunFailureSensorContext, SkipReason,
     run_failure_sensor,
 )
 

@@ -1,12 +1,6 @@
 """Whether a source changed, decided inside the asset graph (docs/running.md, "A night when nothing
-changed"): the step that stages a source compares its inputs (indicator_pipeline/sources_registry.py)
-with what the warehouse's data was loaded from (indicator_pipeline/changes.py), and stages it only if
-they differ. Every asset that does nothing says why in its metadata (`unchanged`, `reason`,
-`unchanged_since_run`).
-
-A night with nothing new never copies the published warehouse: the steps decide against the run's
-work file when an earlier step of the run made one, else against the published file opened
-read-only; the first step that writes makes the work file (`work_connection`).
+changed"). A night with nothing new never copies the published warehouse: steps decide against the
+run's work file if one exists, else the published file read-only; the first that writes makes it.
 """
 
 from collections.abc import Callable, Iterator, Sequence
@@ -50,9 +44,8 @@ def stage_unless_unchanged(
     stage: Callable[[duckdb.DuckDBPyConnection], object],
     table: str,
 ) -> None:
-    """Stage `source_key`'s data with `stage(con)`, record what it was loaded from and describe `table`;
-    or skip it all when its inputs (the registry's, from what was `fetched`) are those it was last loaded
-    from. Either way the metadata and the log say why."""
+    """Stage `source_key`'s data with `stage(con)`, record what it was loaded from and describe `table`, or
+    skip it all when its inputs are those it was last loaded from; the metadata and the log say why."""
     settings = pipeline.settings
     inputs = SOURCE[source_key].inputs(settings, fetched)
     fingerprint = changes.fingerprint(settings.plans, settings.fetch_date())
@@ -76,10 +69,8 @@ def stage_unless_unchanged(
 
 
 def work_connection(context, pipeline: PipelineResource):
-    """The run's work file, to write into. A re-execution continues its root run's work file; when
-    the root run wrote nothing (every step it reached found nothing changed, so it made none), the
-    re-execution makes it, as the root run would have. A work file that is gone after the root run
-    wrote into it stays an error (pipeline.work_connection)."""
+    """The run's work file, to write into; a re-execution makes it when its root run wrote nothing (so
+    made none). One gone after the root run wrote into it stays an error (pipeline.work_connection)."""
     if context.run.parent_run_id is not None and not run_work_file(context, pipeline).exists() and not _wrote_in_logical_run(context):
         prepare_work_file(pipeline.settings.warehouse_path, logical_run_id(context.run))
     return pipeline.work_connection(context.run)

@@ -1,9 +1,5 @@
-"""Shared asset settings: owner, and Dagster's retry policy for the assets that call external APIs.
-
-The HTTP layer already retries within a request; a Dagster retry re-runs the whole source asset a
-little later, which helps when a source is down for minutes rather than seconds. The policy's count
-and wait are read when the code location loads; `retry_if_transient` reads the count at run time
-(so a test or a one-off run can set 0).
+"""Shared asset settings: owner, and Dagster's retry policy for the assets that call external APIs: it
+re-runs a whole source asset later, for a source down for minutes (the HTTP layer retries seconds).
 """
 
 import os
@@ -40,10 +36,8 @@ def source_retry_policy() -> RetryPolicy:
 
 
 def source_asset(source: str, retried: bool = False):
-    """The decorator for a source's fetch-and-archive assets (group `sources`, kind = the source), with
-    the source's freshness policy; `retried`: re-run by `source_retry_policy` on transient faults (the
-    HTTP APIs; not the file drops, whose rejected file is in quarantine by then, so a retry would find
-    no file and succeed)."""
+    """The decorator for a source's fetch-and-archive assets, with its freshness policy; `retried`: re-run on
+    transient faults (not file drops: a rejected file is in quarantine by then, so a retry would succeed)."""
     policy = source_retry_policy() if retried else None
     return partial(
         asset, group_name="sources", kinds={"python", source}, owners=OWNERS, retry_policy=policy,

@@ -1,7 +1,5 @@
-"""Source freshness in Dagster: a non-blocking `freshness` check on each source asset, judged by
-indicator_pipeline.freshness from the data's own publication rhythm, beside the asset's `FreshnessPolicy`
-(SOURCE_FRESHNESS_POLICIES, assets/common.py). The checks run after their source in every refresh and each
-morning in the `source_freshness` job; an overdue source is a failed WARN check (docs/scheduling.md).
+"""Source freshness in Dagster (docs/scheduling.md): a non-blocking `freshness` check on each source asset,
+judged by indicator_pipeline.freshness from the data's own publication rhythm; overdue is a failed WARN check.
 """
 
 from datetime import date, datetime, timezone
@@ -9,17 +7,8 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 from dagster import (
-    AssetCheckExecutionContext,
-    AssetCheckResult,
-    AssetCheckSeverity,
-    AssetChecksDefinition,
-    AssetKey,
-    AssetSelection,
-    DefaultScheduleStatus,
-    MetadataValue,
-    ScheduleDefinition,
-    asset_check,
-    define_asset_job,
+    AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetChecksDefinition, AssetKey,
+    AssetSelection, DefaultScheduleStatus, MetadataValue, ScheduleDefinition, asset_check, define_asset_job,
 )
 
 from assets.resources import PipelineResource

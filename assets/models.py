@@ -1,10 +1,6 @@
-"""Every table and view of staging, core and marts as its own asset, key <schema>/<name>.
-
-Tables (sql/tables/) are written by Python steps: each declares the tables it writes with
-`table_specs` and runs its body with a `TableStep` context. Views (sql/models/) are one subsettable
-step, `sql_models`, like dagster-dbt's single op: one spec per model, its upstream the tables and views
-its SQL reads (indicator_pipeline/warehouse/models.py), its description the file's leading comment.
-raw.payload and meta.* are bookkeeping that every step writes, not assets.
+"""Every table and view of staging, core and marts as its own asset, key <schema>/<name>. Tables are
+written by Python steps (`table_specs`, `TableStep`); views are one subsettable step, `sql_models`, like
+dagster-dbt's single op. raw.payload and meta.* are bookkeeping every step writes, not assets.
 """
 
 import logging
@@ -18,7 +14,8 @@ from assets.common import OWNERS
 from assets.metadata import peer_position_metadata, table_metadata
 from assets.resources import PipelineResource
 from indicator_pipeline.warehouse.dictionary import description
-from indicator_pipeline.warehouse.models import create_views, models, tables
+from indicator_pipeline.warehouse.models import create_views, models
+from indicator_pipeline.warehouse.sql import object_files
 
 
 def table_key(table: str) -> AssetKey:
@@ -36,14 +33,13 @@ def _spec(key: str, deps: Iterable[str], kind: str, description: str, skippable=
 def table_specs(written: Sequence[str], deps: Sequence[str] = ()) -> list[AssetSpec]:
     """One spec per table a Python step writes (the first is the one its body describes), each
     downstream of `deps` (tables and views, `schema.name`), described by its file."""
-    files = tables()
+    files = object_files("tables")
     return [_spec(t, deps, "python", description(files[t].read_text(encoding="utf-8"))) for t in written]
 
 
 class TableStep:
-    """A Python step's context, for helpers written for one output: the metadata they add goes to the
-    step's first asset (`written[0]`); `results()` then materialises all of them, the others with whether
-    they changed."""
+    """A Python step's context: metadata goes to its first asset (`written[0]`); `results()` then
+    materialises all of them, the others with whether they changed."""
 
     def __init__(self, context: AssetExecutionContext, written: Sequence[str]):
         self._context, self._written, self._said = context, list(written), {}

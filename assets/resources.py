@@ -24,9 +24,8 @@ def logical_run_id(run: DagsterRun) -> str:
 
 
 class PipelineResource(ConfigurableResource):
-    """Settings (indicator_pipeline/settings.py) for one deployment, as config the Dagster UI can show and
-    change: the same names, as strings; empty means "the library default". The library's Settings
-    object is built from them once per resource instance, so its plan file is read once."""
+    """Settings for one deployment as config the Dagster UI can show and change: the same names, as strings
+    ("" is the library default); the Settings object is built once per resource, so the plan is read once."""
 
     warehouse_path: str
     source_mode: str = "live"
@@ -43,9 +42,8 @@ class PipelineResource(ConfigurableResource):
     _published: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
-        """Hold the published file open read-only while the run decides what changed: DuckDB shares an
-        open file among a process's read-only connections, so each step that reads it (load records,
-        peer set, earlier validations, freshness) connects in microseconds instead of reopening it."""
+        """Hold the published file open read-only while the run decides what changed: DuckDB shares an open
+        file among a process's read-only connections, so each step reading it connects in microseconds."""
         published = self.settings.warehouse_path
         if published.exists():
             self._published = duckdb.connect(str(published), read_only=True)
@@ -77,9 +75,8 @@ class PipelineResource(ConfigurableResource):
             yield con
 
     def publish_run(self, run: DagsterRun, log: Callable[[str], None] | None = None) -> Path:
-        """Publish the logical run's work file under the refresh lock: already held by this process for
-        a CLI run, else taken here (a run from the UI or the schedule), waiting briefly for another
-        run's publish to finish."""
+        """Publish the logical run's work file under the refresh lock: already held by this process for a
+        CLI run, else taken here, waiting briefly for another run's publish to finish."""
         serving = self.settings.warehouse_path
         self._release_published()
         with publish_lock(serving, run.run_id, log=log, wait=PUBLISH_LOCK_WAIT_SECONDS):

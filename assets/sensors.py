@@ -1,12 +1,6 @@
-"""Sensors: a full refresh when the landing folder of file drops changes (docs/file-drops.md).
-
-The run key is the hash of the folder's state (names and sha256 of its regular `.csv`/`.xlsx` files),
-so one state never runs twice (Dagster drops a request whose run key already ran). A file still
-being written must not be loaded half: the cursor keeps each file's size and modification time, and
-a run starts only when they are unchanged since the tick before (whatever the modification time
-says: a copy may keep the original's). Only the Dagster daemon evaluates a sensor, never
-`indicator-pipeline refresh`, the tests or CI; it skips in replay mode (so `dagster dev` on a
-snapshot starts no runs by itself) and when the folder is missing or empty.
+"""A full refresh when the landing folder of file drops changes (docs/file-drops.md, "The landing-folder
+sensor"). The run key is the hash of the folder's state, so one state never runs twice; the cursor
+keeps each file's size and modification time, so a file still being copied waits a tick.
 """
 
 import json

@@ -1,11 +1,6 @@
-"""Failure alerts: one message per failed refresh to the webhook in INDICATOR_ALERT_WEBHOOK
-(docs/operations.md, "Alerts"), JSON with a top-level "text" field, which both Slack and Microsoft
-Teams incoming webhooks accept.
-
-One failure sends one message: `indicator-pipeline refresh` posts itself (its in-process run is tagged
-`ALERT_TAG`; also when it fails before its run starts), and a run under the Dagster daemon is reported
-by the run-failure sensor in assets/alerts.py, which skips runs carrying that tag. Posting is best
-effort: a failure to post is logged, never raised over the failure being reported.
+"""Failure alerts to the webhook in INDICATOR_ALERT_WEBHOOK (docs/operations.md, "Alerts"): JSON with a
+top-level "text", which Slack and Teams accept. The CLI posts its own runs' (tagged `ALERT_TAG`), the
+sensor of assets/alerts.py the others'. Best effort: a failure to post never hides the failure reported.
 """
 
 from __future__ import annotations

@@ -1,8 +1,5 @@
-"""GX Data Docs (static HTML) for the latest validation recorded in a warehouse: GX's result JSON of each
-validation (meta.validation_run) put back into a throw-away file-mode GX project under `out`.
-
-Without an explicit warehouse, the latest validation is looked for in the serving file and in the
-work files of earlier runs (`<dir>/.work/*.duckdb`): a run that failed its checks was never
+"""GX Data Docs (static HTML) for the latest validation recorded in a warehouse (meta.validation_run), in
+a throw-away file-mode GX project. Work files are searched too: a run that failed its checks was never
 published, so its results are only in its work file.
 """
 
@@ -60,8 +57,7 @@ def build_data_docs(out: Path, warehouse: Path | None = None, serving_path: Path
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.data_context.types.resource_identifiers import (
-        ExpectationSuiteIdentifier,
-        ValidationResultIdentifier,
+        ExpectationSuiteIdentifier, ValidationResultIdentifier,
     )
 
     out.mkdir(parents=True, exist_ok=True)
@@ -96,10 +92,6 @@ def _add_suite(gx, context, suite: str) -> None:
 
 
 def _not_run_result(suite: str, error: str | None) -> dict:
-    return {
-        "success": False,
-        "results": [],
-        "suite_name": suite,
-        "statistics": {"evaluated_expectations": 0, "successful_expectations": 0, "unsuccessful_expectations": 0},
-        "meta": {"validator_error": error or "the validator could not run"},
-    }
+    counts = {f"{kind}_expectations": 0 for kind in ("evaluated", "successful", "unsuccessful")}
+    meta = {"validator_error": error or "the validator could not run"}
+    return {"success": False, "results": [], "suite_name": suite, "statistics": counts, "meta": meta}

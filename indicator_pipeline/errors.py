@@ -1,7 +1,5 @@
-"""Errors the pipeline raises on purpose.
-
-Every message names the source and, where there is one, the URL, field and value, so that a failed
-nightly run can be understood from its one-line summary.
+"""Errors the pipeline raises on purpose. Every message names the source and, where there is one, the
+URL, field and value, so that a failed nightly run can be understood from its one-line summary.
 """
 
 
@@ -13,8 +11,7 @@ class SourceError(PipelineError):
     """A source answered something we cannot use (HTTP error, malformed body, changed schema)."""
 
     def __init__(self, source: str, message: str, url: str | None = None):
-        self.source = source
-        self.url = url
+        self.source, self.url = source, url
         where = f" ({url})" if url else ""
         super().__init__(f"{source}: {message}{where}")
 
@@ -23,9 +20,7 @@ class HttpStatusError(SourceError):
     """The source answered with a non-2xx status. Keeps status, headers and body for retry logic."""
 
     def __init__(self, source: str, url: str, status: int, headers: dict[str, str], body: bytes):
-        self.status = status
-        self.headers = headers
-        self.body = body
+        self.status, self.headers, self.body = status, headers, body
         detail = body[:300].decode("utf-8", "replace").strip()
         super().__init__(source, f"HTTP {status}: {detail}" if detail else f"HTTP {status}", url)
 

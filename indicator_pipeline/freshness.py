@@ -1,15 +1,6 @@
-"""Source freshness: is each source's data as new as its publication rhythm says it could be?
-
-A source is judged by the date it was last retrieved (Kolada, SCB) or last observed (a file drop: the
-day its current file was picked up) against the next date its publisher was due to publish after that:
-
-- Kolada: each KPI's own publication date (staging.kolada_kpi publication_date, moved by whole years
-  until it falls after the retrieval); KPIs without one follow the plan's yearly `lag_days.kolada`.
-- SCB: a quarterly release, `lag_days.scb` days after each quarter ends.
-- A file drop: its kind's `[publication.filedrop_max_age_days]` after the current file was picked up.
-
-Past that date the source is overdue (since that date) until the next retrieval. A source never
-retrieved is overdue with no date. The as-of date is always an input, so tests pin it.
+"""Source freshness: is each source's data as new as its publication rhythm says it could be? A source
+is overdue once the next publication after its last retrieval (a file drop: its current file's pick-up)
+is past (the rhythms: docs/running.md, "What `status` prints"). The as-of date is always an input.
 """
 
 from __future__ import annotations
@@ -26,9 +17,7 @@ from indicator_pipeline.warehouse.sql import sql_text
 
 # Source asset -> the source it is judged as (both Kolada assets are one fetch of one source).
 SOURCE_OF_ASSET = {
-    "kolada_municipalities_raw": "kolada",
-    "kolada_kpi_metadata_raw": "kolada",
-    "kolada_values_raw": "kolada",
+    "kolada_municipalities_raw": "kolada", "kolada_kpi_metadata_raw": "kolada", "kolada_values_raw": "kolada",
     "scb_tables_raw": "scb",
 }
 

@@ -1,8 +1,5 @@
-"""Judge an indicator's yearly values against a goal's target rule.
-
-Pure functions, no I/O: the warehouse loader passes the series, the as-of date and the series breaks,
-and stores the `Assessment`. docs/target-rules.md states the same rules for report readers; change
-the two together.
+"""Judge an indicator's yearly values against a goal's target rule: pure functions, no I/O.
+docs/target-rules.md states the same rules for report readers; change the two together.
 """
 
 from __future__ import annotations
@@ -35,12 +32,9 @@ ByYear = dict[int, Observation]
 
 @dataclass(frozen=True)
 class Publication:
-    """When a year's figure is normally out, and how long after that a missing figure is overdue.
-
-    With an `anchor` (a source's own year and publication date, e.g. Kolada's publ_period and
-    publication_date) year Y is due on that date moved by Y - anchor year years; without one, Y is due
-    `lag_days` after 31 December of Y. Overdue = the as-of date is past the due date plus `grace_days`.
-    """
+    """When a year's figure is normally out: with an `anchor` (a source's own year and publication date,
+    e.g. Kolada's publ_period and publication_date) that date moved by whole years, else `lag_days`
+    after 31 December. Overdue = the as-of date is past the due date plus `grace_days`."""
 
     lag_days: int
     grace_days: int = 0
@@ -119,12 +113,8 @@ def assess(
     denominator_publication: Publication | None = None,
 ) -> Assessment:
     """The target's status as of `as_of`. `series` may be unsorted; duplicate years raise ValueError.
-
-    `series_break_years` are the first years of a new definition of the indicator; `denominator` is
-    required for share rules (the numerator is `series`). `publication` says when a year's figure is
-    normally out (None: never overdue); a year that is over without a whole figure is pending until
-    then and overdue after.
-    """
+    `series_break_years` are the first years of a new definition; share rules need `denominator`.
+    `publication` says when a year's figure is normally out (None: never overdue)."""
     observed = _values_by_year(series, rule.indicator_id)
     judging = _Judging(rule, as_of, publication)
     if rule.kind == "none":
@@ -356,15 +346,10 @@ class _Judging:
         cut: int | None = None,
         lacking: tuple[tuple[int, ...], tuple[int, ...]] | None = None,
     ) -> Assessment:
-        """What every kind reports about the data, before a status is decided (status no_data).
-
-        `known` are the years the rule uses, `start`/`end` the window that years_remaining and
-        missing_years count in: missing years have no value and lie before the last year with data (from
-        `start`, or the first year with data), remaining years are the window's years after it (none
-        without an end: a standing target). A period kind passes its (pending, overdue) years as
-        `lacking`: then the pending years and those not over yet remain and the overdue ones are missing.
-        The note says why the `excluded` years (before `cut`) are left out; the decision appends it.
-        """
+        """What every kind reports about the data, before a status is decided (status no_data). Missing
+        years have no value before the last year with data (from `start`, else the first), remaining ones
+        are the window's years after it (none without an end). A period kind passes its (pending,
+        overdue) years as `lacking`: pending and not-yet-over years remain, overdue ones are missing."""
         latest = known[max(known)] if known else None
         changed = f"Values before {cut} are left out: the series changed definition that year."
         pending, overdue = lacking or ((), ())

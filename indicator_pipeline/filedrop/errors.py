@@ -8,17 +8,11 @@ from indicator_pipeline.errors import PipelineError
 
 
 class FileRejected(PipelineError):
-    """A dropped file does not match its format; the whole file is refused, nothing of it is loaded.
-
-    The message reads like `safety_survey_2025.csv row 4, column value: 'tolv' is not a number`, with
-    rows counted as Excel and text editors show them (the header is row 1).
-    """
+    """A dropped file does not match its format; the whole file is refused. The message reads like
+    `safety_survey_2025.csv row 4, column value: 'tolv' is not a number` (rows as Excel counts them)."""
 
     def __init__(self, path: Path, detail: str, row: int | None = None, column: str | None = None):
-        self.path = Path(path)
-        self.detail = detail
-        self.row = row
-        self.column = column
+        self.path, self.detail, self.row, self.column = Path(path), detail, row, column
         where = (f" row {row}" if row is not None else "") + (f", column {column}" if column else "")
         super().__init__(f"{self.path.name}{where}: {detail}")
 
@@ -28,6 +22,5 @@ class NotARegularFile(PipelineError):
     skipped and reported, never read, archived or moved."""
 
     def __init__(self, path: Path, reason: str):
-        self.path = Path(path)
-        self.reason = reason
+        self.path, self.reason = Path(path), reason
         super().__init__(f"{self.path.name}: skipped, {reason}")

@@ -1,9 +1,6 @@
 """The landing folder, untrusted (often a shared network folder): which entries are drops, how one is
-read safely, and how a rejected one goes to quarantine.
-
-Only regular files directly inside the folder are read, archived or moved; links, folders, pipes,
-devices, sockets and names with a path separator are skipped and reported (`Skipped`), decided by
-`lstat`, which never opens anything (opening a named pipe would block).
+read safely, and how a rejected one goes to quarantine (docs/untrusted-input.md). Only regular files
+directly inside it are read, decided by `lstat`, which never opens anything (a named pipe would block).
 """
 
 from __future__ import annotations

@@ -33,10 +33,8 @@ def is_missing(text: str) -> bool:
 
 
 def parse_swedish_number(text: str) -> Decimal:
-    """`12,5`, `-3`, `1 234,5` (space or no-break space between thousands) → Decimal.
-
-    A decimal point is refused rather than guessed: in Swedish `1.234` may mean one thousand.
-    """
+    """`12,5`, `-3`, `1 234,5` (space or no-break space between thousands) → Decimal. A decimal point is
+    refused rather than guessed: in Swedish `1.234` may mean one thousand."""
     cleaned = text.strip().translate(MINUS_SIGNS)
     if not _NUMBER.fullmatch(cleaned):
         hint = " (use a decimal comma, e.g. 12,5)" if re.fullmatch(r"[+-]?[\d.]+", cleaned) else ""

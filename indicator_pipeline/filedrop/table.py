@@ -26,11 +26,8 @@ class Table:
 
 
 def read_table(path: Path, body: bytes, limits: Limits) -> Table:
-    """Read `body` as the file `path` names it (.csv or .xlsx); refuse it if it has no data.
-
-    Rows are read one at a time and the file is refused at the first row beyond `limits.max_rows`
-    or the first value beyond `limits.max_columns`, so a huge file costs no more than the limits.
-    """
+    """Read `body` as the file `path` names it (.csv or .xlsx); refuse it if it has no data. Rows are read
+    one at a time and refused at the first beyond the limits, so a huge file costs no more than them."""
     lines = _xlsx_lines(path, body, limits) if path.suffix.lower() == ".xlsx" else _csv_lines(path, body)
     header: list[Cell] | None = None
     rows: list[tuple[int, list[Cell]]] = []
@@ -111,12 +108,8 @@ def _csv_lines(path: Path, body: bytes) -> Iterator[list[Cell]]:
 
 
 def _xlsx_lines(path: Path, body: bytes, limits: Limits) -> Iterator[list[Cell]]:
-    """The first sheet's rows, streamed; cells come as Excel typed them (numbers, text, dates).
-
-    The zip's directory is checked before any part is inflated (`check_zip`). The sheet's own claim
-    of its size (`<dimension>`) is not trusted: rows are as long as their last cell, not padded to it.
-    Any error while parsing, at the start or in the middle, refuses the file.
-    """
+    """The first sheet's rows, streamed, cells as Excel typed them; the zip is checked before anything is
+    inflated, and the sheet's own claim of its size (`<dimension>`) is not trusted."""
     check_zip(path, body, limits)
     import openpyxl  # only when a workbook is read: a no-op refresh never pays its import
 
@@ -144,9 +137,7 @@ RATIO_FLOOR = 1024 * 1024  # parts inflating to less than this are not judged by
 
 def check_zip(path: Path, body: bytes, limits: Limits) -> None:
     """Refuse an .xlsx whose zip directory declares more inflated bytes than `limits` allow, or a part
-    compressed suspiciously well, before anything is inflated. Python's zipfile never inflates a part
-    beyond the size its directory declares (it stops there and fails the CRC check), so the declared
-    sizes bound the work."""
+    compressed suspiciously well; zipfile never inflates a part beyond its declared size."""
     try:
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
             parts = archive.infolist()

@@ -1,10 +1,5 @@
-"""The scorecard report: per plan one self-contained HTML page of every goal of the plan (issue 9,
-section 4), and an index of the plans with their status counts (issue 17).
-
-Library code, usable without Dagster: `build_report(published, out_dir)` reads the published warehouse
-read-only (or, with `as_of`, a private re-assessed copy) and writes `<out_dir>/<plan_id>.html` for each
-plan and `<out_dir>/index.html`; `scorecard.html`, the single page's name before the warehouse held
-several plans, is written as the index too, so a bookmark to it leads to the current pages.
+"""The scorecard report (docs/scorecard.md): per plan one self-contained HTML page, and an index of the
+plans with their status counts; library code, usable without Dagster.
 """
 
 from __future__ import annotations

@@ -36,25 +36,15 @@ class Reports:
     as_of_override: date | None = None
 
 
-def load(con: duckdb.DuckDBPyConnection, plan_id: str, as_of_override: date | None = None) -> ReportData:
-    params = {"plan_id": plan_id}
-    return ReportData(
-        goals=query(con, "report/goals.sql", params),
-        series=query(con, "report/series.sql", params),
-        sources=query(con, "report/sources.sql", params),
-        quality=query(con, "report/quality.sql", params),
-        peers=query(con, "report/peers.sql", params),
-        as_of_override=as_of_override,
-    )
+def _reports(con: duckdb.DuckDBPyConnection, plan_ids: list[str], as_of: date | None) -> Reports:
+    """Each page's frames from the query sql/report/<frame>.sql."""
 
+    def page(plan_id: str) -> ReportData:
+        frames = ("goals", "series", "sources", "quality", "peers")
+        return ReportData(*(query(con, f"report/{f}.sql", {"plan_id": plan_id}) for f in frames), as_of)
 
-def _reports(con: duckdb.DuckDBPyConnection, plan_ids: list[str], as_of_override: date | None) -> Reports:
-    plans = query(con, "report/plans.sql")
-    return Reports(
-        plans=plans.filter(pl.col("plan_id").is_in(plan_ids)),
-        pages={plan_id: load(con, plan_id, as_of_override) for plan_id in plan_ids},
-        as_of_override=as_of_override,
-    )
+    plans = query(con, "report/plans.sql").filter(pl.col("plan_id").is_in(plan_ids))
+    return Reports(plans, {plan_id: page(plan_id) for plan_id in plan_ids}, as_of)
 
 
 def _selected(plans: pl.DataFrame, plan_ids: list[str] | None) -> list[str]:
@@ -71,9 +61,8 @@ def _selected(plans: pl.DataFrame, plan_ids: list[str] | None) -> list[str]:
 def load_report_data(published: Path, plan_ids: list[str] | None = None, as_of: date | None = None,
                      plans: list[Plan] | None = None) -> Reports:
     """The published statuses of the plans `plan_ids` (None: every plan in the warehouse). With `as_of`,
-    the targets of `plans` re-assessed from the values known at the end of that day, in a private copy
-    of the published file (as `status --as-of` does); the plans reported are then those of `plans`
-    (or of `plan_ids`, each of which needs its Plan in `plans`). The published file is never written."""
+    `plans` (or those of `plan_ids`) re-assessed as of the end of that day in a private copy of the
+    published file, as `status --as-of` does; the published file is never written."""
     if not published.is_file():
         raise PipelineError(f"no published warehouse at {published}; run `indicator-pipeline refresh` first")
     plans = plans or []

@@ -6,7 +6,6 @@ works out the charts' shapes."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
@@ -43,21 +42,6 @@ def _decimals(row: dict) -> int:
 def _value(row: dict, key: str, lang: str) -> str:
     value = row[key]
     return number(None if value is None else value * charts.scale_for(row["unit"]), _decimals(row), lang)
-
-
-@dataclass(frozen=True)
-class GoalSection:
-    """What goal.html.j2 shows of one goal."""
-
-    id: str
-    targets: list[dict]  # the goal's rows of report/goals.sql, in plan order
-    has_series: bool
-    target_charts: list[dict]  # per indicator with a target: caption, break notes, shapes (None: no values)
-    context_charts: list[dict]  # per unit of the context series: unit, shapes
-    peers: list[dict]
-    county: str | None  # the county shown beside Riket in the peer table
-    quality: list[dict]
-    sources: list[dict]
 
 
 def _points(rows: list[dict]) -> list[charts.Point]:
@@ -103,20 +87,17 @@ def _context_charts(series: list[dict], lang: str) -> list[dict]:
     return shown
 
 
-def _section(goal_id: str, targets: list[dict], data: ReportData, lang: str) -> GoalSection:
+def _section(goal_id: str, targets: list[dict], data: ReportData, lang: str) -> dict:
+    """What goal.html.j2 shows of one goal; `targets` are its rows of report/goals.sql, in plan order."""
+
     def rows(frame):
         return frame.filter(frame["goal_id"] == goal_id).to_dicts()
 
     series, peers = rows(data.series), rows(data.peers)
-    return GoalSection(
-        id=goal_id,
-        targets=targets,
-        has_series=bool(series),
-        target_charts=_target_charts(targets, series, lang),
-        context_charts=_context_charts(series, lang),
-        peers=peers,
-        county=next((r["county_name"] for r in peers if r["county_name"]), None),
-        quality=rows(data.quality),
+    return dict(
+        id=goal_id, targets=targets, has_series=bool(series), peers=peers, quality=rows(data.quality),
+        target_charts=_target_charts(targets, series, lang), context_charts=_context_charts(series, lang),
+        county=next((r["county_name"] for r in peers if r["county_name"]), None),  # shown beside Riket
         sources=rows(data.sources),
     )
 

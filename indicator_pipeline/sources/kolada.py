@@ -1,9 +1,6 @@
-"""Kolada API v3 (RKA): KPI metadata and KPI values for municipalities.
-
-Request URLs are deterministic (ids de-duplicated, sorted, chunked by 25) because the bundled
-snapshot is keyed on them: the same plan must ask for the same URLs on every run. Parsing keeps the
-wire data as it is (null stays null, status stays raw) and fails loudly, naming the URL, the field
-and the value, when Kolada answers something it does not recognise.
+"""Kolada API v3 (RKA): KPI metadata and KPI values for municipalities. URLs are deterministic (ids
+de-duplicated, sorted, chunked by 25): the snapshot is keyed on them. Parsing keeps the wire data as it
+is (null stays null) and fails naming the URL, field and value on anything it does not recognise.
 """
 
 from __future__ import annotations
@@ -26,21 +23,11 @@ MAX_LIST_ITEMS = 25  # Kolada refuses more than 25 items in one comma-list path 
 PER_PAGE = 5000  # the most values Kolada sends in one page
 LICENCE = "Källa: Kolada (RKA), CC BY 4.0"
 
-VALUES_SCHEMA = pl.Schema(
-    {
-        "kpi_id": pl.Utf8,
-        "municipality_code": pl.Utf8,
-        "year": pl.Int32,
-        "gender": pl.Utf8,
-        "value": pl.Float64,
-        "status": pl.Utf8,
-        "is_deleted": pl.Boolean,
-        "member_count": pl.Int32,
-        "raw_sha256": pl.Utf8,
-        "source_url": pl.Utf8,
-        "retrieved_at": pl.Utf8,
-    }
-)
+VALUES_SCHEMA = pl.Schema({
+    "kpi_id": pl.Utf8, "municipality_code": pl.Utf8, "year": pl.Int32, "gender": pl.Utf8, "value": pl.Float64,
+    "status": pl.Utf8, "is_deleted": pl.Boolean, "member_count": pl.Int32, "raw_sha256": pl.Utf8,
+    "source_url": pl.Utf8, "retrieved_at": pl.Utf8,
+})
 MUNICIPALITIES_SCHEMA = pl.Schema(
     {"municipality_code": pl.Utf8, "municipality_name": pl.Utf8, "kolada_type": pl.Utf8, "raw_sha256": pl.Utf8}
 )
@@ -55,9 +42,8 @@ class KoladaClient:
     """Fetches every page of every chunked request; returns the raw pages for archiving and parsing."""
 
     def __init__(self, transport: Transport, base_url: str | None = None, max_pages: int = 1000):
-        self.transport = transport
+        self.transport, self.max_pages = transport, max_pages
         self.base_url = (base_url or base_url_from_env()).rstrip("/")
-        self.max_pages = max_pages
 
     def fetch_kpi_metadata(self, kpi_ids: Iterable[str]) -> list[Fetched]:
         return self._fetch_paths(f"kpi/{kpis}" for kpis in _segments(sorted(set(kpi_ids))))
@@ -177,17 +163,12 @@ def _value_rows(page: Fetched, where: str, data: dict) -> Iterator[tuple]:
         value = _field(page, at, entry, "value", (int, float, NoneType), "a number or null")
         deleted_key = "is_deleted" if "is_deleted" in entry else "isdeleted"  # v2 spelling, else v3
         yield (
-            kpi,
-            municipality,
-            year,
-            _field(page, at, entry, "gender"),
+            kpi, municipality, year, _field(page, at, entry, "gender"),
             None if value is None else float(value),
             _field(page, at, entry, "status", expected="a string or null", required=False),
             _field(page, at, entry, deleted_key, (bool,), "true, false or null", required=False),
             _field(page, at, entry, "count", (int,), "an integer or null", required=False),
-            page.sha256,
-            page.url,
-            page.retrieved_at,
+            page.sha256, page.url, page.retrieved_at,
         )
 
 

@@ -21,15 +21,8 @@ LIMITS_ENV = (
 
 
 def live_transport_from_env() -> LiveTransport:
-    """LiveTransport on a retrying session (`retry.source_retry`), tunable from the environment (all optional):
-
-    INDICATOR_HTTP_TIMEOUT   seconds, "CONNECT,READ" or one number for both (default 5,60)
-    INDICATOR_HTTP_ATTEMPTS  tries per request, first included (default 4)
-    INDICATOR_HTTP_BACKOFF   backoff factor in seconds: the first retry is at once, the next ones wait
-                             2, 4, ... times it plus up to once it at random (default 1)
-    INDICATOR_HTTP_MAX_BODY  largest answer accepted, in bytes (default 67108864, 64 MiB)
-    INDICATOR_HTTP_BODY_TIMEOUT  seconds for a whole answer to arrive, however it trickles (default 300)
-    """
+    """LiveTransport on a retrying session (`retry.source_retry`), tuned by the optional INDICATOR_HTTP_*
+    variables (docs/operations.md, "Retries"); INDICATOR_HTTP_TIMEOUT is "CONNECT,READ" or one number."""
     from indicator_pipeline.sources.retry import retrying_session, source_retry
     from indicator_pipeline.sources.transport import DEFAULT_TIMEOUT, LiveTransport
 

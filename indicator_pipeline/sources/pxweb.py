@@ -1,9 +1,6 @@
-"""Client for SCB's PxWeb API v2: config, table metadata and json-stat2 data, within SCB's limits.
-
-SCB publishes its limits at `/config`: at most `maxDataCells` cells per data call and at most
-`maxCallsPerTimeWindow` calls per `timeWindow` seconds per IP. The client reads them once, splits data
-requests that would be too large, and spaces its calls so as not to be answered 429 in the first place;
-retrying the 429s and 5xx that happen anyway is the transport's (the retrying session of `retry.py`).
+"""Client for SCB's PxWeb API v2: config, table metadata and json-stat2 data, within the limits SCB
+publishes at `/config` (cells per call, calls per time window): it splits data requests that would be
+too large and spaces its calls so as not to be answered 429; retrying what fails anyway is retry.py's.
 """
 
 from __future__ import annotations
@@ -37,12 +34,8 @@ _EXPRESSION = re.compile(r"[*?]|^\[?(top|bottom|from|to|range)\(.*\)\]?$", re.IG
 
 
 def split_selection(selection: Mapping[str, list[str]], max_cells: int) -> list[dict[str, list[str]]]:
-    """Partition a selection into as few parts within `max_cells` as splitting one variable allows.
-
-    The variable with the most values is cut into balanced chunks. If even a single one of its values
-    times all the other variables is over the limit, each of its values is split further the same way.
-    Variable order and value order are kept in every part.
-    """
+    """Partition a selection into as few parts within `max_cells` as splitting one variable allows: the
+    widest is cut into balanced chunks, each of its values split further when even one is over the limit."""
     cells = math.prod(len(codes) for codes in selection.values())
     if cells <= max_cells:
         return [dict(selection)]
@@ -62,17 +55,11 @@ class PxWebClient:
     `lang` is the language asked for labels and notes (DEFAULT_LANGUAGE); codes do not depend on it."""
 
     def __init__(
-        self,
-        transport: Transport,
-        base_url: str | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-        lang: str = DEFAULT_LANGUAGE,
+        self, transport: Transport, base_url: str | None = None, clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep, lang: str = DEFAULT_LANGUAGE,
     ):
-        self.transport = transport
+        self.transport, self.lang, self._clock, self._sleep = transport, lang, clock, sleep
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
-        self.lang = lang
-        self._clock, self._sleep = clock, sleep
         self._calls: deque[float] = deque()  # when the calls of the last call window went out
         self._config: dict | None = None
 
@@ -101,10 +88,9 @@ class PxWebClient:
         return self._request("GET", url, f"table {table_id} metadata")
 
     def fetch_data(self, table_id: str, selection: Selection) -> list[Fetched]:
-        """POST the selection for json-stat2 data, in as many calls as `maxDataCells` requires; one `Fetched`
-        per part, in order. Every variable must list explicit value codes (from `fetch_metadata`): `*`,
-        `top(4)` or `from(2015K1)` select a number of cells not known in advance (so the request could not
-        be split to fit) and drift as the table grows. SCB sums away left-out variables where it can."""
+        """POST the selection for json-stat2 data, in as many calls as `maxDataCells` requires (one `Fetched`
+        per part). Every variable lists explicit value codes: `*` or `top(4)` select a number of cells not
+        known in advance (so the request could not be split to fit) and drift as the table grows."""
         codes = _checked_selection(table_id, selection)
         url = f"{self._table_url(table_id)}/data?lang={quote(self.lang)}&outputFormat=json-stat2"
         parts = split_selection(codes, self.config()["maxDataCells"])

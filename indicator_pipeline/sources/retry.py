@@ -1,10 +1,6 @@
-"""Retries for transient source failures: urllib3's `Retry`, mounted on the requests session.
-
-Transient means the same request may well succeed later: 429, 5xx, a refused or reset connection, a
-timeout; any other 4xx is about the request itself and is raised at once. urllib3 retries every method
-(our POSTs are PxWeb's read-only queries) with exponential backoff plus jitter, or the wait a 429/503's
-`Retry-After` asks for: the server knows better than any formula. What it gave up on is raised as
-`RetriesExhaustedError`; `is_transient` tells Dagster's RetryPolicy (assets/common.py) what to re-run.
+"""Retries for transient source failures (429, 5xx, a refused or reset connection, a timeout): urllib3's
+`Retry` on the requests session (docs/operations.md, "Retries"). Any other 4xx is about the request itself
+and is raised at once; `is_transient` tells Dagster's RetryPolicy (assets/common.py) what to re-run.
 """
 
 from __future__ import annotations
@@ -26,8 +22,7 @@ class RetriesExhaustedError(SourceError):
     """A transient failure outlasted every attempt. The last failure is `__cause__` and `last_error`."""
 
     def __init__(self, last_error: SourceError, attempts: int, reason: str):
-        self.last_error = last_error
-        self.attempts = attempts
+        self.last_error, self.attempts = last_error, attempts
         super().__init__(last_error.source, f"gave up after {attempts} attempts: {reason}", last_error.url)
 
 
@@ -39,16 +34,9 @@ def is_transient(exc: SourceError) -> bool:
 
 
 class SourceRetry(Retry):
-    """urllib3's `Retry` with the project's rules on top:
-
-    - `Retry-After` counts on 429 and 503 only (urllib3 also honours it on 413, which is about our request);
-    - a `Retry-After` longer than `backoff_max` is not waited for: shortening it would only earn another
-      429, and a request should not sleep for an hour. The answer is returned at once and raised as
-      `RetriesExhaustedError` saying how long the server asked us to wait;
-    - an unreadable `Retry-After` falls back to the backoff (urllib3 would raise `InvalidHeader`);
-    - giving up says how many attempts were made (the `MaxRetryError` gets an `attempts`);
-    - the waits go through `sleep` (time.sleep unless a test gives its clock's).
-    """
+    """urllib3's `Retry`, but `Retry-After` counts on 429 and 503 only (413 is about our request), and one
+    longer than `backoff_max` is not waited for (shortening it would only earn another 429): that answer
+    is raised at once as `RetriesExhaustedError`. Giving up says how many attempts were made."""
 
     RETRY_AFTER_STATUS_CODES = frozenset({429, 503})
 

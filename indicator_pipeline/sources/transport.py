@@ -1,8 +1,5 @@
-"""How requests reach a source: live over HTTP, live and recorded, or replayed from a snapshot.
-
-All three return the same `Fetched` record, so the parsing code downstream is identical in every
-mode. A snapshot directory holds one body file per request, stored byte for byte as the source sent
-it, with a `.meta.json` beside it (method, URL, request body, status, headers, retrieval time, sha256).
+"""How requests reach a source: live over HTTP, live and recorded, or replayed from a snapshot
+(docs/running.md, "Source modes"). All three return the same `Fetched`, so parsing is the same in every mode.
 """
 
 from __future__ import annotations
@@ -112,13 +109,9 @@ def read_bounded_body(
     response: requests.Response, source: str, url: str, max_bytes: int, deadline_seconds: float,
     clock: Callable[[], float] = time.monotonic,
 ) -> bytes:
-    """The whole (decoded) body of a streamed `response`, refused beyond `max_bytes` or when it has not
-    all arrived within `deadline_seconds`; the connection is closed either way.
-
-    Each read returns what one receive brings (`read1`), so the deadline is checked between receives
-    however slowly the server sends; the per-read timeout still bounds a single silent wait. Bytes are
-    counted after decoding, so a gzip bomb stops at the limit too.
-    """
+    """The whole (decoded) body of a streamed `response`, refused beyond `max_bytes` or `deadline_seconds`.
+    `read1` returns what one receive brings, so the deadline is checked however slowly the server sends;
+    bytes are counted after decoding, so a gzip bomb stops at the limit too."""
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         response.close()
@@ -191,15 +184,9 @@ class SnapshotDir:
         body_path, meta_path = self._paths(fetched.source, fetched.method, fetched.url, fetched.request_body)
         body_path.parent.mkdir(parents=True, exist_ok=True)
         body_path.write_bytes(fetched.body)
-        meta = {
-            "method": fetched.method,
-            "url": fetched.url,
-            "request_body": fetched.request_body.decode() if fetched.request_body else None,
-            "status": fetched.status,
-            "headers": fetched.headers,
-            "retrieved_at": fetched.retrieved_at,
-            "sha256": fetched.sha256,
-        }
+        names = ("method", "url", "request_body", "status", "headers", "retrieved_at", "sha256")
+        meta = {name: getattr(fetched, name) for name in names}
+        meta["request_body"] = fetched.request_body.decode() if fetched.request_body else None
         meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         return body_path
 

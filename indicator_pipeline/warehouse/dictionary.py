@@ -1,9 +1,8 @@
 """The warehouse's documentation: what each object is and what each column means.
 
-An object's description is the leading `--` comment block of its file (sql/tables/, sql/macros/,
-sql/models/); what a column means is in the column dictionary `sql/dictionary.toml`, which also makes
-the README's BI table (`python -m indicator_pipeline.warehouse.dictionary --help`). A view that is
-replaced loses its comments, so models.py comments again after creating views.
+An object's description is its file's leading `--` comment block; a column's meaning is in
+`sql/dictionary.toml`, which also makes the README's BI table. A replaced view loses its comments, so
+models.py comments again after creating views.
 """
 
 from __future__ import annotations
@@ -135,14 +134,8 @@ def readme_table() -> str:
     lines = ["| table | one row per | columns worth knowing |", "|---|---|---|"]
     for row in d.readme:
         shown = row.get("show") or ", ".join(f"`{name}`" for name in row["objects"])
-        cells = []
-        for column in row.get("columns", []):
-            entry = d.column(row["objects"][0], column) or {}
-            gloss = entry.get("readme")
-            cells.append(f"`{column}` ({gloss})" if gloss else f"`{column}`")
-        text = ", ".join(cells)
-        if row.get("text"):
-            text = f"{text}{row['text']}" if text else row["text"]
+        glosses = [(c, (d.column(row["objects"][0], c) or {}).get("readme")) for c in row.get("columns", [])]
+        text = ", ".join(f"`{c}` ({g})" if g else f"`{c}`" for c, g in glosses) + row.get("text", "")
         lines.append(f"| {shown} | {row['grain']} | {text} |")
     return "\n".join(lines)
 
@@ -172,12 +165,11 @@ def main(argv: list[str] | None = None) -> int:
     path = Path(args.readme)
     current = path.read_text(encoding="utf-8")
     wanted = readme_with_table(current)
-    if args.check:
-        if current != wanted:
-            print(f"{path}: the BI table differs from sql/dictionary.toml; run with --readme to rewrite it", file=sys.stderr)
-            return 1
-        return 0
-    path.write_text(wanted, encoding="utf-8")
+    if not args.check:
+        path.write_text(wanted, encoding="utf-8")
+    elif current != wanted:
+        print(f"{path}: the BI table differs from sql/dictionary.toml; run with --readme to rewrite it", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,13 +1,7 @@
 """Parquet and CSV files of every marts view, with `manifest.json`, written at publish from the file
-being published (formats and manifest: docs/bi-access.md, "Exports"); `publish.py` builds the folder
-in `.work/<run_id>.exports/` and swaps it in with the warehouse, under the refresh lock. In the CSV,
-lists are text (`[2021, 2022]`) and booleans `true`/`false`.
-
-Text comes from the sources and the city's files, so a text cell that a spreadsheet could take for a
-formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is neutralised as OWASP
-recommends against CSV injection: a single quote goes in front (`'=HYPERLINK(...)`). A text that is
-only a signed number (`+0,13`, `gap_sv`) cannot be a formula and stays as it is; number columns are
-numbers, never text, and keep their sign.
+being published (formats and manifest: docs/bi-access.md, "Exports"). Text comes from the sources and
+the city's files, so CSV cells a spreadsheet could run as a formula are neutralised
+(docs/untrusted-input.md).
 """
 
 from __future__ import annotations

@@ -1,10 +1,6 @@
-"""Render the computed measures' formulas into the SQL view that computes them.
-
-The view is the model `sql/models/staging/formula_observation.sql`; the only generated part is its list
-of `{plan_id, indicator_id, value}`, one per formula in `core.dim_indicator`, with each formula compiled
-by `indicator_pipeline.catalog.formula` (names become the year's value of that input). The view is
-rendered from the catalogue the warehouse holds, so applying the schema and loading a plan's
-catalogue both leave it matching that catalogue.
+"""Render the computed measures' formulas (core.dim_indicator) into the view
+sql/models/staging/formula_observation.sql. It is rendered from the catalogue the warehouse holds, so
+applying the schema and loading a plan's catalogue both leave it matching that catalogue.
 """
 
 from __future__ import annotations

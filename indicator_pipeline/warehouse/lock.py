@@ -1,13 +1,6 @@
-"""One writer per warehouse (docs/operations.md, "One writer"): a kernel lock (`filelock`) on
-`<warehouse dir>/.refresh.flock`, with the holder's details (JSON) in `.refresh.lock` beside it,
-written once the kernel lock is ours, so a refused refresh can say who is in the way.
-
-Only the kernel lock excludes, and the kernel frees it when its holder dies (`kill -9`, a crash): a
-details file found when the kernel lock is free was left by a dead holder, is reported through `log`
-and replaced; nothing is judged stale while its kernel lock is held, whatever host the details name.
-
-The lock is reentrant for the process that holds it: the CLI takes it for the whole run, and the
-publish step, running in the same process, finds it already held by itself.
+"""One writer per warehouse (docs/operations.md, "One writer"). Only the kernel lock excludes (the
+kernel frees it when its holder dies); the details file beside it only says who holds it. Reentrant
+for its process: the CLI holds it for the whole run, and the publish step finds it already held.
 """
 
 from __future__ import annotations
@@ -88,9 +81,7 @@ class RefreshLock:
 
     def __init__(self, path: Path, run_id: str, log: Callable[[str], None] | None = None,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
-        self.path = Path(path)
-        self.run_id = run_id
-        self.log = log or logger.warning
+        self.path, self.run_id, self.log = Path(path), run_id, log or logger.warning
         self.clock, self.sleep = clock, sleep  # what every wait (for the holder, for its details) is measured by and spent in
         self.holder: Holder | None = None  # set while we hold it
         self._kernel = FileLock(self.path.with_name(KERNEL_LOCK_NAME), thread_local=False, is_singleton=False)
@@ -103,10 +94,10 @@ class RefreshLock:
         """Take the lock, waiting up to `wait` seconds for the holder; raise `LockHeld` if it stays."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            if not self._take(0):
+            if not self._take():
                 if wait > 0:
                     self.log(f"waiting up to {wait:g} s: {LockHeld(self._current(), self.path)}")
-                if wait <= 0 or not self._take(wait):
+                if wait <= 0 or not self._poll(self._take, wait, POLL_SECONDS):
                     raise LockHeld(self._current(), self.path, waited=wait)
         except OSError as exc:
             raise LockError(f"cannot create the refresh lock {self.path}: {_os_error(exc)}") from exc
@@ -148,27 +139,25 @@ class RefreshLock:
         finally:
             self.release()
 
-    def _take(self, timeout: float) -> bool:
-        """Try the kernel lock, then again every POLL_SECONDS until `timeout` seconds have passed."""
-        deadline = self.clock() + timeout
-        while True:
-            try:
-                self._kernel.acquire(blocking=False)
-                return True
-            except Timeout:
-                if self.clock() >= deadline:
-                    return False
-            self.sleep(POLL_SECONDS)
+    def _poll(self, attempt: Callable[[], object], seconds: float, interval: float):
+        """`attempt()` again every `interval` until it answers something or `seconds` have passed."""
+        deadline = self.clock() + seconds
+        while not (answer := attempt()) and self.clock() < deadline:
+            self.sleep(interval)
+        return answer
+
+    def _take(self) -> bool:
+        try:
+            self._kernel.acquire(blocking=False)
+            return True
+        except Timeout:
+            return False
 
     def _current(self) -> Holder:
         """Who holds the kernel lock, from the details file. A holder writes its details just after taking
         the kernel lock, so a refusal in between waits up to DETAILS_GRACE_SECONDS for them (unknown after)."""
-        deadline = self.clock() + DETAILS_GRACE_SECONDS
-        while True:
-            holder = self._recorded()
-            if holder is not None or self.clock() >= deadline:
-                return holder or Holder(0, socket.gethostname(), "unknown", "unknown")
-            self.sleep(0.05)
+        holder = self._poll(self._recorded, DETAILS_GRACE_SECONDS, 0.05)
+        return holder or Holder(0, socket.gethostname(), "unknown", "unknown")
 
     def _recorded(self) -> Holder | None:
         """The holder the details file names; None if it is gone or unreadable."""

@@ -1,18 +1,7 @@
-"""The warehouse's objects, one file each, created in the order their inputs demand.
-
-    sql/tables/<schema>/<name>.sql   CREATE TABLE IF NOT EXISTS, then the statements that upgrade a table
-                                     an earlier version created (ALTER TABLE ... ADD COLUMN IF NOT EXISTS);
-                                     Python steps fill the tables
-    sql/macros/<schema>/<name>.sql   CREATE OR REPLACE MACRO
-    sql/models/<schema>/<name>.sql   a view: only its SELECT, created as CREATE OR REPLACE VIEW <schema>.<name>
-
-Each file's leading `--` comment block is its description (dictionary.py). A model's inputs are read
-from its SQL with sqlglot: every schema-qualified table or view it reads (names of its own CTEs are
-not inputs), and for a table macro it calls, the macro's inputs. A reference that no file defines, or
-a cycle, fails with the file and the reference. A BI team's mart is one more file in sql/models/marts/.
-
-Reading the inputs costs sqlglot's import and parse (about 0.7 s), so they are kept by the files'
-content hash in a cache file (MODEL_CACHE) and read again only when a file changed.
+"""The warehouse's objects, one file each (sql/tables, sql/macros, sql/models: docs/architecture.md,
+"Where a change goes"), created in the order their inputs demand. A model's inputs are read from its
+SQL with sqlglot (a macro it calls stands for what the macro reads); that costs about 0.7 s, so they
+are cached by the files' content hash (MODEL_CACHE) and read again only when a file changed.
 """
 
 from __future__ import annotations
@@ -61,10 +50,6 @@ def models() -> dict[str, Model]:
     return {key: model for key, model in _graph(_fingerprint()).items() if not model.is_macro}
 
 
-def tables() -> dict[str, Path]:
-    return object_files("tables")
-
-
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every schema, table, macro and view (idempotent), upgrade tables an earlier version
     created, and comment them all (a replaced view loses its comments)."""
@@ -107,7 +92,7 @@ def _graph(fingerprint: tuple[tuple[str, str], ...]) -> dict[str, Model]:
     files = {**macro_files, **model_files}
     paths = {f"{'macros' if key in macro_files else 'models'}/{key}": path for key, path in files.items()}
     reads = {path.split("/", 1)[1]: refs for path, refs in _references(fingerprint, paths).items()}
-    known = set(tables()) | set(model_files)
+    known = set(object_files("tables")) | set(model_files)
 
     def resolve(key: str, seen: tuple[str, ...] = ()) -> set[str]:
         """What `key`'s SQL reads, a macro's reads in place of the macro."""

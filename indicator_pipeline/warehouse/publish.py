@@ -1,16 +1,7 @@
 """One writer, many readers: build in a private work file, then swap a finished file into place.
 
-BI tools open the serving file read-only. DuckDB refuses a reader while a writer holds the same file,
-so the pipeline never writes the serving file: each run builds in `<dir>/.work/<run_id>.duckdb`
-(started as a copy of the published file, so history carries over). Publishing, under the refresh
-lock: CHECKPOINT the work file; copy every object into a new file in the storage format that
-INDICATOR_STORAGE_VERSION names (default `v1.1.0`, which every DuckDB from 1.1 on reads: the drivers
-BI tools embed); write the Parquet/CSV exports of the marts from that file; then swap the exports and
-the file into place (`os.replace`). Readers holding the old file keep a consistent old snapshot; new
-connections see the new data; nobody sees half a refresh.
-
-Exports: `<dir>/exports` is a symbolic link to `<dir>/.exports/<run_id>/`, replaced in one rename, so
-it is always one run's complete set; the previous sets are kept (docs/bi-access.md, "Exports").
+DuckDB refuses a reader while a writer holds a file, so no run ever writes the serving file BI tools
+read (docs/operations.md, "Publishing"; the exports link: docs/bi-access.md, "Exports").
 """
 
 from __future__ import annotations
@@ -47,15 +38,10 @@ def work_path(serving_path: Path, run_id: str) -> Path:
 
 
 def prepare_work_file(serving_path: Path, run_id: str, create: bool = True) -> Path:
-    """The run's work file, created on first use from the published file (or empty).
-
-    Beside it, `<run_id>.base.json` records which published file it was copied from, so that
-    publishing can refuse to replace a file that another run published in the meantime.
-
-    `create=False` is for a run that continues an earlier one (a Dagster re-execution keys its work
-    on the root run's id): a fresh copy would lack what the earlier run staged, so a missing file is
-    an error rather than a silent new start.
-    """
+    """The run's work file, created on first use from the published file (or empty), with
+    `<run_id>.base.json` saying which published file, so publishing refuses to overwrite a newer one.
+    `create=False` (a re-execution continuing its root run): a missing file is an error, as a fresh copy
+    would lack what the earlier run staged."""
     path = work_path(serving_path, run_id)
     if path.exists():
         return path
@@ -125,11 +111,7 @@ def _check_base(work_file: Path, serving_path: Path) -> None:
 
 def publish(work_file: Path, serving_path: Path, storage_version: str = DEFAULT_STORAGE_VERSION) -> None:
     """Make the finished work file the serving file, with its exports (call it holding the refresh lock).
-
-    Nothing visible changes until every file is complete: the serving file is built in `.work/` in
-    `storage_version`, the exports beside it, and only then are the two swapped in, exports first. A
-    failure before that leaves the published file and the published exports as they were.
-    """
+    Both are built in `.work/`, then swapped in, exports first: a failure before that changes nothing."""
     if not work_file.exists():
         raise PublishError(f"publish: work file {work_file} does not exist; nothing was published")
     _check_base(work_file, serving_path)

@@ -1,8 +1,5 @@
-"""Run the SQL that lives in the repository's top-level `sql/` folder.
-
-Python only registers frames and names files; every statement is in `sql/`. The warehouse's objects
-are one file each, `sql/<folder>/<schema>/<name>.sql` (indicator_pipeline/warehouse/models.py creates
-them); this module only lists and runs files.
+"""List and run the SQL files of the repository's top-level `sql/` folder: Python only registers
+frames and names files (the objects, `sql/<folder>/<schema>/<name>.sql`, are created by models.py).
 """
 
 from __future__ import annotations
