@@ -92,6 +92,6 @@ def _add_suite(gx, context, suite: str) -> None:
 
 
 def _not_run_result(suite: str, error: str | None) -> dict:
-    counts = {f"{kind}_expectations": 0 for kind in ("evaluated", "successful", "unsuccessful")}
+    counts = dict.fromkeys(("evaluated_expectations", "successful_expectations", "unsuccessful_expectations"), 0)
     meta = {"validator_error": error or "the validator could not run"}
     return {"success": False, "results": [], "suite_name": suite, "statistics": counts, "meta": meta}

@@ -11,7 +11,8 @@ class SourceError(PipelineError):
     """A source answered something we cannot use (HTTP error, malformed body, changed schema)."""
 
     def __init__(self, source: str, message: str, url: str | None = None):
-        self.source, self.url = source, url
+        self.source = source
+        self.url = url
         where = f" ({url})" if url else ""
         super().__init__(f"{source}: {message}{where}")
 
@@ -20,7 +21,9 @@ class HttpStatusError(SourceError):
     """The source answered with a non-2xx status. Keeps status, headers and body for retry logic."""
 
     def __init__(self, source: str, url: str, status: int, headers: dict[str, str], body: bytes):
-        self.status, self.headers, self.body = status, headers, body
+        self.status = status
+        self.headers = headers
+        self.body = body
         detail = body[:300].decode("utf-8", "replace").strip()
         super().__init__(source, f"HTTP {status}: {detail}" if detail else f"HTTP {status}", url)
 

@@ -35,12 +35,13 @@ class ArchivedPayload:
 
 
 def archive_fetched(pages: Sequence[Fetched], archive: RawArchive, dataset: str, licence: str) -> list[ArchivedPayload]:
-    refs = []
-    for page in pages:
-        sha256 = archive.put(page.body, Origin(page.source, page.url, page.retrieved_at, licence))
-        facts = (page.url, page.method, page.status, page.retrieved_at, len(page.body), licence)
-        refs.append(ArchivedPayload(page.source, dataset, sha256, *facts))
-    return refs
+    return [
+        ArchivedPayload(
+            page.source, dataset, archive.put(page.body, Origin(page.source, page.url, page.retrieved_at, licence)),
+            page.url, page.method, page.status, page.retrieved_at, len(page.body), licence,
+        )
+        for page in pages
+    ]
 
 
 def restore(ref: ArchivedPayload, archive: RawArchive) -> Fetched:

@@ -12,7 +12,10 @@ class FileRejected(PipelineError):
     `safety_survey_2025.csv row 4, column value: 'tolv' is not a number` (rows as Excel counts them)."""
 
     def __init__(self, path: Path, detail: str, row: int | None = None, column: str | None = None):
-        self.path, self.detail, self.row, self.column = Path(path), detail, row, column
+        self.path = Path(path)
+        self.detail = detail
+        self.row = row
+        self.column = column
         where = (f" row {row}" if row is not None else "") + (f", column {column}" if column else "")
         super().__init__(f"{self.path.name}{where}: {detail}")
 
@@ -22,5 +25,6 @@ class NotARegularFile(PipelineError):
     skipped and reported, never read, archived or moved."""
 
     def __init__(self, path: Path, reason: str):
-        self.path, self.reason = Path(path), reason
+        self.path = Path(path)
+        self.reason = reason
         super().__init__(f"{self.path.name}: skipped, {reason}")

@@ -36,15 +36,15 @@ class Reports:
     as_of_override: date | None = None
 
 
-def _reports(con: duckdb.DuckDBPyConnection, plan_ids: list[str], as_of: date | None) -> Reports:
+def _reports(con: duckdb.DuckDBPyConnection, plan_ids: list[str], as_of_override: date | None) -> Reports:
     """Each page's frames from the query sql/report/<frame>.sql."""
 
     def page(plan_id: str) -> ReportData:
         frames = ("goals", "series", "sources", "quality", "peers")
-        return ReportData(*(query(con, f"report/{f}.sql", {"plan_id": plan_id}) for f in frames), as_of)
+        return ReportData(*(query(con, f"report/{f}.sql", {"plan_id": plan_id}) for f in frames), as_of_override)
 
     plans = query(con, "report/plans.sql").filter(pl.col("plan_id").is_in(plan_ids))
-    return Reports(plans, {plan_id: page(plan_id) for plan_id in plan_ids}, as_of)
+    return Reports(plans, {plan_id: page(plan_id) for plan_id in plan_ids}, as_of_override)
 
 
 def _selected(plans: pl.DataFrame, plan_ids: list[str] | None) -> list[str]:

@@ -42,8 +42,9 @@ class KoladaClient:
     """Fetches every page of every chunked request; returns the raw pages for archiving and parsing."""
 
     def __init__(self, transport: Transport, base_url: str | None = None, max_pages: int = 1000):
-        self.transport, self.max_pages = transport, max_pages
+        self.transport = transport
         self.base_url = (base_url or base_url_from_env()).rstrip("/")
+        self.max_pages = max_pages
 
     def fetch_kpi_metadata(self, kpi_ids: Iterable[str]) -> list[Fetched]:
         return self._fetch_paths(f"kpi/{kpis}" for kpis in _segments(sorted(set(kpi_ids))))

@@ -55,11 +55,17 @@ class PxWebClient:
     `lang` is the language asked for labels and notes (DEFAULT_LANGUAGE); codes do not depend on it."""
 
     def __init__(
-        self, transport: Transport, base_url: str | None = None, clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep, lang: str = DEFAULT_LANGUAGE,
+        self,
+        transport: Transport,
+        base_url: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        lang: str = DEFAULT_LANGUAGE,
     ):
-        self.transport, self.lang, self._clock, self._sleep = transport, lang, clock, sleep
+        self.transport = transport
         self.base_url = (base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+        self.lang = lang
+        self._clock, self._sleep = clock, sleep
         self._calls: deque[float] = deque()  # when the calls of the last call window went out
         self._config: dict | None = None
 

@@ -22,7 +22,8 @@ class RetriesExhaustedError(SourceError):
     """A transient failure outlasted every attempt. The last failure is `__cause__` and `last_error`."""
 
     def __init__(self, last_error: SourceError, attempts: int, reason: str):
-        self.last_error, self.attempts = last_error, attempts
+        self.last_error = last_error
+        self.attempts = attempts
         super().__init__(last_error.source, f"gave up after {attempts} attempts: {reason}", last_error.url)
 
 

@@ -135,7 +135,7 @@ def readme_table() -> str:
     for row in d.readme:
         shown = row.get("show") or ", ".join(f"`{name}`" for name in row["objects"])
         glosses = [(c, (d.column(row["objects"][0], c) or {}).get("readme")) for c in row.get("columns", [])]
-        text = ", ".join(f"`{c}` ({g})" if g else f"`{c}`" for c, g in glosses) + row.get("text", "")
+        text = ", ".join(f"`{c}` ({gloss})" if gloss else f"`{c}`" for c, gloss in glosses) + row.get("text", "")
         lines.append(f"| {shown} | {row['grain']} | {text} |")
     return "\n".join(lines)
 

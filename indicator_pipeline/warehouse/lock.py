@@ -81,7 +81,9 @@ class RefreshLock:
 
     def __init__(self, path: Path, run_id: str, log: Callable[[str], None] | None = None,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
-        self.path, self.run_id, self.log = Path(path), run_id, log or logger.warning
+        self.path = Path(path)
+        self.run_id = run_id
+        self.log = log or logger.warning
         self.clock, self.sleep = clock, sleep  # what every wait (for the holder, for its details) is measured by and spent in
         self.holder: Holder | None = None  # set while we hold it
         self._kernel = FileLock(self.path.with_name(KERNEL_LOCK_NAME), thread_local=False, is_singleton=False)

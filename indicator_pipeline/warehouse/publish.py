@@ -111,7 +111,7 @@ def _check_base(work_file: Path, serving_path: Path) -> None:
 
 def publish(work_file: Path, serving_path: Path, storage_version: str = DEFAULT_STORAGE_VERSION) -> None:
     """Make the finished work file the serving file, with its exports (call it holding the refresh lock).
-    Both are built in `.work/`, then swapped in, exports first: a failure before that changes nothing."""
+    Both are built in `.work/` and only then swapped in, exports first: a failure before that changes nothing."""
     if not work_file.exists():
         raise PublishError(f"publish: work file {work_file} does not exist; nothing was published")
     _check_base(work_file, serving_path)
