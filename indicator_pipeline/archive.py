@@ -1,5 +1,8 @@
-"""Content-addressed archive of every raw payload read: bytes once under `objects/<aa>/<sha256>`, with
-an origins file of where they came from. Storing the same bytes from the same origin again changes nothing.
+"""Content-addressed archive of every raw payload the pipeline has read.
+
+Bytes live once under `objects/<aa>/<sha256>`; each object has an origin file listing where it came
+from (source, URL or file name, retrieval time, licence). Storing the same bytes from the same origin
+again adds nothing and changes nothing, so a re-run on unchanged inputs leaves the archive as it was.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""Errors the pipeline raises on purpose. Every message names the source and, where there is one, the
-URL, field and value, so that a failed nightly run can be understood from its one-line summary.
+"""Errors the pipeline raises on purpose.
+
+Every message names the source and, where there is one, the URL, field and value, so that a failed
+nightly run can be understood from its one-line summary.
 """
 
 

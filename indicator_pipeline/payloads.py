@@ -14,8 +14,14 @@ from indicator_pipeline.warehouse.sql import run_script
 
 
 PAYLOAD_SCHEMA = {  # the columns of raw.payload
-    "sha256": pl.Utf8, "source": pl.Utf8, "dataset": pl.Utf8, "location": pl.Utf8, "http_status": pl.Int32,
-    "retrieved_at": pl.Utf8, "size_bytes": pl.Int64, "licence": pl.Utf8,
+    "sha256": pl.Utf8,
+    "source": pl.Utf8,
+    "dataset": pl.Utf8,
+    "location": pl.Utf8,
+    "http_status": pl.Int32,
+    "retrieved_at": pl.Utf8,
+    "size_bytes": pl.Int64,
+    "licence": pl.Utf8,
 }
 
 
@@ -35,13 +41,14 @@ class ArchivedPayload:
 
 
 def archive_fetched(pages: Sequence[Fetched], archive: RawArchive, dataset: str, licence: str) -> list[ArchivedPayload]:
-    return [
-        ArchivedPayload(
-            page.source, dataset, archive.put(page.body, Origin(page.source, page.url, page.retrieved_at, licence)),
-            page.url, page.method, page.status, page.retrieved_at, len(page.body), licence,
-        )
-        for page in pages
-    ]
+    refs = []
+    for page in pages:
+        sha256 = archive.put(page.body, Origin(page.source, page.url, page.retrieved_at, licence))
+        refs.append(ArchivedPayload(
+            page.source, dataset, sha256, page.url, page.method, page.status, page.retrieved_at,
+            len(page.body), licence,
+        ))
+    return refs
 
 
 def restore(ref: ArchivedPayload, archive: RawArchive) -> Fetched:

@@ -1,5 +1,8 @@
-"""Judge an indicator's yearly values against a goal's target rule: pure functions, no I/O.
-docs/target-rules.md states the same rules for report readers; change the two together.
+"""Judge an indicator's yearly values against a goal's target rule.
+
+Pure functions, no I/O: the warehouse loader passes the series, the as-of date and the series breaks,
+and stores the `Assessment`. docs/target-rules.md states the same rules for report readers; change
+the two together.
 """
 
 from __future__ import annotations

@@ -1,6 +1,10 @@
-"""Decoding of json-stat2 datasets (what SCB's PxWeb API answers) into tidy polars frames. `value` is
-one flat array, row-major over the dimensions in `id` (the last varies fastest); a cell SCB cannot
-publish is null there with a symbol in `status` (`..`, `.`, `:`) and must stay null, never 0.
+"""Decoding of json-stat2 datasets (what SCB's PxWeb API answers) into tidy polars frames.
+
+A json-stat2 dataset keeps its numbers in one flat `value` array, row-major over the dimensions in
+`id` (the last dimension varies fastest), with `size[k]` categories in dimension `id[k]`, ordered by
+`category.index`. A cell the statistics office cannot publish is `null` in `value` with a symbol in
+`status` (`..` not yet available, `.` not applicable, `:` confidential); it must stay null, never 0.
+A dimension eliminated from the query (e.g. `Kon` summed to its total) is simply absent from `id`.
 """
 
 from __future__ import annotations

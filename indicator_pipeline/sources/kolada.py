@@ -23,11 +23,21 @@ MAX_LIST_ITEMS = 25  # Kolada refuses more than 25 items in one comma-list path 
 PER_PAGE = 5000  # the most values Kolada sends in one page
 LICENCE = "Källa: Kolada (RKA), CC BY 4.0"
 
-VALUES_SCHEMA = pl.Schema({
-    "kpi_id": pl.Utf8, "municipality_code": pl.Utf8, "year": pl.Int32, "gender": pl.Utf8, "value": pl.Float64,
-    "status": pl.Utf8, "is_deleted": pl.Boolean, "member_count": pl.Int32, "raw_sha256": pl.Utf8,
-    "source_url": pl.Utf8, "retrieved_at": pl.Utf8,
-})
+VALUES_SCHEMA = pl.Schema(
+    {
+        "kpi_id": pl.Utf8,
+        "municipality_code": pl.Utf8,
+        "year": pl.Int32,
+        "gender": pl.Utf8,
+        "value": pl.Float64,
+        "status": pl.Utf8,
+        "is_deleted": pl.Boolean,
+        "member_count": pl.Int32,
+        "raw_sha256": pl.Utf8,
+        "source_url": pl.Utf8,
+        "retrieved_at": pl.Utf8,
+    }
+)
 MUNICIPALITIES_SCHEMA = pl.Schema(
     {"municipality_code": pl.Utf8, "municipality_name": pl.Utf8, "kolada_type": pl.Utf8, "raw_sha256": pl.Utf8}
 )
