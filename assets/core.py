@@ -2,7 +2,6 @@
 
 Each is one step (its op name) writing the tables it declares; the views over them are sql_models'."""
 
-import polars as pl
 from dagster import AssetExecutionContext, multi_asset
 
 from assets.changes import mark_unchanged, nothing_changed_in_run, reading_connection, stage_unless_unchanged, work_connection
@@ -67,10 +66,15 @@ def target_assessment(context: AssetExecutionContext, pipeline: PipelineResource
         mark_unchanged(step, pipeline, f"no source changed in this run and every target judges as stored, as of {settings.as_of_date()}")
     else:
         with work_connection(step, pipeline) as con:
-            judged = [assess_plan(con, plan, settings.as_of_date(), run_id=context.run.run_id)[0] for plan in settings.plans.plans]
-            counts = pl.concat([frame.select("status") for frame in judged]).group_by("status").len().sort("status").rows()
+            # each plan's status counts, so the UI shows how every plan of the run came out (docs/plans.md)
+            counts = {
+                f"status/{plan.id}/{status}": n
+                for plan in settings.plans.plans
+                for status, n in assess_plan(con, plan, settings.as_of_date(), run_id=context.run.run_id)[0]
+                .group_by("status").len().sort("status").rows()
+            }
             step.add_output_metadata(
-                {"as_of": settings.as_of_date().isoformat(), **{f"status/{s}": n for s, n in counts},
+                {"as_of": settings.as_of_date().isoformat(), "plans": ", ".join(settings.plans.ids), **counts,
                  **table_metadata(con, ASSESSMENTS[0])}
             )
     yield from step.results()
