@@ -24,7 +24,8 @@ sys.path.insert(0, str(PROJECT))
 from benchmarks.loopback import _unit_interval, envelope, recorded_body  # noqa: E402
 from indicator_pipeline.catalog import load_plan  # noqa: E402
 from indicator_pipeline.catalog.load import resolve_plan_path  # noqa: E402
-from indicator_pipeline.catalog.peers import Municipality, own_then_others, resolve  # noqa: E402
+from indicator_pipeline.catalog.peers import Municipality, resolve  # noqa: E402
+from indicator_pipeline.catalog.plan_set import requests_by_municipality  # noqa: E402
 from indicator_pipeline.settings import bundled_snapshot_dir  # noqa: E402
 from indicator_pipeline.sources import kolada  # noqa: E402
 from indicator_pipeline.sources.transport import Fetched, SnapshotDir  # noqa: E402
@@ -71,7 +72,7 @@ def main() -> None:
             [recorded("kolada", "group", body_in(root, "kolada", f"/municipality_groups/{plan.peers.group_id}"))], plan.peers.group_id
         )
     peers = resolve(plan.peers, plan.municipality_code, municipalities, members, "bundled plan")
-    own, others = own_then_others(plan.municipality_code, peers.requested)
+    (own, _), (others, _) = requests_by_municipality([plan], {plan.id: peers.requested})
     years = list(range(plan.first_year, snapshot.recorded_on().year))
     kpis = kolada_steps.kpi_ids(plan)
 

@@ -106,13 +106,6 @@ def _codes(codes: Sequence) -> tuple[str, ...]:
     return tuple(dict.fromkeys(codes))
 
 
-def own_then_others(own: str, municipalities: Sequence[str]) -> list[list[str]]:
-    """The plan's municipality alone, then the others (if any), each list sorted: the plan's own figures
-    never depend on a peer request, and its request is the same whatever the peer set is."""
-    others = sorted(set(municipalities) - {own})
-    return [[own], *([others] if others else [])]
-
-
 def scb_region(code: str) -> str:
     """SCB's region code for a Kolada municipality or region id: 1283 stays 1283; Riket 0000 is 00 and
     a county's region 00LL is LL (sql/models/staging/scb_period.sql writes them back)."""

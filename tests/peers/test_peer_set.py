@@ -11,7 +11,8 @@ import pytest
 from benchmarks.loopback import recorded_body
 from indicator_pipeline import quality
 from indicator_pipeline.catalog import load_plan, parse_plan
-from indicator_pipeline.catalog.peers import Municipality, PeerSpec, own_then_others, parse_peer_text, resolve, scb_region
+from indicator_pipeline.catalog.peers import Municipality, PeerSpec, parse_peer_text, resolve, scb_region
+from indicator_pipeline.catalog.plan_set import requests_by_municipality
 from indicator_pipeline.errors import CatalogueError
 
 KOLADA = {
@@ -58,7 +59,8 @@ def test_all_is_every_municipality_and_riket_and_the_county_come_along():
     assert len(peers.peers) == 289 and "1283" not in peers.peers  # 290 municipalities, the plan's own apart
     assert peers.references == ("0000", "0012") and KOLADA["0012"].name == "Region Skåne"
     assert len(peers.requested) == 292
-    assert own_then_others("1283", peers.requested)[0] == ["1283"]
+    plan = load_plan()  # municipality 1283: its own figures are asked for alone, then the 291 others
+    assert [codes for codes, _ in requests_by_municipality([plan], {plan.id: peers.requested})] == [["1283"], sorted(set(peers.requested) - {"1283"})]
     assert [scb_region(code) for code in ("0000", "0012", "0180")] == ["00", "12", "0180"]
 
 
