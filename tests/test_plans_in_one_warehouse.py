@@ -114,3 +114,15 @@ def test_a_name_that_is_no_plan_is_refused_in_one_line_naming_the_bundled_plans(
     assert "\n" not in message and message.startswith("plan 'nosuchplan': no such file or folder, nor a bundled plan")
     assert all(name in message for name in bundled_plan_names())
     assert [p.id for p in load_plans(f"lund_ks_2025, {PLANS_FOLDER}/helsingborg_ks_2025.toml").plans] == [LUND, KS]
+
+
+def test_a_file_drop_kind_read_by_plans_of_two_municipalities_is_refused(tmp_path):
+    ks = bundled_plan_path("helsingborg_ks_2025.toml").read_text(encoding="utf-8")
+    other = tmp_path / "other.toml"
+    other.write_text(
+        ks.replace('id = "helsingborg-ks-2025"', 'id = "other-ks"').replace('municipality_code = "1283"', 'municipality_code = "1281"'),
+        encoding="utf-8",
+    )
+    refused = "file drop 'financial_statements' is read by plans helsingborg-ks-2025 .1283. and other-ks .1281."
+    with pytest.raises(CatalogueError, match=refused):
+        load_plans(f"helsingborg_ks_2025,{other}")

@@ -35,6 +35,16 @@ class PlanSet:
                 raise CatalogueError(f"plan id {plan.id!r} is in both {seen[plan.id].source_path} and {plan.source_path}")
             seen[plan.id] = plan
         self.indicators  # refuses an indicator id two plans define differently
+        readers: dict[str, Plan] = {}
+        for plan in self.plans:  # a landing folder holds one organisation's drops: its figures are its own
+            for kind in sorted(s.removeprefix("filedrop_") for s in plan.sources_read() if s.startswith("filedrop_")):
+                first = readers.setdefault(kind, plan)
+                if first.municipality_code != plan.municipality_code:
+                    raise CatalogueError(
+                        f"file drop {kind!r} is read by plans {first.id} ({first.municipality_code}) and {plan.id} "
+                        f"({plan.municipality_code}): a landing folder's drops are one municipality's figures; "
+                        "refresh plans of other municipalities with file drops into their own warehouse"
+                    )
 
     @property
     def ids(self) -> tuple[str, ...]:

@@ -6,9 +6,16 @@
 -- the rows (source_selection; none: every row of the year) and how a year's rows make its value
 -- (year_from_rows: sum or mean); preliminary if any of those rows is. The files are the city's own
 -- figures, so they belong to the plan's municipality. A file's rows are observed when the file became
--- the current one of its kind (staging's observed_at).
+-- the current one of its kind (staging's observed_at). An indicator two plans of one municipality share
+-- is mapped once (DISTINCT), never summed twice.
+WITH indicator AS (
+    SELECT DISTINCT p.municipality_code, d.indicator_id, d.unit, d.source_id, d.value_column, d.source_selection, d.year_from_rows
+    FROM core.dim_indicator AS d
+    JOIN core.dim_plan AS p ON p.plan_id = d.plan_id
+    WHERE d.source = 'filedrop'
+)
 SELECT
-    p.municipality_code,
+    d.municipality_code,
     d.indicator_id,
     c.year,
     CASE d.year_from_rows WHEN 'mean' THEN avg(c.value) ELSE sum(c.value) END AS value,
@@ -23,8 +30,7 @@ SELECT
     max(c.raw_sha256) AS raw_sha256,   -- one file per kind: one sha256
     false AS withdrawn
 FROM staging.filedrop_cell AS c
-JOIN core.dim_indicator AS d
-    ON d.source = 'filedrop' AND d.source_id = c.kind AND d.value_column = c.column_name
+JOIN indicator AS d
+    ON d.source_id = c.kind AND d.value_column = c.column_name
     AND (d.source_selection IS NULL OR d.source_selection = c.selection_key)
-JOIN core.dim_plan AS p ON p.plan_id = d.plan_id
-GROUP BY p.municipality_code, d.indicator_id, c.year, d.unit, d.source_id, d.year_from_rows
+GROUP BY d.municipality_code, d.indicator_id, c.year, d.unit, d.source_id, d.year_from_rows
