@@ -33,6 +33,6 @@ def status_in_a_fresh_interpreter(warehouse: Path) -> tuple[str, list[str]]:
 
 def test_status_prints_the_goal_table_without_the_refresh_stack(bundled_refresh):
     printed, imported = status_in_a_fresh_interpreter(bundled_refresh.path)
-    assert printed.split()[:3] == ["goal_id", "target_id", "status"]
+    assert printed.split()[:4] == ["plan_id", "goal_id", "target_id", "status"]
     assert "nki_2025" in printed and "not_met" in printed and "\nsources (as of " in printed
     assert imported == []
