@@ -85,6 +85,7 @@ class Measurement:
 
 
 ONE_MUNICIPALITY = "loopback refresh, one municipality"
+ONE_PLAN = "loopback refresh, one plan (Kolada goals only)"
 ALL_READ_JSON_FLOOR = "floor: DuckDB read_json, all-290 Kolada answers"
 
 MEASUREMENTS: list[Measurement] = [
@@ -109,4 +110,9 @@ MEASUREMENTS: list[Measurement] = [
     Measurement(ALL_READ_JSON_FLOOR, ["{python}", "{project}/benchmarks/scale.py", "--read-json"]),
     Measurement("parse + load, all-290 Kolada answers", ["{python}", "{project}/benchmarks/scale.py", "--parse-load"],
                 floor=ALL_READ_JSON_FLOOR, target=3),
+    # Several plans in one run (benchmarks/plans_scale.py, issue 17): a plan per municipality generated from
+    # the Kolada-only demonstration plan, judged and reported in one refresh against the loopback Kolada.
+    Measurement(ONE_PLAN, ["{python}", "{project}/benchmarks/plans_scale.py", "--case", "1"]),
+    Measurement("loopback refresh, 290 plans in one run", ["{python}", "{project}/benchmarks/plans_scale.py", "--case", "290"],
+                floor=ONE_PLAN, target=3),
 ]

@@ -57,3 +57,35 @@ def test_the_dagster_floor_has_the_refresh_jobs_shape_and_runs():
     assert result.success
     assert len(result.get_asset_materialization_events()) == counts(real)[0]
     assert len(result.get_asset_check_evaluations()) == counts(real)[1]
+
+
+def test_the_plans_template_makes_a_valid_plan_per_municipality(tmp_path):
+    """Every generated plan loads, together with the others, as one run's plan set (plans_scale.py's 290)."""
+    from benchmarks.plans_scale import generate_plans, municipalities
+    from indicator_pipeline.catalog.load import load_plans
+
+    listed = municipalities()
+    assert len(listed) == 290
+    paths = generate_plans(len(listed), tmp_path / "plans")
+    plans = load_plans(str(tmp_path / "plans"))
+    assert len(paths) == len(plans.plans) == 290
+    assert {p.municipality_code for p in plans.plans} == {code for code, _ in listed}
+    assert paths[0].name == "bench_1281.toml"  # the template's own municipality first: the one-plan case is the template
+    assert len({p.id for p in plans.plans}) == 290 and all(p.peers.kind == "none" for p in plans.plans)
+
+
+def test_the_plans_benchmark_runs_with_three_plans_and_reports_its_figures(tmp_path):
+    """benchmarks/plans_scale.py end to end with 3 plans (and the one-plan case): no time is asserted."""
+    out = tmp_path / "plans.json"
+    done = subprocess.run(
+        [sys.executable, "benchmarks/plans_scale.py", "--plans", "3", "--json", str(out)],
+        cwd=PROJECT, capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert sorted(figures["cases"], key=int) == ["1", "3"]
+    for count, case in figures["cases"].items():
+        assert case["pages"] == int(count) and case["peak_rss_mib"][0] > 0 and case["report"][0] > 0
+        # each plan's own municipality asked alone, the reference rows (Riket, counties) in one list
+        assert case["requests"]["kolada_data"] == int(count) + 1
+    assert "target <= 3x" in done.stdout and "target < 2048 MiB" in done.stdout
