@@ -4,7 +4,7 @@
 import duckdb
 from dagster import MetadataValue, TableColumn, TableSchema
 
-from indicator_pipeline.warehouse.sql import query
+from indicator_pipeline.warehouse.sql import query, query_per_plan
 
 PREVIEW_ROWS = 10
 
@@ -43,9 +43,9 @@ def payload_metadata(refs) -> dict:
 def peer_position_metadata(con: duckdb.DuckDBPyConnection) -> dict:
     """Each plan's rank and the peers' median per compared indicator, in its latest ranked year
     (sql/report/peers.sql, as the scorecard shows it): one entry per plan and indicator and a table of all."""
+    plan_ids = query(con, "report/plans.sql")["plan_id"].unique(maintain_order=True).to_list()
     table = []
-    for plan_id in query(con, "report/plans.sql")["plan_id"].unique(maintain_order=True):
-        rows = query(con, "report/peers.sql", {"plan_id": plan_id})
+    for plan_id, rows in query_per_plan(con, "report/peers.sql", plan_ids).items():
         table += [
             (plan_id, r["indicator_id"], r["year"], r["value"], f"{r['rank']} of {r['peer_count']}", r["peer_median"], r["riket_value"])
             for r in rows.unique("indicator_id", keep="first", maintain_order=True).sort("indicator_id").iter_rows(named=True)

@@ -12,7 +12,7 @@ import polars as pl
 
 from indicator_pipeline.catalog import Plan
 from indicator_pipeline.errors import PipelineError
-from indicator_pipeline.warehouse.sql import query
+from indicator_pipeline.warehouse.sql import query, query_per_plan
 
 
 @dataclass(frozen=True)
@@ -36,15 +36,16 @@ class Reports:
     as_of_override: date | None = None
 
 
+PAGE_FRAMES = ("goals", "series", "sources", "quality", "peers")  # ReportData's frames, in its order
+
+
 def _reports(con: duckdb.DuckDBPyConnection, plan_ids: list[str], as_of_override: date | None) -> Reports:
-    """Each page's frames from the query sql/report/<frame>.sql."""
-
-    def page(plan_id: str) -> ReportData:
-        frames = ("goals", "series", "sources", "quality", "peers")
-        return ReportData(*(query(con, f"report/{f}.sql", {"plan_id": plan_id}) for f in frames), as_of_override)
-
+    """Each page's frames from the query sql/report/<frame>.sql, run once for all the plans and split per plan
+    (one query per plan would evaluate the marts views over every plan each time: quadratic in the plans)."""
+    frames = {f: query_per_plan(con, f"report/{f}.sql", plan_ids) for f in PAGE_FRAMES}
+    pages = {plan_id: ReportData(*(frames[f][plan_id] for f in PAGE_FRAMES), as_of_override) for plan_id in plan_ids}
     plans = query(con, "report/plans.sql").filter(pl.col("plan_id").is_in(plan_ids))
-    return Reports(plans, {plan_id: page(plan_id) for plan_id in plan_ids}, as_of_override)
+    return Reports(plans, pages, as_of_override)
 
 
 def _selected(plans: pl.DataFrame, plan_ids: list[str] | None) -> list[str]:

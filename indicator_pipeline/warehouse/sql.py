@@ -53,3 +53,14 @@ def run_script(con: duckdb.DuckDBPyConnection, name: str, frames: dict[str, pl.D
 
 def query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pl.DataFrame:
     return con.sql(sql_text(name), params=params or {}).pl()
+
+
+def query_per_plan(con: duckdb.DuckDBPyConnection, name: str, plan_ids: list[str]) -> dict[str, pl.DataFrame]:
+    """`sql/<name>` run once for all the plans `plan_ids` (its `$plan_ids`; its rows carry `plan_id`), its rows
+    split per plan in `plan_ids`' order, each part in the query's order; a plan without rows gets an empty
+    frame of the same columns."""
+    if not plan_ids:  # an empty list has no element type to compare plan ids with
+        return {}
+    frame = query(con, name, {"plan_ids": plan_ids})
+    parts = {key[0]: part for key, part in frame.partition_by("plan_id", as_dict=True, maintain_order=True).items()}
+    return {plan_id: parts.get(plan_id, frame.clear()) for plan_id in plan_ids}

@@ -1,4 +1,4 @@
--- The scorecard's overview: every goal target of plan $plan_id with its status, latest value, target and
+-- The scorecard's overview: every goal target of each plan in $plan_ids with its status, latest value, target and
 -- gap, the goal's motivation, and the decimals to show the indicator with (core.dim_indicator).
 SELECT
     s.plan_id, p.title AS plan_title, p.municipality_name,
@@ -12,5 +12,5 @@ FROM marts.goal_status AS s
 JOIN core.dim_goal AS g USING (plan_id, goal_id)
 JOIN core.dim_plan AS p USING (plan_id)
 LEFT JOIN core.dim_indicator AS i ON i.plan_id = s.plan_id AND i.indicator_id = s.indicator_id
-WHERE s.plan_id = $plan_id
-ORDER BY s.goal_order, s.target_order;
+WHERE list_contains($plan_ids, s.plan_id)
+ORDER BY s.plan_id, s.goal_order, s.target_order;
