@@ -68,9 +68,6 @@ class PlanSet:
     def indicators_from(self, source: str) -> tuple[Indicator, ...]:
         return tuple(i for i in self.indicators if i.source == source)
 
-    def indicator(self, indicator_id: str) -> Indicator:
-        return next(i for i in self.indicators if i.id == indicator_id)
-
     @property
     def first_year(self) -> int:
         return min(plan.first_year for plan in self.plans)
