@@ -80,6 +80,7 @@ class Assessment:
     failing_years: tuple[int, ...] = ()  # every-year rules: final years below the target
     pending_years: tuple[int, ...] = ()  # over, no whole figure yet, within the source's publication lag
     overdue_years: tuple[int, ...] = ()  # over, no whole figure, past the publication lag and its grace
+    method: str = "latest_value"  # how a target not decided yet was judged (docs/target-rules.md)
 
 
 def is_final(observation: Observation, as_of: date) -> bool:

@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS core.target_assessment (
     failing_years                INTEGER[],   -- every-year rules: final years below the target
     pending_years                INTEGER[],   -- over, figure not complete yet but within its publication lag
     overdue_years                INTEGER[],   -- over, figure not complete and past its publication lag
+    method                       VARCHAR,     -- how a target not decided yet was judged
     PRIMARY KEY (plan_id, target_id)
 );
 
@@ -35,3 +36,4 @@ CREATE TABLE IF NOT EXISTS core.target_assessment (
 ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS failing_years INTEGER[];
 ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS pending_years INTEGER[];
 ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS overdue_years INTEGER[];
+ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS method VARCHAR;
