@@ -81,7 +81,9 @@ def test_exports_are_published_with_the_bundled_warehouse_from_the_same_run(bund
         "sha256": sha256(bundled_refresh.path),
     }
     assert sorted(f["file"] for f in listed["files"]) == sorted(f"{v}.{kind}" for v in MARTS for kind in ("parquet", "csv"))
-    assert sorted(p.name for p in link.iterdir()) == sorted([*(f["file"] for f in listed["files"]), "manifest.json"])
+    package = ["datapackage.json", "datapackage.zip"]  # tests/test_datapackage.py
+    assert [p["file"] for p in listed["package"]] == package
+    assert sorted(p.name for p in link.iterdir()) == sorted([*(f["file"] for f in listed["files"]), "manifest.json", *package])
     for entry in listed["files"]:
         path = link / entry["file"]
         assert (entry["bytes"], entry["sha256"]) == (path.stat().st_size, sha256(path)), entry["file"]

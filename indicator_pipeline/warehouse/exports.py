@@ -17,22 +17,22 @@ from pathlib import Path
 
 import duckdb
 
+from indicator_pipeline.warehouse.datapackage import FLOAT_TYPES, INTEGER_TYPES, write_package
 from indicator_pipeline.warehouse.sql import sql_text
 
 MANIFEST = "manifest.json"
 CSV_SEPARATOR = ";"
 CSV_ENCODING = "utf-8-sig"  # UTF-8 with a byte-order mark: Excel then reads å, ä, ö right
 
-_INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"}
-_FLOAT_TYPES = {"FLOAT", "DOUBLE", "REAL"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP, CSV injection
 SIGNED_NUMBER = re.compile(r"[+-]?\d[\d\u00a0 ]*(?:[.,]\d+)?")  # digits, grouped by (no-break) spaces, and decimals
 
 
 def write_exports(warehouse_file: Path, folder: Path, run_id: str, published_name: str) -> dict:
     """Write `<view>.parquet` and `<view>.csv` for every marts view of `warehouse_file` (opened
-    read-only) and `manifest.json` into `folder` (created; must not exist). Returns the manifest;
-    `published_name` is the name the warehouse file is published under."""
+    read-only), the data package describing them (datapackage.py) and `manifest.json` into `folder`
+    (created; must not exist). Returns the manifest; `published_name` is the name the warehouse file
+    is published under."""
     folder.mkdir(parents=True)
     files = []
     with duckdb.connect(str(warehouse_file), read_only=True) as con:
@@ -47,14 +47,15 @@ def write_exports(warehouse_file: Path, folder: Path, run_id: str, published_nam
             write_csv(csv, relation.columns, [str(t) for t in relation.types], rows)
             for path, kind in ((parquet, "parquet"), (csv, "csv")):
                 files.append({"file": path.name, "view": f"marts.{view}", "format": kind, "rows": len(rows), **file_facts(path)})
-    manifest = {
-        "run_id": run_id,
-        "as_of": as_of,
-        "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "warehouse": {"file": published_name, **file_facts(warehouse_file)},
-        "csv": {"separator": CSV_SEPARATOR, "decimal": ",", "encoding": "UTF-8 with BOM"},
-        "files": files,
-    }
+        manifest = {
+            "run_id": run_id,
+            "as_of": as_of,
+            "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "warehouse": {"file": published_name, **file_facts(warehouse_file)},
+            "csv": {"separator": CSV_SEPARATOR, "decimal": ",", "encoding": "UTF-8 with BOM"},
+            "files": files,
+        }
+        manifest["package"] = [{"file": path.name, **file_facts(path)} for path in write_package(con, folder, manifest)]
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     for path in folder.iterdir():
         fsync(path)
@@ -77,9 +78,9 @@ def write_csv(path: Path, columns: list[str], types: list[str], rows: list[tuple
 
 def _cell_writer(duckdb_type: str):
     kind = duckdb_type.upper()
-    if kind in _INTEGER_TYPES:
+    if kind in INTEGER_TYPES:
         return str
-    if kind in _FLOAT_TYPES or kind.startswith("DECIMAL"):
+    if kind in FLOAT_TYPES or kind.startswith("DECIMAL"):
         return swedish_number
     if kind == "BOOLEAN":
         return lambda value: "true" if value else "false"

@@ -11,6 +11,7 @@ import json
 
 import duckdb
 import pytest
+from frictionless import Package
 from repo_clone import Clone
 
 DESCRIBED = """-- One row per goal and status: how many of the goal's targets have it (a BI team's own mart).
@@ -72,6 +73,22 @@ def test_the_marts_are_exported(clone):
         assert (exports / f"{mart}.parquet").stat().st_size > 0
     header = (exports / "goal_status_per_goal.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header == "plan_id;goal_id;status;targets"
+
+
+def test_the_data_package_describes_their_columns_with_or_without_a_meaning(clone):
+    exports = clone.warehouse.parent / "exports"
+    report = Package(str(exports / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["title", "fieldName", "rowNumber", "note"])[:20]
+    resources = {r["name"]: r for r in json.loads((exports / "datapackage.json").read_text(encoding="utf-8"))["resources"]}
+    for kind in ("csv", "parquet"):
+        own = resources[f"goal_status_per_goal-{kind}"]
+        assert own["description"].startswith("One row per goal and status")
+        fields = {f["name"]: f for f in own["schema"]["fields"]}
+        assert list(fields) == ["plan_id", "goal_id", "status", "targets"]
+        assert fields["goal_id"]["description"] == "The goal's id in the plan file (core.dim_goal)."  # a shared meaning
+        assert fields["targets"] == {"name": "targets", "type": "integer"}  # not in sql/dictionary.toml: typed, no description
+        assert "primaryKey" not in own["schema"]  # the dictionary declares no key for it
+        assert "description" not in resources[f"values_per_indicator-{kind}"]
 
 
 def test_the_column_dictionary_lists_their_columns(clone):
