@@ -23,80 +23,37 @@ AS_OF = date.today()
 L = AS_OF.year - 1  # the latest year that is over
 OWN, PEERS = "1283", ("0126", "0136", "0581", "1490", "1880", "1980")
 
-PLAN = f"""
-[plan]
-id = "peer-targets"
-title = "Targets against peers"
-organisation = "Test"
-municipality_code = "{OWN}"
-municipality_name = "Helsingborg"
-plan_year = {L}
-first_year = {L - 3}
+# The plan's Kolada indicators: id, KPI, Kolada's title of it (checked by the refresh), which way is better.
+INDICATORS = (
+    ("nki_total", "U07453", "Företagsklimat Insikt - Totalt, Index, ny definition", "higher"),
+    ("ntu_unsafe", "N07609", "NTU - Otrygghet vid utomhusvistelse sen kväll i det egna bostadsområdet, andel (%)", "lower"),
+    ("result_share", "N03102", "Årets resultat som andel av skatt & generella statsbidrag kommun, (%)", "higher"),
+)
+BREAKS = {"nki_total": L - 1}  # NKI's new definition: L - 2 is not comparable
+# id, indicator, level, and the target's year or period as TOML lines
+TARGETS = (
+    ("nki_76_next_year", "nki_total", 76, f'kind = "threshold_in_year"\nyear = {L + 1}'),
+    ("nki_74_last_year", "nki_total", 74, f'kind = "threshold_in_year"\nyear = {L}'),
+    ("ntu_at_most_20_next_year", "ntu_unsafe", 20, f'kind = "threshold_in_year"\nyear = {L + 1}'),
+    ("result_avg_five_years", "result_share", 2, f'kind = "period_average"\nstart_year = {L - 2}\nend_year = {L + 2}'),
+)
 
-[peers]
-municipalities = {list(PEERS)!r}
 
-[[indicators]]
-id = "nki_total"
-title = "NKI"
-unit = "index 0-100"
-decimals = 1
-direction = "higher"
-source = "kolada"
-source_id = "U07453"
-source_title = "Företagsklimat Insikt - Totalt, Index, ny definition"
-series_break_years = [{L - 1}]
+def plan_text() -> str:
+    """The plan file: Helsingborg against the six peers, one goal with the targets above."""
+    text = (f'[plan]\nid = "peer-targets"\ntitle = "Targets against peers"\norganisation = "Test"\n'
+            f'municipality_code = "{OWN}"\nmunicipality_name = "Helsingborg"\nplan_year = {L}\nfirst_year = {L - 3}\n'
+            f'[peers]\nmunicipalities = {list(PEERS)!r}\n')
+    for indicator, kpi, title, direction in INDICATORS:
+        breaks = [BREAKS[indicator]] if indicator in BREAKS else []
+        text += (f'[[indicators]]\nid = "{indicator}"\ntitle = "{indicator}"\nunit = "percent"\ndecimals = 1\n'
+                 f'direction = "{direction}"\nsource = "kolada"\nsource_id = "{kpi}"\nsource_title = "{title}"\n'
+                 f'series_break_years = {breaks}\n')
+    text += '[[goals]]\nid = "g"\ntitle = "Goals"\nmeasurable = true\n'
+    for target, indicator, level, when in TARGETS:
+        text += f'[[goals.targets]]\nid = "{target}"\nindicator = "{indicator}"\nvalue = {level}\n{when}\n'
+    return text
 
-[[indicators]]
-id = "ntu_unsafe"
-title = "NTU otrygghet"
-unit = "percent"
-decimals = 1
-direction = "lower"
-source = "kolada"
-source_id = "N07609"
-source_title = "NTU - Otrygghet vid utomhusvistelse sen kväll i det egna bostadsområdet, andel (%)"
-
-[[indicators]]
-id = "result_share"
-title = "Resultat"
-unit = "percent"
-decimals = 1
-direction = "higher"
-source = "kolada"
-source_id = "N03102"
-source_title = "Årets resultat som andel av skatt & generella statsbidrag kommun, (%)"
-
-[[goals]]
-id = "g"
-title = "Goals"
-measurable = true
-  [[goals.targets]]
-  id = "nki_76_next_year"
-  kind = "threshold_in_year"
-  indicator = "nki_total"
-  value = 76
-  year = {L + 1}
-  [[goals.targets]]
-  id = "nki_74_last_year"
-  kind = "threshold_in_year"
-  indicator = "nki_total"
-  value = 74
-  year = {L}
-  [[goals.targets]]
-  id = "ntu_at_most_20_next_year"
-  kind = "threshold_in_year"
-  indicator = "ntu_unsafe"
-  value = 20
-  year = {L + 1}
-  [[goals.targets]]
-  id = "result_avg_five_years"
-  kind = "period_average"
-  indicator = "result_share"
-  value = 2
-  start_year = {L - 2}
-  end_year = {L + 2}
-"""
 
 # KPI -> year -> municipality -> value; None = Kolada sends null; a municipality left out is not sent.
 CHOSEN = {
@@ -123,7 +80,7 @@ COLUMNS = ("peers_with_value", "peers_meeting_target", "required_yearly_change",
 def goal_status(tmp_path_factory) -> dict[str, dict]:
     folder = tmp_path_factory.mktemp("peer_targets")
     plan = folder / "plan.toml"
-    plan.write_text(PLAN, encoding="utf-8")
+    plan.write_text(plan_text(), encoding="utf-8")
     (folder / "landing").mkdir()
     warehouse = folder / "w" / "indicators.duckdb"
     with pytest.MonkeyPatch.context() as mp, LoopbackSources(chosen=CHOSEN) as sources:
