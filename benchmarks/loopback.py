@@ -8,7 +8,8 @@ ids per Kolada list (400 otherwise), `per_page` paging via `next_url`, and SCB's
 
 Values are generated, deterministic and illustrative: `generated_value(kpi, municipality, year)` in
 0-100 (every range check of every unit accepts it), one in 37 missing (`null`), and a KPI that Kolada
-divides by gender has T, K and M. SCB cells are whole numbers 0-400.
+divides by gender has T, K and M; a test may choose a KPI's figures instead (`chosen`). SCB cells are
+whole numbers 0-400.
 """
 
 from __future__ import annotations
@@ -52,10 +53,22 @@ def recorded_body(source: str, url_part: str, method: str = "GET") -> bytes:
     raise LookupError(f"no recorded {method} {source} answer with {url_part!r} in its URL in {BUNDLED}")
 
 
-def kolada_data_page(kpis: list[str], municipalities: list[str], years: list[int], divided: set[str]) -> list[dict]:
-    """Kolada v3 data objects (real key order) for every KPI, municipality and year asked for."""
+Chosen = dict[str, dict[int, dict[str, float | None]]]  # KPI -> year -> municipality -> gender-T value (None: null)
+
+
+def kolada_data_page(
+    kpis: list[str], municipalities: list[str], years: list[int], divided: set[str], chosen: Chosen | None = None
+) -> list[dict]:
+    """Kolada v3 data objects (real key order) for every KPI, municipality and year asked for; for a KPI in
+    `chosen`, exactly its figures there (a municipality or year it lacks is not sent)."""
     objects = []
     for kpi, municipality, year in itertools.product(kpis, municipalities, years):
+        if kpi in (chosen or {}):
+            if municipality in chosen[kpi].get(year, {}):
+                value = chosen[kpi][year][municipality]
+                objects.append({"values": [{"gender": "T", "count": 1, "status": "", "value": value}], "kpi": kpi,
+                                "period": year, "municipality": municipality})
+            continue
         genders = ("T", "K", "M") if kpi in divided else ("T",)
         values = [
             {"gender": g, "count": 1, "status": "", "value": generated_value(kpi, municipality, year, g)} for g in genders
@@ -94,11 +107,12 @@ class LoopbackSources:
     """Both APIs on one loopback port: Kolada under `/v3`, SCB under `/api/v2`.
 
     `kolada_url` and `scb_url` are the base URLs to set as KOLADA_BASE_URL and SCB_BASE_URL.
-    `requests` counts the answered requests per kind.
+    `requests` counts the answered requests per kind. `chosen`: Kolada figures a test chose (kolada_data_page).
     """
 
-    def __init__(self, per_page_limit: int = 5000):
+    def __init__(self, per_page_limit: int = 5000, chosen: Chosen | None = None):
         self.per_page_limit = per_page_limit
+        self.chosen = chosen
         self.municipality_body = recorded_body("kolada", "/v3/municipality?")
         self.groups = {"G37394": recorded_body("kolada", "/v3/municipality_groups/G37394")}
         kpi_metadata = json.loads(recorded_body("kolada", "/v3/kpi/"))["values"]
@@ -180,7 +194,7 @@ class LoopbackSources:
         if segments[:1] == ["data"] and len(segments) == 7 and segments[1::2] == ["kpi", "municipality", "year"]:
             self._count("kolada_data")
             kpis, municipalities, years = segments[2].split(","), segments[4].split(","), segments[6].split(",")
-            objects = kolada_data_page(kpis, municipalities, [int(y) for y in years], self.divided)
+            objects = kolada_data_page(kpis, municipalities, [int(y) for y in years], self.divided, self.chosen)
             return 200, self._page(objects, query, target)
         return 404, b'{"detail": "Not Found"}'
 

@@ -53,6 +53,7 @@ ASSET_KEYS = sorted(
         )),
         "core/latest_vintage",
         "core/fact_indicator_value",
+        "core/target_peer_context",  # each target against the peers (goal_status shows it)
         "marts/goal_status",
         "marts/goal_status_display",  # goal_status rounded and in Swedish text
         "marts/goal_status_history",  # what every published refresh reported

@@ -52,6 +52,26 @@ def test_english_labels(bundled_refresh, tmp_path):
     assert "-0.7<" in html
 
 
+def test_the_target_against_peers_in_a_sentence(scorecard, bundled_refresh, tmp_path):
+    """The bundled peers' (illustrative) figures, counted by hand: NKI 2025 of the seven is 88.5, 61.8, 62.9,
+    87.9, 86.8, 86.3 and 79.8 (five reach 76; the target is decided, so no pace); småhus starts 2025 are 309,
+    192, 269, 201, 312, 273 and 201 (four reach 250), and four grew from 2024 by at least the 90 the plan
+    needs (331 required in 2026 after 241). Shares and the plan's own measures get no sentence."""
+
+    def sentences(html: str) -> dict[str, str]:
+        pattern = r'<div class="target" data-target-id="([^"]+)">[^\n]*?<div class="peer-context small">([^<]*)</div>'
+        return dict(re.findall(pattern, html))  # a target's div is one line: a match never reaches the next target
+
+    assert sentences(scorecard.read_text(encoding="utf-8")) == {
+        "nki_2025": "5 av 7 jämförbara kommuner når redan 76,0 index 0-100.",
+        "smallhouse_starts_avg_2022_2026": "4 av 7 jämförbara kommuner når redan 250 bostäder; den takt som krävs har 4 av 7 uppnått.",
+    }
+    assert main(["report", "--warehouse", str(bundled_refresh.path), "--out", str(tmp_path), "--lang", "en"]) == 0
+    assert sentences((tmp_path / PAGE).read_text(encoding="utf-8"))["smallhouse_starts_avg_2022_2026"] == (
+        "4 of 7 comparable municipalities already reach 250 dwellings; the pace needed has been achieved by 4 of 7."
+    )
+
+
 def test_every_language_has_every_word():
     """labels.toml is data: a word missing in one language would only show when that page is rendered."""
     assert LANGUAGES == ("sv", "en")

@@ -44,6 +44,13 @@ SELECT
     a.failing_years,
     a.pending_years,
     a.overdue_years,
+    pc.peers_with_value,
+    pc.peers_meeting_target,
+    pc.required_yearly_change,
+    pc.required_change_years,
+    pc.peers_with_change,
+    pc.peers_achieving_required_change,
+    pc.required_change_percentile,
     a.note,
     g.goal_order,
     t.target_order
@@ -52,3 +59,4 @@ JOIN core.dim_target AS t ON t.plan_id = g.plan_id AND t.goal_id = g.goal_id
 JOIN core.dim_plan AS p ON p.plan_id = g.plan_id
 LEFT JOIN core.target_assessment AS a ON a.plan_id = t.plan_id AND a.target_id = t.target_id
 LEFT JOIN core.dim_indicator AS i ON i.plan_id = t.plan_id AND i.indicator_id = t.indicator_id
+LEFT JOIN core.target_peer_context AS pc ON pc.plan_id = t.plan_id AND pc.target_id = t.target_id
