@@ -122,6 +122,8 @@ def render(data: ReportData, lang: str = "sv") -> str:
         as_of=_day(data.as_of_override or goals[0]["as_of"]),
         reassessed=data.as_of_override is not None,
         goals=goals,
+        changes=data.changes.to_dicts(),
+        reasons=LABELS[lang]["change_reason"],
         sections=[_section(goal_id, rows, data, lang) for goal_id, rows in by_goal.items()],
     )
 

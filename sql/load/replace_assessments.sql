@@ -12,6 +12,13 @@ WHERE run_id IN (SELECT run_id FROM incoming_run) AND plan_id IN (SELECT DISTINC
 INSERT INTO core.target_assessment_history BY NAME
 SELECT
     a.plan_id, a.target_id, a.municipality_code, r.run_id, CAST(r.assessed_at AS TIMESTAMPTZ) AS assessed_at,
-    a.as_of, a.status, a.assessed_year, a.assessed_value, a.gap, a.latest_year, a.latest_value, a.note
+    a.as_of, a.status, a.assessed_year, a.assessed_value, a.gap, a.latest_year, a.latest_value, a.note,
+    a.latest_preliminary, a.overdue_years, a.method,
+    -- the rule as judged, so a later plan edit shows as plan_changed (marts.goal_status_history)
+    concat_ws(' ', 'kind=' || t.target_kind, 'indicator=' || t.indicator_id, 'denominator=' || t.denominator_indicator_id,
+        'direction=' || t.direction, 'value=' || t.target_value, 'year=' || t.target_year,
+        'period=' || t.period_start || '-' || t.period_end) AS target_definition,
+    coalesce(t.target_year, t.period_end) AS target_end_year
 FROM incoming_assessment AS a
-CROSS JOIN incoming_run AS r;
+CROSS JOIN incoming_run AS r
+LEFT JOIN core.dim_target AS t ON t.plan_id = a.plan_id AND t.target_id = a.target_id;

@@ -75,7 +75,7 @@ def test_the_target_against_peers_in_a_sentence(scorecard, bundled_refresh, tmp_
 def test_every_language_has_every_word():
     """labels.toml is data: a word missing in one language would only show when that page is rendered."""
     assert LANGUAGES == ("sv", "en")
-    for table in ("status", "text", "units"):
+    for table in ("status", "text", "units", "change_reason"):
         assert set(LABELS["sv"][table]) - {"dwellings", "hectares", "kr per inhabitant"} == set(LABELS["en"][table]), table
 
 
@@ -103,6 +103,7 @@ def test_every_text_from_the_warehouse_is_escaped(bundled_refresh):
         sources=sources.with_columns(attribution=sources["attribution"] + hostile),
         quality=quality.with_columns(dataset=quality["dataset"] + hostile),
         peers=data.peers.with_columns(indicator_title=data.peers["indicator_title"] + hostile),
+        changes=data.changes,
     )
     html = render(data, "sv")
     assert "<script>" not in html and "<b>" not in html
@@ -115,7 +116,7 @@ def test_every_text_from_the_warehouse_is_escaped(bundled_refresh):
 def test_a_column_the_templates_need_but_do_not_get_is_an_error_not_a_blank(bundled_refresh):
     data = the_plan(bundled_refresh.path)
     data = type(data)(goals=data.goals.drop("note"), series=data.series, sources=data.sources, quality=data.quality,
-                      peers=data.peers)
+                      peers=data.peers, changes=data.changes)
     with pytest.raises(UndefinedError, match="note"):
         render(data, "sv")
 

@@ -16,5 +16,18 @@ CREATE TABLE IF NOT EXISTS core.target_assessment_history (
     latest_year        INTEGER,
     latest_value       DOUBLE,
     note               VARCHAR,
+    latest_preliminary BOOLEAN,
+    overdue_years      INTEGER[],
+    method             VARCHAR,                -- how a target not decided yet was judged
+    target_definition  VARCHAR,                -- the target rule as judged (core.dim_target then)
+    target_end_year    INTEGER,                -- its target year or period end
     PRIMARY KEY (plan_id, target_id, run_id)
 );
+
+-- Upgrades: a warehouse published before these columns existed gets them (NULL in its older rows: a
+-- change reason that needs them is not claimed for those rows; docs/target-rules.md).
+ALTER TABLE core.target_assessment_history ADD COLUMN IF NOT EXISTS latest_preliminary BOOLEAN;
+ALTER TABLE core.target_assessment_history ADD COLUMN IF NOT EXISTS overdue_years INTEGER[];
+ALTER TABLE core.target_assessment_history ADD COLUMN IF NOT EXISTS method VARCHAR;
+ALTER TABLE core.target_assessment_history ADD COLUMN IF NOT EXISTS target_definition VARCHAR;
+ALTER TABLE core.target_assessment_history ADD COLUMN IF NOT EXISTS target_end_year INTEGER;
