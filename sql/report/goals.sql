@@ -1,5 +1,6 @@
 -- The scorecard's overview: every goal target of each plan in $plan_ids with its status, latest value, target and
--- gap, the goal's motivation, and the decimals to show the indicator with (core.dim_indicator).
+-- gap, the goal's motivation, the decimals to show the indicator with (core.dim_indicator), and whether its
+-- status depends on the progress method.
 SELECT
     s.plan_id, p.title AS plan_title, p.municipality_name,
     s.goal_id, s.goal_title, g.motivation, s.goal_level, s.area, s.goal_order,
@@ -7,7 +8,8 @@ SELECT
     s.indicator_id, s.indicator_title, s.unit, coalesce(i.decimals, 1) AS decimals,
     s.as_of, s.status, s.latest_year, s.latest_value, s.latest_preliminary,
     s.target_value, s.target_year, s.period_start, s.period_end, s.gap,
-    s.average_so_far, s.share_so_far, s.years_remaining, s.required_per_remaining_year, s.note
+    s.average_so_far, s.share_so_far, s.years_remaining, s.required_per_remaining_year, s.note,
+    s.method, s.method_sensitive
 FROM marts.goal_status AS s
 JOIN core.dim_goal AS g USING (plan_id, goal_id)
 JOIN core.dim_plan AS p USING (plan_id)
