@@ -162,3 +162,34 @@ def test_direction_inputs():
     assert linear.observed_rate == pytest.approx(2 / 56)
     latest = assess(DIRECTION, RISING, AS_OF, method="latest_value")
     assert (latest.trend_base_year, latest.observed_rate) == (2024, pytest.approx(2 / 57))
+
+
+def test_a_plan_declares_methods_and_direction_goals():
+    import tomllib
+
+    from indicator_pipeline.catalog.load import bundled_plan_path, parse_plan
+    from indicator_pipeline.errors import CatalogueError
+
+    raw = tomllib.loads(bundled_plan_path().read_text(encoding="utf-8"))
+    assert parse_plan(raw).progress_method == "linear_projection"  # no declaration: the default
+    raw["plan"]["progress_method"] = "cagr_ratio"
+    raw["goals"][0]["targets"][0]["method"] = "latest_value"
+    raw["goals"].append({"id": "jobs", "title": "Fler i arbete", "direction": "decrease", "indicators": ["nki_total", "result_adjusted_mnkr"]})
+    plan = parse_plan(raw)
+    assert (plan.progress_method, plan.goals[0].targets[0].method) == ("cagr_ratio", "latest_value")
+    assert [(t.id, t.kind, t.indicator_id, t.direction) for t in plan.goals[-1].targets] == [
+        ("jobs__nki_total", "direction", "nki_total", "lower"),
+        ("jobs__result_adjusted_mnkr", "direction", "result_adjusted_mnkr", "lower"),
+    ]
+    for goal, problem in (
+        ({"direction": "up", "indicators": ["nki_total"]}, "direction 'up' is not one of increase, decrease"),
+        ({"direction": "increase"}, "names its indicators"),
+        ({"direction": "increase", "indicators": ["nowhere"]}, "unknown indicator 'nowhere'"),
+    ):
+        raw["goals"][-1] = {"id": "jobs", "title": "Fler i arbete", **goal}
+        with pytest.raises(CatalogueError, match=problem):
+            parse_plan(raw)
+    raw["goals"].pop()
+    raw["plan"]["progress_method"] = "gut_feeling"
+    with pytest.raises(CatalogueError, match="progress_method 'gut_feeling' is not one of linear_projection, cagr_ratio, latest_value"):
+        parse_plan(raw)
