@@ -30,62 +30,17 @@ SERIES = {
     "N03103": dict(zip(range(YEAR - 5, YEAR), (80.0, 75.0, 70.0, 65.0, 61.0))),
     "N03001": dict(zip(range(YEAR - 5, YEAR), (50.0, 50.1, 50.0, 50.2, 50.1))),
 }
-PLAN = f"""
-[plan]
-id = "trend-demo"
-title = "Trend demo"
-municipality_code = "1283"
-municipality_name = "Helsingborg"
-plan_year = {YEAR}
-first_year = {YEAR - 5}
-
-[[indicators]]
-id = "rising"
-title = "Rising"
-unit = "percent"
-source = "kolada"
-source_id = "N03002"
-
-[[indicators]]
-id = "falling"
-title = "Falling"
-unit = "percent"
-source = "kolada"
-source_id = "N03103"
-
-[[indicators]]
-id = "flat"
-title = "Flat"
-unit = "percent"
-source = "kolada"
-source_id = "N03001"
-
-[[goals]]
-id = "rise"
-title = "At least 60 this year, rising"
-  [[goals.targets]]
-  id = "rising_60"
-  kind = "threshold_in_year"
-  indicator = "rising"
-  value = 60
-  year = {YEAR}
-
-[[goals]]
-id = "fall"
-title = "At least 60 this year, falling"
-  [[goals.targets]]
-  id = "falling_60"
-  kind = "threshold_in_year"
-  indicator = "falling"
-  value = 60
-  year = {YEAR}
-
-[[goals]]
-id = "more"
-title = "Fler i arbete"
-direction = "increase"
-indicators = ["rising", "falling", "flat"]
-"""
+INDICATORS = {"rising": "N03002", "falling": "N03103", "flat": "N03001"}
+PLAN = "\n".join([
+    "[plan]", 'id = "trend-demo"', 'title = "Trend demo"', 'municipality_code = "1283"', 'municipality_name = "Helsingborg"',
+    f"plan_year = {YEAR}", f"first_year = {YEAR - 5}",
+    *(f'[[indicators]]\nid = "{name}"\ntitle = "{name}"\nunit = "percent"\nsource = "kolada"\nsource_id = "{kpi}"'
+      for name, kpi in INDICATORS.items()),
+    # at least 60 this year, on the rising and on the falling series
+    *(f'[[goals]]\nid = "{name}"\ntitle = "{name}"\n[[goals.targets]]\nid = "{name}_60"\nkind = "threshold_in_year"\n'
+      f'indicator = "{name}"\nvalue = 60\nyear = {YEAR}' for name in ("rising", "falling")),
+    '[[goals]]\nid = "more"\ntitle = "Fler i arbete"\ndirection = "increase"\nindicators = ["rising", "falling", "flat"]',
+])
 
 
 def kolada(request: Request) -> Response:
