@@ -15,7 +15,7 @@ from indicator_pipeline.steps.facts import add_vintages
 
 CATALOGUE = ["core.dim_target", "core.dim_plan", "core.dim_goal", "core.dim_indicator", "core.goal_context_indicator", "core.index_component"]
 VINTAGES = ["core.indicator_value_vintage"]
-ASSESSMENTS = ["core.target_assessment", "core.target_year_status", "core.target_assessment_history"]
+ASSESSMENTS = ["core.target_assessment", "core.target_year_status", "core.target_assessment_history", "core.target_assessment_method"]
 
 
 @multi_asset(

@@ -12,11 +12,14 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from statistics import fmean
-from typing import Literal
+from typing import Callable, Literal
 
-from indicator_pipeline.catalog.model import TargetRule
+from indicator_pipeline import progress
+from indicator_pipeline.catalog.model import Method, TargetRule
 
-Status = Literal["met", "not_met", "on_track", "off_track", "no_data", "no_numeric_target"]
+Status = Literal[
+    "met", "not_met", "on_track", "off_track", "no_data", "no_numeric_target", "improving", "stable", "worsening"
+]
 # A year row of marts.indicator_vs_target may also be a year-to-date figure, never judged as a year.
 YearStatus = Literal[Status, "incomplete"]
 _NOT_FINAL = "The figures are not final yet."
@@ -81,6 +84,16 @@ class Assessment:
     pending_years: tuple[int, ...] = ()  # over, no whole figure yet, within the source's publication lag
     overdue_years: tuple[int, ...] = ()  # over, no whole figure, past the publication lag and its grace
     method: str = "latest_value"  # how a target not decided yet was judged (docs/target-rules.md)
+    # The trend's inputs (progress.py): its band, cagr_ratio's R, its first year and value, the observed
+    # and required yearly rates, the projection; and why the declared trend method was not used.
+    progress_band: str | None = None
+    progress_ratio: float | None = None
+    trend_base_year: int | None = None
+    trend_base_value: float | None = None
+    observed_rate: float | None = None
+    required_rate: float | None = None
+    projected_value: float | None = None
+    method_fallback: str | None = None
 
 
 def is_final(observation: Observation, as_of: date) -> bool:
@@ -98,7 +111,7 @@ def share_of(numerator: Observation, denominator: Observation) -> Observation:
 
 def year_status(rule: TargetRule, observation: Observation, as_of: date) -> YearStatus:
     """One year's status in the mart indicator_vs_target. For share rules pass the yearly share as the value."""
-    if rule.kind == "none":
+    if rule.kind in ("none", "direction"):  # no level to compare a year with
         return "no_numeric_target"
     if observation.value is None:
         return "no_data"
@@ -115,21 +128,25 @@ def assess(
     denominator: Sequence[Observation] | None = None,
     publication: Publication | None = None,
     denominator_publication: Publication | None = None,
+    method: Method = "latest_value",
 ) -> Assessment:
     """The target's status as of `as_of`. `series` may be unsorted; duplicate years raise ValueError.
     `series_break_years` are the first years of a new definition; share rules need `denominator`.
-    `publication` says when a year's figure is normally out (None: never overdue)."""
+    `publication` says when a year's figure is normally out (None: never overdue). `method` judges a
+    target not decided yet, and a direction."""
     observed = _values_by_year(series, rule.indicator_id)
-    judging = _Judging(rule, as_of, publication)
+    judging = _Judging(rule, as_of, publication, method)
     if rule.kind == "none":
         note = "The goal has no numeric target; it is followed up in words."
         return replace(judging.base(observed, None, None), status="no_numeric_target", note=note)
     if rule.kind in ("threshold_in_year", "amount_in_year"):
         return _assess_in_year(judging, observed, series_break_years)
     if rule.kind == "threshold_every_year":
-        return _assess_every_year(judging, observed)
+        return _assess_every_year(judging, observed, series_break_years)
     if rule.kind == "period_average":
         return _assess_period_average(judging, observed, series_break_years)
+    if rule.kind == "direction":
+        return _assess_direction(judging, observed, series_break_years)
     if rule.kind == "share":
         if denominator is None:
             raise ValueError(f"target {rule.id!r}: a share rule needs the denominator series")
@@ -159,13 +176,21 @@ def _assess_in_year(j: _Judging, observed: ByYear, breaks: Sequence[int]) -> Ass
         return j.cannot_judge(base, overdue, f"target year {year}", "target", waiting)
     if not known:
         return _no_data(base, "There is no comparable value yet.", waiting)
-    # Not decided yet: the latest comparable value indicates the direction.
+    # Not decided yet: the latest comparable value indicates the direction, or the trend does.
     latest = known[max(known)]
     caveat = f"The {year} figure is not published yet{j.expected(year)}, so this is an indication."
-    return j.judged(base, latest, False, f"The latest value ({latest.year})", _join(caveat, waiting))
+    today = j.judged(base, latest, False, f"The latest value ({latest.year})", _join(caveat, waiting))
+    aim = f"the target of {j.target()} in {year}"
+
+    def project(line: progress.Line) -> tuple[float, bool, str]:
+        value = line.at(year)
+        return value, j.meets(value), f"projects {j.fmt(value)} for {year}, which {_verb(j.meets(value))} {aim}"
+
+    points = _trend_points(j, observed, breaks, year)
+    return j.by_trend(today, points, (year, j.rule.value, aim), project, caveat, waiting, base.note)
 
 
-def _assess_every_year(j: _Judging, observed: ByYear) -> Assessment:
+def _assess_every_year(j: _Judging, observed: ByYear, breaks: Sequence[int]) -> Assessment:
     """Each year of the period must meet the target: one final year below it decides not_met, whatever
     comes after; otherwise the period is met once it is over with every year's figure final."""
     start, end = j.rule.start_year, j.rule.end_year
@@ -200,7 +225,21 @@ def _assess_every_year(j: _Judging, observed: ByYear) -> Assessment:
     if not decided:
         note += " The period is not over or some figures are not final yet."
     missing = f" No figure for {', '.join(map(str, overdue))}." if overdue else ""
-    return j.decided(base, "met" if decided else "on_track", _join(note + missing, waiting), latest)
+    today = j.decided(base, "met" if decided else "on_track", _join(note + missing, waiting), latest)
+    to_come = [y for y in range(latest.year + 1, end + 1) if y not in overdue] if end is not None else []
+    if decided or not to_come:
+        return today
+    aim = f"the target of {j.target()} every year to {end}"
+
+    def project(line: progress.Line) -> tuple[float, bool, str]:
+        weakest = (min if j.rule.direction == "higher" else max)(to_come, key=line.at)
+        value = line.at(weakest)
+        years = f"{to_come[0]}-{to_come[-1]}" if len(to_come) > 1 else str(weakest)
+        clause = f"projects {j.fmt(value)} for {weakest}, the weakest of the remaining years ({years})"
+        return value, j.meets(value), f"{clause}, which {_verb(j.meets(value))} {aim}"
+
+    points = _trend_points(j, observed, breaks, end)
+    return j.by_trend(today, points, (end, j.rule.value, aim), project, missing.strip(), waiting)
 
 
 def _assess_period_average(j: _Judging, observed: ByYear, breaks: Sequence[int]) -> Assessment:
@@ -247,7 +286,19 @@ def _assess_period_average(j: _Judging, observed: ByYear, breaks: Sequence[int])
     )
     status = "on_track" if keeps_pace else "off_track"
     extra = {"average_so_far": average, "required_per_remaining_year": required}
-    return j.decided(base, status, _join(note, so_far), Observation(latest.year, average), **extra)
+    today = j.decided(base, status, _join(note, so_far), Observation(latest.year, average), **extra)
+    to_come = [*base.pending_years, *(y for y in range(start, end + 1) if not j.over(y))]
+
+    def project(line: progress.Line) -> tuple[float, bool, str]:
+        projected = {y: line.at(y) for y in to_come}
+        whole = (sum(values) + sum(projected.values())) / (len(values) + len(projected))
+        listed = ", ".join(f"{j.fmt(v)} for {y}" for y, v in projected.items())
+        clause = f"projects {listed}; with them the {start}-{end} average would be {j.fmt(whole)}"
+        return whole, j.meets(whole), f"{clause}, which {_verb(j.meets(whole))} the target of {j.target()}"
+
+    aim = f"the {j.fmt(required)} a year the remaining years need by {end}"
+    points = _trend_points(j, observed, breaks, end)
+    return j.by_trend(today, points, (end, required, aim), project, so_far, base.note)
 
 
 def _assess_share(j: _Judging, numerator: ByYear, denominator: ByYear, den_judging: _Judging) -> Assessment:
@@ -280,7 +331,50 @@ def _assess_share(j: _Judging, numerator: ByYear, denominator: ByYear, den_judgi
     final = base.years_remaining == 0 and all(j.final(o) for o in shares.values())
     subject = f"The {start}-{end} share so far ({len(years)} years)"
     caveat = _join(_NOT_FINAL, waiting)
-    return j.judged(base, Observation(years[-1], share), final, subject, caveat, share_so_far=share)
+    today = j.judged(base, Observation(years[-1], share), final, subject, caveat, share_so_far=share)
+    return today if final else j.fallback(today, "the trend methods do not apply to a share over a period")
+
+
+def _assess_direction(j: _Judging, observed: ByYear, breaks: Sequence[int]) -> Assessment:
+    """improving / stable / worsening from the trend of the comparable whole years (progress.verdict):
+    linear_projection's relative slope, cagr_ratio's growth from the first year to the latest, or
+    latest_value's growth over the latest step, each in the wanted direction."""
+    points = _trend_points(j, observed, breaks, j.as_of.year)
+    _, excluded, cut = _comparable(_whole(observed), breaks, after=None, upto=j.as_of.year)
+    base = j.base(points, None, None, excluded, cut)
+    if len(points) < 3:
+        reason = f"a direction is judged from at least three comparable whole years, and there {_are(len(points))}"
+        return _no_data(base, f"No verdict: {reason}.")
+    higher, wanted = j.rule.direction == "higher", "an increase" if j.rule.direction == "higher" else "a decrease"
+    years = list(points)
+    first, previous, last = points[years[0]], points[years[-2]], points[years[-1]]
+    try:
+        if j.method == "linear_projection":
+            line = progress.fit([(y, o.value) for y, o in points.items()])
+            rate = progress.relative_slope(line, higher)
+            observed_rate = line.slope / abs(line.mean)
+            how = (
+                f"the least-squares line through the {len(points)} comparable whole years {first.year}-{last.year}"
+                f" changes by {_signed(j, line.slope)} a year, {observed_rate:+.1%} of their mean ({j.fmt(line.mean)})"
+            )
+        else:  # cagr_ratio from the first year; latest_value over the latest step
+            start = first if j.method == "cagr_ratio" else previous
+            rate, observed_rate = progress.cagr_rate((start.year, start.value), (last.year, last.value), higher)
+            how = (
+                f"from {j.fmt(start.value)} in {start.year} to {j.fmt(last.value)} in {last.year}"
+                f" the value changed {observed_rate:+.1%} a year"
+            )
+    except progress.CannotAssess as exc:
+        return _no_data(base, f"No verdict by {j.method}: {exc}.")
+    band, verdict = progress.rate_band(rate), progress.verdict(rate)
+    by = "By the latest change" if j.method == "latest_value" else "By the trend"
+    note = f"{by} ({j.method}): {how}; {wanted} is wanted, so {verdict} ({band} progress)."
+    return replace(
+        base, status=verdict, note=_join(note, base.note), assessed_year=last.year, assessed_value=last.value,
+        method=j.method, progress_band=band, observed_rate=observed_rate,
+        trend_base_year=first.year if j.method != "latest_value" else previous.year,
+        trend_base_value=first.value if j.method != "latest_value" else previous.value,
+    )
 
 
 # --- shared pieces ---------------------------------------------------------------------------------
@@ -294,6 +388,7 @@ class _Judging:
     rule: TargetRule
     as_of: date
     publication: Publication | None = None  # None: a figure is never overdue
+    method: Method = "latest_value"
 
     def over(self, year: int) -> bool:
         return self.as_of > date(year, 12, 31)
@@ -392,6 +487,64 @@ class _Judging:
             note += f" {caveat}"
         return self.decided(base, _status(meets, final), note, decisive, **extra)
 
+    def by_trend(
+        self,
+        today: Assessment,
+        points: ByYear,
+        goal: tuple[int, float, str],
+        project: Callable[[progress.Line], tuple[float, bool, str]],
+        *caveats: str,
+    ) -> Assessment:
+        """`today` (the latest_value judgement of a target not decided yet) judged again by the trend of
+        `points` under a trend method: cagr_ratio towards `goal` (year, level, its words), or
+        linear_projection by `project` (what the line projects, whether that meets the target, in
+        words). Status, note (then `caveats`) and method change; the assessed figures stay today's."""
+        if self.method == "latest_value":
+            return today
+        if len(points) < 3:
+            return self.fallback(today, f"it needs three comparable whole years, and there {_are(len(points))}")
+        first, last = points[min(points)], points[max(points)]
+        year, level, aim = goal
+        trend = {"method": self.method, "trend_base_year": first.year, "trend_base_value": first.value}
+        if self.method == "cagr_ratio":
+            if self.meets(last.value, level):
+                note = f"the latest value, {self.fmt(last.value)} ({last.year}), already meets {aim}: target achieved."
+                return self.retold(today, True, note, caveats, progress_band="target_achieved", **trend)
+            higher = self.rule.direction == "higher"
+            try:
+                ratio, observed, required = progress.cagr_ratio(
+                    (first.year, first.value), (last.year, last.value), (year, level), higher
+                )
+            except progress.CannotAssess as exc:
+                return self.fallback(today, str(exc))
+            band = progress.ratio_band(ratio)
+            note = (
+                f"from {self.fmt(first.value)} in {first.year} to {self.fmt(last.value)} in {last.year} the value"
+                f" changed {observed:+.1%} a year; meeting {aim} needs {required:+.1%} a year from {first.year}:"
+                f" a ratio of {ratio:.2f}, {band} progress."
+            )
+            rates = {"progress_ratio": ratio, "observed_rate": observed, "required_rate": required}
+            return self.retold(today, ratio >= progress.ON_TRACK_RATIO, note, caveats, progress_band=band, **rates, **trend)
+        line = progress.fit([(y, o.value) for y, o in points.items()])
+        projected, meets, projects = project(line)
+        note = (
+            f"the least-squares line through the {len(points)} comparable whole years {first.year}-{last.year}"
+            f" changes by {_signed(self, line.slope)} a year and {projects}."
+        )
+        relative = line.slope / abs(line.mean) if line.mean else None
+        return self.retold(today, meets, note, caveats, projected_value=projected, observed_rate=relative, **trend)
+
+    def retold(self, today: Assessment, on_track: bool, how: str, caveats: Sequence[str], **trend: object):
+        note = _join(f"By the trend ({self.method}): {how}", *caveats)
+        return replace(today, status="on_track" if on_track else "off_track", note=note, **trend)
+
+    def fallback(self, today: Assessment, reason: str) -> Assessment:
+        """`today` judged by latest_value although a trend method was asked for, saying why."""
+        if self.method == "latest_value":
+            return today
+        note = f"Judged by latest_value, as {self.method} cannot be used here: {reason}."
+        return replace(today, note=_join(today.note, note), method_fallback=reason)
+
     def decided(self, base: Assessment, status: Status, note: str, decisive: Observation, **extra: object):
         """`base` with `status` and `note`, assessed on `decisive`'s year and value."""
         return replace(
@@ -434,6 +587,25 @@ def _comparable(
     if cut is None:
         return known, (), None
     return {y: o for y, o in known.items() if y >= cut}, tuple(y for y in known if y < cut), cut
+
+
+def _trend_points(j: _Judging, observed: ByYear, breaks: Sequence[int], upto: int) -> ByYear:
+    """The comparable whole years a trend is read from: whole years that are over, up to `upto`, from
+    the latest series break on (values before it follow the old definition)."""
+    known, _, _ = _comparable(_whole(observed), breaks, after=None, upto=upto)
+    return {y: o for y, o in known.items() if y <= upto and j.over(y)}
+
+
+def _verb(meets: bool) -> str:
+    return "meets" if meets else "does not meet"
+
+
+def _signed(j: _Judging, value: float) -> str:
+    return ("+" if value >= 0 else "") + j.fmt(value)
+
+
+def _are(count: int) -> str:
+    return f"is {count}" if count == 1 else f"are {count}"
 
 
 def _no_data(base: Assessment, *sentences: str) -> Assessment:

@@ -45,6 +45,7 @@ ASSET_KEYS = sorted(
         "core/target_assessment",
         "core/target_year_status",
         "core/target_assessment_history",
+        "core/target_assessment_method",  # every target judged by every progress method
         # The views of sql/models/ (one step, sql_models)
         *(f"staging/{name}" for name in (
             "kolada_observation", "scb_period", "scb_observation", "filedrop_current_file", "filedrop_cell",
@@ -57,6 +58,7 @@ ASSET_KEYS = sorted(
         "marts/goal_status",
         "marts/goal_status_display",  # goal_status rounded and in Swedish text
         "marts/goal_status_history",  # what every published refresh reported
+        "marts/goal_status_methods",  # every target by every progress method, side by side
         "marts/goal_tree",  # every target under the parent plan's goal it serves (the city's directions)
         "marts/indicator_vs_target",
         "marts/reconciliation",  # the city's finance measures beside Kolada's published ratios

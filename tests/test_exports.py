@@ -16,7 +16,7 @@ from indicator_pipeline.warehouse import publish as publishing
 from indicator_pipeline.warehouse.exports import swedish_number, write_csv
 from indicator_pipeline.warehouse.publish import PublishError, prepare_work_file, publish
 
-MARTS = {"goal_status", "goal_status_display", "goal_status_history", "goal_tree", "indicator_vs_target", "reconciliation", "index_inputs", "peer_comparison"}
+MARTS = {"goal_status", "goal_status_display", "goal_status_history", "goal_status_methods", "goal_tree", "indicator_vs_target", "reconciliation", "index_inputs", "peer_comparison"}
 NUMBER_TYPES = {"DOUBLE", "FLOAT", "INTEGER", "BIGINT"}
 
 

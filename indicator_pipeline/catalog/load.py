@@ -135,6 +135,7 @@ def _with_defaults(raw: dict) -> dict:
         directions = {i["id"]: i.get("direction", "higher") for i in raw.get("indicators", ())}
         goals = [
             {**goal, "targets": [{"direction": directions.get(t.get("indicator"), "higher"), **t} for t in goal["targets"]]}
+            if "targets" in goal else goal  # a direction goal's targets are made from its direction
             for goal in raw.get("goals", ())
         ]
         head = raw["plan"]

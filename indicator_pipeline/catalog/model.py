@@ -27,9 +27,14 @@ TargetKind = Literal[
     "amount_in_year",  # an absolute amount in one year (result >= 316 mnkr in 2025)
     "share",  # numerator / denominator over a period reaches a share (1/3 self-build plots)
     "none",  # no numeric target (qualitative goals)
+    "direction",  # no number, a wanted direction: improving / stable / worsening (a goal's `direction`)
 ]
 TARGET_KINDS: tuple[str, ...] = TargetKind.__args__  # type: ignore[attr-defined]
 Direction = Literal["higher", "lower"]
+# How a target not decided yet is judged, and a direction (docs/target-rules.md, "Progress from the trend").
+Method = Literal["linear_projection", "cagr_ratio", "latest_value"]
+METHODS: tuple[str, ...] = Method.__args__  # type: ignore[attr-defined]
+DEFAULT_METHOD: Method = "linear_projection"
 SourceName = Literal["kolada", "scb", "filedrop", "computed"]
 SOURCES: tuple[str, ...] = SourceName.__args__  # type: ignore[attr-defined]
 # What the names in a computed indicator's `formula` are, by its `source_id`: the statement lines
@@ -260,6 +265,7 @@ REQUIRED_FIELDS = {
     "period_average": ("indicator", "value", "start_year", "end_year"),
     "share": ("indicator", "denominator_indicator", "value", "start_year", "end_year"),
     "none": (),
+    "direction": ("indicator",),
 }
 ID_FIELDS = {"indicator": "indicator_id", "denominator_indicator": "denominator_indicator_id"}
 
@@ -279,6 +285,7 @@ class TargetRule:
     direction: Direction = "higher"  # in a plan file: the indicator's direction unless given
     unit: str | None = None
     text: str | None = None  # the target in the plan's words
+    method: Method | None = None  # None: the plan's progress_method
 
     @model_validator(mode="after")
     def _has_what_its_kind_needs(self) -> TargetRule:
@@ -288,8 +295,29 @@ class TargetRule:
         return self
 
 
+def _direction_targets(raw: object) -> object:
+    """A goal with a wanted `direction` ("increase" / "decrease") and `indicators` instead of targets: one
+    target of kind direction per indicator, with id `<goal id>__<indicator id>` (and the goal's `method`)."""
+    if not isinstance(raw, dict) or "direction" not in raw:
+        return raw
+    goal = dict(raw)
+    wanted, indicators, method = goal.pop("direction"), goal.pop("indicators", None), goal.pop("method", None)
+    if wanted not in ("increase", "decrease"):
+        _refuse(f"direction {wanted!r} is not one of increase, decrease")
+    if "targets" in goal or not isinstance(indicators, list) or not indicators:
+        _refuse("a goal with a direction names its indicators (indicators = [\"id\", ...]) instead of targets")
+    higher = "higher" if wanted == "increase" else "lower"
+    extra = {"method": method} if method is not None else {}
+    targets = [{"id": f"{goal.get('id')}__{i}", "kind": "direction", "indicator": i, "direction": higher} | extra
+               for i in indicators]
+    return goal | {"targets": targets}
+
+
 @model
 class Goal:
+    """A goal and its targets; a plan file may give a direction goal's `direction` and `indicators`
+    instead of targets (_direction_targets)."""
+
     id: str
     title: str
     targets: Annotated[tuple[TargetRule, ...], Field(min_length=1)]  # kind = "none" for qualitative goals
@@ -299,6 +327,11 @@ class Goal:
     measurable: bool = True
     context_indicator_ids: tuple[str, ...] = Field(default=(), validation_alias="context_indicators")
     serves: str | None = None  # the goal of the parent plan (`[plan] parent`) this goal serves
+
+    @model_validator(mode="before")
+    @classmethod
+    def _directions(cls, raw: object) -> object:
+        return _direction_targets(raw)
 
 
 def _head(name: str) -> AliasPath:
@@ -326,6 +359,8 @@ class Plan:
     parent: str | None = Field(default=None, validation_alias=_head("parent"))
     # Whose figures the file drops are, as archived with them (default: the organisation).
     filedrop_licence: str = Field(default="", validation_alias=_head("filedrop_licence"))
+    # How a target not decided yet is judged unless the target names its own method.
+    progress_method: Method = Field(default=DEFAULT_METHOD, validation_alias=_head("progress_method"))
     indicators: tuple[Indicator, ...] = ()
     goals: tuple[Goal, ...] = ()
     # Publication rhythm: default days after a year ends until its figure is out, per source, and the

@@ -15,6 +15,7 @@ import duckdb
 import polars as pl
 
 from indicator_pipeline.catalog import Plan, TargetRule
+from indicator_pipeline.catalog.model import METHODS
 from indicator_pipeline.settings import end_of_day
 from indicator_pipeline.targets import Observation, Publication, assess, share_of, year_status
 from indicator_pipeline.warehouse.models import apply_schema
@@ -32,6 +33,9 @@ YEAR_STATUS_SCHEMA = {
     "complete": pl.Boolean,
 }
 RUN_SCHEMA = {"run_id": pl.Utf8, "assessed_at": pl.Datetime("us", "UTC")}
+# What core.target_assessment_method keeps of each method's assessment (besides the keys and the method asked).
+METHOD_FIELDS = ("status", "progress_band", "progress_ratio", "trend_base_year", "trend_base_value", "observed_rate",
+                 "required_rate", "projected_value", "method_fallback", "latest_year", "latest_value", "note")
 
 
 def known_series(con: duckdb.DuckDBPyConnection, plan: Plan, as_of: date) -> Series:
@@ -78,18 +82,23 @@ def years_to_show(rule: TargetRule, observed: list[Observation], as_of: date) ->
 
 def assess_all(con: duckdb.DuckDBPyConnection, plan: Plan, as_of: date) -> dict[str, pl.DataFrame]:
     """Every target of the plan judged from what was known at the end of `as_of` (reads only): the
-    frames incoming_assessment and incoming_year_status of the load scripts."""
+    frames incoming_assessment (by the target's method), incoming_assessment_method (by every method)
+    and incoming_year_status of the load scripts."""
     series = known_series(con, plan, as_of)
     due = publications(con, plan)
-    assessments, year_rows = [], []
+    assessments, by_method, year_rows = [], [], []
     keys = {"plan_id": plan.id, "municipality_code": plan.municipality_code, "as_of": as_of}
     for _goal, rule in plan.targets():
         breaks = plan.indicator(rule.indicator_id).series_break_years if rule.indicator_id else ()
         denominator = series.get(rule.denominator_indicator_id, []) if rule.denominator_indicator_id else None
         numerator = series.get(rule.indicator_id, [])
         publication, den_publication = due.get(rule.indicator_id), due.get(rule.denominator_indicator_id)
-        result = assess(rule, numerator, as_of, breaks, denominator, publication, den_publication)
-        assessments.append(keys | asdict(result))  # the rule itself is in core.dim_target
+        judged = {m: assess(rule, numerator, as_of, breaks, denominator, publication, den_publication, m) for m in METHODS}
+        assessments.append(keys | asdict(judged[rule.method or plan.progress_method]))  # the rule: core.dim_target
+        by_method += [
+            keys | {"target_id": rule.id, "method": m, "method_used": a.method} | {f: getattr(a, f) for f in METHOD_FIELDS}
+            for m, a in judged.items()
+        ]
         if rule.kind == "none":
             continue
         observed = yearly_values(rule, series)
@@ -101,6 +110,7 @@ def assess_all(con: duckdb.DuckDBPyConnection, plan: Plan, as_of: date) -> dict[
             year_rows.append((plan.id, rule.id, plan.municipality_code, year, o.value, status, complete))
     return {
         "incoming_assessment": pl.DataFrame(assessments, infer_schema_length=None),
+        "incoming_assessment_method": pl.DataFrame(by_method, infer_schema_length=None),
         "incoming_year_status": pl.DataFrame(year_rows, schema=YEAR_STATUS_SCHEMA, orient="row"),
     }
 
@@ -108,7 +118,7 @@ def assess_all(con: duckdb.DuckDBPyConnection, plan: Plan, as_of: date) -> dict[
 def assess_plan(
     con: duckdb.DuckDBPyConnection, plan: Plan, as_of: date, run_id: str | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Assess and store: core.target_assessment and core.target_year_status are replaced, and with a
+    """Assess and store: core.target_assessment(_method) and core.target_year_status are replaced, and with a
     `run_id` the assessments are added to core.target_assessment_history under that run."""
     frames = assess_all(con, plan, as_of)
     runs = [{"run_id": run_id, "assessed_at": datetime.now(timezone.utc)}] if run_id else []

@@ -22,7 +22,7 @@ def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
     the publication lag after the plan's default)."""
     plan_row = {"plan_id": plan.id, "title": plan.title, "organisation": plan.organisation, "municipality_code": plan.municipality_code,
                 "municipality_name": plan.municipality_name, "plan_year": plan.plan_year, "plan_file": plan.source_path,
-                "parent_plan_id": plan.parent}
+                "parent_plan_id": plan.parent, "progress_method": plan.progress_method}
     indicators = [
         _row(plan, i, {"id": "indicator_id"}, drop=("method", "formula"))
         | {"source_selection": i.selection_key, "publication_lag_days": plan.lag_days(i), "formula": i.formula and i.formula.text,

@@ -10,4 +10,5 @@ DELETE FROM core.index_component WHERE plan_id IN (SELECT plan_id FROM removed_p
 DELETE FROM core.peer_set WHERE plan_id IN (SELECT plan_id FROM removed_plan);
 DELETE FROM core.target_assessment WHERE plan_id IN (SELECT plan_id FROM removed_plan);
 DELETE FROM core.target_year_status WHERE plan_id IN (SELECT plan_id FROM removed_plan);
+DELETE FROM core.target_assessment_method WHERE plan_id IN (SELECT plan_id FROM removed_plan);
 DELETE FROM core.target_assessment_history WHERE plan_id IN (SELECT plan_id FROM removed_plan);

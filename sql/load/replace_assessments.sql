@@ -1,10 +1,13 @@
--- Replace one plan's assessments (incoming_* are registered by the loader) and add them to the
+-- Replace one plan's assessments (incoming_* are registered by the loader; _method: by every method) and add them to the
 -- history under this run (incoming_run: one row, run_id and assessed_at; no row = not recorded).
 DELETE FROM core.target_assessment WHERE plan_id IN (SELECT DISTINCT plan_id FROM incoming_assessment);
 INSERT INTO core.target_assessment BY NAME SELECT * FROM incoming_assessment;
 
 DELETE FROM core.target_year_status WHERE plan_id IN (SELECT DISTINCT plan_id FROM incoming_assessment);
 INSERT INTO core.target_year_status BY NAME SELECT * FROM incoming_year_status;
+
+DELETE FROM core.target_assessment_method WHERE plan_id IN (SELECT DISTINCT plan_id FROM incoming_assessment);
+INSERT INTO core.target_assessment_method BY NAME SELECT * FROM incoming_assessment_method;
 
 -- A step re-executed within the same run replaces what that run recorded for the plan.
 DELETE FROM core.target_assessment_history

@@ -1,6 +1,7 @@
 -- The scorecard's overview: every goal target of each plan in $plan_ids with its status, latest value, target and
--- gap, the goal's motivation, the decimals to show the indicator with (core.dim_indicator), and the target
--- against the peers (how many reach it, how many achieved the pace it needs).
+-- gap, the goal's motivation, the decimals to show the indicator with (core.dim_indicator), the target
+-- against the peers (how many reach it, how many achieved the pace it needs) and whether its status depends
+-- on the progress method.
 SELECT
     s.plan_id, p.title AS plan_title, p.municipality_name,
     s.goal_id, s.goal_title, g.motivation, s.goal_level, s.area, s.goal_order,
@@ -9,7 +10,8 @@ SELECT
     s.as_of, s.status, s.latest_year, s.latest_value, s.latest_preliminary,
     s.target_value, s.target_year, s.period_start, s.period_end, s.gap,
     s.average_so_far, s.share_so_far, s.years_remaining, s.required_per_remaining_year, s.note,
-    s.peers_with_value, s.peers_meeting_target, s.peers_with_change, s.peers_achieving_required_change
+    s.peers_with_value, s.peers_meeting_target, s.peers_with_change, s.peers_achieving_required_change,
+    s.method, s.method_sensitive
 FROM marts.goal_status AS s
 JOIN core.dim_goal AS g USING (plan_id, goal_id)
 JOIN core.dim_plan AS p USING (plan_id)

@@ -51,6 +51,9 @@ SELECT
     pc.peers_with_change,
     pc.peers_achieving_required_change,
     pc.required_change_percentile,
+    a.method,
+    a.progress_band,
+    ms.method_sensitive,
     a.note,
     g.goal_order,
     t.target_order
@@ -60,3 +63,7 @@ JOIN core.dim_plan AS p ON p.plan_id = g.plan_id
 LEFT JOIN core.target_assessment AS a ON a.plan_id = t.plan_id AND a.target_id = t.target_id
 LEFT JOIN core.dim_indicator AS i ON i.plan_id = t.plan_id AND i.indicator_id = t.indicator_id
 LEFT JOIN core.target_peer_context AS pc ON pc.plan_id = t.plan_id AND pc.target_id = t.target_id
+LEFT JOIN (
+    SELECT plan_id, target_id, count(DISTINCT status) > 1 AS method_sensitive
+    FROM core.target_assessment_method GROUP BY ALL
+) AS ms ON ms.plan_id = t.plan_id AND ms.target_id = t.target_id

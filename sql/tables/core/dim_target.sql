@@ -17,3 +17,6 @@ CREATE TABLE IF NOT EXISTS core.dim_target (
     target_order              INTEGER NOT NULL,
     PRIMARY KEY (plan_id, target_id)
 );
+
+-- The target's own progress method (NULL: the plan's progress_method); added with the trend methods (issue 18).
+ALTER TABLE core.dim_target ADD COLUMN IF NOT EXISTS method VARCHAR;

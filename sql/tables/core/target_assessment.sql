@@ -27,6 +27,14 @@ CREATE TABLE IF NOT EXISTS core.target_assessment (
     pending_years                INTEGER[],   -- over, figure not complete yet but within its publication lag
     overdue_years                INTEGER[],   -- over, figure not complete and past its publication lag
     method                       VARCHAR,     -- how a target not decided yet was judged
+    progress_band                VARCHAR,     -- the trend's band (progress.py)
+    progress_ratio               DOUBLE,      -- cagr_ratio's R
+    trend_base_year              INTEGER,     -- the trend's first comparable whole year
+    trend_base_value             DOUBLE,
+    observed_rate                DOUBLE,      -- observed yearly growth (cagr) or relative slope (linear)
+    required_rate                DOUBLE,      -- cagr_ratio: the yearly growth the target needs
+    projected_value              DOUBLE,      -- linear_projection: what the line projects
+    method_fallback              VARCHAR,     -- why the declared trend method was not used
     PRIMARY KEY (plan_id, target_id)
 );
 
@@ -37,3 +45,11 @@ ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS failing_years INTEGE
 ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS pending_years INTEGER[];
 ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS overdue_years INTEGER[];
 ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS method VARCHAR;
+ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS progress_band VARCHAR;
+ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS progress_ratio DOUBLE;
+ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS trend_base_year INTEGER;
+ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS trend_base_value DOUBLE;
+ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS observed_rate DOUBLE;
+ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS required_rate DOUBLE;
+ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS projected_value DOUBLE;
+ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS method_fallback VARCHAR;
