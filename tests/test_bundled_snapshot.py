@@ -30,7 +30,7 @@ LUND_DATA_URL = f"https://api.kolada.se/v3/data/kpi/{LUND_KPI_IDS}/municipality/
 # The city directions' KPIs (helsingborg_inriktningar_2023_2026): asked for alone, and in the folder run
 # together with the KS plan's (Helsingborg once, the peers and reference rows once with every plan's KPIs).
 DIRECTIONS_KPI_IDS = "N00301,N00310,N00401,N00999,N02267"
-FOLDER_KPI_IDS = "N00301,N00310,N00401,N00610,N00611,N00612,N00614,N00999,N01951,N02267,N03001,N03002,N03009,N03010,N03102,N03103,N07609,U07451,U07453"
+FOLDER_KPI_IDS = ",".join(sorted({*KPI_IDS.split(","), *DIRECTIONS_KPI_IDS.split(",")}))  # 19 KPIs
 
 
 def _data_url(kpi_ids: str, municipalities: list[str]) -> str:
