@@ -50,8 +50,9 @@ def scb_units_and_year(frame, plan):
 
 def fact_measures(frame, plan):
     """Add `measure`: what each row's indicator measures (a Kolada KPI id, a computed measure), so ranges
-    that differ within one unit (a share in percent vs. soliditet in percent) can be keyed on it."""
-    frame["measure"] = frame["indicator_id"].map(quality.indicator_measures(plan))
+    that differ within one unit (a share in percent vs. soliditet in percent) can be keyed on it. The table
+    also holds the values of plans kept from earlier runs: their rows measure their own source id."""
+    frame["measure"] = frame["indicator_id"].map(quality.indicator_measures(plan)).fillna(frame["source_id"])
     return frame
 
 

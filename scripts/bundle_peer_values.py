@@ -24,7 +24,8 @@ sys.path.insert(0, str(PROJECT))
 from benchmarks.loopback import _unit_interval, envelope, recorded_body  # noqa: E402
 from indicator_pipeline.catalog import load_plan  # noqa: E402
 from indicator_pipeline.catalog.load import resolve_plan_path  # noqa: E402
-from indicator_pipeline.catalog.peers import Municipality, resolve  # noqa: E402
+from indicator_pipeline.catalog.model import Plan  # noqa: E402
+from indicator_pipeline.catalog.peers import Municipality, PeerSet, resolve  # noqa: E402
 from indicator_pipeline.catalog.plan_set import requests_by_municipality  # noqa: E402
 from indicator_pipeline.settings import bundled_snapshot_dir  # noqa: E402
 from indicator_pipeline.sources import kolada  # noqa: E402
@@ -57,13 +58,9 @@ def body_in(root: Path, source: str, url_part: str, method: str = "GET") -> byte
     raise LookupError(f"no {method} {source} recording with {url_part!r} in {root}")
 
 
-def main() -> None:
-    plan_path = resolve_plan_path(sys.argv[1] if len(sys.argv) > 1 else None)
-    plan = load_plan(plan_path)
-    root = bundled_snapshot_dir()
-    snapshot = SnapshotDir(root)
+def bundled_peer_set(plan: Plan, root: Path) -> PeerSet:
+    """The plan's peer set and reference rows, resolved from the snapshot's municipality list and group."""
     listing = recorded_body("kolada", "/v3/municipality?")  # Kolada's real list, as the default snapshot has it
-    snapshot.write(recorded("kolada", f"{KOLADA}/municipality?per_page=5000", listing))
     listed = kolada.parse_municipalities([recorded("kolada", f"{KOLADA}/municipality", listing)])
     municipalities = {code: Municipality(code, name, kind) for code, name, kind, _ in listed.iter_rows()}
     members = None
@@ -71,7 +68,16 @@ def main() -> None:
         members = kolada.parse_group_members(
             [recorded("kolada", "group", body_in(root, "kolada", f"/municipality_groups/{plan.peers.group_id}"))], plan.peers.group_id
         )
-    peers = resolve(plan.peers, plan.municipality_code, municipalities, members, "bundled plan")
+    return resolve(plan.peers, plan.municipality_code, municipalities, members, "bundled plan")
+
+
+def main() -> None:
+    plan_path = resolve_plan_path(sys.argv[1] if len(sys.argv) > 1 else None)
+    plan = load_plan(plan_path)
+    root = bundled_snapshot_dir()
+    snapshot = SnapshotDir(root)
+    snapshot.write(recorded("kolada", f"{KOLADA}/municipality?per_page=5000", recorded_body("kolada", "/v3/municipality?")))
+    peers = bundled_peer_set(plan, root)
     (own, _), (others, _) = requests_by_municipality([plan], {plan.id: peers.requested})
     years = list(range(plan.first_year, snapshot.recorded_on().year))
     kpis = kolada_steps.kpi_ids(plan)

@@ -15,7 +15,6 @@ CONFORMANCE = Path(__file__).resolve().parent / "fixtures" / "conformance"
 
 KPI_IDS = "N00301,N00610,N00611,N00612,N00614,N01951,N03001,N03002,N03009,N03010,N03102,N03103,N07609,U07451,U07453"
 YEARS = ",".join(str(y) for y in range(2015, 2026))
-KPI_URL = f"https://api.kolada.se/v3/kpi/{KPI_IDS}?per_page=5000"
 DATA_URL = f"https://api.kolada.se/v3/data/kpi/{KPI_IDS}/municipality/1283/year/{YEARS}?per_page=5000"
 # Kolada group G37394 "Liknande kommuner, övergripande, Helsingborg, 2025", with Riket and Region Skåne
 PEERS = ["0126", "0136", "0581", "1490", "1880", "1980", "2180"]
@@ -27,12 +26,23 @@ STATUSES = {"published", "derived", "illustrative", "missing"}
 LUND_PROVENANCE = BUNDLED / "provenance-lund_ks_2025.json"
 LUND_KPI_IDS = "N01951,N03002,N03009,N03010,N03102,U07451,U07453"
 LUND_YEARS = ",".join(str(y) for y in range(2017, 2026))
-LUND_KPI_URL = f"https://api.kolada.se/v3/kpi/{LUND_KPI_IDS}?per_page=5000"
 LUND_DATA_URL = f"https://api.kolada.se/v3/data/kpi/{LUND_KPI_IDS}/municipality/1281/year/{LUND_YEARS}?per_page=5000"
-SNAPSHOTS = {
-    "default": (BUNDLED / "provenance.json", DATA_URL, KPI_URL, KPI_IDS, "1283"),
-    "lund": (LUND_PROVENANCE, LUND_DATA_URL, LUND_KPI_URL, LUND_KPI_IDS, "1281"),
+# The city directions' KPIs (helsingborg_inriktningar_2023_2026): asked for alone, and in the folder run
+# together with the KS plan's (Helsingborg once, the peers and reference rows once with every plan's KPIs).
+DIRECTIONS_KPI_IDS = "N00301,N00310,N00401,N00999,N02267"
+FOLDER_KPI_IDS = ",".join(sorted({*KPI_IDS.split(","), *DIRECTIONS_KPI_IDS.split(",")}))  # 19 KPIs
+
+
+def _data_url(kpi_ids: str, municipalities: list[str]) -> str:
+    return f"https://api.kolada.se/v3/data/kpi/{kpi_ids}/municipality/{','.join(municipalities)}/year/{YEARS}?per_page=5000"
+
+
+HELSINGBORG_DATA_URLS = (DATA_URL, _data_url(FOLDER_KPI_IDS, ["1283"]), _data_url(DIRECTIONS_KPI_IDS, ["1283"]))
+SNAPSHOTS = {  # provenance, the data answers it covers, municipality
+    "default": (BUNDLED / "provenance.json", HELSINGBORG_DATA_URLS, "1283"),
+    "lund": (LUND_PROVENANCE, (LUND_DATA_URL,), "1281"),
 }
+METADATA = {"default": KPI_IDS, "lund": LUND_KPI_IDS, "directions": DIRECTIONS_KPI_IDS, "folder": FOLDER_KPI_IDS}
 
 
 def _read(url: str) -> dict:
@@ -49,9 +59,7 @@ def _assert_envelope(envelope: dict) -> None:
 
 @pytest.mark.parametrize("snapshot", SNAPSHOTS)
 def test_every_data_value_has_exactly_one_matching_provenance_entry(snapshot):
-    provenance_path, data_url, _, _, municipality = SNAPSHOTS[snapshot]
-    data = _read(data_url)
-    _assert_envelope(data)
+    provenance_path, data_urls, municipality = SNAPSHOTS[snapshot]
     provenance = json.loads(provenance_path.read_text(encoding="utf-8"))
 
     by_key: dict[tuple, list[dict]] = {}
@@ -65,14 +73,17 @@ def test_every_data_value_has_exactly_one_matching_provenance_entry(snapshot):
         by_key.setdefault((entry["kpi_id"], entry["year"], entry["gender"]), []).append(entry)
 
     seen = set()
-    for obj in data["values"]:
-        assert obj["municipality"] == municipality
-        for cell in obj["values"]:
-            key = (obj["kpi"], obj["period"], cell["gender"])
-            entries = by_key.get(key, [])
-            assert len(entries) == 1, f"{key}: {len(entries)} provenance entries"
-            assert entries[0]["value"] == cell["value"], f"{key}: body {cell['value']!r} != provenance {entries[0]['value']!r}"
-            seen.add(key)
+    for data_url in data_urls:  # every answer for the municipality carries the same value for a KPI, year and gender
+        data = _read(data_url)
+        _assert_envelope(data)
+        for obj in data["values"]:
+            assert obj["municipality"] == municipality
+            for cell in obj["values"]:
+                key = (obj["kpi"], obj["period"], cell["gender"])
+                entries = by_key.get(key, [])
+                assert len(entries) == 1, f"{key}: {len(entries)} provenance entries"
+                assert entries[0]["value"] == cell["value"], f"{key}: body {cell['value']!r} != provenance {entries[0]['value']!r}"
+                seen.add(key)
     assert set(by_key) == seen, f"provenance entries with no data value: {sorted(set(by_key) - seen)}"
 
 
@@ -91,11 +102,28 @@ def test_peer_answers_cover_the_group_and_are_missing_where_helsingborg_is():
             assert (cell["value"] is None) == (own[(obj["kpi"], obj["period"], cell["gender"])] is None), obj
 
 
-@pytest.mark.parametrize("snapshot", SNAPSHOTS)
-def test_metadata_objects_equal_the_real_catalogue(snapshot):
-    _, _, kpi_url, kpi_ids, _ = SNAPSHOTS[snapshot]
+def test_the_folder_runs_answers_extend_the_plans_own_with_the_same_values():
+    """The folder run asks with the KS plan's and the directions' KPIs together: its answers hold the KS
+    plan's answers unchanged, and the directions' values as the directions plan alone gets them."""
+    references = ["0000", "0012"]
+    for ks_url, directions_url, folder_url in (
+        (DATA_URL, _data_url(DIRECTIONS_KPI_IDS, ["1283"]), _data_url(FOLDER_KPI_IDS, ["1283"])),
+        (PEER_DATA_URL, _data_url(DIRECTIONS_KPI_IDS, references), _data_url(FOLDER_KPI_IDS, ["0000", "0012", *PEERS])),
+    ):
+        folder = _read(folder_url)
+        _assert_envelope(folder)
+        ks, directions = _read(ks_url)["values"], _read(directions_url)["values"]
+        assert [o for o in folder["values"] if o["kpi"] in KPI_IDS.split(",")] == ks
+        assert [o for o in folder["values"] if o["kpi"] in DIRECTIONS_KPI_IDS.split(",") and o["municipality"] in ("1283", *references)] == [
+            o for o in sorted(directions, key=lambda o: (o["kpi"], o["municipality"], o["period"]))
+        ]
+
+
+@pytest.mark.parametrize("run", METADATA)
+def test_metadata_objects_equal_the_real_catalogue(run):
+    kpi_ids = METADATA[run]
     catalogue_path = CONFORMANCE / "kolada" / "kpi_catalogue_plan_subset.json"
-    metadata = _read(kpi_url)
+    metadata = _read(f"https://api.kolada.se/v3/kpi/{kpi_ids}?per_page=5000")
     _assert_envelope(metadata)
     assert [kpi["id"] for kpi in metadata["values"]] == kpi_ids.split(",")
     catalogue = {kpi["id"]: kpi for kpi in json.loads(catalogue_path.read_text(encoding="utf-8"))}

@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 
 from indicator_pipeline.catalog import load_plan
-from snapshot_files import own_kolada_data
+from snapshot_files import default_plan_kolada, own_kolada_data
 
 PROJECT = Path(__file__).resolve().parents[1]
 BUNDLED = PROJECT / "indicator_pipeline" / "snapshots" / "bundled"
@@ -83,11 +83,6 @@ def _plan_target_ids() -> list[str]:
     return [rule.id for _, rule in load_plan().targets()]
 
 
-def _kolada_file(snapshot: Path, marker: str, suffix: str) -> Path:
-    (path,) = [p for p in (snapshot / "kolada").glob(f"*{suffix}") if marker in p.name]
-    return path
-
-
 @pytest.fixture(scope="module")
 def published(tmp_path_factory, copy_bundled_warehouse) -> Path:
     """A published offline refresh: a copy of the suite's one in-process refresh of the bundled snapshot
@@ -116,7 +111,7 @@ def failed_refreshes(published, tmp_path_factory) -> dict:
     plan_title = load_plan().indicator("nki_total").source_title
     new_title = "Företagsklimat Insikt - Totalt, Index, reviderad definition"
     retitled = Path(shutil.copytree(BUNDLED, root / "retitled"))
-    body_path = _kolada_file(retitled, "N03103-N07609-U07451-U07453", ".body")  # the default plan's KPI metadata request
+    (body_path,) = default_plan_kolada(retitled, "kpi")  # the default plan's KPI metadata request
     body = json.loads(body_path.read_bytes())
     (kpi,) = [k for k in body["values"] if k["id"] == "U07453"]
     assert kpi["title"] == plan_title  # the bundled recording agrees with the plan

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
 import pytest
 
 from indicator_pipeline.catalog import bundled_plan_path, load_plan
+from indicator_pipeline.catalog.load import bundled_plan_names
 from indicator_pipeline.catalog.model import TARGET_KINDS
 from indicator_pipeline.errors import CatalogueError
 from indicator_pipeline.sources.kolada import KoladaClient
@@ -30,6 +32,8 @@ QUALITATIVE = {
 # The city's four directions for 2023-2026 (the KS plan's parent plan), and the goals of the KS plan that
 # serve each (the plan's reading, in its comment: the plan text does not pair them).
 PARENT = "helsingborg_inriktningar_2023_2026"
+# Real v3 KPI objects: the bundled plans' KPIs cut from Kolada's catalogue (tests/fixtures/conformance/README.md).
+KPI_CATALOGUE = Path(__file__).resolve().parent / "fixtures" / "conformance" / "kolada" / "kpi_catalogue_plan_subset.json"
 DIRECTIONS = {
     "innovation": "Helsingborg ska öka innovationskraften för att säkra en effektiv välfärd",
     "safety": "Helsingborg ska upplevas som tryggt och säkert",
@@ -90,11 +94,26 @@ def test_the_three_bundled_plans_parse():
 
 def test_the_city_directions_are_a_parent_plan_of_four_qualitative_goals():
     parent = load_plan(PARENT)
-    assert (parent.parent, parent.municipality_code, parent.indicators) == (None, "1283", ())
+    assert (parent.parent, parent.municipality_code) == (None, "1283")
     assert {g.id: g.title for g in parent.goals} == DIRECTIONS
     for goal in parent.goals:
         assert goal.measurable is False and goal.level == "stadens inriktning"
         assert [(t.kind, t.indicator_id) for t in goal.targets] == [("none", None)]
+    # each direction is followed by Kolada KPIs (N00401, emissions, wanted lower, beside quality of life)
+    kpis = {g.id: [(parent.indicator(i).source_id, parent.indicator(i).direction) for i in g.context_indicator_ids]
+            for g in parent.goals}
+    assert kpis == {"innovation": [("N00999", "higher")], "safety": [("N00301", "higher")],
+                    "quality_of_life": [("N00310", "higher"), ("N00401", "lower")], "employment": [("N02267", "higher")]}
+
+
+def test_every_bundled_kolada_kpi_has_its_title_in_the_real_catalogue():
+    """The title a plan checks every run is the one Kolada's real catalogue carries, for a KPI published
+    for municipalities (type K, or A: municipalities and regions)."""
+    catalogue = {kpi["id"]: kpi for kpi in json.loads(KPI_CATALOGUE.read_text(encoding="utf-8"))}
+    for name in bundled_plan_names():
+        for indicator in load_plan(name).indicators_from("kolada"):
+            kpi = catalogue[indicator.source_id]
+            assert (indicator.source_title, kpi["municipality_type"] in "KA") == (kpi["title"], True), (name, indicator.id)
 
 
 def test_each_ks_goal_serves_a_city_direction(plan):

@@ -36,7 +36,7 @@ def _plans_in(path: Path, table: str) -> set[str]:
 def alone(tmp_path_factory) -> dict[str, Path]:
     """Each bundled plan with indicators refreshed alone into a warehouse of its own."""
     paths = {}
-    for plan_id, name in ((KS, "helsingborg_ks_2025"), (LUND, "lund_ks_2025")):
+    for plan_id, name in ((KS, "helsingborg_ks_2025"), (LUND, "lund_ks_2025"), (DIRECTIONS, "helsingborg_inriktningar_2023_2026")):
         paths[plan_id] = tmp_path_factory.mktemp(name) / "indicators.duckdb"
         assert refresh_offline(paths[plan_id], "--plan", name) == 0
     return paths
@@ -65,9 +65,10 @@ def test_each_request_is_made_once_for_the_plans_that_need_it():
     requested = {KS: ("0000", "0012", "0126", "1283"), LUND: ("0000", "0012", "1281"), DIRECTIONS: ("0000", "0012", "1283")}
     readers = plans.reading("kolada")
     asked = [(codes, asking.ids) for codes, asking in requests_by_municipality(readers, requested)]
-    # each own municipality alone, for its plan only (the request it makes alone); the rest once, for all
-    assert asked == [(["1281"], (LUND,)), (["1283"], (KS,)), (["0000", "0012", "0126"], (KS, LUND))]
-    assert [p.id for p in readers] == [KS, LUND]  # the directions read no source
+    # each own municipality alone, for the plans of that municipality (Helsingborg once for the KS plan and
+    # the city directions); the rest once, for all
+    assert asked == [(["1281"], (LUND,)), (["1283"], (DIRECTIONS, KS)), (["0000", "0012", "0126"], (DIRECTIONS, KS, LUND))]
+    assert [p.id for p in readers] == [DIRECTIONS, KS, LUND]  # the directions read Kolada KPIs too
 
 
 def test_a_plan_left_out_of_a_run_keeps_its_data_and_a_removed_plan_is_gone(together, tmp_path):

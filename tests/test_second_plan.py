@@ -36,9 +36,9 @@ def refreshed(request, bundled_refresh) -> tuple[str, Path]:
 
 
 def test_one_bundled_snapshot_replays_every_bundled_plan():
-    # The city's directions (the KS plan's parent) fetch nothing: no indicators.
+    # The city's directions (the KS plan's parent) fetch Kolada KPIs only, replayed from the same snapshot.
     assert bundled_plan_names() == ["helsingborg_inriktningar_2023_2026", "helsingborg_ks_2025", LUND]
-    assert load_plan("helsingborg_inriktningar_2023_2026").indicators == ()
+    assert load_plan("helsingborg_inriktningar_2023_2026").sources_read() == {"kolada"}
     assert bundled_snapshot_dir().name == "bundled"
     assert Settings.from_env(source_mode="replay", plan_path=Path(LUND)).effective_snapshot_dir == bundled_snapshot_dir()
     assert resolve_plan_path(f"{LUND}.toml") == resolve_plan_path(LUND)

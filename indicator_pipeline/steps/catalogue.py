@@ -57,8 +57,8 @@ INDEX_COMPONENT_SCHEMA = {"plan_id": pl.Utf8, "index_indicator_id": pl.Utf8, "co
 
 
 def _frame(rows: list[dict]) -> pl.DataFrame:
-    """The rows as a frame; none (a parent plan of directions has no indicators): a frame of no rows that
-    still has a column, which the insert by name needs."""
+    """The rows as a frame; none (a plan without indicators, e.g. a parent plan of directions only): a
+    frame of no rows that still has a column, which the insert by name needs."""
     return pl.DataFrame(rows) if rows else pl.DataFrame(schema={"plan_id": pl.Utf8})
 
 
