@@ -355,20 +355,20 @@ def _assess_direction(j: _Judging, observed: ByYear, breaks: Sequence[int]) -> A
             observed_rate = line.slope / abs(line.mean)
             how = (
                 f"the least-squares line through the {len(points)} comparable whole years {first.year}-{last.year}"
-                f" changes by {_signed(j, line.slope)} a year, {observed_rate:+.1%} of their mean ({j.fmt(line.mean)})"
+                f" changes by {_signed(j, line.slope)} a year, {observed_rate:+.2%} of their mean ({j.fmt(line.mean)})"
             )
         else:  # cagr_ratio from the first year; latest_value over the latest step
             start = first if j.method == "cagr_ratio" else previous
             rate, observed_rate = progress.cagr_rate((start.year, start.value), (last.year, last.value), higher)
             how = (
                 f"from {j.fmt(start.value)} in {start.year} to {j.fmt(last.value)} in {last.year}"
-                f" the value changed {observed_rate:+.1%} a year"
+                f" the value changed {observed_rate:+.2%} a year"
             )
     except progress.CannotAssess as exc:
         return _no_data(base, f"No verdict by {j.method}: {exc}.")
     band, verdict = progress.rate_band(rate), progress.verdict(rate)
     by = "By the latest change" if j.method == "latest_value" else "By the trend"
-    note = f"{by} ({j.method}): {how}; {wanted} is wanted, so {verdict} ({band} progress)."
+    note = f"{by} ({j.method}): {how}; {wanted} is wanted, so {verdict} (Eurostat's band: {band})."
     return replace(
         base, status=verdict, note=_join(note, base.note), assessed_year=last.year, assessed_value=last.value,
         method=j.method, progress_band=band, observed_rate=observed_rate,

@@ -27,7 +27,7 @@ from snapshot_files import own_kolada_data
 
 BUNDLED = Path(__file__).resolve().parents[1] / "indicator_pipeline" / "snapshots" / "bundled"
 AS_OF = date(2026, 11, 20)  # snapshot.json "recorded_on"
-STATUSES = {"met", "not_met", "on_track", "off_track", "no_data", "no_numeric_target"}
+STATUSES = {"met", "not_met", "on_track", "off_track", "no_data", "no_numeric_target", "improving", "stable", "worsening"}
 MEASURED = {"met", "not_met", "on_track", "off_track"}
 
 
@@ -539,10 +539,11 @@ def test_share_rows_keep_the_lineage_and_flags_of_both_parts(con):
     assert by_year[2025]["status"] == "on_track"  # 83 / 241 = 0.344 meets a third, but not final
 
 
-def test_new_business_land_has_its_hectares_and_no_numeric_target(con):
-    row = _goal_status(con, "new_business_land")
-    # Bundled sellable_land drop (XLSX): hectares summed by year; 2025 = 41.0, preliminary.
-    assert row["status"] == "no_numeric_target"
+def test_new_business_land_has_its_hectares_and_a_trend_verdict(con):
+    row = _goal_status(con, "new_business_land__sellable_business_land")
+    # Bundled sellable_land drop (XLSX): hectares summed by year; 2025 = 41.0, preliminary. The goal wants
+    # more land and sets no number: the least-squares line through 2022-2025 rises (improving).
+    assert (row["status"], row["target_kind"], row["method"]) == ("improving", "direction", "linear_projection")
     assert row["measurable"] is False
     assert (row["latest_year"], row["latest_value"], row["unit"]) == (2025, 41.0, "hectares")
 
@@ -561,11 +562,14 @@ def test_every_goal_and_target_of_the_plan_is_in_goal_status(con):
         if r["target_kind"] == "none":
             assert r["status"] == "no_numeric_target", r
             assert r["measurable"] is False, r
+        elif r["target_kind"] == "direction":  # a wanted direction, no number
+            assert r["status"] in ("improving", "stable", "worsening"), r
+            assert r["measurable"] is False, r
         else:
             # Every source is wired: every measurable goal has a measured status on the bundled snapshot.
             assert r["status"] in MEASURED, r
             assert r["measurable"] is True, r
-    qualitative = {r["goal_id"] for r in rows if r["status"] == "no_numeric_target"}
+    qualitative = {r["goal_id"] for r in rows if r["status"] not in MEASURED}
     assert qualitative == {g.id for g in plan.goals if not g.measurable} == {
         "new_business_land",
         "direction_business_climate",

@@ -51,7 +51,7 @@ SERVES = {
     "self_financing": "innovation",
     "soliditet": "innovation",
 }
-KINDS_THE_PLAN_NEEDS = {"threshold_in_year", "threshold_every_year", "period_average", "share", "amount_in_year", "none"}
+KINDS_THE_PLAN_NEEDS = {"threshold_in_year", "threshold_every_year", "period_average", "share", "amount_in_year", "none", "direction"}
 
 
 @pytest.fixture(scope="module")
@@ -76,12 +76,18 @@ def test_exactly_the_seven_measurable_goals(plan):
             assert all(t.value is not None and t.indicator_id for t in goal.targets), goal.id
 
 
-def test_qualitative_goals_have_target_kind_none(plan):
+def test_qualitative_goals_have_no_number_and_new_land_a_wanted_direction(plan):
     qualitative = {g.id: g for g in plan.goals if not g.measurable}
     assert set(qualitative) == QUALITATIVE
-    for goal in qualitative.values():
-        assert [t.kind for t in goal.targets] == ["none"] * len(goal.targets) and goal.targets, goal.id
-        assert all(t.value is None for t in goal.targets), goal.id
+    kinds = {g.id: [(t.id, t.kind, t.indicator_id, t.direction) for t in g.targets] for g in qualitative.values()}
+    assert kinds == {
+        # no Kolada KPI counts knowledge-intensive companies (the plan's comment): followed up in words
+        "direction_business_climate": [("direction_business_climate", "none", None, "higher")],
+        "new_business_land": [
+            ("new_business_land__sellable_business_land", "direction", "sellable_business_land", "higher")
+        ],
+    }
+    assert all(t.value is None for g in qualitative.values() for t in g.targets)
     assert len(plan.goals) == len(MEASURABLE) + len(QUALITATIVE)
 
 
@@ -98,12 +104,15 @@ def test_the_city_directions_are_a_parent_plan_of_four_qualitative_goals():
     assert {g.id: g.title for g in parent.goals} == DIRECTIONS
     for goal in parent.goals:
         assert goal.measurable is False and goal.level == "stadens inriktning"
-        assert [(t.kind, t.indicator_id) for t in goal.targets] == [("none", None)]
-    # each direction is followed by Kolada KPIs (N00401, emissions, wanted lower, beside quality of life)
-    kpis = {g.id: [(parent.indicator(i).source_id, parent.indicator(i).direction) for i in g.context_indicator_ids]
-            for g in parent.goals}
-    assert kpis == {"innovation": [("N00999", "higher")], "safety": [("N00301", "higher")],
-                    "quality_of_life": [("N00310", "higher"), ("N00401", "lower")], "employment": [("N02267", "higher")]}
+    # each direction wants its Kolada KPI to increase (a target of kind direction, judged by the trend);
+    # N00401, emissions, wanted lower, is context beside quality of life
+    judged = {g.id: [(t.kind, parent.indicator(t.indicator_id).source_id, t.direction) for t in g.targets]
+              for g in parent.goals}
+    assert judged == {"innovation": [("direction", "N00999", "higher")], "safety": [("direction", "N00301", "higher")],
+                      "quality_of_life": [("direction", "N00310", "higher")],
+                      "employment": [("direction", "N02267", "higher")]}
+    context = {g.id: [parent.indicator(i).source_id for i in g.context_indicator_ids] for g in parent.goals}
+    assert context == {"innovation": [], "safety": [], "quality_of_life": ["N00401"], "employment": []}
 
 
 def test_every_bundled_kolada_kpi_has_its_title_in_the_real_catalogue():

@@ -18,7 +18,7 @@ PARENT = "helsingborg_inriktningar_2023_2026"
 # The KS plan's reading of which direction each goal serves (its comment), by target.
 DIRECTION_OF_TARGET = {
     "nki_2025": "employment",
-    "new_business_land": "employment",
+    "new_business_land__sellable_business_land": "employment",
     "direction_business_climate": "employment",
     "safety_index_2025": "safety",
     "smallhouse_starts_avg_2022_2026": "quality_of_life",
@@ -68,17 +68,22 @@ def test_each_ks_target_is_under_its_city_direction_with_its_status(both_plans):
         assert (row["status"], row["latest_year"], row["latest_value"]) == (
             expected["status"], expected["latest_year"], expected["latest_value"]
         ), row
-    # every direction has KS goals under it, so none shows its own (no number) target
-    assert [r for r in tree if r["plan_id"] == parent.id] == []
-    assert len(tree) == len(under)
+    # every direction has KS goals under it, and shows its own trend verdict on its Kolada KPI beside them
+    own = {r["direction_goal_id"]: (r["depth"], r["target_kind"], r["status"]) for r in tree if r["plan_id"] == parent.id}
+    assert own == {
+        "innovation": (0, "direction", "improving"), "safety": (0, "direction", "improving"),
+        "quality_of_life": (0, "direction", "worsening"), "employment": (0, "direction", "stable"),
+    }
+    assert len(tree) == len(under) + len(own)
     # "how are the city's directions doing" in one query, e.g. the bundled snapshot's soliditet and
     # self-financing goals on track and the 2025 result goals met under innovation
     counts = {(d, s): n for d, s, n in by_direction}
-    assert sum(n for (d, _), n in counts.items() if d == titles["safety"]) == 1
-    assert sum(n for (d, _), n in counts.items() if d == titles["innovation"]) == 5
-    assert sum(n for (d, _), n in counts.items() if d == titles["employment"]) == 3
+    assert sum(n for (d, _), n in counts.items() if d == titles["safety"]) == 1 + 1
+    assert sum(n for (d, _), n in counts.items() if d == titles["innovation"]) == 5 + 1
+    assert sum(n for (d, _), n in counts.items() if d == titles["employment"]) == 3 + 1
     assert counts[(titles["employment"], "not_met")] == 1  # NKI 75.3 against 76
-    assert counts[(titles["employment"], "no_numeric_target")] == 2
+    assert counts[(titles["employment"], "no_numeric_target")] == 1  # knowledge-intensive companies: in words
+    assert counts[(titles["employment"], "improving")] == 1  # new sellable land, 2022-2025
 
 
 def test_the_parent_refresh_leaves_the_ks_plan_judged_as_before(both_plans, bundled_refresh):
@@ -89,9 +94,10 @@ def test_the_parent_refresh_leaves_the_ks_plan_judged_as_before(both_plans, bund
         after = con.execute(query).fetchall()
         plans = dict(con.execute("SELECT plan_id, parent_plan_id FROM core.dim_plan").fetchall())
     assert [r for r in after if r[0] == load_plan().id] == before
-    assert {r[1]: r[2] for r in after if r[0] == load_plan(PARENT).id} == dict.fromkeys(
-        ("innovation", "safety", "quality_of_life", "employment"), "no_numeric_target"
-    )
+    assert {r[1]: r[2] for r in after if r[0] == load_plan(PARENT).id} == {
+        "innovation__new_firms_per_1000": "improving", "safety__safety_brp_index": "improving",
+        "quality_of_life__quality_of_life_index": "worsening", "employment__employment_rate_20_64": "stable",
+    }
     assert plans == {load_plan().id: load_plan(PARENT).id, load_plan(PARENT).id: None}
 
 

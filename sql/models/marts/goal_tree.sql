@@ -8,7 +8,8 @@
 --     its ids with a NULL direction_title (and direction_plan_title when the parent is not loaded); a goal
 --     that serves nothing has NULL direction_goal_id and direction_title;
 --   - a goal of a plan without a parent is a top-level goal: its own targets, depth 0, direction_* the goal
---     itself, unless goals of other plans serve it: then it appears through theirs. A direction no goal
+--     itself (a direction's trend verdict on its own indicators, kind direction), except a target of kind none
+--     of a goal that goals of other plans serve: that goal is followed through theirs. A direction no goal
 --     serves (one target, kind none) still appears once, as no_numeric_target; a plan with neither parent nor
 --     children (another municipality's board) shows its goals and their statuses at the top level.
 -- One level: a goal is shown under the goal it serves, not under that goal's own parent.
@@ -41,10 +42,10 @@ branch AS (
         top.goal_id AS direction_goal_id,
         top.title AS direction_title,
         top.goal_order AS direction_order,
+        EXISTS (SELECT 1 FROM served AS s WHERE s.plan_id = top.plan_id AND s.goal_id = top.goal_id) AS is_served,
         top.*
     FROM goal AS top
     WHERE top.parent_plan_id IS NULL
-      AND NOT EXISTS (SELECT 1 FROM served AS s WHERE s.plan_id = top.plan_id AND s.goal_id = top.goal_id)
 )
 SELECT
     b.direction_plan_id,
@@ -72,3 +73,4 @@ SELECT
     s.target_order
 FROM branch AS b
 JOIN marts.goal_status AS s ON s.plan_id = b.plan_id AND s.goal_id = b.goal_id
+WHERE NOT (b.depth = 0 AND b.is_served AND s.target_kind = 'none')
