@@ -15,10 +15,11 @@ from urllib.parse import urljoin
 import polars as pl
 
 from indicator_pipeline.errors import MetadataMismatchError, SourceError
+from indicator_pipeline.sources import api_addresses
 from indicator_pipeline.sources.transport import Fetched, Transport
 
 KOLADA_SOURCE = "kolada"
-DEFAULT_BASE_URL = "https://api.kolada.se/v3"
+DEFAULT_BASE_URL = api_addresses.KOLADA
 MAX_LIST_ITEMS = 25  # Kolada refuses more than 25 items in one comma-list path segment
 PER_PAGE = 5000  # the most values Kolada sends in one page
 LICENCE = "Källa: Kolada (RKA), CC BY 4.0"

@@ -16,10 +16,11 @@ from typing import Callable
 from urllib.parse import quote
 
 from indicator_pipeline.errors import HttpStatusError, SourceError
+from indicator_pipeline.sources import api_addresses
 from indicator_pipeline.sources.transport import Fetched, Transport
 
 SCB_SOURCE = "scb"
-DEFAULT_BASE_URL = "https://statistikdatabasen.scb.se/api/v2"
+DEFAULT_BASE_URL = api_addresses.SCB_PXWEB
 BASE_URL_ENV = "SCB_BASE_URL"
 CONFIG_LIMITS = ("maxDataCells", "maxCallsPerTimeWindow", "timeWindow")
 # The language of labels and notes (`?lang=`); value codes are the same in every language and the

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from indicator_pipeline.sources import kolada, pxweb
+from indicator_pipeline.sources import api_addresses
 from indicator_pipeline.warehouse.dictionary import comment_text, load_dictionary
 from indicator_pipeline.warehouse.sql import sql_text
 
@@ -20,8 +20,8 @@ DESCRIPTOR = "datapackage.json"
 ZIP = "datapackage.zip"
 CUSTOM = "indicator_pipeline"  # the key of this pipeline's own properties, at every level
 SOURCES = {  # raw.payload.source -> what the package names as the source
-    "kolada": {"title": "Kolada (RKA)", "path": kolada.DEFAULT_BASE_URL},
-    "scb": {"title": "SCB, Statistikdatabasen (PxWeb API v2)", "path": pxweb.DEFAULT_BASE_URL},
+    "kolada": {"title": "Kolada (RKA)", "path": api_addresses.KOLADA},
+    "scb": {"title": "SCB, Statistikdatabasen (PxWeb API v2)", "path": api_addresses.SCB_PXWEB},
 }
 LICENCE_IDS = {"CC BY 4.0": "CC-BY-4.0", "CC0 1.0": "CC0-1.0"}  # as written in an archived licence -> its SPDX id
 UNNAMED_LICENCE = "notspecified"  # Open Definition's id where the licence text names none (a city's own files)

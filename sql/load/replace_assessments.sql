@@ -16,7 +16,8 @@ INSERT INTO core.target_assessment_history BY NAME
 SELECT
     a.plan_id, a.target_id, a.municipality_code, r.run_id, CAST(r.assessed_at AS TIMESTAMPTZ) AS assessed_at,
     a.as_of, a.status, a.assessed_year, a.assessed_value, a.gap, a.latest_year, a.latest_value, a.note,
-    a.latest_preliminary, a.overdue_years, a.method,
+    a.latest_preliminary, a.overdue_years,
+    coalesce(t.method, p.progress_method) AS method,  -- the method the plan declares: a change is method_changed
     -- the rule as judged, so a later plan edit shows as plan_changed (marts.goal_status_history)
     concat_ws(' ', 'kind=' || t.target_kind, 'indicator=' || t.indicator_id, 'denominator=' || t.denominator_indicator_id,
         'direction=' || t.direction, 'value=' || t.target_value, 'year=' || t.target_year,
@@ -24,4 +25,5 @@ SELECT
     coalesce(t.target_year, t.period_end) AS target_end_year
 FROM incoming_assessment AS a
 CROSS JOIN incoming_run AS r
-LEFT JOIN core.dim_target AS t ON t.plan_id = a.plan_id AND t.target_id = a.target_id;
+LEFT JOIN core.dim_target AS t ON t.plan_id = a.plan_id AND t.target_id = a.target_id
+LEFT JOIN core.dim_plan AS p ON p.plan_id = a.plan_id;

@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS core.target_assessment_history (
     note               VARCHAR,
     latest_preliminary BOOLEAN,
     overdue_years      INTEGER[],
-    method             VARCHAR,                -- how a target not decided yet was judged
+    method             VARCHAR,                -- the progress method the plan declared for the target
     target_definition  VARCHAR,                -- the target rule as judged (core.dim_target then)
     target_end_year    INTEGER,                -- its target year or period end
     PRIMARY KEY (plan_id, target_id, run_id)
