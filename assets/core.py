@@ -11,6 +11,7 @@ from assets.resources import PipelineResource
 from indicator_pipeline.changes import PLAN_KEY
 from indicator_pipeline.steps.assessment import assess_plan, judged_the_same
 from indicator_pipeline.steps.catalogue import load_catalogues
+from indicator_pipeline.provenance import declared_provenance
 from indicator_pipeline.steps.facts import add_vintages
 
 CATALOGUE = ["core.dim_target", "core.dim_plan", "core.dim_goal", "core.dim_indicator", "core.goal_context_indicator", "core.index_component"]
@@ -43,7 +44,7 @@ def fact_indicator_value(context: AssetExecutionContext, pipeline: PipelineResou
         mark_unchanged(step, pipeline, "no source changed in this run: no vintage to add")
     else:
         with work_connection(step, pipeline) as con:
-            added = add_vintages(con)
+            added = add_vintages(con, declared_provenance(pipeline.settings.replayed_snapshot_dir))
             step.add_output_metadata(
                 {"vintages_added": added.values, "withdrawals_added": added.withdrawals, **table_metadata(con, VINTAGES[0])}
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import polars as pl
 
 from indicator_pipeline.warehouse.sql import run_script
 
@@ -16,8 +17,13 @@ class VintagesAdded:
     withdrawals: int  # rows a covering answer no longer sends
 
 
-def add_vintages(con: duckdb.DuckDBPyConnection) -> VintagesAdded:
-    """Add a vintage for each new or changed observation, then withdraw what is no longer sent."""
+def add_vintages(con: duckdb.DuckDBPyConnection, declared: pl.DataFrame | None = None) -> VintagesAdded:
+    """Add a vintage for each new or changed observation, then withdraw what is no longer sent. `declared`:
+    what a replayed snapshot declares about its payloads' figures (indicator_pipeline/provenance.py), stored
+    first; then the current vintages of a warehouse published before provenance was kept get theirs."""
+    if declared is not None and declared.height:
+        run_script(con, "load/declare_provenance.sql", {"incoming_provenance": declared})
+    run_script(con, "load/backfill_provenance.sql")
     added = []
     for script in ("load/add_vintages.sql", "load/add_withdrawals.sql"):
         before = con.table("core.indicator_value_vintage").shape[0]
