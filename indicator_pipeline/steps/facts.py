@@ -19,9 +19,10 @@ class VintagesAdded:
 
 def add_vintages(con: duckdb.DuckDBPyConnection, declared: pl.DataFrame | None = None) -> VintagesAdded:
     """Add a vintage for each new or changed observation, then withdraw what is no longer sent. `declared`:
-    what a replayed snapshot declares about its payloads' figures (indicator_pipeline/provenance.py), stored
-    first; then the current vintages of a warehouse published before provenance was kept get theirs."""
-    if declared is not None and declared.height:
+    what the run's replayed snapshot declares about its payloads' figures (indicator_pipeline/provenance.py;
+    empty for a live run), replacing the last run's (None: kept); then the current vintages of a warehouse
+    published before provenance was kept get theirs."""
+    if declared is not None:
         run_script(con, "load/declare_provenance.sql", {"incoming_provenance": declared})
     run_script(con, "load/backfill_provenance.sql")
     added = []

@@ -1,7 +1,8 @@
 -- One row per goal target with its current assessment and the plan's titles; a goal with several targets
 -- has one row each, qualitative goals have status no_numeric_target. Values unrounded: round to decimals,
 -- or use marts.goal_status_display. The provenance of the latest and assessed values, and whether any
--- value of the judged series is illustrative (docs/provenance.md), are marts.indicator_vs_target's.
+-- value of the judged series is illustrative (docs/provenance.md), are marts.indicator_vs_target's (a
+-- target of kind none: its indicator's value's).
 
 -- One row per goal target with its current assessment (a goal with several targets, like the
 -- result goal, has one row per target). Qualitative goals appear with status no_numeric_target.
@@ -37,7 +38,7 @@ SELECT
     a.latest_year,
     a.latest_value,
     a.latest_preliminary,
-    lp.value_provenance AS latest_value_provenance,
+    coalesce(lp.value_provenance, lf.value_provenance) AS latest_value_provenance,
     a.assessed_year,
     a.assessed_value,
     ap.value_provenance AS assessed_value_provenance,
@@ -69,3 +70,7 @@ LEFT JOIN core.dim_indicator AS i ON i.plan_id = t.plan_id AND i.indicator_id = 
 LEFT JOIN judged_series AS lp ON lp.plan_id = t.plan_id AND lp.target_id = t.target_id AND lp.year = a.latest_year
 LEFT JOIN judged_series AS ap ON ap.plan_id = t.plan_id AND ap.target_id = t.target_id AND ap.year = a.assessed_year
 LEFT JOIN illustrative AS il ON il.plan_id = t.plan_id AND il.target_id = t.target_id
+-- a target without yearly statuses (kind none) shows its indicator's latest value
+LEFT JOIN core.fact_indicator_value AS lf
+    ON t.target_kind = 'none' AND lf.indicator_id = t.indicator_id AND lf.municipality_code = a.municipality_code
+    AND lf.year = a.latest_year
