@@ -17,13 +17,15 @@ class VintagesAdded:
     withdrawals: int  # rows a covering answer no longer sends
 
 
-def add_vintages(con: duckdb.DuckDBPyConnection, declared: pl.DataFrame | None = None) -> VintagesAdded:
-    """Add a vintage for each new or changed observation, then withdraw what is no longer sent. `declared`:
-    what the run's replayed snapshot declares about its payloads' figures (indicator_pipeline/provenance.py;
-    empty for a live run), replacing the last run's (None: kept); then the current vintages of a warehouse
-    published before provenance was kept get theirs."""
-    if declared is not None:
-        run_script(con, "load/declare_provenance.sql", {"incoming_provenance": declared})
+def declare_provenance(con: duckdb.DuckDBPyConnection, declared: pl.DataFrame) -> None:
+    """Store what the run's replayed snapshot declares about its payloads' figures (indicator_pipeline/
+    provenance.py; empty for a live run) in place of the last run's."""
+    run_script(con, "load/declare_provenance.sql", {"incoming_provenance": declared})
+
+
+def add_vintages(con: duckdb.DuckDBPyConnection) -> VintagesAdded:
+    """Add a vintage for each new or changed observation, then withdraw what is no longer sent; first, the
+    current vintages of a warehouse published before provenance was kept get theirs."""
     run_script(con, "load/backfill_provenance.sql")
     added = []
     for script in ("load/add_vintages.sql", "load/add_withdrawals.sql"):

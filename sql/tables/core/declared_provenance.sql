@@ -1,8 +1,8 @@
 -- What the replayed snapshot declares about its figures (docs/provenance.md): per payload (every value of
 -- it) or per value of a payload, published, derived or illustrative; keyed by the payload's sha256.
 
--- Loaded from a replayed snapshot's snapshot.json (indicator_pipeline/provenance.py) by the step that adds
--- vintages, replacing what an earlier run declared (a live run leaves it empty). The observation views give each value the
+-- Loaded from a replayed snapshot's snapshot.json (indicator_pipeline/provenance.py) by the step
+-- declared_provenance, after the sources are staged, replacing what an earlier run declared (a live run leaves it empty). The observation views give each value the
 -- provenance declared for its payload (and KPI or cell, and period); an undeclared payload (live, or a
 -- recording that declares nothing) is the source's own figure ('source').
 CREATE TABLE IF NOT EXISTS core.declared_provenance (
