@@ -42,14 +42,11 @@ def catalogue_dimensions(context: AssetExecutionContext, pipeline: PipelineResou
     description="What the replayed snapshot declares about its figures (published, derived, illustrative); none for a live run.",
 )
 def declared_provenance_step(context: AssetExecutionContext, pipeline: PipelineResource):
-    step = TableStep(context, DECLARED)
-    if nothing_changed_in_run(step, pipeline):
-        mark_unchanged(step, pipeline, "no source changed in this run: the declarations stand")
-    else:
-        with work_connection(step, pipeline) as con:
-            declare_provenance(con, declared_provenance(pipeline.settings.replayed_snapshot_dir))
-            step.add_output_metadata(table_metadata(con, DECLARED[0]))
-    yield from step.results()
+    def declare(con) -> dict:
+        declare_provenance(con, declared_provenance(pipeline.settings.replayed_snapshot_dir))
+        return {}
+
+    yield from _when_a_source_changed(TableStep(context, DECLARED), pipeline, DECLARED[0], "the declarations stand", declare)
 
 
 @multi_asset(
@@ -58,15 +55,21 @@ def declared_provenance_step(context: AssetExecutionContext, pipeline: PipelineR
     description="Adds a vintage for every value that differs from its latest one, and a withdrawal for a row no source sends any more.",
 )
 def fact_indicator_value(context: AssetExecutionContext, pipeline: PipelineResource):
-    step = TableStep(context, VINTAGES)
+    def add(con) -> dict:
+        added = add_vintages(con)
+        return {"vintages_added": added.values, "withdrawals_added": added.withdrawals}
+
+    yield from _when_a_source_changed(TableStep(context, VINTAGES), pipeline, VINTAGES[0], "no vintage to add", add)
+
+
+def _when_a_source_changed(step: TableStep, pipeline: PipelineResource, table: str, otherwise: str, write):
+    """Run `write(con)` (it returns metadata; `table`'s is added) in the run's work file, unless no source
+    changed in this run."""
     if nothing_changed_in_run(step, pipeline):
-        mark_unchanged(step, pipeline, "no source changed in this run: no vintage to add")
+        mark_unchanged(step, pipeline, f"no source changed in this run: {otherwise}")
     else:
         with work_connection(step, pipeline) as con:
-            added = add_vintages(con)
-            step.add_output_metadata(
-                {"vintages_added": added.values, "withdrawals_added": added.withdrawals, **table_metadata(con, VINTAGES[0])}
-            )
+            step.add_output_metadata({**write(con), **table_metadata(con, table)})
     yield from step.results()
 
 
