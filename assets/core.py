@@ -11,10 +11,15 @@ from assets.resources import PipelineResource
 from indicator_pipeline.changes import PLAN_KEY
 from indicator_pipeline.steps.assessment import assess_plan, judged_the_same
 from indicator_pipeline.steps.catalogue import load_catalogues
-from indicator_pipeline.steps.facts import add_vintages
+from indicator_pipeline.filedrop import KINDS
+from indicator_pipeline.provenance import declared_provenance
+from indicator_pipeline.steps.facts import add_vintages, declare_provenance
+from indicator_pipeline.steps.filedrop import staging_table
 
 CATALOGUE = ["core.dim_target", "core.dim_plan", "core.dim_goal", "core.dim_indicator", "core.goal_context_indicator", "core.index_component"]
 VINTAGES = ["core.indicator_value_vintage"]
+DECLARED = ["core.declared_provenance"]
+STAGED = ["staging.kolada_values", "staging.scb_values", *(staging_table(kind) for kind in KINDS)]
 ASSESSMENTS = ["core.target_assessment", "core.target_year_status", "core.target_assessment_history", "core.target_assessment_method"]
 
 
@@ -33,20 +38,38 @@ def catalogue_dimensions(context: AssetExecutionContext, pipeline: PipelineResou
 
 
 @multi_asset(
+    name="declared_provenance", specs=table_specs(DECLARED, deps=STAGED),
+    description="What the replayed snapshot declares about its figures (published, derived, illustrative); none for a live run.",
+)
+def declared_provenance_step(context: AssetExecutionContext, pipeline: PipelineResource):
+    def declare(con) -> dict:
+        declare_provenance(con, declared_provenance(pipeline.settings.replayed_snapshot_dir))
+        return {}
+
+    yield from _when_a_source_changed(TableStep(context, DECLARED), pipeline, DECLARED[0], "the declarations stand", declare)
+
+
+@multi_asset(
     name="fact_indicator_value",
     specs=table_specs(VINTAGES, deps=["staging.observation", "staging.observation_coverage"]),
     description="Adds a vintage for every value that differs from its latest one, and a withdrawal for a row no source sends any more.",
 )
 def fact_indicator_value(context: AssetExecutionContext, pipeline: PipelineResource):
-    step = TableStep(context, VINTAGES)
+    def add(con) -> dict:
+        added = add_vintages(con)
+        return {"vintages_added": added.values, "withdrawals_added": added.withdrawals}
+
+    yield from _when_a_source_changed(TableStep(context, VINTAGES), pipeline, VINTAGES[0], "no vintage to add", add)
+
+
+def _when_a_source_changed(step: TableStep, pipeline: PipelineResource, table: str, otherwise: str, write):
+    """Run `write(con)` (it returns metadata; `table`'s is added) in the run's work file, unless no source
+    changed in this run."""
     if nothing_changed_in_run(step, pipeline):
-        mark_unchanged(step, pipeline, "no source changed in this run: no vintage to add")
+        mark_unchanged(step, pipeline, f"no source changed in this run: {otherwise}")
     else:
         with work_connection(step, pipeline) as con:
-            added = add_vintages(con)
-            step.add_output_metadata(
-                {"vintages_added": added.values, "withdrawals_added": added.withdrawals, **table_metadata(con, VINTAGES[0])}
-            )
+            step.add_output_metadata({**write(con), **table_metadata(con, table)})
     yield from step.results()
 
 

@@ -33,6 +33,7 @@ ALL_ASSETS = [
     scb.stg_scb_values,
     *filedrop.filedrop_assets,
     core.catalogue_dimensions,
+    core.declared_provenance_step,
     core.fact_indicator_value,
     core.target_assessment,
     models.sql_models,

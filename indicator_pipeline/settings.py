@@ -89,6 +89,12 @@ class Settings(BaseModel):
         return self.snapshot_dir
 
     @property
+    def replayed_snapshot_dir(self) -> Path | None:
+        """The snapshot a replay answers from, whose declared provenance its figures carry; None otherwise
+        (live and recorded figures are the source's own)."""
+        return self.effective_snapshot_dir if self.source_mode == "replay" else None
+
+    @property
     def effective_landing_dir(self) -> Path:
         """Given explicitly; else, when replaying, the snapshot's `filedrop/`; else `landing/` beside the warehouse."""
         if self.landing_dir is None and self.source_mode == "replay":

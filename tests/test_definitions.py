@@ -41,6 +41,7 @@ ASSET_KEYS = sorted(
         "core/dim_indicator",
         "core/goal_context_indicator",
         "core/index_component",
+        "core/declared_provenance",  # what a replayed snapshot declares about its figures (docs/provenance.md)
         "core/indicator_value_vintage",
         "core/target_assessment",
         "core/target_year_status",

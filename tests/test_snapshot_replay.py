@@ -109,7 +109,9 @@ def _revised_copy(destination: Path) -> Path:
     data body (and its .meta.json) and EQUITY_2025 to the statements file (same name, same encoding,
     other bytes)."""
     copy = shutil.copytree(BUNDLED, destination)
-    (copy / "snapshot.json").write_text(json.dumps({"recorded_on": REVISED_ON}) + "\n", encoding="utf-8")
+    # recorded later, still declaring its figures as the bundled one does (docs/provenance.md)
+    manifest = json.loads((BUNDLED / "snapshot.json").read_text(encoding="utf-8")) | {"recorded_on": REVISED_ON}
+    (copy / "snapshot.json").write_text(json.dumps(manifest) + "\n", encoding="utf-8")
     for meta_path in copy.glob("*/*.meta.json"):
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         meta["retrieved_at"] = f"{REVISED_ON}T03:00:00+00:00"

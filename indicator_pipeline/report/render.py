@@ -10,6 +10,7 @@ from datetime import datetime
 from functools import partial
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from indicator_pipeline.report import charts
 from indicator_pipeline.report.data import ReportData, Reports
@@ -39,9 +40,52 @@ def _decimals(row: dict) -> int:
     return 1 if row["unit"] == "share" else int(row["decimals"] or 0)
 
 
+ILLUSTRATIVE = "illustrative"  # a demonstration figure (docs/provenance.md): marked wherever it is shown
+
+
 def _value(row: dict, key: str, lang: str) -> str:
+    """The value of `key`, marked * when its provenance (the column `<key>_provenance`) is illustrative."""
     value = row[key]
-    return number(None if value is None else value * charts.scale_for(row["unit"]), _decimals(row), lang)
+    shown = number(None if value is None else value * charts.scale_for(row["unit"]), _decimals(row), lang)
+    if value is None or row.get(f"{key}_provenance") != ILLUSTRATIVE:
+        return shown
+    return escape(shown) + Markup('<span class="illustrative-mark" title="{}">*</span>').format(text(lang, "illustrative_mark"))
+
+
+def _years(years) -> str:
+    """Years as ranges: 2015–2019, 2021."""
+    runs: list[list[int]] = []
+    for year in sorted(set(years)):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def _illustrative(rows) -> str:
+    """The illustrative values among `rows` (of sql/report/series.sql): each indicator's title and years."""
+    by_indicator: dict[str, list[int]] = defaultdict(list)
+    for r in rows:
+        if r["value_provenance"] == ILLUSTRATIVE:
+            by_indicator[r["indicator_title"] or r["indicator_id"]].append(r["year"])
+    return "; ".join(f"{title} {_years(years)}" for title, years in by_indicator.items())
+
+
+def _illustrative_notes(rows: list[dict], lang: str) -> list[str]:
+    """A chart's note naming its illustrative values, if it has any."""
+    named = _illustrative(rows)
+    return [text(lang, "illustrative_years").format(years=named)] if named else []
+
+
+def _demonstration(data: ReportData, lang: str) -> str | None:
+    """What the page's demonstration-data banner names: each indicator shown with illustrative values and
+    their years, and the peer comparison's if it shows any; None when the page shows none."""
+    named = [shown] if (shown := _illustrative(data.series.iter_rows(named=True))) else []
+    peer_columns = [c for c in data.peers.columns if c.endswith("_provenance")]
+    if any(data.peers[c].eq(ILLUSTRATIVE).any() for c in peer_columns):
+        named.append(text(lang, "demo_peers"))
+    return "; ".join(named) or None
 
 
 def _points(rows: list[dict]) -> list[charts.Point]:
@@ -67,7 +111,7 @@ def _target_charts(targets: list[dict], series: list[dict], lang: str) -> list[d
         rows = values.get(first["target_id"], [])
         shapes = charts.chart([(text(lang, "value"), _points(rows))], its_targets, first["unit"],
                               _decimals(first), lang) if rows else None
-        notes = sorted({r["break_note"] for r in rows if r["break_note"] and r["series_break_before"]})
+        notes = sorted({r["break_note"] for r in rows if r["break_note"] and r["series_break_before"]}) + _illustrative_notes(rows, lang)
         shown.append({"caption": first["indicator_title"] or indicator_id, "notes": notes, "shapes": shapes})
     return shown
 
@@ -83,7 +127,8 @@ def _context_charts(series: list[dict], lang: str) -> list[dict]:
         lines = [(rows[0]["indicator_title"] or key, _points(rows)) for key, rows in indicators.items()]
         decimals = max(0, *(int(rows[0]["decimals"] or 0) for rows in indicators.values()))
         shapes = charts.chart(lines, [], unit or None, decimals, lang, first_colour=1)
-        shown.append({"unit": unit, "shapes": shapes})
+        notes = _illustrative_notes([r for rows in indicators.values() for r in rows], lang)
+        shown.append({"unit": unit, "shapes": shapes, "notes": notes})
     return shown
 
 
@@ -121,6 +166,7 @@ def render(data: ReportData, lang: str = "sv") -> str:
         value=partial(_value, lang=lang),
         as_of=_day(data.as_of_override or goals[0]["as_of"]),
         reassessed=data.as_of_override is not None,
+        demo=_demonstration(data, lang),
         goals=goals,
         changes=data.changes.to_dicts(),
         reasons=LABELS[lang]["change_reason"],

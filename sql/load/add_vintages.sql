@@ -1,10 +1,11 @@
--- Add a vintage for every staged observation that is new or differs from the latest vintage (value,
--- flags or status). Unchanged values add nothing, and neither does an observation older than the latest
--- vintage that is identical to one already recorded at its observation time, so re-running on unchanged
--- inputs (or replaying an older recording again) leaves the history as it was. An observation at least
--- as new as the latest vintage that differs from it is always added: at one observed_at instant the
--- latest load wins (a file current again after the newer one was deleted, observed at the same instant).
--- loaded_at orders the loads: now, and always after every earlier load, even if the clock went back.
+-- Add a vintage for every staged observation that is new or differs from the latest vintage (value, flags,
+-- status or provenance: a demonstration figure later sent live is a new vintage). Unchanged values add
+-- nothing, and neither does an observation older than the latest vintage that is identical to one already
+-- recorded at its observation time, so re-running on unchanged inputs (or replaying an older recording
+-- again) leaves the history as it was. An observation at least as new as the latest vintage that differs
+-- from it is always added: at one observed_at instant the latest load wins (a file current again after the
+-- newer one was deleted, observed at the same instant). loaded_at orders the loads: now, and always after
+-- every earlier load, even if the clock went back.
 INSERT INTO core.indicator_value_vintage BY NAME
 SELECT o.*,
        greatest(now(), (SELECT max(loaded_at) + INTERVAL 1 MICROSECOND FROM core.indicator_value_vintage)) AS loaded_at
@@ -17,6 +18,7 @@ WHERE (
         OR f.complete IS DISTINCT FROM o.complete
         OR f.withdrawn IS DISTINCT FROM o.withdrawn
         OR f.source_status IS DISTINCT FROM o.source_status
+        OR f.value_provenance IS DISTINCT FROM o.value_provenance
     )
     AND (
         coalesce(o.observed_at >= f.observed_at, false)
@@ -30,5 +32,6 @@ WHERE (
               AND v.complete IS NOT DISTINCT FROM o.complete
               AND v.withdrawn IS NOT DISTINCT FROM o.withdrawn
               AND v.source_status IS NOT DISTINCT FROM o.source_status
+              AND v.value_provenance IS NOT DISTINCT FROM o.value_provenance
         )
     );

@@ -16,7 +16,9 @@ SELECT
     o.value, o.rank, o.peer_count, o.peer_median, o.percentile,
     riket.value AS riket_value,
     county.municipality_name AS county_name,
-    county.value AS county_value
+    county.value AS county_value,
+    o.value_provenance, o.peer_median_provenance,
+    riket.value_provenance AS riket_value_provenance, county.value_provenance AS county_value_provenance
 FROM shown AS s
 JOIN own AS o USING (plan_id, indicator_id)
 LEFT JOIN marts.peer_comparison AS riket

@@ -84,7 +84,7 @@ CREATE OR REPLACE TABLE staging.observation AS
 SELECT '1283' AS municipality_code, 'starts' AS indicator_id, 2025 AS year, CAST($value AS DOUBLE) AS value,
        'count' AS unit, false AS preliminary, true AS complete, 'filedrop' AS source, 'self_build_plots' AS source_id,
        CAST(NULL AS VARCHAR) AS source_status, TIMESTAMPTZ '2026-11-20 00:00:00+00' AS retrieved_at,
-       TIMESTAMPTZ '2026-11-20 00:00:00+00' AS observed_at, $sha AS raw_sha256, false AS withdrawn
+       TIMESTAMPTZ '2026-11-20 00:00:00+00' AS observed_at, $sha AS raw_sha256, false AS withdrawn, 'source' AS value_provenance
 """
 
 

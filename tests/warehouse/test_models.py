@@ -23,7 +23,8 @@ def test_inputs_are_the_tables_and_views_the_sql_reads():
     assert graph["staging.observation"].inputs == {"staging.source_observation", "staging.formula_observation", "staging.index_observation"}
     # its CTEs (formula_input, computed) are not inputs; the generated formulas are no reference
     assert graph["staging.formula_observation"].inputs == {
-        "core.dim_indicator", "core.dim_plan", "staging.filedrop_financial_statements", "staging.kolada_values"
+        "core.dim_indicator", "core.dim_plan", "staging.filedrop_financial_statements", "staging.kolada_values",
+        "core.declared_provenance",  # the inputs' declared provenance
     }
     # core.fact_indicator_value_at(...) is a macro: what it (and latest_vintage_at in it) reads
     assert graph["core.fact_indicator_value"].inputs == {"core.indicator_value_vintage", "core.dim_indicator"}

@@ -6,7 +6,8 @@
 CREATE OR REPLACE MACRO core.fact_indicator_value_at(known_at) AS TABLE
 SELECT
     v.municipality_code, v.indicator_id, v.year, v.value, v.unit, v.preliminary, v.complete, v.source,
-    v.source_id, v.source_status, v.retrieved_at, v.observed_at, v.raw_sha256, v.loaded_at
+    v.source_id, v.source_status, v.retrieved_at, v.observed_at, v.raw_sha256, v.loaded_at,
+    v.value_provenance
 FROM core.latest_vintage_at(known_at) AS v
 WHERE NOT v.withdrawn
   AND v.indicator_id IN (SELECT indicator_id FROM core.dim_indicator);

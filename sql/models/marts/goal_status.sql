@@ -1,10 +1,22 @@
 -- One row per goal target with its current assessment and the plan's titles; a goal with several targets
 -- has one row each, qualitative goals have status no_numeric_target. Values unrounded: round to decimals,
--- or use marts.goal_status_display.
+-- or use marts.goal_status_display. The provenance of the latest and assessed values, and whether any
+-- value of the judged series is illustrative (docs/provenance.md), are marts.indicator_vs_target's (a
+-- target of kind none: its indicator's value's).
 
 -- One row per goal target with its current assessment (a goal with several targets, like the
 -- result goal, has one row per target). Qualitative goals appear with status no_numeric_target.
 -- Values are unrounded; `decimals` says how many to show (marts.goal_status_display rounds them).
+WITH judged_series AS (
+    SELECT plan_id, target_id, year, value_provenance
+    FROM marts.indicator_vs_target
+    WHERE role = 'target' AND value IS NOT NULL
+),
+illustrative AS (
+    SELECT plan_id, target_id, bool_or(value_provenance = 'illustrative') AS series_has_illustrative
+    FROM judged_series
+    GROUP BY plan_id, target_id
+)
 SELECT
     g.plan_id,
     g.goal_id,
@@ -26,8 +38,11 @@ SELECT
     a.latest_year,
     a.latest_value,
     a.latest_preliminary,
+    coalesce(lp.value_provenance, lf.value_provenance) AS latest_value_provenance,
     a.assessed_year,
     a.assessed_value,
+    ap.value_provenance AS assessed_value_provenance,
+    coalesce(il.series_has_illustrative, false) AS series_has_illustrative,
     t.target_value,
     t.target_year,
     t.period_start,
@@ -67,3 +82,10 @@ LEFT JOIN (
     SELECT plan_id, target_id, count(DISTINCT status) > 1 AS method_sensitive
     FROM core.target_assessment_method GROUP BY ALL
 ) AS ms ON ms.plan_id = t.plan_id AND ms.target_id = t.target_id
+LEFT JOIN judged_series AS lp ON lp.plan_id = t.plan_id AND lp.target_id = t.target_id AND lp.year = a.latest_year
+LEFT JOIN judged_series AS ap ON ap.plan_id = t.plan_id AND ap.target_id = t.target_id AND ap.year = a.assessed_year
+LEFT JOIN illustrative AS il ON il.plan_id = t.plan_id AND il.target_id = t.target_id
+-- a target without yearly statuses (kind none) shows its indicator's latest value
+LEFT JOIN core.fact_indicator_value AS lf
+    ON t.target_kind = 'none' AND lf.indicator_id = t.indicator_id AND lf.municipality_code = a.municipality_code
+    AND lf.year = a.latest_year

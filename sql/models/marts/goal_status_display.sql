@@ -27,6 +27,7 @@ SELECT
     decimals,
     latest_year,
     latest_preliminary,
+    latest_value_provenance,
     marts.round_display(latest_value, decimals) AS latest_value,
     marts.round_display(target_value, decimals) AS target_value,
     coalesce(CAST(target_year AS VARCHAR), CAST(period_start AS VARCHAR) || '-' || CAST(period_end AS VARCHAR)) AS target_when,

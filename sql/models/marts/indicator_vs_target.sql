@@ -6,7 +6,8 @@
 -- beside it (e.g. NKI on the old definition, Kolada's public safety index), which carry no target.
 -- `complete` = false marks a year-to-date figure (status 'incomplete'): never judged as the year.
 -- A share target's row is the year's share; its lineage is the numerator's (source, raw_sha256) and
--- the denominator_* columns, and it is preliminary when either part is.
+-- the denominator_* columns, and it is preliminary when either part is. value_provenance
+-- (docs/provenance.md): the value's; a share's is 'illustrative' when either part is, else 'derived'.
 WITH target_rows AS (
     SELECT
         t.plan_id, t.goal_id, t.target_id, 'target' AS role,
@@ -67,7 +68,13 @@ SELECT
     dn.value AS denominator_value,
     dn.preliminary AS denominator_preliminary,
     dn.source AS denominator_source,
-    dn.raw_sha256 AS denominator_raw_sha256
+    dn.raw_sha256 AS denominator_raw_sha256,
+    CASE
+        WHEN r.value IS NULL THEN NULL
+        WHEN t.target_kind = 'share' AND r.role = 'target' THEN
+            CASE WHEN 'illustrative' IN (n.value_provenance, dn.value_provenance) THEN 'illustrative' ELSE 'derived' END
+        ELSE f.value_provenance
+    END AS value_provenance
 FROM all_rows AS r
 JOIN core.dim_goal AS g ON g.plan_id = r.plan_id AND g.goal_id = r.goal_id
 JOIN core.dim_target AS t ON t.plan_id = r.plan_id AND t.target_id = r.target_id

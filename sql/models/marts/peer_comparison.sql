@@ -20,6 +20,8 @@
 --   percentile         100 x (how many ranked ones are strictly worse) / (peer_count - 1): 100 = better
 --                      than every other, 0 = worse than every other; ties get the same percentile;
 --                      NULL when the row is not ranked or peer_count is 1
+--   value_provenance   the value's (docs/provenance.md); peer_median_provenance: 'illustrative' when any
+--                      ranked value is, else 'derived'
 WITH compared AS (
     SELECT d.plan_id, d.indicator_id, d.title AS indicator_title, d.unit, d.decimals, d.direction,
            s.municipality_code, s.municipality_name, s.role
@@ -40,7 +42,7 @@ grid AS (
 ),
 valued AS (
     SELECT
-        g.*, f.value, f.preliminary, coalesce(f.complete, true) AS complete,
+        g.*, f.value, f.preliminary, coalesce(f.complete, true) AS complete, f.value_provenance,
         g.role <> 'reference' AND f.value IS NOT NULL AND coalesce(f.complete, true) AS is_ranked,
         CASE g.direction WHEN 'lower' THEN f.value ELSE -f.value END AS badness
     FROM grid AS g
@@ -52,6 +54,7 @@ counted AS (
         *,
         count(*) FILTER (WHERE is_ranked) OVER per_year AS peer_count,
         quantile_cont(value, 0.5) FILTER (WHERE is_ranked) OVER per_year AS peer_median,
+        bool_or(value_provenance = 'illustrative') FILTER (WHERE is_ranked) OVER per_year AS median_has_illustrative,
         CASE WHEN is_ranked THEN rank() OVER (PARTITION BY plan_id, indicator_id, year, is_ranked ORDER BY badness) END AS rank,
         CASE WHEN is_ranked THEN count(*) OVER (PARTITION BY plan_id, indicator_id, year, is_ranked, badness) END AS tied
     FROM valued
@@ -78,5 +81,9 @@ SELECT
     peer_median,
     value - peer_median AS distance_to_median,
     CASE WHEN rank IS NOT NULL AND peer_count > 1
-         THEN 100.0 * (peer_count - (rank - 1) - tied) / (peer_count - 1) END AS percentile
+         THEN 100.0 * (peer_count - (rank - 1) - tied) / (peer_count - 1) END AS percentile,
+    value_provenance,
+    CASE WHEN peer_median IS NOT NULL THEN
+        CASE WHEN median_has_illustrative THEN 'illustrative' ELSE 'derived' END
+    END AS peer_median_provenance
 FROM counted

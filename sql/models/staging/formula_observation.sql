@@ -12,7 +12,8 @@
 -- (indicator_pipeline/warehouse/formulas.py renders it whenever the schema or the catalogue is
 -- applied; with no formula the list is empty). A missing input makes the value NULL (never 0), and so
 -- does a division by zero. A value is preliminary if any input it uses is, and is traced to the newest
--- payload among its inputs; a year without any of its inputs has no row.
+-- payload among its inputs; a year without any of its inputs has no row. Its provenance is 'illustrative'
+-- when any input it uses was declared so (core.declared_provenance), else 'derived'.
 WITH formula_input AS (
     SELECT 'financial_statements' AS input_source, CAST(NULL AS VARCHAR) AS municipality_code, year,
            line_id AS input_id, amount_mnkr AS value, preliminary, retrieved_at,
@@ -45,7 +46,10 @@ SELECT
     max(i.retrieved_at) AS retrieved_at,
     max(i.observed_at) AS observed_at,
     arg_max(i.raw_sha256, i.observed_at) AS raw_sha256,
-    false AS withdrawn
+    false AS withdrawn,
+    CASE WHEN any_value(c.value) IS NOT NULL THEN
+        CASE WHEN bool_or(dp.value_provenance = 'illustrative') THEN 'illustrative' ELSE 'derived' END
+    END AS value_provenance
 FROM computed AS c
 JOIN core.dim_indicator AS d
     ON d.plan_id = c.plan_id AND d.indicator_id = c.indicator_id AND d.source = 'computed' AND d.source_id = c.input_source
@@ -53,4 +57,8 @@ JOIN core.dim_plan AS p ON p.plan_id = d.plan_id
 JOIN formula_input AS i
     ON i.input_source = c.input_source AND i.municipality_code IS NOT DISTINCT FROM c.municipality_code
     AND i.year = c.year AND list_contains(d.formula_inputs, i.input_id)
+LEFT JOIN core.declared_provenance AS dp
+    ON dp.payload_sha256 = i.raw_sha256
+    AND (dp.source_id IS NULL
+         OR (dp.source_id = i.input_id AND dp.selection_key = 'gender=T' AND dp.period = CAST(i.year AS VARCHAR)))
 GROUP BY ALL

@@ -14,7 +14,8 @@ SELECT
     o.preliminary,
     o.retrieved_at,
     o.observed_at,
-    o.raw_sha256
+    o.raw_sha256,
+    o.value_provenance
 FROM core.index_component AS c
 JOIN core.dim_plan AS p ON p.plan_id = c.plan_id
 JOIN staging.source_observation AS o

@@ -6,7 +6,8 @@
 -- (score = 100 - value). A year's index is the weighted mean of the scores of the components that
 -- have a value that year, from the base year on, and only when those components carry at least
 -- min_coverage of the total weight (else the year has no index value). A year missing any
--- component, or with a preliminary one, is preliminary; source_status says which were used.
+-- component, or with a preliminary one, is preliminary; source_status says which were used. Its
+-- provenance is 'illustrative' when any component used is, else 'derived'.
 WITH totals AS (
     SELECT plan_id, index_indicator_id, sum(weight) AS total_weight, count(*) AS components,
            any_value(min_coverage) AS min_coverage
@@ -25,7 +26,8 @@ yearly AS (
         bool_or(v.preliminary) AS any_preliminary,
         max(v.retrieved_at) AS retrieved_at,
         max(v.observed_at) AS observed_at,
-        sha256(string_agg(v.raw_sha256, ',' ORDER BY v.component_indicator_id)) AS inputs_sha256
+        sha256(string_agg(v.raw_sha256, ',' ORDER BY v.component_indicator_id)) AS inputs_sha256,
+        bool_or(v.value_provenance = 'illustrative') AS any_illustrative
     FROM staging.index_component_value AS v
     GROUP BY v.plan_id, v.index_indicator_id, v.municipality_code, v.year
 )
@@ -44,7 +46,10 @@ SELECT DISTINCT
     y.retrieved_at,
     y.observed_at,
     y.inputs_sha256 AS raw_sha256,  -- sha256 over the components' payload hashes
-    false AS withdrawn
+    false AS withdrawn,
+    CASE WHEN y.weight_present / t.total_weight >= t.min_coverage - 1e-9 THEN
+        CASE WHEN y.any_illustrative THEN 'illustrative' ELSE 'derived' END
+    END AS value_provenance
 FROM yearly AS y
 JOIN totals AS t USING (plan_id, index_indicator_id)
 JOIN core.dim_indicator AS d ON d.plan_id = y.plan_id AND d.indicator_id = y.index_indicator_id

@@ -23,7 +23,11 @@ WITH yearly AS (
             AS revised_periods,
         any_value(preliminary_periods) AS preliminary_periods,
         max(retrieved_at) AS retrieved_at,
-        arg_max(raw_sha256, period_index) AS raw_sha256  -- the payload of the year's latest period
+        arg_max(raw_sha256, period_index) AS raw_sha256,  -- the payload of the year's latest period
+        -- the weakest provenance among the periods with a value: illustrative if any is
+        CASE WHEN bool_or(cell_provenance = 'illustrative') FILTER (WHERE value IS NOT NULL) THEN 'illustrative'
+             WHEN bool_or(cell_provenance = 'derived') FILTER (WHERE value IS NOT NULL) THEN 'derived'
+             WHEN bool_or(cell_provenance = 'published') FILTER (WHERE value IS NOT NULL) THEN 'published' ELSE 'source' END AS value_provenance
     FROM staging.scb_period
     GROUP BY municipality_code, indicator_id, year
 ),
@@ -72,5 +76,6 @@ SELECT
     retrieved_at,
     retrieved_at AS observed_at,
     raw_sha256,
-    false AS withdrawn
+    false AS withdrawn,
+    CASE WHEN periods_with_value > 0 THEN value_provenance END AS value_provenance
 FROM judged

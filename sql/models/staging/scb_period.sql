@@ -23,6 +23,7 @@
 WITH cells AS (
     SELECT
         v.*,
+        coalesce(p.value_provenance, 'source') AS cell_provenance,  -- declared for the cell or payload, else 'source'
         CASE WHEN length(v.region) = 2 THEN '00' || v.region ELSE v.region END AS municipality_code,
         d.indicator_id,
         d.unit,
@@ -38,6 +39,10 @@ WITH cells AS (
     FROM staging.scb_values AS v
     JOIN core.dim_indicator AS d
         ON d.source = 'scb' AND d.source_id = v.table_id AND d.source_selection = v.selection_key
+    LEFT JOIN core.declared_provenance AS p
+        ON p.payload_sha256 = v.raw_sha256
+        AND (p.source_id IS NULL
+             OR (p.source_id = v.table_id AND p.selection_key = v.selection_key AND p.period = v.period))
 ),
 indexed AS (
     SELECT *, year * periods_per_year + period_of_year - 1 AS period_index

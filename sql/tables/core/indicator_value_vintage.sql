@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS core.indicator_value_vintage (
     complete           BOOLEAN DEFAULT true,   -- false: only some of the year's periods are out (a year-to-date figure)
     observed_at        TIMESTAMPTZ,            -- when it was observed as the source's current answer
     withdrawn          BOOLEAN DEFAULT false,  -- the source no longer sends this row
+    value_provenance   VARCHAR,                -- source | published | derived | illustrative (docs/provenance.md); NULL: no value, or loaded before it was kept
     PRIMARY KEY (municipality_code, indicator_id, year, retrieved_at, loaded_at)
 );
 
@@ -35,4 +36,5 @@ CREATE TABLE IF NOT EXISTS core.indicator_value_vintage (
 ALTER TABLE core.indicator_value_vintage ADD COLUMN IF NOT EXISTS complete BOOLEAN DEFAULT true;
 ALTER TABLE core.indicator_value_vintage ADD COLUMN IF NOT EXISTS observed_at TIMESTAMPTZ;
 ALTER TABLE core.indicator_value_vintage ADD COLUMN IF NOT EXISTS withdrawn BOOLEAN DEFAULT false;
+ALTER TABLE core.indicator_value_vintage ADD COLUMN IF NOT EXISTS value_provenance VARCHAR;
 UPDATE core.indicator_value_vintage SET observed_at = retrieved_at WHERE observed_at IS NULL;
