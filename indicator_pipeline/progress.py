@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from statistics import fmean
 from typing import Literal
 
+from indicator_pipeline.wording import figure, say
+
 Band = Literal["target_achieved", "substantial", "moderate", "limited", "deterioration"]
 Verdict = Literal["improving", "stable", "worsening"]
 Point = tuple[int, float]  # (year, value)
@@ -27,7 +29,12 @@ VERDICT_EDGE = 0.005
 
 
 class CannotAssess(ValueError):
-    """The formula has no answer for these values (the message says why, in a sentence's words)."""
+    """The formula has no answer for these values: `text` says why, in a sentence's words (notes.toml's
+    `key`), in English and Swedish; the message is the English."""
+
+    def __init__(self, key: str, **params: object):
+        self.text = say(key, **params)
+        super().__init__(self.text.en)
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,7 @@ def fit(points: Sequence[Point]) -> Line:
     """The ordinary least squares line through (year, value) points (two years at least)."""
     years = [y for y, _ in points]
     if len(set(years)) < 2:
-        raise CannotAssess("a line needs two different years")
+        raise CannotAssess("line_needs_two_years")
     mean_year, mean_value = fmean(years), fmean(v for _, v in points)
     slope = sum((y - mean_year) * (v - mean_value) for y, v in points) / sum((y - mean_year) ** 2 for y in years)
     return Line(slope, mean_value - slope * mean_year, mean_value)
@@ -58,9 +65,9 @@ def cagr(base: Point, latest: Point) -> float:
     (t0, y0), (t, yt) = base, latest
     y0 = y0 or ZERO
     if t <= t0:
-        raise CannotAssess(f"the growth from {t0} to {t} is over no years")
+        raise CannotAssess("growth_over_no_years", from_year=t0, to_year=t)
     if (y0 < 0) != (yt < 0) and yt != 0:
-        raise CannotAssess(f"the values of {t0} ({y0:g}) and {t} ({yt:g}) differ in sign")
+        raise CannotAssess("values_differ_in_sign", from_year=t0, from_value=figure(y0, "g"), to_year=t, to_value=figure(yt, "g"))
     return (yt / y0) ** (1 / (t - t0)) - 1
 
 
@@ -75,7 +82,7 @@ def cagr_ratio(base: Point, latest: Point, target: Point, higher: bool) -> tuple
     observed = cagr(base, latest)
     required = cagr(base, (target[0], target[1] or ZERO))
     if required == 0:
-        raise CannotAssess(f"the target equals the {base[0]} value, so no growth is required")
+        raise CannotAssess("target_equals_base", year=base[0])
     return sign(base[1]) * (1 if higher else -1) * observed / abs(required), observed, required
 
 
@@ -93,7 +100,7 @@ def cagr_rate(base: Point, latest: Point, higher: bool) -> tuple[float, float]:
 def relative_slope(line: Line, higher: bool) -> float:
     """The line's yearly change relative to the size of the values, slope / |mean|, in the wanted direction."""
     if line.mean == 0:
-        raise CannotAssess("the values average 0, so a change relative to them has no size")
+        raise CannotAssess("values_average_zero")
     return (1 if higher else -1) * line.slope / abs(line.mean)
 
 

@@ -16,13 +16,14 @@ from typing import Callable, Literal
 
 from indicator_pipeline import progress
 from indicator_pipeline.catalog.model import Method, TargetRule
+from indicator_pipeline.wording import Text, figure, join, say
 
 Status = Literal[
     "met", "not_met", "on_track", "off_track", "no_data", "no_numeric_target", "improving", "stable", "worsening"
 ]
 # A year row of marts.indicator_vs_target may also be a year-to-date figure, never judged as a year.
 YearStatus = Literal[Status, "incomplete"]
-_NOT_FINAL = "The figures are not final yet."
+_NOT_FINAL = say("not_final")
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class Assessment:
     excluded_years: tuple[int, ...] = ()  # excluded because of a series break
     series_break_in_period: bool = False
     note: str = ""  # one or two plain English sentences explaining the status
+    note_sv: str = ""  # the same in Swedish (both from notes.toml)
     failing_years: tuple[int, ...] = ()  # every-year rules: final years below the target
     pending_years: tuple[int, ...] = ()  # over, no whole figure yet, within the source's publication lag
     overdue_years: tuple[int, ...] = ()  # over, no whole figure, past the publication lag and its grace
@@ -137,8 +139,7 @@ def assess(
     observed = _values_by_year(series, rule.indicator_id)
     judging = _Judging(rule, as_of, publication, method)
     if rule.kind == "none":
-        note = "The goal has no numeric target; it is followed up in words."
-        return replace(judging.base(observed, None, None), status="no_numeric_target", note=note)
+        return replace(judging.base(observed, None, None), status="no_numeric_target", **_noted(say("no_numeric_target")))
     if rule.kind in ("threshold_in_year", "amount_in_year"):
         return _assess_in_year(judging, observed, series_break_years)
     if rule.kind == "threshold_every_year":
@@ -164,30 +165,28 @@ def _assess_in_year(j: _Judging, observed: ByYear, breaks: Sequence[int]) -> Ass
     known, excluded, cut = _comparable(_whole(observed), breaks, after=None, upto=year)
     base = j.base(known, None, year, excluded, cut)
     if year in known:
-        return j.judged(base, known[year], j.final(known[year]), f"The {year} value")
+        return j.judged(base, known[year], j.final(known[year]), say("subject_year_value", year=year))
     if any(y > year for y in known):
-        return _no_data(
-            base, f"There is no figure for the target year {year}, although later years have one."
-        )
+        return _no_data(base, say("no_target_year_figure", year=year))
     waiting = j.partial_note(observed, [year])
     pending, overdue = j.lacking(range(year, year + 1), known)
     base = replace(base, pending_years=pending, overdue_years=overdue)
     if overdue:
-        return j.cannot_judge(base, overdue, f"target year {year}", "target", waiting)
+        return j.cannot_judge(base, overdue, say("span_target_year", year=year), say("what_target"), waiting)
     if not known:
-        return _no_data(base, "There is no comparable value yet.", waiting)
+        return _no_data(base, say("no_comparable_value"), waiting)
     # Not decided yet: the latest comparable value indicates the direction, or the trend does.
     latest = known[max(known)]
-    caveat = f"The {year} figure is not published yet{j.expected(year)}, so this is an indication."
-    today = j.judged(base, latest, False, f"The latest value ({latest.year})", _join(caveat, waiting))
-    aim = f"the target of {j.target()} in {year}"
+    caveat = say("not_published_yet", year=year, expected=j.expected(year))
+    today = j.judged(base, latest, False, say("subject_latest_value", year=latest.year), join(caveat, waiting))
+    aim = say("aim_in_year", target=j.target(), year=year)
 
-    def project(line: progress.Line) -> tuple[float, bool, str]:
+    def project(line: progress.Line) -> tuple[float, bool, Text]:
         value = line.at(year)
-        return value, j.meets(value), f"projects {j.fmt(value)} for {year}, which {_verb(j.meets(value))} {aim}"
+        return value, j.meets(value), say("projects_year", value=j.fmt(value), year=year, verb=_verb(j.meets(value)), aim=aim)
 
     points = _trend_points(j, observed, breaks, year)
-    return j.by_trend(today, points, (year, j.rule.value, aim), project, caveat, waiting, base.note)
+    return j.by_trend(today, points, (year, j.rule.value, aim), project, caveat, waiting, _note(base))
 
 
 def _assess_every_year(j: _Judging, observed: ByYear, breaks: Sequence[int]) -> Assessment:
@@ -197,49 +196,47 @@ def _assess_every_year(j: _Judging, observed: ByYear, breaks: Sequence[int]) -> 
     known = _window(_whole(observed), start, end)
     base = j.base(known, start, end)
 
-    def listed(years: Sequence[int]) -> str:
-        return ", ".join(f"{y} ({j.fmt(known[y].value)})" for y in years)
+    def listed(years: Sequence[int]) -> Text:
+        return join(*(say("year_value", year=y, value=j.fmt(known[y].value)) for y in years), sep=", ")
 
     failing = tuple(y for y, o in known.items() if j.final(o) and not j.meets(o.value))
     if failing:
-        note = f"The target must hold every year, and the final figure is below it in {listed(failing)}."
+        note = say("every_year_failed", years=listed(failing))
         return j.decided(base, "not_met", note, known[failing[-1]], failing_years=failing)
     first = start if start is not None else min(known, default=j.as_of.year)
     last = end if end is not None else j.as_of.year
     pending, overdue = j.lacking(range(first, last + 1), known)
     base = replace(base, pending_years=pending, overdue_years=overdue, missing_years=overdue)
-    waiting = _join(j.pending_note(pending), j.partial_note(observed, pending))
+    waiting = join(j.pending_note(pending), j.partial_note(observed, pending))
     period_over = end is not None and j.over(end)
     if period_over and end in overdue:
-        return j.cannot_judge(base, overdue, f"period {first}-{last}", "target")
+        return j.cannot_judge(base, overdue, say("span_period", first=first, last=last), say("what_target"))
     if not known:
-        return _no_data(base, "There is no value yet.", waiting)
+        return _no_data(base, say("no_value"), waiting)
     below = [y for y in known if not j.meets(known[y].value)]
     if below:
-        note = f"The target must hold every year; the figure is below it in {listed(below)}, not final yet."
-        return j.decided(base, "off_track", _join(note, waiting), known[below[-1]])
+        note = say("every_year_below", years=listed(below))
+        return j.decided(base, "off_track", join(note, waiting), known[below[-1]])
     latest = known[max(known)]
     decided = all(j.final(o) for o in known.values()) and not pending and (period_over or end is None)
-    subject = f"Every figure so far ({len(known)} years, the latest {latest.year})"
-    note = f"{subject} meets the target of {j.target()}."
+    note = say("every_year_meets", count=len(known), year=latest.year, target=j.target())
     if not decided:
-        note += " The period is not over or some figures are not final yet."
-    missing = f" No figure for {', '.join(map(str, overdue))}." if overdue else ""
-    today = j.decided(base, "met" if decided else "on_track", _join(note + missing, waiting), latest)
+        note = join(note, say("period_not_over"))
+    missing = say("no_figure_for", years=", ".join(map(str, overdue))) if overdue else Text()
+    today = j.decided(base, "met" if decided else "on_track", join(note, missing, waiting), latest)
     to_come = [y for y in range(latest.year + 1, end + 1) if y not in overdue] if end is not None else []
     if decided or not to_come:
         return today
-    aim = f"the target of {j.target()} every year to {end}"
+    aim = say("aim_every_year", target=j.target(), end=end)
 
-    def project(line: progress.Line) -> tuple[float, bool, str]:
+    def project(line: progress.Line) -> tuple[float, bool, Text]:
         weakest = (min if j.rule.direction == "higher" else max)(to_come, key=line.at)
-        value = line.at(weakest)
+        value, meets = line.at(weakest), j.meets(line.at(weakest))
         years = f"{to_come[0]}-{to_come[-1]}" if len(to_come) > 1 else str(weakest)
-        clause = f"projects {j.fmt(value)} for {weakest}, the weakest of the remaining years ({years})"
-        return value, j.meets(value), f"{clause}, which {_verb(j.meets(value))} {aim}"
+        return value, meets, say("projects_weakest", value=j.fmt(value), year=weakest, years=years, verb=_verb(meets), aim=aim)
 
     points = _trend_points(j, observed, breaks, end)
-    return j.by_trend(today, points, (end, j.rule.value, aim), project, missing.strip(), waiting)
+    return j.by_trend(today, points, (end, j.rule.value, aim), project, missing, waiting)
 
 
 def _assess_period_average(j: _Judging, observed: ByYear, breaks: Sequence[int]) -> Assessment:
@@ -252,53 +249,49 @@ def _assess_period_average(j: _Judging, observed: ByYear, breaks: Sequence[int])
     known = {y: o for y, o in _whole(in_period).items() if j.over(y)}
     pending, overdue = j.lacking(range(first, end + 1), known)
     base = j.base(known, first, end, excluded, cut, lacking=(pending, overdue))
-    so_far = _join(j.pending_note(pending), j.partial_note(in_period, pending))
+    so_far = join(j.pending_note(pending), j.partial_note(in_period, pending))
     newest = max((y for y in in_period if y not in known), default=None)
     if newest is not None and newest > max(known, default=first - 1):
         current = in_period[newest]
         base = replace(base, latest_year=current.year, latest_value=current.value, latest_preliminary=True)
         if not j.over(newest):
-            so_far = _join(
-                so_far,
-                f"The {current.year} figure so far, {j.fmt(current.value)}, is for a year not yet over:"
-                " it does not count in the average and the year counts as remaining.",
-            )
+            so_far = join(so_far, say("year_not_over", year=current.year, value=j.fmt(current.value)))
     if end in overdue:
-        return j.cannot_judge(base, overdue, f"period {first}-{end}", "average")
+        return j.cannot_judge(base, overdue, say("span_period", first=first, last=end), say("what_average"))
     if not known:
-        return _no_data(
-            base, f"There is no comparable value for a completed year of {start}-{end} yet.", so_far
-        )
+        return _no_data(base, say("no_completed_year", start=start, end=end), so_far)
     values = [o.value for o in known.values()]
     average, remaining = fmean(values), base.years_remaining
     latest = known[max(known)]  # the latest completed year
-    subject = f"The {start}-{end} average so far ({len(values)} years)"
+    subject = say("subject_average", start=start, end=end, count=len(values))
     if remaining == 0:
         final = all(j.final(o) for o in known.values())
         return j.judged(base, Observation(latest.year, average), final, subject, average_so_far=average)
     # Overdue years count neither in the average nor as still to come, hence len(values) + remaining.
     required = (target * (len(values) + remaining) - sum(values)) / remaining
     keeps_pace = j.meets(latest.value, required)
-    note = (
-        f"{subject} is {j.fmt(average)}; reaching {j.fmt(target)} needs {j.fmt(required)} a year"
-        f" over the remaining {remaining} years, and the latest completed year's value, {j.fmt(latest.value)}"
-        f" ({latest.year}), {'keeps' if keeps_pace else 'does not keep'} that pace."
+    over = say("remaining_year") if remaining == 1 else say("remaining_years", count=remaining)
+    note = say(
+        "average_pace", subject=subject, average=j.fmt(average), target=j.fmt(target), required=j.fmt(required),
+        remaining=over, latest=j.fmt(latest.value), year=latest.year, keeps=say("keeps" if keeps_pace else "does_not_keep"),
     )
     status = "on_track" if keeps_pace else "off_track"
     extra = {"average_so_far": average, "required_per_remaining_year": required}
-    today = j.decided(base, status, _join(note, so_far), Observation(latest.year, average), **extra)
+    today = j.decided(base, status, join(note, so_far), Observation(latest.year, average), **extra)
     to_come = [*base.pending_years, *(y for y in range(start, end + 1) if not j.over(y))]
 
-    def project(line: progress.Line) -> tuple[float, bool, str]:
+    def project(line: progress.Line) -> tuple[float, bool, Text]:
         projected = {y: line.at(y) for y in to_come}
         whole = (sum(values) + sum(projected.values())) / (len(values) + len(projected))
-        listed = ", ".join(f"{j.fmt(v)} for {y}" for y, v in projected.items())
-        clause = f"projects {listed}; with them the {start}-{end} average would be {j.fmt(whole)}"
-        return whole, j.meets(whole), f"{clause}, which {_verb(j.meets(whole))} the target of {j.target()}"
+        listed = join(*(say("projected_year", value=j.fmt(v), year=y) for y, v in projected.items()), sep=", ")
+        verb = _verb(j.meets(whole))
+        return whole, j.meets(whole), say(
+            "projects_average", values=listed, start=start, end=end, average=j.fmt(whole), verb=verb, target=j.target()
+        )
 
-    aim = f"the {j.fmt(required)} a year the remaining years need by {end}"
+    aim = say("aim_required", required=j.fmt(required), end=end)
     points = _trend_points(j, observed, breaks, end)
-    return j.by_trend(today, points, (end, required, aim), project, so_far, base.note)
+    return j.by_trend(today, points, (end, required, aim), project, so_far, _note(base))
 
 
 def _assess_share(j: _Judging, numerator: ByYear, denominator: ByYear, den_judging: _Judging) -> Assessment:
@@ -317,22 +310,20 @@ def _assess_share(j: _Judging, numerator: ByYear, denominator: ByYear, den_judgi
     overdue = tuple(sorted(set(num_overdue) | set(den_overdue)))
     pending = tuple(y for y in sorted(set(num_pending) | set(den_pending)) if y not in overdue)
     base = j.base(shares, start, end, lacking=(pending, overdue))
-    waiting = _join(j.pending_note(pending), j.partial_note(denominator, pending))
+    waiting = join(j.pending_note(pending), j.partial_note(denominator, pending))
     if end in overdue:
-        return j.cannot_judge(base, (end,), f"period {start}-{end}", "share")
+        return j.cannot_judge(base, (end,), say("span_period", first=start, last=end), say("what_share"))
     if not years:
-        return _no_data(base, "There is no year with both the count and its total yet.", waiting)
+        return _no_data(base, say("no_share_year"), waiting)
     den_sum = sum(den[y].value for y in years)
     if den_sum == 0:
-        return _no_data(
-            base, "The total (denominator) is zero over the years with data, so no share can be computed."
-        )
+        return _no_data(base, say("zero_total"))
     share = sum(num[y].value for y in years) / den_sum
     final = base.years_remaining == 0 and all(j.final(o) for o in shares.values())
-    subject = f"The {start}-{end} share so far ({len(years)} years)"
-    caveat = _join(_NOT_FINAL, waiting)
+    subject = say("subject_share", start=start, end=end, count=len(years))
+    caveat = join(_NOT_FINAL, waiting)
     today = j.judged(base, Observation(years[-1], share), final, subject, caveat, share_so_far=share)
-    return today if final else j.fallback(today, "the trend methods do not apply to a share over a period")
+    return today if final else j.fallback(today, say("share_no_trend"))
 
 
 def _assess_direction(j: _Judging, observed: ByYear, breaks: Sequence[int]) -> Assessment:
@@ -343,9 +334,9 @@ def _assess_direction(j: _Judging, observed: ByYear, breaks: Sequence[int]) -> A
     _, excluded, cut = _comparable(_whole(observed), breaks, after=None, upto=j.as_of.year)
     base = j.base(points, None, None, excluded, cut)
     if len(points) < 3:
-        reason = f"a direction is judged from at least three comparable whole years, and there {_are(len(points))}"
-        return _no_data(base, f"No verdict: {reason}.")
-    higher, wanted = j.rule.direction == "higher", "an increase" if j.rule.direction == "higher" else "a decrease"
+        return _no_data(base, say("direction_too_few", there=_there_are(len(points))))
+    higher = j.rule.direction == "higher"
+    wanted = say("increase" if higher else "decrease")
     years = list(points)
     first, previous, last = points[years[0]], points[years[-2]], points[years[-1]]
     try:
@@ -353,24 +344,19 @@ def _assess_direction(j: _Judging, observed: ByYear, breaks: Sequence[int]) -> A
             line = progress.fit([(y, o.value) for y, o in points.items()])
             rate = progress.relative_slope(line, higher)
             observed_rate = line.slope / abs(line.mean)
-            how = (
-                f"the least-squares line through the {len(points)} comparable whole years {first.year}-{last.year}"
-                f" changes by {_signed(j, line.slope)} a year, {observed_rate:+.2%} of their mean ({j.fmt(line.mean)})"
-            )
+            how = say("line_relative", line=j.line(points, line), rate=figure(observed_rate, "+.2%"), mean=j.fmt(line.mean))
         else:  # cagr_ratio from the first year; latest_value over the latest step
             start = first if j.method == "cagr_ratio" else previous
             rate, observed_rate = progress.cagr_rate((start.year, start.value), (last.year, last.value), higher)
-            how = (
-                f"from {j.fmt(start.value)} in {start.year} to {j.fmt(last.value)} in {last.year}"
-                f" the value changed {observed_rate:+.2%} a year"
-            )
+            how = j.changed(start, last, figure(observed_rate, "+.2%"))
     except progress.CannotAssess as exc:
-        return _no_data(base, f"No verdict by {j.method}: {exc}.")
+        return _no_data(base, say("direction_cannot", method=_method(j.method), reason=exc.text))
     band, verdict = progress.rate_band(rate), progress.verdict(rate)
-    by = "By the latest change" if j.method == "latest_value" else "By the trend"
-    note = f"{by} ({j.method}): {how}; {wanted} is wanted, so {verdict} (Eurostat's band: {band})."
+    by = say("direction_by_latest" if j.method == "latest_value" else "direction_by_trend")
+    note = say("direction", by=by, method=_method(j.method), how=how, wanted=wanted, verdict=say(f"verdict_{verdict}"),
+               band=say(f"band_{band}"))
     return replace(
-        base, status=verdict, note=_join(note, base.note), assessed_year=last.year, assessed_value=last.value,
+        base, status=verdict, **_noted(join(note, _note(base))), assessed_year=last.year, assessed_value=last.value,
         method=j.method, progress_band=band, observed_rate=observed_rate,
         trend_base_year=first.year if j.method != "latest_value" else previous.year,
         trend_base_value=first.value if j.method != "latest_value" else previous.value,
@@ -405,11 +391,22 @@ class _Judging:
             return True
         return value > target if self.rule.direction == "higher" else value < target
 
-    def fmt(self, value: float) -> str:
-        return f"{value:.1%}" if self.rule.kind == "share" else f"{value:.2f}".rstrip("0").rstrip(".")
+    def fmt(self, value: float) -> Text:
+        return figure(value, ".1%") if self.rule.kind == "share" else figure(value, ".2f", trim=True)
 
-    def target(self) -> str:
-        return f"{'at least' if self.rule.direction == 'higher' else 'at most'} {self.fmt(self.rule.value)}"
+    def target(self) -> Text:
+        return say("at_least" if self.rule.direction == "higher" else "at_most", value=self.fmt(self.rule.value))
+
+    def line(self, points: ByYear, line: progress.Line) -> Text:
+        """What the least-squares `line` through `points` does, in words."""
+        slope = self.fmt(line.slope)
+        sign = "+" if line.slope >= 0 else ""
+        signed = Text(sign + slope.en, sign + slope.sv)
+        return say("line", count=len(points), first=min(points), last=max(points), slope=signed)
+
+    def changed(self, start: Observation, last: Observation, rate: Text) -> Text:
+        return say("changed_from", from_value=self.fmt(start.value), from_year=start.year, to_value=self.fmt(last.value),
+                   to_year=last.year, rate=rate)
 
     def lacking(self, years: range, whole: Collection[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """(pending, overdue) among `years` that are over and not in `whole`."""
@@ -417,24 +414,22 @@ class _Judging:
         overdue = tuple(y for y in lacking if self.publication and self.publication.overdue(y, self.as_of))
         return tuple(y for y in lacking if y not in overdue), overdue
 
-    def expected(self, year: int) -> str:
-        return f" (normally out by {self.publication.due(year).isoformat()})" if self.publication else ""
+    def expected(self, year: int) -> Text:
+        return say("expected", date=self.publication.due(year).isoformat()) if self.publication else Text()
 
-    def pending_note(self, pending: Sequence[int]) -> str:
-        text = "{} is over but its figure is not complete yet{}: it counts as still to come."
-        return _join(*(text.format(y, self.expected(y)) for y in pending))
+    def pending_note(self, pending: Sequence[int]) -> Text:
+        return join(*(say("pending", year=y, expected=self.expected(y)) for y in pending))
 
-    def partial_note(self, observed: ByYear, years: Collection[int]) -> str:
+    def partial_note(self, observed: ByYear, years: Collection[int]) -> Text:
         partial = [y for y in sorted(years) if y in observed and not observed[y].complete]
-        text = "The {} figure, {}, covers only part of the year (year to date) and is not used as the year."
-        return _join(*(text.format(y, self.fmt(observed[y].value)) for y in partial))
+        return join(*(say("partial", year=y, value=self.fmt(observed[y].value)) for y in partial))
 
     def cannot_judge(
-        self, base: Assessment, overdue: Sequence[int], span: str, what: str, *more: str
+        self, base: Assessment, overdue: Sequence[int], span: Text, what: Text, *more: Text
     ) -> Assessment:
         """no_data: the figure of the last year of `span` is overdue, and `span` is over."""
-        overdue_note = _join(*(f"The {y} figure is overdue{self.expected(y)}." for y in overdue))
-        return _no_data(base, overdue_note, f"The {span} is over, so the {what} cannot be judged.", *more)
+        overdue_note = join(*(say("overdue", year=y, expected=self.expected(y)) for y in overdue))
+        return _no_data(base, overdue_note, say("cannot_judge", span=span, what=what), *more)
 
     def base(
         self,
@@ -450,7 +445,7 @@ class _Judging:
         are the window's years after it (none without an end). A period kind passes its (pending,
         overdue) years as `lacking`: pending and not-yet-over years remain, overdue ones are missing."""
         latest = known[max(known)] if known else None
-        changed = f"Values before {cut} are left out: the series changed definition that year."
+        changed = say("series_changed", year=cut)
         pending, overdue = lacking or ((), ())
         if lacking is not None:
             missing = overdue
@@ -471,29 +466,28 @@ class _Judging:
             missing_years=missing,
             excluded_years=excluded,
             series_break_in_period=bool(excluded),
-            note=changed if excluded else "",
+            **_noted(changed if excluded else Text()),
             pending_years=pending,
             overdue_years=overdue,
         )
 
     def judged(
-        self, base: Assessment, decisive: Observation, final: bool, what: str, caveat=_NOT_FINAL, **extra
+        self, base: Assessment, decisive: Observation, final: bool, what: Text, caveat=_NOT_FINAL, **extra
     ) -> Assessment:
         """Met/not_met on `decisive` (`what`) when `final`, else on_track/off_track and `caveat`."""
         meets = self.meets(decisive.value)
-        verdict = "meets" if meets else "does not meet"
-        note = f"{what} is {self.fmt(decisive.value)}, which {verdict} the target of {self.target()}."
+        note = say("judged", what=what, value=self.fmt(decisive.value), verb=_verb(meets), target=self.target())
         if not final:
-            note += f" {caveat}"
+            note = join(note, caveat)
         return self.decided(base, _status(meets, final), note, decisive, **extra)
 
     def by_trend(
         self,
         today: Assessment,
         points: ByYear,
-        goal: tuple[int, float, str],
-        project: Callable[[progress.Line], tuple[float, bool, str]],
-        *caveats: str,
+        goal: tuple[int, float, Text],
+        project: Callable[[progress.Line], tuple[float, bool, Text]],
+        *caveats: Text,
     ) -> Assessment:
         """`today` (the latest_value judgement of a target not decided yet) judged again by the trend of
         `points` under a trend method: cagr_ratio towards `goal` (year, level, its words), or
@@ -502,13 +496,13 @@ class _Judging:
         if self.method == "latest_value":
             return today
         if len(points) < 3:
-            return self.fallback(today, f"it needs three comparable whole years, and there {_are(len(points))}")
+            return self.fallback(today, say("too_few_years", there=_there_are(len(points))))
         first, last = points[min(points)], points[max(points)]
         year, level, aim = goal
         trend = {"method": self.method, "trend_base_year": first.year, "trend_base_value": first.value}
         if self.method == "cagr_ratio":
             if self.meets(last.value, level):
-                note = f"the latest value, {self.fmt(last.value)} ({last.year}), already meets {aim}: target achieved."
+                note = say("already_met", value=self.fmt(last.value), year=last.year, aim=aim)
                 return self.retold(today, True, note, caveats, progress_band="target_achieved", **trend)
             higher = self.rule.direction == "higher"
             try:
@@ -516,41 +510,38 @@ class _Judging:
                     (first.year, first.value), (last.year, last.value), (year, level), higher
                 )
             except progress.CannotAssess as exc:
-                return self.fallback(today, str(exc))
+                return self.fallback(today, exc.text)
             band = progress.ratio_band(ratio)
-            note = (
-                f"from {self.fmt(first.value)} in {first.year} to {self.fmt(last.value)} in {last.year} the value"
-                f" changed {observed:+.1%} a year; meeting {aim} needs {required:+.1%} a year from {first.year}:"
-                f" a ratio of {ratio:.2f}, {band} progress."
+            note = say(
+                "cagr_progress", changed=self.changed(first, last, figure(observed, "+.1%")), aim=aim,
+                required=figure(required, "+.1%"), year=first.year, ratio=figure(ratio, ".2f"), band=say(f"band_{band}"),
             )
             rates = {"progress_ratio": ratio, "observed_rate": observed, "required_rate": required}
             return self.retold(today, ratio >= progress.ON_TRACK_RATIO, note, caveats, progress_band=band, **rates, **trend)
         line = progress.fit([(y, o.value) for y, o in points.items()])
         projected, meets, projects = project(line)
-        note = (
-            f"the least-squares line through the {len(points)} comparable whole years {first.year}-{last.year}"
-            f" changes by {_signed(self, line.slope)} a year and {projects}."
-        )
+        note = say("line_projects", line=self.line(points, line), projects=projects)
         relative = line.slope / abs(line.mean) if line.mean else None
         return self.retold(today, meets, note, caveats, projected_value=projected, observed_rate=relative, **trend)
 
-    def retold(self, today: Assessment, on_track: bool, how: str, caveats: Sequence[str], **trend: object):
-        note = _join(f"By the trend ({self.method}): {how}", *caveats)
-        return replace(today, status="on_track" if on_track else "off_track", note=note, **trend)
+    def retold(self, today: Assessment, on_track: bool, how: Text, caveats: Sequence[Text], **trend: object):
+        note = join(say("by_trend", method=_method(self.method), how=how), *caveats)
+        return replace(today, status="on_track" if on_track else "off_track", **_noted(note), **trend)
 
-    def fallback(self, today: Assessment, reason: str) -> Assessment:
-        """`today` judged by latest_value although a trend method was asked for, saying why."""
+    def fallback(self, today: Assessment, reason: Text) -> Assessment:
+        """`today` judged by latest_value although a trend method was asked for, saying why (method_fallback:
+        in English)."""
         if self.method == "latest_value":
             return today
-        note = f"Judged by latest_value, as {self.method} cannot be used here: {reason}."
-        return replace(today, note=_join(today.note, note), method_fallback=reason)
+        note = say("fallback", method=_method(self.method), reason=reason)
+        return replace(today, **_noted(join(_note(today), note)), method_fallback=reason.en)
 
-    def decided(self, base: Assessment, status: Status, note: str, decisive: Observation, **extra: object):
+    def decided(self, base: Assessment, status: Status, note: Text, decisive: Observation, **extra: object):
         """`base` with `status` and `note`, assessed on `decisive`'s year and value."""
         return replace(
             base,
             status=status,
-            note=_join(note, base.note),
+            **_noted(join(note, _note(base))),
             assessed_year=decisive.year,
             assessed_value=decisive.value,
             gap=decisive.value - self.rule.value,
@@ -596,20 +587,29 @@ def _trend_points(j: _Judging, observed: ByYear, breaks: Sequence[int], upto: in
     return {y: o for y, o in known.items() if y <= upto and j.over(y)}
 
 
-def _verb(meets: bool) -> str:
-    return "meets" if meets else "does not meet"
+def _verb(meets: bool) -> Text:
+    return say("meets" if meets else "does_not_meet")
 
 
-def _signed(j: _Judging, value: float) -> str:
-    return ("+" if value >= 0 else "") + j.fmt(value)
+def _there_are(count: int) -> Text:
+    return say("there_is_one" if count == 1 else "there_are", count=count)
 
 
-def _are(count: int) -> str:
-    return f"is {count}" if count == 1 else f"are {count}"
+def _method(method: str) -> Text:
+    return say(f"method_{method}")
 
 
-def _no_data(base: Assessment, *sentences: str) -> Assessment:
-    return replace(base, status="no_data", note=_join(*sentences, base.note))
+def _note(assessment: Assessment) -> Text:
+    return Text(assessment.note, assessment.note_sv)
+
+
+def _noted(note: Text) -> dict[str, str]:
+    """An assessment's fields for `note` in both languages."""
+    return {"note": note.en, "note_sv": note.sv}
+
+
+def _no_data(base: Assessment, *sentences: Text) -> Assessment:
+    return replace(base, status="no_data", **_noted(join(*sentences, _note(base))))
 
 
 def _status(meets: bool, final: bool) -> Status:
@@ -617,6 +617,3 @@ def _status(meets: bool, final: bool) -> Status:
         return "met" if meets else "not_met"
     return "on_track" if meets else "off_track"
 
-
-def _join(*sentences: str) -> str:
-    return " ".join(s for s in sentences if s)

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from indicator_pipeline.report import charts
 from indicator_pipeline.report.data import ReportData, Reports
-from indicator_pipeline.report.labels import LABELS, number, text, unit_label
+from indicator_pipeline.report.labels import LABELS, number, text, unit_label, worded
 
 TEMPLATES = Environment(
     loader=PackageLoader("indicator_pipeline.report"),  # indicator_pipeline/report/templates/
@@ -153,7 +153,7 @@ def _page(template: str, lang: str, **values) -> str:
 
 def render(data: ReportData, lang: str = "sv") -> str:
     """One plan's page."""
-    goals = data.goals.to_dicts()
+    goals = [worded(row, lang) for row in data.goals.to_dicts()]
     if not goals:
         raise ValueError("the warehouse has no goals to report")
     by_goal: dict[str, list[dict]] = defaultdict(list)
@@ -170,6 +170,7 @@ def render(data: ReportData, lang: str = "sv") -> str:
         goals=goals,
         changes=data.changes.to_dicts(),
         reasons=LABELS[lang]["change_reason"],
+        source_names=LABELS[lang]["source_names"],
         sections=[_section(goal_id, rows, data, lang) for goal_id, rows in by_goal.items()],
     )
 

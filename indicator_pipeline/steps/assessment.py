@@ -35,7 +35,7 @@ YEAR_STATUS_SCHEMA = {
 RUN_SCHEMA = {"run_id": pl.Utf8, "assessed_at": pl.Datetime("us", "UTC")}
 # What core.target_assessment_method keeps of each method's assessment (besides the keys and the method asked).
 METHOD_FIELDS = ("status", "progress_band", "progress_ratio", "trend_base_year", "trend_base_value", "observed_rate",
-                 "required_rate", "projected_value", "method_fallback", "latest_year", "latest_value", "note")
+                 "required_rate", "projected_value", "method_fallback", "latest_year", "latest_value", "note", "note_sv")
 
 
 def known_series(con: duckdb.DuckDBPyConnection, plan: Plan, as_of: date) -> Series:

@@ -22,7 +22,8 @@ SELECT
     concat_ws(' ', 'kind=' || t.target_kind, 'indicator=' || t.indicator_id, 'denominator=' || t.denominator_indicator_id,
         'direction=' || t.direction, 'value=' || t.target_value, 'year=' || t.target_year,
         'period=' || t.period_start || '-' || t.period_end) AS target_definition,
-    coalesce(t.target_year, t.period_end) AS target_end_year
+    coalesce(t.target_year, t.period_end) AS target_end_year,
+    a.note_sv
 FROM incoming_assessment AS a
 CROSS JOIN incoming_run AS r
 LEFT JOIN core.dim_target AS t ON t.plan_id = a.plan_id AND t.target_id = a.target_id

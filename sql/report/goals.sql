@@ -9,7 +9,7 @@ SELECT
     s.indicator_id, s.indicator_title, s.unit, coalesce(i.decimals, 1) AS decimals,
     s.as_of, s.status, s.latest_year, s.latest_value, s.latest_preliminary, s.latest_value_provenance,
     s.target_value, s.target_year, s.period_start, s.period_end, s.gap,
-    s.average_so_far, s.share_so_far, s.years_remaining, s.required_per_remaining_year, s.note,
+    s.average_so_far, s.share_so_far, s.years_remaining, s.required_per_remaining_year, s.note, s.note_sv,
     s.peers_with_value, s.peers_meeting_target, s.peers_with_change, s.peers_achieving_required_change,
     s.method, s.method_sensitive
 FROM marts.goal_status AS s

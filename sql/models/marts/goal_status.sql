@@ -70,6 +70,7 @@ SELECT
     a.progress_band,
     ms.method_sensitive,
     a.note,
+    a.note_sv,
     g.goal_order,
     t.target_order
 FROM core.dim_goal AS g

@@ -38,6 +38,7 @@ SELECT
     marts.format_sv(text_scale * target_value, text_decimals) || text_suffix AS target_value_sv,
     CASE WHEN gap > 0 THEN '+' ELSE '' END || marts.format_sv(text_scale * gap, text_decimals) AS gap_sv,
     note,
+    note_sv,
     goal_order,
     target_order
 FROM shown

@@ -72,6 +72,7 @@ SELECT
     h.latest_year,
     h.latest_value,
     h.note,
+    h.note_sv,
     g.goal_order,
     t.target_order,
     h.latest_preliminary,

@@ -27,6 +27,7 @@ SELECT
     t.target_value,
     min(m.status) OVER target <> max(m.status) OVER target AS method_sensitive,
     m.note,
+    m.note_sv,
     t.target_order
 FROM core.target_assessment_method AS m
 JOIN core.dim_target AS t ON t.plan_id = m.plan_id AND t.target_id = m.target_id

@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS core.target_assessment (
     required_rate                DOUBLE,      -- cagr_ratio: the yearly growth the target needs
     projected_value              DOUBLE,      -- linear_projection: what the line projects
     method_fallback              VARCHAR,     -- why the declared trend method was not used
+    note_sv                      VARCHAR,     -- note in Swedish
     PRIMARY KEY (plan_id, target_id)
 );
 
@@ -53,3 +54,4 @@ ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS observed_rate DOUBLE
 ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS required_rate DOUBLE;
 ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS projected_value DOUBLE;
 ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS method_fallback VARCHAR;
+ALTER TABLE core.target_assessment ADD COLUMN IF NOT EXISTS note_sv VARCHAR;

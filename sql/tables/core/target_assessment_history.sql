@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS core.target_assessment_history (
     method             VARCHAR,                -- the progress method the plan declared for the target
     target_definition  VARCHAR,                -- the target rule as judged (core.dim_target then)
     target_end_year    INTEGER,                -- its target year or period end
+    note_sv            VARCHAR,                -- note in Swedish
     PRIMARY KEY (plan_id, target_id, run_id)
 );
 
@@ -31,3 +32,4 @@ ALTER TABLE core.target_assessment_history ADD COLUMN IF NOT EXISTS overdue_year
 ALTER TABLE core.target_assessment_history ADD COLUMN IF NOT EXISTS method VARCHAR;
 ALTER TABLE core.target_assessment_history ADD COLUMN IF NOT EXISTS target_definition VARCHAR;
 ALTER TABLE core.target_assessment_history ADD COLUMN IF NOT EXISTS target_end_year INTEGER;
+ALTER TABLE core.target_assessment_history ADD COLUMN IF NOT EXISTS note_sv VARCHAR;

@@ -21,5 +21,9 @@ CREATE TABLE IF NOT EXISTS core.target_assessment_method (
     latest_year        INTEGER,
     latest_value       DOUBLE,
     note               VARCHAR,
+    note_sv            VARCHAR,
     PRIMARY KEY (plan_id, target_id, method)
 );
+
+-- Upgrades: a warehouse published before this column existed gets it (NULL until the next assessment).
+ALTER TABLE core.target_assessment_method ADD COLUMN IF NOT EXISTS note_sv VARCHAR;
