@@ -94,9 +94,13 @@ def _section(goal_id: str, targets: list[dict], data: ReportData, lang: str) -> 
         return frame.filter(frame["goal_id"] == goal_id).to_dicts()
 
     series, peers = rows(data.series), rows(data.peers)
+    target_charts, context_charts = _target_charts(targets, series, lang), _context_charts(series, lang)
+    drawn = [c["shapes"] for c in target_charts + context_charts if c["shapes"]]
+    for n, shapes in enumerate(drawn, 1):
+        shapes["id"] = f"chart-{goal_id}-{n}"  # the figure's anchor, and what its svg's aria attributes name
     return dict(
         id=goal_id, targets=targets, has_series=bool(series), peers=peers, quality=rows(data.quality),
-        target_charts=_target_charts(targets, series, lang), context_charts=_context_charts(series, lang),
+        target_charts=target_charts, context_charts=context_charts,
         county=next((r["county_name"] for r in peers if r["county_name"]), None),  # shown beside Riket
         sources=rows(data.sources),
     )
