@@ -12,15 +12,27 @@ from __future__ import annotations
 import html
 import json
 import re
-from pathlib import Path
-
 from html.parser import HTMLParser
+from pathlib import Path
 
 import duckdb
 import pytest
 from browser import chromium_or_skip, run_chromium
 
 from indicator_pipeline.report import build_report
+
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
+RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+RUN = """
+axe.run(document, {runOnly: {type: "tag", values: %s}}).then(result => {
+  const out = document.createElement("pre");
+  out.id = "axe-result";
+  out.textContent = JSON.stringify({violations: result.violations, passes: result.passes.length});
+  document.body.append(out);
+}, error => { document.title = "axe failed: " + error; });
+""" % json.dumps(RULES)
+RESULT = re.compile(r'<pre id="axe-result">(.*?)</pre>', re.S)
+POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>')
 
 
 class Structure(HTMLParser):
