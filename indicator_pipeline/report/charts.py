@@ -12,7 +12,8 @@ from indicator_pipeline.report.labels import number, text, unit_label
 PALETTE = ["#1f5f99", "#c26a00", "#2e7d32", "#7b1fa2", "#00838f", "#6d4c41", "#ad1457", "#546e7a", "#9e9d24", "#283593", "#d84315"]
 TARGET_COLOUR = "#c62828"
 TARGET_ACROSS, TARGET_OVER = (TARGET_COLOUR, "6 3", 1.4), (TARGET_COLOUR, "6 3", 1.6)  # colour, dashes, width
-AVERAGE, REQUIRED = ("#455a64", "1.5 2.5", 1.6), ("#ef6c00", "none", 2.4)
+AVERAGE, REQUIRED = ("#455a64", "1.5 2.5", 1.6), ("#ef6c00", "9 3 2 3", 2.4)  # no two lines differ by colour alone
+MARKERS = ["circle", "square", "down", "hexagon"]  # a series' points: its own shape, shown in the legend too
 WIDTH, LEFT, RIGHT, TOP, BELOW = 920, 64, 560, 16, 30  # pixels: the plot area, then the legend right of it
 
 
@@ -28,12 +29,15 @@ class Point:
 @dataclass
 class Chart:
     """What one chart draws, in years and values as shown. A line is (colour, dash, width, legend label
-    or None, points); x = ±inf reaches across the whole plot. A mark is (shape, colour, hollow, x, y)."""
+    or None, points); x = ±inf reaches across the whole plot. A mark is (shape, colour, hollow, x, y).
+    `markers`: a legend label -> the shape its points have; `levels`: the target lines' labels."""
 
     lines: list[tuple] = field(default_factory=list)
     marks: list[tuple] = field(default_factory=list)
     breaks: list[float] = field(default_factory=list)
     years: list[int] = field(default_factory=list)  # the span the x axis shows
+    markers: dict[str, str] = field(default_factory=dict)
+    levels: list[str] = field(default_factory=list)
 
 
 def scale_for(unit: str | None) -> float:
@@ -53,11 +57,12 @@ def _segments(points: list[Point]) -> list[list[Point]]:
     return segments
 
 
-def _add_series(chart: Chart, points: list[Point], scale: float, colour: str, label: str) -> None:
+def _add_series(chart: Chart, points: list[Point], scale: float, colour: str, marker: str, label: str) -> None:
     points = [replace(p, value=p.value * scale) for p in points]
+    chart.markers[label] = marker
     for i, segment in enumerate(_segments(points)):
         chart.lines.append((colour, "none", 1.8, None if i else label, [(p.year, p.value) for p in segment]))
-        chart.marks += [("circle", colour, p.preliminary, p.year, p.value) for p in segment]
+        chart.marks += [(marker, colour, p.preliminary, p.year, p.value) for p in segment]
     chart.marks += [("triangle", colour, True, p.year, p.value) for p in points if not p.complete]
     chart.breaks += [p.year - 0.5 for p in points if p.series_break_before]
     chart.years += [p.year for p in points]
@@ -70,6 +75,7 @@ def _add_target(chart: Chart, target: dict, scale: float, decimals: int, lang: s
     def level(style: tuple, key: str, value: float, first: float, last: float, years: object) -> None:
         shown = number(value * scale, decimals, lang)
         label = f"{text(lang, key)} {shown}" + (f" ({years})" if years else "")
+        chart.levels.append(label)
         chart.lines.append((*style, label, [(first - 0.4, value * scale), (last + 0.4, value * scale)]))
 
     value, year = target.get("target_value"), target.get("target_year")
@@ -79,7 +85,9 @@ def _add_target(chart: Chart, target: dict, scale: float, decimals: int, lang: s
     chart.years += [y for y in (year, start, end) if y]
     if start is None or end is None:
         level(TARGET_ACROSS, "target_line", value, -math.inf, math.inf, year)
-        chart.marks += [("diamond", TARGET_COLOUR, False, year, value * scale)] if year is not None else []
+        if year is not None:
+            chart.marks.append(("diamond", TARGET_COLOUR, False, year, value * scale))
+            chart.markers[chart.levels[-1]] = "diamond"
         return
     level(TARGET_OVER, "target_line", value, start, end, _years(start, end))
     remaining = target.get("years_remaining") or 0
@@ -123,18 +131,37 @@ def _layout(chart: Chart, unit: str | None, decimals: int, lang: str, height: in
         "xticks": [(x(year), int(year)) for year in _ticks(x0, x1, 1)],
         "yticks": [(y(v), number(v, decimals, lang)) for v in _ticks(y0, y1, 10.0 ** -max(decimals, 0))],
         "lines": [(*style, " ".join(f"{x(a)},{y(b)}" for a, b in points)) for *style, points in chart.lines],
-        "legend": [line[:4] for line in chart.lines if line[3]],
+        "legend": [(*line[:4], chart.markers.get(line[3])) for line in chart.lines if line[3]],
         "marks": [(shape, colour, hollow, x(a), y(b)) for shape, colour, hollow, a, b in chart.marks],
     }
 
 
+def _table(series: list[tuple[str, list[Point]]], scale: float, decimals: int, lang: str) -> dict:
+    """The chart's values as a table, its text alternative: a row per year, a column per series, each
+    value with its marks (preliminary, incomplete year, series break before it); a dash for no value."""
+
+    def cell(p: Point | None) -> str:
+        if p is None:
+            return "–"
+        marks = [key for key, on in (("preliminary_mark", p.preliminary), ("incomplete_mark", not p.complete),
+                                     ("series_break", p.series_break_before)) if on]
+        shown = number(p.value * scale, decimals, lang)
+        return shown + (f" ({', '.join(text(lang, key).lower() for key in marks)})" if marks else "")
+
+    by_year = [{p.year: p for p in points} for _, points in series]
+    years = sorted({year for values in by_year for year in values})
+    return {"columns": [title for title, _ in series], "rows": [(year, [cell(v.get(year)) for v in by_year]) for year in years]}
+
+
 def chart(series: list[tuple[str, list[Point]]], targets: list[dict], unit: str | None, decimals: int,
           lang: str, first_colour: int = 0) -> dict:
-    """Series of one unit, each its own line never joined across a break, with every target drawn in."""
+    """Series of one unit, each its own line (colour and marker) never joined across a break, with every
+    target drawn in; with the values as a table and the target levels in words."""
     drawn = Chart()
     for i, (title, points) in enumerate(series):
         short = title if len(title) <= 60 else title[:57] + "…"
-        _add_series(drawn, points, scale_for(unit), PALETTE[(first_colour + i) % len(PALETTE)], short)
+        _add_series(drawn, points, scale_for(unit), PALETTE[(first_colour + i) % len(PALETTE)], MARKERS[i % len(MARKERS)], short)
     for target in targets:
         _add_target(drawn, target, scale_for(unit), decimals, lang)
-    return _layout(drawn, unit, decimals, lang, 280 if targets else 250 + 13 * max(len(series) - 3, 0))
+    shapes = _layout(drawn, unit, decimals, lang, 280 if targets else 250 + 13 * max(len(series) - 3, 0))
+    return {**shapes, "table": _table(series, scale_for(unit), decimals, lang), "levels": drawn.levels}

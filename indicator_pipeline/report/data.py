@@ -25,6 +25,7 @@ class ReportData:
     quality: pl.DataFrame  # the last run's validations, per goal they concern
     peers: pl.DataFrame  # per goal, each shown indicator's latest ranked year among the peers
     changes: pl.DataFrame  # targets whose status changed in the latest published refresh, and why
+    history: pl.DataFrame  # per goal target, what the published refreshes before the latest one reported
     as_of_override: date | None = None  # set when assessed as of a date other than the published one
 
 
@@ -37,7 +38,7 @@ class Reports:
     as_of_override: date | None = None
 
 
-PAGE_FRAMES = ("goals", "series", "sources", "quality", "peers", "changes")  # ReportData's frames, in its order
+PAGE_FRAMES = ("goals", "series", "sources", "quality", "peers", "changes", "history")  # ReportData's frames, in its order
 
 
 def _reports(con: duckdb.DuckDBPyConnection, plan_ids: list[str], as_of_override: date | None) -> Reports:

@@ -139,11 +139,15 @@ def _section(goal_id: str, targets: list[dict], data: ReportData, lang: str) -> 
         return frame.filter(frame["goal_id"] == goal_id).to_dicts()
 
     series, peers = rows(data.series), rows(data.peers)
+    target_charts, context_charts = _target_charts(targets, series, lang), _context_charts(series, lang)
+    drawn = [c["shapes"] for c in target_charts + context_charts if c["shapes"]]
+    for n, shapes in enumerate(drawn, 1):
+        shapes["id"] = f"chart-{goal_id}-{n}"  # the figure's anchor, and what its svg's aria attributes name
     return dict(
         id=goal_id, targets=targets, has_series=bool(series), peers=peers, quality=rows(data.quality),
-        target_charts=_target_charts(targets, series, lang), context_charts=_context_charts(series, lang),
+        target_charts=target_charts, context_charts=context_charts,
         county=next((r["county_name"] for r in peers if r["county_name"]), None),  # shown beside Riket
-        sources=rows(data.sources),
+        sources=rows(data.sources), history=rows(data.history),
     )
 
 
@@ -176,11 +180,12 @@ def render(data: ReportData, lang: str = "sv") -> str:
 
 
 def render_index(reports: Reports, pages: dict[str, str], lang: str = "sv") -> str:
-    """The index: every plan of `reports` with its status counts, linking to its page (`pages`: plan id ->
-    file name). A column per status the plans have, in the labels' order, then any other alphabetically."""
+    """The index: every plan of `reports` with its status counts, linking to its page and each goal's section
+    there (`pages`: plan id -> file name). A column per status the plans have, in the labels' order, then any other alphabetically."""
     plans: dict[str, dict] = {}
     for row in reports.plans.to_dicts():
-        plan = plans.setdefault(row["plan_id"], {**row, "page": pages[row["plan_id"]], "counts": {}})
+        goals = reports.pages[row["plan_id"]].goals.unique("goal_id", maintain_order=True).to_dicts()
+        plan = plans.setdefault(row["plan_id"], {**row, "page": pages[row["plan_id"]], "counts": {}, "goals": goals})
         if row["status"] is not None:
             plan["counts"][row["status"]] = row["targets"]
     present = {status for plan in plans.values() for status in plan["counts"]}

@@ -122,8 +122,8 @@ def test_the_index_counts_are_the_warehouses_and_its_links_lead_to_the_pages(rep
     assert set(expected) == {DEFAULT_ID, LUND_ID}
     shown = {plan_id: {s: n for s, n in counts.items() if n} for plan_id, counts in index.counts.items()}
     assert shown == expected  # a status column a plan has none of shows 0
-    for plan_id, links in index.links.items():
-        assert links == [f"{plan_id}.html"]
+    for plan_id, links in index.links.items():  # the plan's page, then each goal's section on it
+        assert links == [f"{plan_id}.html", *(f"{plan_id}.html#goal-{g}" for g in plan_goals(two_plans, plan_id)[0])]
         assert Page((report / links[0]).read_text(encoding="utf-8")).overview_rows == plan_goals(two_plans, plan_id)[1]
 
 

@@ -112,8 +112,20 @@ def test_a_plan_edit_is_plan_changed(history):
 
 
 def test_the_report_lists_what_changed_in_the_latest_run(history):
-    section = history["page"].split("Ändrat sedan förra rapporten", 1)[1].split("</section>", 1)[0]
+    section = history["page"].split("<h2>Ändrat sedan förra rapporten</h2>", 1)[1].split("</section>", 1)[0]
     rows = section.split("<tr")[2:]  # after the header row
     assert len(rows) == 1 and f'data-target-id="{TARGET}"' in rows[0]  # only the edited target changed
     assert "Inte på väg" in rows[0] and "På väg" in rows[0] and "Målet har ändrats i planen" in rows[0]
     assert rows[0].count("225 mnkr (2024)") == 4  # assessed and latest, before and now, in whole mnkr
+
+
+def test_the_goal_section_lists_the_targets_earlier_publications_newest_first(history):
+    """The goal's "earlier publications": each refresh before the latest, newest first, with the day it
+    judged as of and the status it published (marts.goal_status_history), so a reader can cite the goal as
+    published on a day."""
+    section = history["page"].split(f'id="target-{TARGET}"', 1)[1].split("</section>", 1)[0]
+    shown = [row.split("</tr>", 1)[0] for row in section.split(f'<tr data-history-of="{TARGET}"')[1:]]
+    earlier = [(as_of, history["rows"][step]["status"]) for step, (as_of, *_) in STEPS.items()][:-1][::-1]
+    assert len(shown) == len(earlier) == 5  # the latest is the publication the page shows
+    for row, (as_of, status) in zip(shown, earlier):
+        assert f"<td>{as_of.isoformat()}</td>" in row and f'data-status="{status}"' in row, (as_of, row)
