@@ -79,10 +79,8 @@ JOIN core.dim_plan AS p ON p.plan_id = g.plan_id
 LEFT JOIN core.target_assessment AS a ON a.plan_id = t.plan_id AND a.target_id = t.target_id
 LEFT JOIN core.dim_indicator AS i ON i.plan_id = t.plan_id AND i.indicator_id = t.indicator_id
 LEFT JOIN core.target_peer_context AS pc ON pc.plan_id = t.plan_id AND pc.target_id = t.target_id
-LEFT JOIN (
-    SELECT plan_id, target_id, count(DISTINCT status) > 1 AS method_sensitive
-    FROM core.target_assessment_method GROUP BY ALL
-) AS ms ON ms.plan_id = t.plan_id AND ms.target_id = t.target_id
+LEFT JOIN marts.goal_status_methods AS ms   -- the declared method's row carries the target's method_sensitive
+    ON ms.plan_id = t.plan_id AND ms.target_id = t.target_id AND ms.is_declared
 LEFT JOIN judged_series AS lp ON lp.plan_id = t.plan_id AND lp.target_id = t.target_id AND lp.year = a.latest_year
 LEFT JOIN judged_series AS ap ON ap.plan_id = t.plan_id AND ap.target_id = t.target_id AND ap.year = a.assessed_year
 LEFT JOIN illustrative AS il ON il.plan_id = t.plan_id AND il.target_id = t.target_id

@@ -11,7 +11,7 @@ SELECT
     m.municipality_code,
     m.as_of,
     m.method,
-    m.method = coalesce(t.method, pl.progress_method, 'latest_value') AS is_declared,
+    m.method = coalesce(t.method, pl.progress_method) AS is_declared,   -- the method marts.goal_status shows (assess_all)
     m.method_used,
     m.status,
     m.progress_band,
