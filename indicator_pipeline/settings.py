@@ -33,8 +33,7 @@ from indicator_pipeline.warehouse.publish import DEFAULT_STORAGE_VERSION
 if TYPE_CHECKING:
     from indicator_pipeline.sources.transport import Transport
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "indicators.duckdb"
+DEFAULT_WAREHOUSE = Path(__file__).resolve().parents[1] / "warehouse" / "indicators.duckdb"
 PLAN_TIME_ZONE = ZoneInfo("Europe/Stockholm")
 
 
