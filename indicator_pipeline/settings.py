@@ -43,8 +43,7 @@ def bundled_snapshot_dir() -> Path:
 
 
 class Settings(BaseModel):
-    """One run's settings. A field's `validation_alias` is the environment variable `from_env` reads it
-    from; code passes fields by name. The plan file is read and validated once, on first use of `plan`."""
+    """One run's settings (code passes fields by name); the plan file is read and validated once, on first use."""
 
     model_config = ConfigDict(frozen=True, validate_by_name=True, validate_by_alias=True)
 
