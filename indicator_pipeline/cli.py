@@ -94,12 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def settings_for(args: argparse.Namespace) -> Settings:
-    overrides = {"warehouse_path": args.warehouse}
-    if args.command in ("refresh", "status", "report"):
-        overrides.update(as_of=args.as_of)
+    overrides = {"warehouse_path": args.warehouse, "as_of": getattr(args, "as_of", None)}  # data-docs has no --as-of
     if args.command == "refresh":
         overrides.update(plan_path=",".join(args.plan or []) or None, remove_plans=",".join(args.remove_plan or []) or None)
-    if args.command == "refresh":
         if args.offline:
             overrides["source_mode"] = "replay"
         elif args.record:

@@ -33,8 +33,7 @@ from indicator_pipeline.warehouse.publish import DEFAULT_STORAGE_VERSION
 if TYPE_CHECKING:
     from indicator_pipeline.sources.transport import Transport
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "indicators.duckdb"
+DEFAULT_WAREHOUSE = Path(__file__).resolve().parents[1] / "warehouse" / "indicators.duckdb"
 PLAN_TIME_ZONE = ZoneInfo("Europe/Stockholm")
 
 
@@ -44,8 +43,7 @@ def bundled_snapshot_dir() -> Path:
 
 
 class Settings(BaseModel):
-    """One run's settings. A field's `validation_alias` is the environment variable `from_env` reads it
-    from; code passes fields by name. The plan file is read and validated once, on first use of `plan`."""
+    """One run's settings (code passes fields by name); the plan file is read and validated once, on first use."""
 
     model_config = ConfigDict(frozen=True, validate_by_name=True, validate_by_alias=True)
 

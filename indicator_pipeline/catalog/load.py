@@ -73,8 +73,7 @@ def named_plan(name: Path | str) -> tuple[str, Plan | None]:
 
 
 def load_plan(path: Path | str | None = None) -> Plan:
-    """The plan file read and validated; any fault is one CatalogueError line naming the file and,
-    where it can be told, the line (and for a TOML syntax error the column)."""
+    """The plan file read and validated; a fault is one CatalogueError line (module docstring, _toml_error)."""
     path = resolve_plan_path(path)
     try:
         text = path.read_text(encoding="utf-8")

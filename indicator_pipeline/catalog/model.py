@@ -11,6 +11,7 @@ indicators and goals) is checked in catalog/load.py, after the parts are valid.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AliasPath, BeforeValidator, ConfigDict, Field, model_validator
@@ -295,28 +296,10 @@ class TargetRule:
         return self
 
 
-def _direction_targets(raw: object) -> object:
-    """A goal with a wanted `direction` ("increase" / "decrease") and `indicators` instead of targets: one
-    target of kind direction per indicator, with id `<goal id>__<indicator id>` (and the goal's `method`)."""
-    if not isinstance(raw, dict) or "direction" not in raw:
-        return raw
-    goal = dict(raw)
-    wanted, indicators, method = goal.pop("direction"), goal.pop("indicators", None), goal.pop("method", None)
-    if wanted not in ("increase", "decrease"):
-        _refuse(f"direction {wanted!r} is not one of increase, decrease")
-    if "targets" in goal or not isinstance(indicators, list) or not indicators:
-        _refuse("a goal with a direction names its indicators (indicators = [\"id\", ...]) instead of targets")
-    higher = "higher" if wanted == "increase" else "lower"
-    extra = {"method": method} if method is not None else {}
-    targets = [{"id": f"{goal.get('id')}__{i}", "kind": "direction", "indicator": i, "direction": higher} | extra
-               for i in indicators]
-    return goal | {"targets": targets}
-
-
 @model
 class Goal:
     """A goal and its targets; a plan file may give a direction goal's `direction` and `indicators`
-    instead of targets (_direction_targets)."""
+    instead of targets (_directions)."""
 
     id: str
     title: str
@@ -331,15 +314,25 @@ class Goal:
     @model_validator(mode="before")
     @classmethod
     def _directions(cls, raw: object) -> object:
-        return _direction_targets(raw)
+        """A goal with a wanted `direction` ("increase" / "decrease") and `indicators` instead of targets: one
+        target of kind direction per indicator, with id `<goal id>__<indicator id>` (and the goal's `method`)."""
+        if not isinstance(raw, dict) or "direction" not in raw:
+            return raw
+        goal = dict(raw)
+        wanted, indicators, method = goal.pop("direction"), goal.pop("indicators", None), goal.pop("method", None)
+        if wanted not in ("increase", "decrease"):
+            _refuse(f"direction {wanted!r} is not one of increase, decrease")
+        if "targets" in goal or not isinstance(indicators, list) or not indicators:
+            _refuse("a goal with a direction names its indicators (indicators = [\"id\", ...]) instead of targets")
+        higher = "higher" if wanted == "increase" else "lower"
+        extra = {"method": method} if method is not None else {}
+        targets = [{"id": f"{goal.get('id')}__{i}", "kind": "direction", "indicator": i, "direction": higher} | extra
+                   for i in indicators]
+        return goal | {"targets": targets}
 
 
-def _head(name: str) -> AliasPath:
-    return AliasPath("plan", name)
-
-
-def _publication(name: str) -> AliasPath:
-    return AliasPath("publication", name)
+_head = functools.partial(AliasPath, "plan")
+_publication = functools.partial(AliasPath, "publication")
 
 
 @model

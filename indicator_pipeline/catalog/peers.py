@@ -126,8 +126,6 @@ def resolve(
         peers = sorted(code for code, m in municipalities.items() if m.type == MUNICIPALITY_TYPE)
     else:
         group = spec.kind == "group"
-        if group and group_members is None:
-            raise CatalogueError(f"{where}: group {spec.group_id} was asked for, but its members were not fetched")
         what = f"group {spec.group_id} member" if group else "peer"
         peers = list(group_members if group else spec.codes)
         for code in peers:
