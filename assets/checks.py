@@ -156,10 +156,12 @@ def check_result(binding: SuiteBinding, result: quality.ValidationOutcome) -> As
 
 def previous_result(binding: SuiteBinding, con) -> AssetCheckResult | None:
     """The verdict of the suite's latest validation, for a table unchanged since (None: none recorded)."""
-    rows = query(con, "load/last_validation.sql", {"suite": Path(binding.suite).stem})
-    if rows.is_empty():
+    # Read as a tuple, not a frame: on a night with nothing to do, no other step converts to polars (pyarrow).
+    cursor = con.execute(sql_text("load/last_validation.sql"), {"suite": Path(binding.suite).stem})
+    row = cursor.fetchone()
+    if row is None:
         return None
-    last = rows.row(0, named=True)
+    last = dict(zip([column for column, *_ in cursor.description], row))
     verdict = "passed" if last["success"] else "failed"
     return _verdict(
         binding,

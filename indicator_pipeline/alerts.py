@@ -11,8 +11,6 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import requests
-
 WEBHOOK_ENV = "INDICATOR_ALERT_WEBHOOK"
 ALERT_TAG = "indicator/alerted_by"  # on a run whose failure its starter reports itself (value: who)
 TIMEOUT = (3.05, 10)  # connect, read (seconds)
@@ -53,6 +51,8 @@ def send_alert(text: str, log: Callable[[str], None] | None = None, url: str | N
     if not url:
         return False
     log(text)
+    import requests  # here, not at the top: a run that posts no alert (most of them) need not import it
+
     try:
         response = requests.post(url, json={"text": text}, timeout=TIMEOUT)
         response.raise_for_status()
