@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from indicator_pipeline.errors import PipelineError
-from indicator_pipeline.quality import EXPECTATIONS_DIR, _import_gx, load_suite
+from indicator_pipeline.quality import EXPECTATIONS_DIR, gx_context, gx_suite, load_suite
 
 LATEST_RUN = """
 SELECT run_id, max(validated_at) AS validated_at
@@ -52,19 +52,16 @@ def build_data_docs(out: Path, warehouse: Path | None = None, serving_path: Path
             "SELECT suite, gx_result, error, validated_at FROM meta.validation_run WHERE run_id = ? ORDER BY suite", [run_id]
         ).fetchall()
 
-    gx = _import_gx()
+    out.mkdir(parents=True, exist_ok=True)
+    context = gx_context(mode="file", project_root_dir=str(out))
     from great_expectations.core import ExpectationSuiteValidationResult
     from great_expectations.core.run_identifier import RunIdentifier
-    from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier, ValidationResultIdentifier,
     )
 
-    out.mkdir(parents=True, exist_ok=True)
-    context = gx.get_context(mode="file", project_root_dir=str(out))
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
     for suite, gx_result, error, validated_at in rows:
-        _add_suite(gx, context, suite)
+        _add_suite(context, suite)
         if gx_result is None:  # the validator could not run: nothing for GX to render, say why
             gx_result = json.dumps(_not_run_result(suite, error))
         result = ExpectationSuiteValidationResult(**json.loads(gx_result))
@@ -81,12 +78,10 @@ def build_data_docs(out: Path, warehouse: Path | None = None, serving_path: Path
     return index
 
 
-def _add_suite(gx, context, suite: str) -> None:
+def _add_suite(context, suite: str) -> None:
     """Put the suite itself in the site too (its expectation page), if its file is still there."""
     try:
-        data = load_suite(EXPECTATIONS_DIR / f"{suite}.json")
-        suite_obj = gx.ExpectationSuite(name=data["name"], expectations=data["expectations"], meta=data.get("meta") or {})
-        context.suites.add_or_update(suite_obj)
+        context.suites.add_or_update(gx_suite(load_suite(EXPECTATIONS_DIR / f"{suite}.json")))
     except Exception:  # noqa: BLE001 - the validation page is what matters; a missing suite page is fine
         pass
 
