@@ -12,14 +12,7 @@ import duckdb
 
 from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.quality import EXPECTATIONS_DIR, gx_context, gx_suite, load_suite
-
-LATEST_RUN = """
-SELECT run_id, max(validated_at) AS validated_at
-FROM meta.validation_run
-GROUP BY run_id
-ORDER BY validated_at DESC
-LIMIT 1
-"""
+from indicator_pipeline.warehouse.sql import sql_text
 
 
 def latest_validation(candidates: list[Path]) -> tuple[Path, str]:
@@ -30,7 +23,7 @@ def latest_validation(candidates: list[Path]) -> tuple[Path, str]:
             continue
         try:
             with duckdb.connect(str(path), read_only=True) as con:
-                row = con.execute(LATEST_RUN).fetchone()
+                row = con.execute(sql_text("load/latest_validation_run.sql")).fetchone()
         except duckdb.Error:  # no meta tables yet, or a running refresh holds the file
             continue
         if row:
@@ -48,9 +41,7 @@ def build_data_docs(out: Path, warehouse: Path | None = None, serving_path: Path
     candidates = [warehouse] if warehouse else [serving_path, *work_files] if serving_path else []
     path, run_id = latest_validation(candidates)
     with duckdb.connect(str(path), read_only=True) as con:
-        rows = con.execute(
-            "SELECT suite, gx_result, error, validated_at FROM meta.validation_run WHERE run_id = ? ORDER BY suite", [run_id]
-        ).fetchall()
+        rows = con.execute(sql_text("load/validation_run.sql"), {"run_id": run_id}).fetchall()
 
     out.mkdir(parents=True, exist_ok=True)
     context = gx_context(mode="file", project_root_dir=str(out))

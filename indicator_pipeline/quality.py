@@ -350,11 +350,9 @@ def _exception_message(info) -> str | None:
         return str(info.get("exception_message") or "exception raised")
     for value in info.values():
         if isinstance(value, dict):
-            message = _exception_message(value)
+            message = _exception_message(value) or value.get("exception_message")
             if message:
-                return message
-            if value.get("exception_message"):
-                return str(value["exception_message"])
+                return str(message)
     return None
 
 
