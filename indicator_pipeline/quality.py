@@ -95,9 +95,7 @@ class ValidationOutcome:
 
 def suite_path(suite: str | Path) -> Path:
     """`staging_kolada_values` or `staging_kolada_values.json` -> expectations/<that>.json; paths as given."""
-    path = Path(suite)
-    if path.suffix != ".json":
-        path = path.with_suffix(".json")
+    path = Path(suite).with_suffix(".json")
     return path if path.is_absolute() or path.parent != Path(".") else EXPECTATIONS_DIR / path
 
 
