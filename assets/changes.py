@@ -54,8 +54,7 @@ def stage_unless_unchanged(
         with reading_connection(context, pipeline) as con:
             load = changes.last_load(con, source_key) if con is not None else None
         change = changes.change_from(load, inputs, fingerprint)
-        if change is None:
-            assert load is not None
+        if change is None:  # so load is not None: change_from says "never loaded" for None
             same = f"the same {len(inputs)} inputs (sha256) under the same fingerprint as run {load.run_id}"
             reason = f"{source_key}: {same} loaded; not parsed, validated or loaded again"
             _say_unchanged(context, reason, load.run_id, inputs=len(inputs))

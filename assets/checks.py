@@ -108,25 +108,24 @@ def _run_parameters(con, plan, as_of) -> dict:
     """The suite parameters, with the run's peer set ((code, role) pairs), every code Kolada knows and how
     many KPI x municipality x year cells the Kolada data requests asked for. A table checked without the
     peer tables or the coverage beside it is held to the plan's own municipality and KPI count."""
-    try:
-        plan_ids = [p.id for p in plan.plans]
-        municipalities = query(con, "load/check_peer_set.sql", {"plan_ids": plan_ids}).rows()  # (code, role or None)
-    except duckdb.CatalogException:
-        municipalities = []
-    try:
-        [(requested,)] = con.execute(sql_text("load/kolada_requested.sql")).fetchall()
-    except duckdb.CatalogException:
-        requested = None
-    try:
-        catalogued = [indicator_id for (indicator_id,) in con.execute(sql_text("load/catalogued_indicators.sql")).fetchall()]
-    except duckdb.CatalogException:
-        catalogued = []
+    plan_ids = [p.id for p in plan.plans]
+    municipalities = _rows(con, "load/check_peer_set.sql", {"plan_ids": plan_ids})  # (code, role or None)
+    [(requested,)] = _rows(con, "load/kolada_requested.sql") or [(None,)]
+    catalogued = [indicator_id for (indicator_id,) in _rows(con, "load/catalogued_indicators.sql")]
     peer_set = [(code, role) for code, role in municipalities if role is not None]
     known = [code for code, _ in municipalities]
     return quality.run_parameters(
         plan, as_of, kolada_requested=requested or None, peer_set=peer_set, known_municipalities=known,
         kept_indicator_ids=catalogued,
     )
+
+
+def _rows(con, name: str, params: dict | None = None) -> list[tuple]:
+    """The rows of `sql/<name>`; none when a table it reads is not in `con`."""
+    try:
+        return con.execute(sql_text(name), params or {}).fetchall()
+    except duckdb.CatalogException:
+        return []
 
 
 def _verdict(binding: SuiteBinding, passed: bool, description: str, **metadata) -> AssetCheckResult:

@@ -11,15 +11,8 @@ from pathlib import Path
 import duckdb
 
 from indicator_pipeline.errors import PipelineError
-from indicator_pipeline.quality import EXPECTATIONS_DIR, _import_gx, load_suite
-
-LATEST_RUN = """
-SELECT run_id, max(validated_at) AS validated_at
-FROM meta.validation_run
-GROUP BY run_id
-ORDER BY validated_at DESC
-LIMIT 1
-"""
+from indicator_pipeline.quality import EXPECTATIONS_DIR, gx_context, gx_suite, load_suite
+from indicator_pipeline.warehouse.sql import sql_text
 
 
 def latest_validation(candidates: list[Path]) -> tuple[Path, str]:
@@ -30,7 +23,7 @@ def latest_validation(candidates: list[Path]) -> tuple[Path, str]:
             continue
         try:
             with duckdb.connect(str(path), read_only=True) as con:
-                row = con.execute(LATEST_RUN).fetchone()
+                row = con.execute(sql_text("load/latest_validation_run.sql")).fetchone()
         except duckdb.Error:  # no meta tables yet, or a running refresh holds the file
             continue
         if row:
@@ -48,23 +41,18 @@ def build_data_docs(out: Path, warehouse: Path | None = None, serving_path: Path
     candidates = [warehouse] if warehouse else [serving_path, *work_files] if serving_path else []
     path, run_id = latest_validation(candidates)
     with duckdb.connect(str(path), read_only=True) as con:
-        rows = con.execute(
-            "SELECT suite, gx_result, error, validated_at FROM meta.validation_run WHERE run_id = ? ORDER BY suite", [run_id]
-        ).fetchall()
+        rows = con.execute(sql_text("load/validation_run.sql"), {"run_id": run_id}).fetchall()
 
-    gx = _import_gx()
+    out.mkdir(parents=True, exist_ok=True)
+    context = gx_context(mode="file", project_root_dir=str(out))
     from great_expectations.core import ExpectationSuiteValidationResult
     from great_expectations.core.run_identifier import RunIdentifier
-    from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier, ValidationResultIdentifier,
     )
 
-    out.mkdir(parents=True, exist_ok=True)
-    context = gx.get_context(mode="file", project_root_dir=str(out))
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
     for suite, gx_result, error, validated_at in rows:
-        _add_suite(gx, context, suite)
+        _add_suite(context, suite)
         if gx_result is None:  # the validator could not run: nothing for GX to render, say why
             gx_result = json.dumps(_not_run_result(suite, error))
         result = ExpectationSuiteValidationResult(**json.loads(gx_result))
@@ -81,12 +69,10 @@ def build_data_docs(out: Path, warehouse: Path | None = None, serving_path: Path
     return index
 
 
-def _add_suite(gx, context, suite: str) -> None:
+def _add_suite(context, suite: str) -> None:
     """Put the suite itself in the site too (its expectation page), if its file is still there."""
     try:
-        data = load_suite(EXPECTATIONS_DIR / f"{suite}.json")
-        suite_obj = gx.ExpectationSuite(name=data["name"], expectations=data["expectations"], meta=data.get("meta") or {})
-        context.suites.add_or_update(suite_obj)
+        context.suites.add_or_update(gx_suite(load_suite(EXPECTATIONS_DIR / f"{suite}.json")))
     except Exception:  # noqa: BLE001 - the validation page is what matters; a missing suite page is fine
         pass
 

@@ -30,6 +30,9 @@ EXPECTATIONS_DIR = Path(__file__).resolve().parents[1] / "expectations"
 SAMPLE_SIZE = 5
 API_SOURCES = ("kolada", "scb")  # sources whose indicators must be present once their data is loaded
 VALIDATOR = "validator"  # expectation_type of the row recording a validator that could not run
+KWARGS_NOT_SHOWN = ("column", "batch_id", "result_format")  # in the markdown: the column has its own cell
+NOTHING_EVALUATED = {"evaluated_expectations": 0, "successful_expectations": 0, "unsuccessful_expectations": 0,
+                     "success_percent": None}
 
 
 @dataclass(frozen=True)
@@ -42,10 +45,6 @@ class ExpectationOutcome:
     unexpected_sample: tuple = ()
     observed_value: Any = None
     error: str | None = None
-
-    def kwargs_summary(self) -> str:
-        shown = {k: v for k, v in self.kwargs.items() if k not in ("column", "batch_id", "result_format")}
-        return _short(_json(shown), 160)
 
     def label(self) -> str:
         return self.expectation_type + (f" on {self.column}" if self.column else "")
@@ -96,9 +95,7 @@ class ValidationOutcome:
 
 def suite_path(suite: str | Path) -> Path:
     """`staging_kolada_values` or `staging_kolada_values.json` -> expectations/<that>.json; paths as given."""
-    path = Path(suite)
-    if path.suffix != ".json":
-        path = path.with_suffix(".json")
+    path = Path(suite).with_suffix(".json")
     return path if path.is_absolute() or path.parent != Path(".") else EXPECTATIONS_DIR / path
 
 
@@ -251,13 +248,19 @@ def _import_gx():
     return gx
 
 
-def _ephemeral_context(gx):
-    """A new context per validation: measured, it costs 1-3 ms of the 0.3-0.5 s of CPU a validation takes."""
+def gx_context(**kwargs):
+    """A GX context (`gx.get_context(**kwargs)`) without progress bars."""
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    context = gx.get_context(mode="ephemeral")
+    context = _import_gx().get_context(**kwargs)
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     return context
+
+
+def gx_suite(suite_json: dict):
+    return _import_gx().ExpectationSuite(
+        name=suite_json["name"], expectations=suite_json["expectations"], meta=suite_json.get("meta") or {}
+    )
 
 
 def _run_gx(gx, pdf, suite_json: dict, params: dict):
@@ -268,8 +271,9 @@ def _run_gx(gx, pdf, suite_json: dict, params: dict):
             get_expectation_impl(expectation.get("type"))
         except Exception as exc:  # noqa: BLE001
             raise ValueError(f"unknown expectation type {expectation.get('type')!r} in suite {suite_json['name']}") from exc
-    context = _ephemeral_context(gx)
-    suite = gx.ExpectationSuite(name=suite_json["name"], expectations=suite_json["expectations"], meta=suite_json.get("meta") or {})
+    # a new context per validation: measured, it costs 1-3 ms of the 0.3-0.5 s of CPU a validation takes
+    context = gx_context(mode="ephemeral")
+    suite = gx_suite(suite_json)
     if len(suite.expectations) != len(suite_json["expectations"]):
         raise ValueError(f"GX built {len(suite.expectations)} of {len(suite_json['expectations'])} expectations")
     suite = context.suites.add(suite)
@@ -298,7 +302,7 @@ def _outcome(suite_json: dict, dataset: str, run) -> ValidationOutcome:
         suite=suite_json["name"],
         dataset=dataset,
         success=success,
-        statistics=_jsonable(dict(result.statistics)),
+        statistics=_jsonable(gx_json["statistics"]),
         expectations=tuple(outcomes),
         gx_result=_jsonable(gx_json),
     )
@@ -344,25 +348,21 @@ def _exception_message(info) -> str | None:
         return str(info.get("exception_message") or "exception raised")
     for value in info.values():
         if isinstance(value, dict):
-            message = _exception_message(value)
+            message = _exception_message(value) or value.get("exception_message")
             if message:
-                return message
-            if value.get("exception_message"):
-                return str(value["exception_message"])
+                return str(message)
     return None
 
 
 def cannot_run(suite: str, dataset: str, reason: str) -> ValidationOutcome:
     """A FAILED result for a validator that could not run (the reason is kept)."""
     failure = ExpectationOutcome(expectation_type=VALIDATOR, column=None, kwargs={}, success=False, error=reason)
-    statistics = {"evaluated_expectations": 0, "successful_expectations": 0, "unsuccessful_expectations": 0, "success_percent": None}
-    return ValidationOutcome(suite=suite, dataset=dataset, success=False, statistics=statistics, expectations=(failure,), error=reason)
+    return ValidationOutcome(suite, dataset, False, dict(NOTHING_EVALUATED), expectations=(failure,), error=reason)
 
 
 def not_read(suite: str, dataset: str, source: str) -> ValidationOutcome:
     """A passed result with nothing evaluated: the plan reads nothing from the table's source."""
-    statistics = {"evaluated_expectations": 0, "successful_expectations": 0, "unsuccessful_expectations": 0,
-                  "success_percent": None, "skipped": f"the plan reads nothing from {source}"}
+    statistics = {**NOTHING_EVALUATED, "skipped": f"the plan reads nothing from {source}"}
     return ValidationOutcome(suite=suite, dataset=dataset, success=True, statistics=statistics)
 
 
@@ -390,7 +390,7 @@ def render_markdown(result: ValidationOutcome) -> str:
                 _cell(o.column or ""),
                 "" if o.unexpected_count is None else str(o.unexpected_count),
                 _cell(shown, 160),
-                _cell(o.kwargs_summary(), 160),
+                _cell(_short(_json({k: v for k, v in o.kwargs.items() if k not in KWARGS_NOT_SHOWN}), 160), 160),
             ]) + " |"
         )
     return "\n".join(lines)
@@ -436,19 +436,8 @@ def record_frames(result: ValidationOutcome, run_id: str, suite: str, validated_
 
 
 def _jsonable(value):
-    """Plain JSON types (numpy scalars, timestamps and NaN made printable)."""
-    return json.loads(json.dumps(value, default=_default, allow_nan=True), parse_constant=lambda c: None)
-
-
-def _default(value):
-    if hasattr(value, "item"):
-        try:
-            return value.item()
-        except (TypeError, ValueError):
-            pass
-    if isinstance(value, (set, frozenset, tuple)):
-        return sorted(value, key=str)
-    return str(value)
+    """A copy of GX's JSON (its `to_json_dict` converts numpy, timestamps and sets) with NaN and infinity as null."""
+    return json.loads(json.dumps(value, default=str), parse_constant=lambda c: None)
 
 
 def _json(value) -> str:
