@@ -527,8 +527,7 @@ class _Judging:
         return replace(today, status="on_track" if on_track else "off_track", **_noted(note), **trend)
 
     def fallback(self, today: Assessment, reason: Text) -> Assessment:
-        """`today` judged by latest_value although a trend method was asked for, saying why (method_fallback:
-        in English)."""
+        """`today` judged by latest_value though a trend method was asked for, saying why (method_fallback: English)."""
         if self.method == "latest_value":
             return today
         note = say("fallback", method=say(f"method_{self.method}"), reason=reason)
