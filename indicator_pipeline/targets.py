@@ -148,12 +148,11 @@ def assess(
         return _assess_period_average(judging, observed, series_break_years)
     if rule.kind == "direction":
         return _assess_direction(judging, observed, series_break_years)
-    if rule.kind == "share":
-        if denominator is None:
-            raise ValueError(f"target {rule.id!r}: a share rule needs the denominator series")
-        den = _values_by_year(denominator, rule.denominator_indicator_id)
-        return _assess_share(judging, observed, den, replace(judging, publication=denominator_publication))
-    raise ValueError(f"target {rule.id!r}: unknown kind {rule.kind!r}")
+    # share: the last kind of TargetKind, which the plan model validates
+    if denominator is None:
+        raise ValueError(f"target {rule.id!r}: a share rule needs the denominator series")
+    den = _values_by_year(denominator, rule.denominator_indicator_id)
+    return _assess_share(judging, observed, den, replace(judging, publication=denominator_publication))
 
 
 # --- the kinds -------------------------------------------------------------------------------------
@@ -338,7 +337,8 @@ def _assess_direction(j: _Judging, observed: ByYear, breaks: Sequence[int]) -> A
     higher = j.rule.direction == "higher"
     wanted = say("increase" if higher else "decrease")
     years = list(points)
-    first, previous, last = points[years[0]], points[years[-2]], points[years[-1]]
+    method = say(f"method_{j.method}")
+    start, last = points[years[-2] if j.method == "latest_value" else years[0]], points[years[-1]]
     try:
         if j.method == "linear_projection":
             line = progress.fit([(y, o.value) for y, o in points.items()])
@@ -346,20 +346,18 @@ def _assess_direction(j: _Judging, observed: ByYear, breaks: Sequence[int]) -> A
             observed_rate = line.slope / abs(line.mean)
             how = say("line_relative", line=j.line(points, line), rate=figure(observed_rate, "+.2%"), mean=j.fmt(line.mean))
         else:  # cagr_ratio from the first year; latest_value over the latest step
-            start = first if j.method == "cagr_ratio" else previous
             rate, observed_rate = progress.cagr_rate((start.year, start.value), (last.year, last.value), higher)
             how = j.changed(start, last, figure(observed_rate, "+.2%"))
     except progress.CannotAssess as exc:
-        return _no_data(base, say("direction_cannot", method=_method(j.method), reason=exc.text))
+        return _no_data(base, say("direction_cannot", method=method, reason=exc.text))
     band, verdict = progress.rate_band(rate), progress.verdict(rate)
     by = say("direction_by_latest" if j.method == "latest_value" else "direction_by_trend")
-    note = say("direction", by=by, method=_method(j.method), how=how, wanted=wanted, verdict=say(f"verdict_{verdict}"),
+    note = say("direction", by=by, method=method, how=how, wanted=wanted, verdict=say(f"verdict_{verdict}"),
                band=say(f"band_{band}"))
     return replace(
         base, status=verdict, **_noted(join(note, _note(base))), assessed_year=last.year, assessed_value=last.value,
-        method=j.method, progress_band=band, observed_rate=observed_rate,
-        trend_base_year=first.year if j.method != "latest_value" else previous.year,
-        trend_base_value=first.value if j.method != "latest_value" else previous.value,
+        method=j.method, progress_band=band, observed_rate=observed_rate, trend_base_year=start.year,
+        trend_base_value=start.value,
     )
 
 
@@ -525,15 +523,14 @@ class _Judging:
         return self.retold(today, meets, note, caveats, projected_value=projected, observed_rate=relative, **trend)
 
     def retold(self, today: Assessment, on_track: bool, how: Text, caveats: Sequence[Text], **trend: object):
-        note = join(say("by_trend", method=_method(self.method), how=how), *caveats)
+        note = join(say("by_trend", method=say(f"method_{self.method}"), how=how), *caveats)
         return replace(today, status="on_track" if on_track else "off_track", **_noted(note), **trend)
 
     def fallback(self, today: Assessment, reason: Text) -> Assessment:
-        """`today` judged by latest_value although a trend method was asked for, saying why (method_fallback:
-        in English)."""
+        """`today` judged by latest_value though a trend method was asked for, saying why (method_fallback: English)."""
         if self.method == "latest_value":
             return today
-        note = say("fallback", method=_method(self.method), reason=reason)
+        note = say("fallback", method=say(f"method_{self.method}"), reason=reason)
         return replace(today, **_noted(join(_note(today), note)), method_fallback=reason.en)
 
     def decided(self, base: Assessment, status: Status, note: Text, decisive: Observation, **extra: object):
@@ -593,10 +590,6 @@ def _verb(meets: bool) -> Text:
 
 def _there_are(count: int) -> Text:
     return say("there_is_one" if count == 1 else "there_are", count=count)
-
-
-def _method(method: str) -> Text:
-    return say(f"method_{method}")
 
 
 def _note(assessment: Assessment) -> Text:

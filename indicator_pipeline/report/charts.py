@@ -89,16 +89,16 @@ def _add_target(chart: Chart, target: dict, scale: float, decimals: int, lang: s
             chart.marks.append(("diamond", TARGET_COLOUR, False, year, value * scale))
             chart.markers[chart.levels[-1]] = "diamond"
         return
-    level(TARGET_OVER, "target_line", value, start, end, _years(start, end))
+    level(TARGET_OVER, "target_line", value, start, end, span(start, end))
     remaining = target.get("years_remaining") or 0
     average, required = target.get("average_so_far"), target.get("required_per_remaining_year")
     if target["target_kind"] == "period_average" and average is not None:
         level(AVERAGE, "average_so_far", average, start, end - remaining, None)
     if target["target_kind"] == "period_average" and required is not None and remaining > 0:
-        level(REQUIRED, "required", required, end - remaining + 1, end, _years(end - remaining + 1, end))
+        level(REQUIRED, "required", required, end - remaining + 1, end, span(end - remaining + 1, end))
 
 
-def _years(first: int, last: int) -> str:
+def span(first: int, last: int) -> str:
     return str(first) if first == last else f"{first}–{last}"
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 from functools import partial
+from itertools import groupby
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -53,14 +54,9 @@ def _value(row: dict, key: str, lang: str) -> str:
 
 
 def _years(years) -> str:
-    """Years as ranges: 2015–2019, 2021."""
-    runs: list[list[int]] = []
-    for year in sorted(set(years)):
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+    """Years as ranges: 2015–2019, 2021 (the years of a run of consecutive ones share year - position)."""
+    runs = [[y for _, y in run] for _, run in groupby(enumerate(sorted(set(years))), lambda pair: pair[1] - pair[0])]
+    return ", ".join(charts.span(run[0], run[-1]) for run in runs)
 
 
 def _illustrative(rows) -> str:
@@ -97,10 +93,6 @@ def _points(rows: list[dict]) -> list[charts.Point]:
 
 def _target_charts(targets: list[dict], series: list[dict], lang: str) -> list[dict]:
     """One chart per indicator the goal sets targets on, every such target drawn in."""
-    values = defaultdict(list)
-    for r in series:
-        if r["role"] == "target":
-            values[r["target_id"]].append(r)
     by_indicator: dict[str, list[dict]] = defaultdict(list)
     for t in targets:
         if t["target_kind"] != "none" and t["indicator_id"]:
@@ -108,7 +100,7 @@ def _target_charts(targets: list[dict], series: list[dict], lang: str) -> list[d
     shown = []
     for indicator_id, its_targets in by_indicator.items():
         first = its_targets[0]
-        rows = values.get(first["target_id"], [])
+        rows = [r for r in series if r["role"] == "target" and r["target_id"] == first["target_id"]]
         shapes = charts.chart([(text(lang, "value"), _points(rows))], its_targets, first["unit"],
                               _decimals(first), lang) if rows else None
         notes = sorted({r["break_note"] for r in rows if r["break_note"] and r["series_break_before"]}) + _illustrative_notes(rows, lang)
