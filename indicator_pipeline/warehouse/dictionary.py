@@ -79,20 +79,9 @@ def _statement(kind: str, name: str, text: str) -> str:
 
 def _catalog(con: duckdb.DuckDBPyConnection):
     """(kind, schema, name) of every table, view and macro in the documented schemas, and their columns."""
-    schemas = list(SCHEMAS)
-    objects = con.execute(
-        "SELECT 'TABLE', schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name IN ? "
-        "UNION ALL SELECT 'VIEW', schema_name, view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name IN ? "
-        "UNION ALL SELECT DISTINCT CASE function_type WHEN 'table_macro' THEN 'MACRO TABLE' ELSE 'MACRO' END, schema_name, function_name "
-        "FROM duckdb_functions() WHERE database_name = current_database() AND schema_name IN ? AND function_type IN ('macro', 'table_macro') "
-        "ORDER BY 2, 3",
-        [schemas, schemas, schemas],
-    ).fetchall()
-    columns = con.execute(
-        "SELECT schema_name, table_name, column_name FROM duckdb_columns() "
-        "WHERE database_name = current_database() AND schema_name IN ? ORDER BY schema_name, table_name, column_index",
-        [schemas],
-    ).fetchall()
+    schemas = {"schemas": list(SCHEMAS)}
+    objects = con.execute(sql_text("comments/documented_objects.sql"), schemas).fetchall()
+    columns = con.execute(sql_text("comments/documented_columns.sql"), schemas).fetchall()
     return objects, columns
 
 
