@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from indicator_pipeline.warehouse.datapackage import FLOAT_TYPES, INTEGER_TYPES, write_package
+from indicator_pipeline.warehouse.datapackage import field_type, write_package
 from indicator_pipeline.warehouse.sql import sql_text
 
 MANIFEST = "manifest.json"
@@ -77,18 +77,11 @@ def write_csv(path: Path, columns: list[str], types: list[str], rows: list[tuple
 
 
 def _cell_writer(duckdb_type: str):
-    kind = duckdb_type.upper()
-    if kind in INTEGER_TYPES:
-        return str
-    if kind in FLOAT_TYPES or kind.startswith("DECIMAL"):
-        return swedish_number
-    if kind == "BOOLEAN":
-        return lambda value: "true" if value else "false"
-    if kind == "DATE":
-        return date.isoformat
-    if kind.startswith("TIMESTAMP"):
-        return datetime.isoformat
-    return lambda value: _quoted(neutralised(str(value)))
+    """How a value of the column's Table Schema type is written (TIMESTAMP_NS and the like too as a datetime)."""
+    kind = "datetime" if duckdb_type.startswith("TIMESTAMP") else field_type(duckdb_type)
+    writers = {"integer": str, "number": swedish_number, "boolean": lambda value: "true" if value else "false",
+               "date": date.isoformat, "datetime": datetime.isoformat}
+    return writers.get(kind, lambda value: _quoted(neutralised(str(value))))
 
 
 def neutralised(text: str) -> str:
