@@ -28,11 +28,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP, CSV injection
 SIGNED_NUMBER = re.compile(r"[+-]?\d[\d\u00a0 ]*(?:[.,]\d+)?")  # digits, grouped by (no-break) spaces, and decimals
 
 
-def write_exports(warehouse_file: Path, folder: Path, run_id: str, published_name: str) -> dict:
+def write_exports(warehouse_file: Path, folder: Path, run_id: str, published_name: str) -> None:
     """Write `<view>.parquet` and `<view>.csv` for every marts view of `warehouse_file` (opened
     read-only), the data package describing them (datapackage.py) and `manifest.json` into `folder`
-    (created; must not exist). Returns the manifest; `published_name` is the name the warehouse file
-    is published under."""
+    (created; must not exist); `published_name` is the name the warehouse file is published under."""
     folder.mkdir(parents=True)
     files = []
     with duckdb.connect(str(warehouse_file), read_only=True) as con:
@@ -60,7 +59,6 @@ def write_exports(warehouse_file: Path, folder: Path, run_id: str, published_nam
     for path in folder.iterdir():
         fsync(path)
     fsync(folder)
-    return manifest
 
 
 def file_facts(path: Path) -> dict:
