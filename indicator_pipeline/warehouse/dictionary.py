@@ -68,12 +68,9 @@ def comment_text(entry: dict) -> str:
     return f"{text} Unit: {entry['unit']}." if entry.get("unit") else text
 
 
-def _quote_name(*parts: str) -> str:
-    return ".".join('"' + p.replace('"', '""') + '"' for p in parts)
-
-
-def _statement(kind: str, name: str, text: str) -> str:
+def _statement(kind: str, parts: tuple[str, ...], text: str) -> str:
     template = "\n".join(line for line in sql_text("comments/comment_on.sql").splitlines() if not line.startswith("--"))
+    name = ".".join('"' + part.replace('"', '""') + '"' for part in parts)
     return template.strip().format(kind=kind, name=name, text=sql_literal(text))
 
 
@@ -93,8 +90,8 @@ def _documentation(con: duckdb.DuckDBPyConnection) -> list[tuple[str, tuple[str,
 
 def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
     """COMMENT ON every object and column in `con` that is described (idempotent)."""
-    documented = [(kind, parts, text) for kind, parts, text in _documentation(con) if text is not None]
-    con.execute("\n".join(_statement(kind, _quote_name(*parts), text) for kind, parts, text in documented))
+    statements = (_statement(kind, parts, text) for kind, parts, text in _documentation(con) if text is not None)
+    con.execute("\n".join(statements))
 
 
 def undocumented(con: duckdb.DuckDBPyConnection) -> list[str]:
