@@ -12,13 +12,15 @@ from dagster import (
 )
 
 from assets.resources import PipelineResource
-from indicator_pipeline.filedrop import KINDS
-from indicator_pipeline.freshness import SOURCE_OF_ASSET, source_freshness
+from indicator_pipeline.freshness import source_freshness
+from indicator_pipeline.sources_registry import SOURCES
 from indicator_pipeline.warehouse.publish import work_path
 
 TIMEZONE = "Europe/Stockholm"
 
-SOURCE_ASSETS = [*SOURCE_OF_ASSET, *(f"filedrop_{kind}" for kind in KINDS)]
+# Source asset -> the source it is judged as (the Kolada assets are one source; a file drop's kind is one).
+SOURCE_OF_ASSET = {s.key: s.key if s.system == "filedrop" else s.system for s in SOURCES if s.system != "plan"}
+SOURCE_ASSETS = list(SOURCE_OF_ASSET)
 
 
 def last_materialized(context: AssetCheckExecutionContext, asset: str) -> date | None:
@@ -29,7 +31,7 @@ def last_materialized(context: AssetCheckExecutionContext, asset: str) -> date |
 
 
 def build_freshness_check(asset: str) -> AssetChecksDefinition:
-    source = SOURCE_OF_ASSET.get(asset, asset)
+    source = SOURCE_OF_ASSET[asset]
 
     @asset_check(
         asset=AssetKey(asset),

@@ -43,9 +43,7 @@ class Input:
 class Load:
     """The record of a source's last load: which run loaded which inputs under which fingerprint."""
 
-    source_key: str
     run_id: str
-    loaded_at: datetime
     fingerprint: str
     inputs: frozenset[Input]
 
@@ -99,15 +97,9 @@ def last_load(con: duckdb.DuckDBPyConnection, source_key: str) -> Load | None:
         return None
     if not rows:
         return None
-    run_id, loaded_at, recorded_fingerprint = rows[0][:3]
+    run_id, recorded_fingerprint = rows[0][:2]
     inputs = frozenset(Input(dataset, location, sha256) for *_, dataset, location, sha256 in rows if sha256)
-    return Load(source_key, run_id, loaded_at, recorded_fingerprint, inputs)
-
-
-def unchanged_since(con: duckdb.DuckDBPyConnection, source_key: str, inputs: frozenset[Input], fingerprint: str) -> Load | None:
-    """The last load of `source_key` if it was of exactly `inputs` under `fingerprint`; else None (a change)."""
-    load = last_load(con, source_key)
-    return load if load is not None and change_from(load, inputs, fingerprint) is None else None
+    return Load(run_id, recorded_fingerprint, inputs)
 
 
 def change_from(load: Load | None, inputs: frozenset[Input], fingerprint: str) -> str | None:

@@ -15,13 +15,6 @@ from indicator_pipeline.catalog.model import Plan
 from indicator_pipeline.targets import Publication
 from indicator_pipeline.warehouse.sql import sql_text
 
-# Source asset -> the source it is judged as (both Kolada assets are one fetch of one source).
-SOURCE_OF_ASSET = {
-    "kolada_municipalities_raw": "kolada", "kolada_kpi_metadata_raw": "kolada", "kolada_values_raw": "kolada",
-    "scb_tables_raw": "scb",
-}
-
-
 @dataclass(frozen=True)
 class SourceFreshness:
     source: str

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import duckdb
 
-from indicator_pipeline.changes import fingerprint, last_loading_run, unchanged_since
+from indicator_pipeline.changes import change_from, fingerprint, last_load, last_loading_run
 from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.sources_registry import SOURCES
@@ -31,7 +31,7 @@ def nothing_changed(settings: Settings) -> str | None:
             for source in SOURCES:
                 peer_sets = stored_peer_sets(con, settings.plans) if source.uses_peer_set else {}
                 fetched = source.fetch(settings, peer_sets) if source.fetch else []
-                if unchanged_since(con, source.key, source.inputs(settings, fetched), expected) is None:
+                if change_from(last_load(con, source.key), source.inputs(settings, fetched), expected) is not None:
                     return None
             if not all(judged_the_same(con, plan, as_of) for plan in settings.plans.plans):
                 return None

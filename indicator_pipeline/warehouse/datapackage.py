@@ -50,7 +50,7 @@ def write_package(con: duckdb.DuckDBPyConnection, folder: Path, manifest: dict) 
 
 def package_descriptor(con: duckdb.DuckDBPyConnection, manifest: dict) -> dict:
     described = dict(con.sql(sql_text("publish/mart_views.sql")).fetchall())
-    licences = _payload_licences(con)
+    licences = con.sql(sql_text("publish/payload_licences.sql")).fetchall()
     return {
         "profile": "data-package",
         "name": "indicator-warehouse-exports",
@@ -61,13 +61,6 @@ def package_descriptor(con: duckdb.DuckDBPyConnection, manifest: dict) -> dict:
         CUSTOM: {"run_id": manifest["run_id"], "as_of": manifest["as_of"], "warehouse": manifest["warehouse"]},
         "resources": [_resource(con, entry, described.get(entry["view"].removeprefix("marts.")), manifest["csv"]) for entry in manifest["files"]],
     }
-
-
-def _payload_licences(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    try:
-        return con.sql(sql_text("publish/payload_licences.sql")).fetchall()
-    except duckdb.CatalogException:  # a warehouse with marts only (no raw.payload) names no source
-        return []
 
 
 def _licence(text: str) -> dict:

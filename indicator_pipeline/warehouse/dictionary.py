@@ -68,64 +68,42 @@ def comment_text(entry: dict) -> str:
     return f"{text} Unit: {entry['unit']}." if entry.get("unit") else text
 
 
-def _quote_name(*parts: str) -> str:
-    return ".".join('"' + p.replace('"', '""') + '"' for p in parts)
-
-
-def _statement(kind: str, name: str, text: str) -> str:
+def _statement(kind: str, parts: tuple[str, ...], text: str) -> str:
     template = "\n".join(line for line in sql_text("comments/comment_on.sql").splitlines() if not line.startswith("--"))
+    name = ".".join('"' + part.replace('"', '""') + '"' for part in parts)
     return template.strip().format(kind=kind, name=name, text=sql_literal(text))
 
 
-def _catalog(con: duckdb.DuckDBPyConnection):
-    """(kind, schema, name) of every table, view and macro in the documented schemas, and their columns."""
-    schemas = list(SCHEMAS)
-    objects = con.execute(
-        "SELECT 'TABLE', schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name IN ? "
-        "UNION ALL SELECT 'VIEW', schema_name, view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name IN ? "
-        "UNION ALL SELECT DISTINCT CASE function_type WHEN 'table_macro' THEN 'MACRO TABLE' ELSE 'MACRO' END, schema_name, function_name "
-        "FROM duckdb_functions() WHERE database_name = current_database() AND schema_name IN ? AND function_type IN ('macro', 'table_macro') "
-        "ORDER BY 2, 3",
-        [schemas, schemas, schemas],
-    ).fetchall()
-    columns = con.execute(
-        "SELECT schema_name, table_name, column_name FROM duckdb_columns() "
-        "WHERE database_name = current_database() AND schema_name IN ? ORDER BY schema_name, table_name, column_index",
-        [schemas],
-    ).fetchall()
-    return objects, columns
+def _documentation(con: duckdb.DuckDBPyConnection) -> list[tuple[str, tuple[str, ...], str | None]]:
+    """(kind, name parts, comment) of every table, view and macro in the documented schemas, then of their
+    columns; the comment is None for an object without a description or a column the dictionary lacks."""
+    d, described, schemas = load_dictionary(), descriptions(), {"schemas": list(SCHEMAS)}
+    found = [
+        (kind, (schema, name), described.get(f"{schema}.{name}") or None)
+        for kind, schema, name in con.execute(sql_text("comments/documented_objects.sql"), schemas).fetchall()
+    ]
+    for schema, table, column in con.execute(sql_text("comments/documented_columns.sql"), schemas).fetchall():
+        entry = d.column(f"{schema}.{table}", column)
+        found.append(("COLUMN", (schema, table, column), comment_text(entry) if entry else None))
+    return found
 
 
 def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
     """COMMENT ON every object and column in `con` that is described (idempotent)."""
-    d, described = load_dictionary(), descriptions()
-    objects, columns = _catalog(con)
-    statements = [
-        _statement(kind, _quote_name(schema, name), described[f"{schema}.{name}"])
-        for kind, schema, name in objects if described.get(f"{schema}.{name}")
-    ]
-    for schema, table, column in columns:
-        entry = d.column(f"{schema}.{table}", column)
-        if entry:
-            statements.append(_statement("COLUMN", _quote_name(schema, table, column), comment_text(entry)))
+    statements = (_statement(kind, parts, text) for kind, parts, text in _documentation(con) if text is not None)
     con.execute("\n".join(statements))
 
 
 def undocumented(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Objects in the documented schemas without a description, and columns the dictionary does not describe."""
-    d, described = load_dictionary(), descriptions()
-    objects, columns = _catalog(con)
-    missing = [f"{kind.lower()} {schema}.{name}" for kind, schema, name in objects if not described.get(f"{schema}.{name}")]
-    missing += [f"column {s}.{t}.{c}" for s, t, c in columns if d.column(f"{s}.{t}", c) is None]
-    return missing
+    return [f"{kind.lower()} {'.'.join(parts)}" for kind, parts, text in _documentation(con) if text is None]
 
 
 def column_dictionary(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
     """(object, column, meaning) for every column in the documented schemas; the meaning is empty
     where the dictionary has none (e.g. a mart a BI team added without describing its columns)."""
-    d = load_dictionary()
-    _, columns = _catalog(con)
-    return [(f"{s}.{t}", c, comment_text(d.column(f"{s}.{t}", c) or {"description": ""})) for s, t, c in columns]
+    columns = [(parts, text) for kind, parts, text in _documentation(con) if kind == "COLUMN"]
+    return [(f"{schema}.{table}", column, text or "") for (schema, table, column), text in columns]
 
 
 def readme_table() -> str:

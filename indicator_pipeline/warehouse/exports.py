@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from indicator_pipeline.warehouse.datapackage import FLOAT_TYPES, INTEGER_TYPES, write_package
+from indicator_pipeline.warehouse.datapackage import field_type, write_package
 from indicator_pipeline.warehouse.sql import sql_text
 
 MANIFEST = "manifest.json"
@@ -28,11 +28,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP, CSV injection
 SIGNED_NUMBER = re.compile(r"[+-]?\d[\d\u00a0 ]*(?:[.,]\d+)?")  # digits, grouped by (no-break) spaces, and decimals
 
 
-def write_exports(warehouse_file: Path, folder: Path, run_id: str, published_name: str) -> dict:
+def write_exports(warehouse_file: Path, folder: Path, run_id: str, published_name: str) -> None:
     """Write `<view>.parquet` and `<view>.csv` for every marts view of `warehouse_file` (opened
     read-only), the data package describing them (datapackage.py) and `manifest.json` into `folder`
-    (created; must not exist). Returns the manifest; `published_name` is the name the warehouse file
-    is published under."""
+    (created; must not exist); `published_name` is the name the warehouse file is published under."""
     folder.mkdir(parents=True)
     files = []
     with duckdb.connect(str(warehouse_file), read_only=True) as con:
@@ -60,7 +59,6 @@ def write_exports(warehouse_file: Path, folder: Path, run_id: str, published_nam
     for path in folder.iterdir():
         fsync(path)
     fsync(folder)
-    return manifest
 
 
 def file_facts(path: Path) -> dict:
@@ -77,18 +75,11 @@ def write_csv(path: Path, columns: list[str], types: list[str], rows: list[tuple
 
 
 def _cell_writer(duckdb_type: str):
-    kind = duckdb_type.upper()
-    if kind in INTEGER_TYPES:
-        return str
-    if kind in FLOAT_TYPES or kind.startswith("DECIMAL"):
-        return swedish_number
-    if kind == "BOOLEAN":
-        return lambda value: "true" if value else "false"
-    if kind == "DATE":
-        return date.isoformat
-    if kind.startswith("TIMESTAMP"):
-        return datetime.isoformat
-    return lambda value: _quoted(neutralised(str(value)))
+    """How a value of the column's Table Schema type is written (TIMESTAMP_NS and the like too as a datetime)."""
+    kind = "datetime" if duckdb_type.startswith("TIMESTAMP") else field_type(duckdb_type)
+    writers = {"integer": str, "number": swedish_number, "boolean": lambda value: "true" if value else "false",
+               "date": date.isoformat, "datetime": datetime.isoformat}
+    return writers.get(kind, lambda value: _quoted(neutralised(str(value))))
 
 
 def neutralised(text: str) -> str:

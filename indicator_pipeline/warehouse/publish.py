@@ -154,16 +154,12 @@ def discard(work_file: Path) -> None:
     _unlink_quietly(_base_record(work_file))
 
 
-def exports_link(serving_path: Path) -> Path:
-    return serving_path.parent / EXPORTS
-
-
 def _swap_in(built: Path, exports_built: Path, serving_path: Path, run_id: str) -> None:
     """Move the exports into `.exports/<run_id>/`, point `exports` at them, then replace the serving
     file; if that last step fails, point `exports` back, so exports and warehouse stay one run's."""
     folder = serving_path.parent
     versions = folder / EXPORT_VERSIONS
-    link = exports_link(serving_path)
+    link = folder / EXPORTS
     version = versions / run_id
     temporary_link = folder / f".{EXPORTS}.{run_id}.link"
     try:
@@ -205,7 +201,7 @@ def _point_back(link: Path, previous: str | None, temporary_link: Path) -> None:
 
 def published_exports(serving_path: Path) -> Path | None:
     """The folder the `exports` link points at now (read every file from it for one run's set)."""
-    link = exports_link(serving_path)
+    link = serving_path.parent / EXPORTS
     return link.resolve() if link.exists() else None
 
 
