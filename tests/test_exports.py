@@ -13,7 +13,7 @@ import pytest
 
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.warehouse import publish as publishing
-from indicator_pipeline.warehouse.exports import swedish_number, write_csv
+from indicator_pipeline.warehouse.exports import swedish_number, write_csv, write_exports
 from indicator_pipeline.warehouse.publish import PublishError, prepare_work_file, publish
 
 MARTS = {"goal_status", "goal_status_display", "goal_status_history", "goal_status_methods", "goal_tree", "indicator_vs_target", "reconciliation", "index_inputs", "peer_comparison"}
@@ -97,6 +97,20 @@ def test_parquet_files_have_the_same_rows_as_the_views(bundled_refresh):
             exported = con.read_parquet(str(bundled_refresh.path.parent / "exports" / f"{view}.parquet")).fetchall()
             assert sorted(exported, key=repr) == sorted(rows, key=repr), view
             assert len(rows) > 0 and listed[f"{view}.parquet"]["rows"] == listed[f"{view}.csv"]["rows"] == len(rows)
+
+
+def test_the_same_warehouse_exports_the_same_bytes_in_a_fixed_row_order(bundled_refresh, tmp_path):
+    """A view has no row order of its own: without one, two exports of the same marts differed and so did
+    their hashes in the manifest and the data package."""
+    for folder in ("first", "second"):
+        write_exports(bundled_refresh.path, tmp_path / folder, "run", "indicators.duckdb")
+    for view in sorted(MARTS):
+        for kind in ("csv", "parquet"):
+            first, second = (tmp_path / folder / f"{view}.{kind}" for folder in ("first", "second"))
+            assert first.read_bytes() == second.read_bytes(), f"{view}.{kind}"
+        with duckdb.connect(str(bundled_refresh.path), read_only=True) as con:
+            ordered = con.table(f"marts.{view}").order("ALL").fetchall()
+            assert con.read_parquet(str(tmp_path / "first" / f"{view}.parquet")).fetchall() == ordered, view
 
 
 def test_csv_files_parse_back_with_semicolons_and_decimal_commas_to_the_views_values(bundled_refresh):

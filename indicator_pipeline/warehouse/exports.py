@@ -38,7 +38,7 @@ def write_exports(warehouse_file: Path, folder: Path, run_id: str, published_nam
         views = [row[0] for row in con.sql(sql_text("publish/mart_views.sql")).fetchall()]
         as_of = con.sql(sql_text("publish/as_of.sql")).fetchall()[0][0] if "goal_status" in views else None
         for view in views:
-            relation = con.table(f"marts.{view}")
+            relation = con.table(f"marts.{view}").order("ALL")  # a fixed order: the same marts, the same bytes
             parquet = folder / f"{view}.parquet"
             relation.write_parquet(str(parquet), compression="zstd")
             rows = relation.fetchall()
