@@ -101,7 +101,6 @@ class KoladaClient:
 
 
 def _segments(items: Sequence[str]) -> list[str]:
-    """Comma-joined path segments of at most MAX_LIST_ITEMS items each."""
     return [",".join(items[i : i + MAX_LIST_ITEMS]) for i in range(0, len(items), MAX_LIST_ITEMS)]
 
 
