@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 
 from indicator_pipeline.catalog.load import bundled_plan_path, load_plans
-from indicator_pipeline.steps.catalogue import load_catalogue, load_catalogues
+from indicator_pipeline.steps.catalogue import load_catalogues
 from indicator_pipeline.warehouse.models import apply_schema
 
 TABLES = ("core.dim_plan", "core.dim_indicator", "core.dim_goal", "core.dim_target", "core.goal_context_indicator",
@@ -27,7 +27,7 @@ def test_the_bundled_plans_loaded_at_once_are_the_same_as_one_by_one():
     for con in (one_by_one, at_once):
         apply_schema(con)
     for plan in plans:
-        load_catalogue(one_by_one, plan)
+        load_catalogues(one_by_one, [plan])
     load_catalogues(at_once, plans)
     expected = _contents(one_by_one)
     assert all(expected[t] for t in ("core.dim_plan", "core.dim_indicator", "core.dim_target", "core.index_component"))

@@ -10,7 +10,7 @@ import re
 import duckdb
 
 from indicator_pipeline.catalog import load_plan
-from indicator_pipeline.steps.catalogue import load_catalogue
+from indicator_pipeline.steps.catalogue import load_catalogues
 from indicator_pipeline.warehouse.models import apply_schema
 from indicator_pipeline.warehouse.sql import sql_text
 
@@ -76,7 +76,7 @@ def test_an_old_warehouse_gets_the_columns_and_keeps_its_rows():
         "SELECT indicator_id, reconcile_tolerance, reconcile_kind FROM core.dim_indicator"
     ).fetchall() == [("soliditet_city", 2.0, None)]
     # The next refresh replaces the plan's catalogue in it, and the reconciliation mart reads it.
-    load_catalogue(con, load_plan())
+    load_catalogues(con, [load_plan()])
     assert con.execute(
         "SELECT reconcile_kind, reconcile_expected_difference FROM core.dim_indicator WHERE indicator_id = 'soliditet_city'"
     ).fetchone() == ("by_design", 15.0)

@@ -70,7 +70,6 @@ def dataset_info(doc: dict) -> dict[str, Any]:
 
 
 def _shape(doc: dict, source: str, url: str | None) -> tuple[list[str], list[int]]:
-    """`id` and `size`, checked against each other and against `dimension`."""
     for field in ("id", "size", "dimension", "value"):
         if field not in doc:
             raise SourceError(source, f"json-stat2 document has no {field!r} field (keys: {sorted(doc)})", url)

@@ -44,17 +44,13 @@ MUNICIPALITIES_SCHEMA = pl.Schema(
 )
 
 
-def base_url_from_env() -> str:
-    """`KOLADA_BASE_URL` (e.g. a local stand-in server) or the public v3 API, without a trailing slash."""
-    return (os.environ.get("KOLADA_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
-
-
 class KoladaClient:
-    """Fetches every page of every chunked request; returns the raw pages for archiving and parsing."""
+    """Fetches every page of every chunked request; returns the raw pages for archiving and parsing. Base URL
+    from the argument, else `$KOLADA_BASE_URL` (e.g. a local stand-in server), else the public v3 API."""
 
     def __init__(self, transport: Transport, base_url: str | None = None, max_pages: int = 1000):
         self.transport = transport
-        self.base_url = (base_url or base_url_from_env()).rstrip("/")
+        self.base_url = (base_url or os.environ.get("KOLADA_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         self.max_pages = max_pages
 
     def fetch_kpi_metadata(self, kpi_ids: Iterable[str]) -> list[Fetched]:
@@ -105,7 +101,6 @@ class KoladaClient:
 
 
 def _segments(items: Sequence[str]) -> list[str]:
-    """Comma-joined path segments of at most MAX_LIST_ITEMS items each."""
     return [",".join(items[i : i + MAX_LIST_ITEMS]) for i in range(0, len(items), MAX_LIST_ITEMS)]
 
 

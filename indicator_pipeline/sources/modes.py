@@ -42,17 +42,13 @@ def live_transport_from_env() -> LiveTransport:
 
 
 def make_transport(mode: str, snapshot_dir: Path | None) -> Transport:
-    """`live`, `record` (needs a snapshot dir to write) or `replay` (needs one to read)."""
+    """`live`, `record` (into `snapshot_dir`) or `replay` (from it); Settings admits no other, nor these without it."""
     from indicator_pipeline.sources.transport import RecordingTransport, ReplayTransport, SnapshotDir
 
     if mode == "live":
         return live_transport_from_env()
-    if snapshot_dir is None:
-        raise ValueError(f"source mode {mode!r} needs a snapshot directory")
+    snapshot = SnapshotDir(Path(snapshot_dir))
     if mode == "record":
-        snapshot = SnapshotDir(Path(snapshot_dir))
         snapshot.write_manifest(date.today())
         return RecordingTransport(live_transport_from_env(), snapshot)
-    if mode == "replay":
-        return ReplayTransport(SnapshotDir(Path(snapshot_dir)))
-    raise ValueError(f"unknown source mode {mode!r}: expected one of {', '.join(SOURCE_MODES)}")
+    return ReplayTransport(snapshot)

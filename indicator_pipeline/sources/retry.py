@@ -100,7 +100,6 @@ def source_retry(
 
 
 def retrying_session(retry: SourceRetry) -> requests.Session:
-    """A requests session whose HTTP and HTTPS requests are retried by `retry`."""
     session = requests.Session()
     adapter = HTTPAdapter(max_retries=retry)
     session.mount("http://", adapter)

@@ -180,7 +180,7 @@ class SnapshotDir:
         folder, key = self.root / source, request_key(method, url, request_body)
         return folder / f"{key}.body", folder / f"{key}.meta.json"
 
-    def write(self, fetched: Fetched) -> Path:
+    def write(self, fetched: Fetched) -> None:
         body_path, meta_path = self._paths(fetched.source, fetched.method, fetched.url, fetched.request_body)
         body_path.parent.mkdir(parents=True, exist_ok=True)
         body_path.write_bytes(fetched.body)
@@ -188,7 +188,6 @@ class SnapshotDir:
         meta = {name: getattr(fetched, name) for name in names}
         meta["request_body"] = fetched.request_body.decode() if fetched.request_body else None
         meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        return body_path
 
     def read(self, source: str, method: str, url: str, request_body: bytes | None) -> Fetched:
         body_path, meta_path = self._paths(source, method, url, request_body)

@@ -68,21 +68,6 @@ def _row(plan: Plan, part, renames: dict[str, str] | None = None, drop: tuple[st
     return {"plan_id": plan.id} | {(renames or {}).get(name, name): value for name, value in fields.items()}
 
 
-def load_catalogue(con: duckdb.DuckDBPyConnection, plan: Plan) -> dict[str, pl.DataFrame]:
-    """Replace the plan's catalogue, then the formula view its computed measures are rendered into
-    (with its column comments, which a replaced view loses)."""
-    frames = catalogue_frames(plan)
-    run_script(con, "load/replace_catalogue.sql", frames)
-    _render_formulas(con)
-    return frames
-
-
-def _render_formulas(con: duckdb.DuckDBPyConnection) -> None:
-    """The formula view of every catalogue the warehouse holds, and the comments a replaced view loses."""
-    apply_formula_view(con)
-    apply_comments(con)
-
-
 def load_catalogues(con: duckdb.DuckDBPyConnection, plans: Sequence[Plan], removed: Sequence[str] = ()) -> None:
     """Replace each plan's catalogue and remove the plans `removed` names (ids); the other plans the
     warehouse holds keep theirs. Removing a plan the run also judges, or one the warehouse lacks, is refused."""
@@ -97,13 +82,11 @@ def load_catalogues(con: duckdb.DuckDBPyConnection, plans: Sequence[Plan], remov
         run_script(con, "load/remove_plans.sql", {"removed_plan": pl.DataFrame({"plan_id": list(removed)})})
     # Every catalogue replaced in one script (its deletes name every incoming plan), then the formula view
     # rendered once from all of them: per plan, rendering it and commenting every object made loading N
-    # plans' catalogues quadratic in N (some 100 s for 290 plans).
+    # plans' catalogues quadratic in N (some 100 s for 290 plans). A column missing from a plan's rows (no
+    # index components, say) is null there. The view's column comments, which a replaced view loses, go back.
     each = [catalogue_frames(plan) for plan in plans]
     if each:
-        run_script(con, "load/replace_catalogue.sql", {name: _concat([f[name] for f in each]) for name in each[0]})
-    _render_formulas(con)
-
-
-def _concat(frames: list[pl.DataFrame]) -> pl.DataFrame:
-    """One frame of several plans' rows: a column missing from a plan's rows (no index components, say) is null there."""
-    return frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal_relaxed")
+        frames = {name: pl.concat([f[name] for f in each], how="diagonal_relaxed") for name in each[0]}
+        run_script(con, "load/replace_catalogue.sql", frames)
+    apply_formula_view(con)
+    apply_comments(con)

@@ -23,7 +23,7 @@ from indicator_pipeline.archive import Origin, RawArchive
 from indicator_pipeline.catalog.filedrop_formats import FORMATS, limits_of
 from indicator_pipeline.changes import Input, file_inputs
 from indicator_pipeline.errors import PipelineError
-from indicator_pipeline.filedrop import KINDS, DropFile, FileRejected, kind_of, read_drop
+from indicator_pipeline.filedrop import DropFile, FileRejected, kind_of, read_drop
 from indicator_pipeline.filedrop.errors import NotARegularFile
 from indicator_pipeline.filedrop.landing import SOURCE, Skipped, candidates, move_to_quarantine, read_regular, scan
 from indicator_pipeline.payloads import ArchivedPayload, register_payloads
@@ -131,9 +131,8 @@ def retrieval_time(settings: Settings) -> datetime:
     """When drops are archived and observed: when they arrive (now), in every mode; only the drops a
     replayed snapshot recorded in its own read-only `filedrop/` replay on the day it was recorded
     (stable, and in order with the recorded answers). An explicit landing folder is live input."""
-    snapshot = settings.effective_snapshot_dir
-    if settings.landing_read_only and snapshot is not None:
-        recorded_on = SnapshotDir(snapshot).recorded_on()
+    if settings.landing_read_only:  # a replay's folder: its snapshot is given or the bundled one
+        recorded_on = SnapshotDir(settings.effective_snapshot_dir).recorded_on()
         if recorded_on:
             return datetime.combine(recorded_on, time(0), tzinfo=timezone.utc)
     return wall_clock()
@@ -142,8 +141,6 @@ def retrieval_time(settings: Settings) -> datetime:
 def load_kind(con: duckdb.DuckDBPyConnection, kind: str, settings: Settings) -> KindLoad:
     """Read every file of `kind`, quarantine the rejected ones (unless the landing folder is read-only)
     and raise DropRejected if any; else archive and stage the current file."""
-    if kind not in KINDS:
-        raise PipelineError(f"unknown file-drop kind {kind!r}; expected one of {', '.join(KINDS)}")
     landing, read_only = settings.effective_landing_dir, settings.landing_read_only
     if not read_only:
         landing.mkdir(parents=True, exist_ok=True)

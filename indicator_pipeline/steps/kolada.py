@@ -81,10 +81,8 @@ def stage_metadata(
 ) -> pl.DataFrame:
     """Parse, check every KPI title against the catalogue (a re-titled KPI stops here), stage."""
     pages = [restore(ref, archive) for ref in refs]
-    metadata = kolada.parse_kpi_metadata(pages)
-    kolada.check_kpi_titles(metadata, expected_titles(plan))
-    sha_by_id = {obj["id"]: page.sha256 for page in pages for obj in page.json()["values"]}
-    rows = [{**obj, "raw_sha256": sha_by_id[obj["id"]]} for obj in metadata]
+    rows = [{**kpi, "raw_sha256": page.sha256} for page in pages for kpi in kolada.parse_kpi_metadata([page])]
+    kolada.check_kpi_titles(rows, expected_titles(plan))
     # A plan without Kolada KPIs (a parent plan of directions only) stages none: the columns, no rows.
     frame = pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame(schema=dict.fromkeys(KPI_COLUMNS, pl.Utf8))
     register_payloads(con, refs)

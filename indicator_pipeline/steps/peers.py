@@ -64,7 +64,6 @@ def stored_peer_set(con: duckdb.DuckDBPyConnection, plan: Plan) -> PeerSet:
 
 
 def stored_peer_sets(con: duckdb.DuckDBPyConnection, plans: PlanSet | Plan) -> dict[str, PeerSet]:
-    """Each plan's staged set (plan id -> set), as the fetches ask for them."""
     return {plan.id: stored_peer_set(con, plan) for plan in plans.plans}
 
 

@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 from indicator_pipeline.archive import RawArchive
-from indicator_pipeline.catalog import Indicator, Plan
+from indicator_pipeline.catalog import Indicator
 from indicator_pipeline.catalog.peers import PeerSet, scb_region
 from indicator_pipeline.catalog.plan_set import Plans, requests_by_municipality
 from indicator_pipeline.errors import CatalogueError, SourceError

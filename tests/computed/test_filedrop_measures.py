@@ -11,7 +11,7 @@ import pytest
 
 from indicator_pipeline.catalog.load import bundled_plan_path, parse_plan
 from indicator_pipeline.errors import CatalogueError
-from indicator_pipeline.steps.catalogue import load_catalogue
+from indicator_pipeline.steps.catalogue import load_catalogues
 from indicator_pipeline.steps.facts import add_vintages
 from indicator_pipeline.warehouse.models import apply_schema
 
@@ -38,7 +38,7 @@ def _land(con, rows: list[tuple[int, str, float, bool]]) -> None:
 def _observed(raw: dict) -> list[tuple]:
     with duckdb.connect() as con:
         apply_schema(con)
-        load_catalogue(con, parse_plan(raw))
+        load_catalogues(con, [parse_plan(raw)])
         _land(con, [(2024, "Vasatorp", 12.0, False), (2024, "Tostarp", 4.0, True), (2025, "Vasatorp", 9.5, False)])
         add_vintages(con)
         return con.execute(

@@ -13,7 +13,7 @@ import pytest
 from indicator_pipeline import quality
 from indicator_pipeline.catalog import load_plan
 from indicator_pipeline.catalog.model import IndexComponent, IndexMethod
-from indicator_pipeline.steps.catalogue import load_catalogue
+from indicator_pipeline.steps.catalogue import load_catalogues
 from indicator_pipeline.steps.facts import add_vintages
 from indicator_pipeline.warehouse.models import apply_schema, create_views
 
@@ -82,7 +82,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> Non
 def warehouse():
     con = duckdb.connect()
     apply_schema(con)
-    load_catalogue(con, load_plan())
+    load_catalogues(con, [load_plan()])
     yield con
     con.close()
 
@@ -169,7 +169,8 @@ def test_a_by_design_difference_far_from_the_expected_one_is_a_finding(warehouse
 def test_a_by_design_comparison_without_an_expected_difference_is_shown_and_never_judged(warehouse):
     plan = load_plan()
     bare = dataclasses.replace(plan.indicator("soliditet_city"), reconcile_expected_difference=None, reconcile_tolerance=None)
-    load_catalogue(warehouse, dataclasses.replace(plan, indicators=tuple(bare if i.id == bare.id else i for i in plan.indicators)))
+    indicators = tuple(bare if i.id == bare.id else i for i in plan.indicators)
+    load_catalogues(warehouse, [dataclasses.replace(plan, indicators=indicators)])
     rows = _reconciled(warehouse, STATEMENT_2025, {**KOLADA_2025, "N03002": 20.0})
     soliditet = rows["soliditet_city"]
     assert soliditet["difference"] == pytest.approx(44.09963, abs=1e-5)
@@ -189,7 +190,7 @@ def test_the_check_warns_on_a_statement_typo_not_on_the_by_design_gap(warehouse)
     # expected to agree with Kolada's N03103 within 10 points: 780.0 - 72.4 = 707.6 -> a warning.
     with duckdb.connect() as typo:
         apply_schema(typo)
-        load_catalogue(typo, plan)
+        load_catalogues(typo, [plan])
         rows = _reconciled(typo, {**STATEMENT_2025, "cash_flow_operations": 11310.0}, KOLADA_2025)
         assert rows["self_financing_city"]["within_expectation"] is False
         result = quality.validate_frame(typo.table("marts.reconciliation").df(), "marts_reconciliation", parameters)
@@ -274,7 +275,7 @@ def test_a_lower_is_better_component_is_turned_around():
     indicators = tuple(dataclasses.replace(i, method=method) if i.id == "safety_index" else i for i in plan.indicators)
     con = duckdb.connect()
     apply_schema(con)
-    load_catalogue(con, dataclasses.replace(plan, indicators=indicators))
+    load_catalogues(con, [dataclasses.replace(plan, indicators=indicators)])
     _insert(con, "staging.kolada_values", _kolada_rows(2025, {"N07609": 30.0}))
     add_vintages(con)
     # a share of people feeling unsafe of 30 % scores 100 - 30 = 70

@@ -13,7 +13,7 @@ from indicator_pipeline.catalog import load_plan
 from indicator_pipeline.catalog.formula import parse_formula
 from indicator_pipeline.catalog.load import bundled_plan_path, parse_plan
 from indicator_pipeline.errors import CatalogueError
-from indicator_pipeline.steps.catalogue import load_catalogue
+from indicator_pipeline.steps.catalogue import load_catalogues
 from indicator_pipeline.steps.facts import add_vintages
 from indicator_pipeline.warehouse.models import apply_schema
 
@@ -120,7 +120,7 @@ def test_the_warehouse_computes_what_the_plan_file_says():
     raw = _with_formula(raw, "result_adjusted_mnkr", "result - exploatering_result")
     with duckdb.connect() as con:
         apply_schema(con)
-        load_catalogue(con, parse_plan(raw))
+        load_catalogues(con, [parse_plan(raw)])
         _statements(con, 2024, {"equity": 500.0, "total_assets": 1000.0, "cash_flow_operations": 90.0, "investments": 0.0,
                                 "result": 50.0})
         add_vintages(con)
@@ -134,7 +134,7 @@ def test_the_warehouse_computes_what_the_plan_file_says():
 def test_the_formula_view_survives_a_schema_reapplied_over_the_catalogue():
     with duckdb.connect() as con:
         apply_schema(con)
-        load_catalogue(con, load_plan())
+        load_catalogues(con, [load_plan()])
         apply_schema(con)  # as a work file made from a published one, or an as-of copy
         _statements(con, 2025, {"cash_flow_operations": 75.0, "investments": 100.0})
         add_vintages(con)

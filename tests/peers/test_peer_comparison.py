@@ -17,7 +17,7 @@ from indicator_pipeline.payloads import archive_fetched
 from indicator_pipeline.sources.transport import Fetched
 from indicator_pipeline.steps import kolada as kolada_steps
 from indicator_pipeline.steps import peers as peer_steps
-from indicator_pipeline.steps.catalogue import load_catalogue
+from indicator_pipeline.steps.catalogue import load_catalogues
 from indicator_pipeline.steps.facts import add_vintages
 from indicator_pipeline.warehouse.models import apply_schema, create_views
 
@@ -60,7 +60,7 @@ def comparison(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     spec = PeerSpec(kind="codes", codes=PEERS)
     con = duckdb.connect()
     apply_schema(con)
-    load_catalogue(con, plan)
+    load_catalogues(con, [plan])
     refs = archive_fetched(municipality_list, archive, peer_steps.MUNICIPALITY_DATASET, "CC BY 4.0")
     peer_steps.stage(con, [(plan, spec, "test")], refs, archive)
     pages = [_data_page("N03002", SOLIDITET), _data_page("N07609", NTU)]

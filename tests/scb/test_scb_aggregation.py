@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from indicator_pipeline.catalog import parse_plan
-from indicator_pipeline.steps.catalogue import load_catalogue
+from indicator_pipeline.steps.catalogue import load_catalogues
 from indicator_pipeline.steps.scb import STAGED_SCHEMA
 from indicator_pipeline.warehouse.models import apply_schema
 from indicator_pipeline.warehouse.sql import run_script
@@ -54,7 +54,7 @@ def cells(selection_key: str, quarters: dict[str, float | None], status: dict[st
 def con():
     with duckdb.connect() as con:
         apply_schema(con)
-        load_catalogue(con, PLAN)
+        load_catalogues(con, [PLAN])
         yield con
 
 

@@ -23,7 +23,7 @@ from dagster import AssetKey
 from indicator_pipeline.settings import Settings
 from indicator_pipeline.steps import scb as scb_steps
 from indicator_pipeline.steps.assessment import assess_plan
-from indicator_pipeline.steps.catalogue import load_catalogue
+from indicator_pipeline.steps.catalogue import load_catalogues
 from indicator_pipeline.steps.facts import add_vintages
 from indicator_pipeline.warehouse.models import apply_schema
 
@@ -38,7 +38,7 @@ def con(tmp_path_factory):
         assert settings.as_of_date() == AS_OF  # the bundled snapshot's recorded_on
         with duckdb.connect() as con:
             apply_schema(con)
-            load_catalogue(con, settings.plan)
+            load_catalogues(con, [settings.plan])
             refs = scb_steps.fetch(settings.plan, settings.transport(), settings.archive())
             scb_steps.stage_values(con, settings.plan, refs, settings.archive())
             add_vintages(con)

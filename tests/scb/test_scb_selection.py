@@ -21,7 +21,7 @@ from indicator_pipeline.catalog import load_plan
 from indicator_pipeline.errors import CatalogueError
 from indicator_pipeline.sources.transport import Fetched, SnapshotDir
 from indicator_pipeline.steps import scb as steps
-from indicator_pipeline.steps.catalogue import load_catalogue
+from indicator_pipeline.steps.catalogue import load_catalogues
 from indicator_pipeline.warehouse.models import apply_schema
 from indicator_pipeline.warehouse.sql import run_script
 from snapshot_files import own_scb_data_meta
@@ -187,7 +187,7 @@ def test_a_backwards_listed_answer_sums_to_the_right_indicators():
     frame = steps.decode_cells(as_page(hustyp_listed_backwards(doc), ["SMÅHUS", "FLERBO"]), "sha")
     with duckdb.connect() as con:
         apply_schema(con)
-        load_catalogue(con, PLAN)
+        load_catalogues(con, [PLAN])
         run_script(con, "load/replace_scb_values.sql", {"incoming": frame})
         yearly = dict(
             ((indicator, year), value)

@@ -21,7 +21,7 @@ from indicator_pipeline.catalog import load_plan
 from indicator_pipeline.errors import SourceError
 from indicator_pipeline.sources.transport import LiveTransport, SnapshotDir
 from indicator_pipeline.steps import scb as steps
-from indicator_pipeline.steps.catalogue import load_catalogue
+from indicator_pipeline.steps.catalogue import load_catalogues
 from indicator_pipeline.warehouse.models import apply_schema
 from snapshot_files import own_scb_data_meta
 
@@ -93,7 +93,7 @@ def staged(tmp_path, plan):
     refs = steps.fetch(plan, LiveTransport(), archive)
     con = duckdb.connect()
     apply_schema(con)
-    load_catalogue(con, plan)
+    load_catalogues(con, [plan])
     frame = steps.stage_values(con, plan, refs, archive)
     return refs, con, frame
 

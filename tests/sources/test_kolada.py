@@ -17,7 +17,6 @@ from indicator_pipeline.errors import HttpStatusError, MetadataMismatchError, So
 from indicator_pipeline.sources.kolada import (
     DEFAULT_BASE_URL,
     KoladaClient,
-    base_url_from_env,
     check_kpi_titles,
     parse_kpi_metadata,
     parse_values,
@@ -267,7 +266,7 @@ def test_base_url_comes_from_the_environment(httpserver: HTTPServer, monkeypatch
 
     pages = KoladaClient(LiveTransport()).fetch_kpi_metadata(["U07453"])
 
-    assert base_url_from_env() == httpserver.url_for("/v3")
+    assert KoladaClient(LiveTransport()).base_url == httpserver.url_for("/v3")
     assert received(httpserver) == [f"/v3/kpi/U07453?{PER_PAGE}"]
     assert [kpi["id"] for kpi in parse_kpi_metadata(pages)] == ["U07453"]
 
@@ -275,7 +274,7 @@ def test_base_url_comes_from_the_environment(httpserver: HTTPServer, monkeypatch
 def test_base_url_defaults_to_the_public_api(monkeypatch):
     monkeypatch.delenv("KOLADA_BASE_URL", raising=False)
 
-    assert base_url_from_env() == DEFAULT_BASE_URL == "https://api.kolada.se/v3"
+    assert KoladaClient(LiveTransport()).base_url == DEFAULT_BASE_URL == "https://api.kolada.se/v3"
 
 
 # --- KPI metadata -------------------------------------------------------------------------------
