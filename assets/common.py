@@ -10,7 +10,6 @@ from functools import partial
 from dagster import Backoff, Failure, FreshnessPolicy, Jitter, RetryPolicy, asset
 
 from indicator_pipeline.errors import SourceError
-from indicator_pipeline.sources.retry import RetriesExhaustedError, is_transient
 
 OWNERS = ["team:data-engineering"]
 
@@ -52,6 +51,9 @@ def retry_if_transient(context):
     try:
         yield
     except SourceError as exc:
+        # Imported on a fault only: retry.py imports the HTTP stack, which a night with nothing to do needs not.
+        from indicator_pipeline.sources.retry import RetriesExhaustedError, is_transient
+
         retries = int(os.environ.get("INDICATOR_SOURCE_RETRIES", SOURCE_RETRIES))
         transient = isinstance(exc, RetriesExhaustedError) or is_transient(exc)
         if transient and context.retry_number < retries:

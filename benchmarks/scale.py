@@ -112,7 +112,7 @@ def generated_payloads(folder: Path) -> tuple[list[ArchivedPayload], RawArchive]
     fetched from the loopback sources by the pipeline's own client, in the pipeline's own chunks."""
     from indicator_pipeline.catalog import load_plan
     from indicator_pipeline.catalog.peers import PeerSpec
-    from indicator_pipeline.sources.transport import LiveTransport
+    from indicator_pipeline.sources.live import LiveTransport
     from indicator_pipeline.steps import kolada as kolada_steps
     from indicator_pipeline.steps import peers as peer_steps
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from indicator_pipeline.sources.transport import LiveTransport, Transport
+    from indicator_pipeline.sources.live import LiveTransport
+    from indicator_pipeline.sources.transport import Transport
 
 SOURCE_MODES = ("live", "record", "replay")
 # (variable, keyword, type): source_retry's tuning, and LiveTransport's body limits (which must be positive)
@@ -24,7 +25,7 @@ def live_transport_from_env() -> LiveTransport:
     """LiveTransport on a retrying session (`retry.source_retry`), tuned by the optional INDICATOR_HTTP_*
     variables (docs/operations.md, "Retries"); INDICATOR_HTTP_TIMEOUT is "CONNECT,READ" or one number."""
     from indicator_pipeline.sources.retry import retrying_session, source_retry
-    from indicator_pipeline.sources.transport import DEFAULT_TIMEOUT, LiveTransport
+    from indicator_pipeline.sources.live import DEFAULT_TIMEOUT, LiveTransport
 
     env = os.environ
     timeout = DEFAULT_TIMEOUT

@@ -24,7 +24,9 @@ PROJECT = Path(__file__).resolve().parents[2]
 BUNDLED_SNAPSHOT = PROJECT / "indicator_pipeline" / "snapshots" / "bundled"
 BUNDLED_AS_OF = date(2026, 11, 20)  # snapshot.json "recorded_on", the bundled refresh's as-of date
 REDIRECTING = ("DAGSTER_HOME", "KOLADA_BASE_URL", "SCB_BASE_URL")
-HEAVY_MODULES = ("great_expectations", "dagster", "jinja2")  # jinja2: only the report renders with it
+# jinja2: only the report renders with it; requests: only live fetches and alerts; pyarrow: frames a night
+# with nothing to do does not build (each costs a tenth of a second or more to import)
+HEAVY_MODULES = ("great_expectations", "dagster", "jinja2", "requests", "pyarrow")
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,8 @@ from werkzeug import Request, Response
 from indicator_pipeline.archive import RawArchive
 from indicator_pipeline.catalog import load_plan
 from indicator_pipeline.errors import SourceError
-from indicator_pipeline.sources.transport import LiveTransport, SnapshotDir
+from indicator_pipeline.sources.live import LiveTransport
+from indicator_pipeline.sources.transport import SnapshotDir
 from indicator_pipeline.steps import scb as steps
 from indicator_pipeline.steps.catalogue import load_catalogues
 from indicator_pipeline.warehouse.models import apply_schema

@@ -21,7 +21,7 @@ from indicator_pipeline.sources.kolada import (
     parse_kpi_metadata,
     parse_values,
 )
-from indicator_pipeline.sources.transport import LiveTransport
+from indicator_pipeline.sources.live import LiveTransport
 
 # Real v3 KPI objects: the plan's KPIs cut from Kolada's catalogue (tests/fixtures/conformance/README.md).
 CATALOGUE = Path(__file__).resolve().parents[1] / "fixtures" / "conformance" / "kolada" / "kpi_catalogue_plan_subset.json"

@@ -21,7 +21,8 @@ from indicator_pipeline.sources.pxweb import (
     split_selection,
 )
 from indicator_pipeline.sources.retry import retrying_session, source_retry
-from indicator_pipeline.sources.transport import LiveTransport, RecordingTransport, ReplayTransport, SnapshotDir
+from indicator_pipeline.sources.live import LiveTransport
+from indicator_pipeline.sources.transport import RecordingTransport, ReplayTransport, SnapshotDir
 from tests.clock import FakeClock
 
 CONFORMANCE = Path(__file__).resolve().parents[1] / "fixtures" / "conformance" / "scb"

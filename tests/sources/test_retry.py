@@ -13,7 +13,7 @@ from urllib3 import HTTPResponse
 from indicator_pipeline.errors import HttpStatusError
 from indicator_pipeline.sources.modes import live_transport_from_env
 from indicator_pipeline.sources.retry import RetriesExhaustedError, is_transient, retrying_session, source_retry
-from indicator_pipeline.sources.transport import LiveTransport
+from indicator_pipeline.sources.live import LiveTransport
 from tests.clock import FakeClock
 
 

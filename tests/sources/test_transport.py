@@ -10,13 +10,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from indicator_pipeline.errors import SnapshotMissError
-from indicator_pipeline.sources.transport import (
-    Fetched,
-    LiveTransport,
-    RecordingTransport,
-    ReplayTransport,
-    SnapshotDir,
-)
+from indicator_pipeline.sources.live import LiveTransport
+from indicator_pipeline.sources.transport import Fetched, RecordingTransport, ReplayTransport, SnapshotDir
 
 SOURCE = "kolada"
 PATH = "/v3/kpi/U07453"

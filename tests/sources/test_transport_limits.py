@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from indicator_pipeline.errors import ResponseTooLarge, ResponseTooSlow
-from indicator_pipeline.sources.transport import LiveTransport
+from indicator_pipeline.sources.live import LiveTransport
 from tests.clock import FakeClock
 
 KiB = 1024
