@@ -10,7 +10,7 @@ import polars as pl
 
 from indicator_pipeline.catalog import Plan
 from indicator_pipeline.warehouse.dictionary import apply_comments
-from indicator_pipeline.warehouse.formulas import apply_formula_view
+from indicator_pipeline.warehouse.formulas import FORMULA_MODEL, apply_formula_view
 from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.warehouse.sql import run_script, sql_text
 
@@ -89,4 +89,4 @@ def load_catalogues(con: duckdb.DuckDBPyConnection, plans: Sequence[Plan], remov
         frames = {name: pl.concat([f[name] for f in each], how="diagonal_relaxed") for name in each[0]}
         run_script(con, "load/replace_catalogue.sql", frames)
     apply_formula_view(con)
-    apply_comments(con)
+    apply_comments(con, [FORMULA_MODEL])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -88,9 +89,15 @@ def _documentation(con: duckdb.DuckDBPyConnection) -> list[tuple[str, tuple[str,
     return found
 
 
-def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
-    """COMMENT ON every object and column in `con` that is described (idempotent)."""
-    statements = (_statement(kind, parts, text) for kind, parts, text in _documentation(con) if text is not None)
+def apply_comments(con: duckdb.DuckDBPyConnection, keys: Collection[str] | None = None) -> None:
+    """COMMENT ON every object and column in `con` that is described (idempotent), or only on the objects
+    `keys` (`schema.name`) and their columns: those just replaced. Each statement costs, some 0.6 ms, so
+    commenting all 800 after each batch of views was a tenth of an offline refresh."""
+    statements = (
+        _statement(kind, parts, text)
+        for kind, parts, text in _documentation(con)
+        if text is not None and (keys is None or ".".join(parts[:2]) in keys)
+    )
     con.execute("\n".join(statements))
 
 

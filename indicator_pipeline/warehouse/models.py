@@ -58,12 +58,19 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     for path in files["tables"].values():
         con.execute(path.read_text(encoding="utf-8"))
-    create_views(con, list(_graph(_fingerprint())))
+    _create(con, list(_graph(_fingerprint())))
+    apply_comments(con)  # all of them: an object no file defines (a BI team's own) gets its shared meanings too
 
 
 def create_views(con: duckdb.DuckDBPyConnection, keys: list[str]) -> None:
+    """(Re)create the views and macros `keys` (see _create), then comment them and their columns again."""
+    _create(con, keys)
+    apply_comments(con, keys)
+
+
+def _create(con: duckdb.DuckDBPyConnection, keys: list[str]) -> None:
     """(Re)create the views and macros `keys` in dependency order (the formula view rendered from the
-    catalogue the warehouse holds), then the comments."""
+    catalogue the warehouse holds)."""
     for model in _graph(_fingerprint()).values():
         if model.key not in keys:
             continue
@@ -73,7 +80,6 @@ def create_views(con: duckdb.DuckDBPyConnection, keys: list[str]) -> None:
             apply_formula_view(con)
         else:
             create_view(con, model.key, model.path.read_text(encoding="utf-8"))
-    apply_comments(con)
 
 
 def _fingerprint() -> tuple[tuple[str, str], ...]:
