@@ -59,29 +59,29 @@ def _years(years) -> str:
     return ", ".join(charts.span(run[0], run[-1]) for run in runs)
 
 
-def _illustrative(rows) -> str:
+def _illustrative(rows) -> list[str]:
     """The illustrative values among `rows` (of sql/report/series.sql): each indicator's title and years."""
     by_indicator: dict[str, list[int]] = defaultdict(list)
     for r in rows:
         if r["value_provenance"] == ILLUSTRATIVE:
             by_indicator[r["indicator_title"] or r["indicator_id"]].append(r["year"])
-    return "; ".join(f"{title} {_years(years)}" for title, years in by_indicator.items())
+    return [f"{title} {_years(years)}" for title, years in by_indicator.items()]
 
 
 def _illustrative_notes(rows: list[dict], lang: str) -> list[str]:
     """A chart's note naming its illustrative values, if it has any."""
     named = _illustrative(rows)
-    return [text(lang, "illustrative_years").format(years=named)] if named else []
+    return [text(lang, "illustrative_years").format(years="; ".join(named))] if named else []
 
 
-def _demonstration(data: ReportData, lang: str) -> str | None:
-    """What the page's demonstration-data banner names: each indicator shown with illustrative values and
-    their years, and the peer comparison's if it shows any; None when the page shows none."""
-    named = [shown] if (shown := _illustrative(data.series.iter_rows(named=True))) else []
+def _demonstration(data: ReportData, lang: str) -> list[str]:
+    """What the page's demonstration-data banner lists: each indicator shown with illustrative values and
+    their years, and the peer comparison if it shows any; none when the page shows none."""
+    named = _illustrative(data.series.iter_rows(named=True))
     peer_columns = [c for c in data.peers.columns if c.endswith("_provenance")]
     if any(data.peers[c].eq(ILLUSTRATIVE).any() for c in peer_columns):
         named.append(text(lang, "demo_peers"))
-    return "; ".join(named) or None
+    return named
 
 
 def _points(rows: list[dict]) -> list[charts.Point]:

@@ -3,7 +3,7 @@
 report, the index and the plan's page, in Swedish and in English, and finds no violation.
 
 Each page is copied with axe inlined and a script that runs it and writes its result into the DOM
-(`<pre id="axe-result">`, added after the run so it is not itself checked); Chromium dumps the DOM. The
+(`<pre id="test-result">`, added after the run so it is not itself checked); Chromium dumps the DOM. The
 page's Content-Security-Policy forbids scripts, so the copy's policy allows inline ones; nothing else
 changes. A deliberately broken page (an image without alt text) proves the run happens and reports."""
 
@@ -23,15 +23,32 @@ from indicator_pipeline.report import build_report
 
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-RUN = """
-axe.run(document, {runOnly: {type: "tag", values: %s}}).then(result => {
+# Each script ends by calling report(object): the object is written into the DOM, which Chromium dumps.
+REPORT = """
+function report(result) {
   const out = document.createElement("pre");
-  out.id = "axe-result";
-  out.textContent = JSON.stringify({violations: result.violations, passes: result.passes.length});
+  out.id = "test-result";
+  out.textContent = JSON.stringify(result);
   document.body.append(out);
-}, error => { document.title = "axe failed: " + error; });
+}
+"""
+AXE_RUN = """
+axe.run(document, {runOnly: {type: "tag", values: %s}}).then(
+  result => report({violations: result.violations, passes: result.passes.length}),
+  error => { document.title = "axe failed: " + error; });
 """ % json.dumps(RULES)
-RESULT = re.compile(r'<pre id="axe-result">(.*?)</pre>', re.S)
+# How wide the page is laid out against the window, and the elements reaching past its right edge that do
+# not sit in a table's own scroll box or a closed <details>.
+REFLOW_RUN = """
+window.addEventListener("load", () => report({
+  scroll_width: document.documentElement.scrollWidth, window_width: innerWidth,
+  too_wide: [...document.querySelectorAll("body *")]
+    .filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest(".table-scroll, details:not([open])"))
+    .slice(0, 5).map(e => e.outerHTML.slice(0, 120)),
+}));
+"""
+NARROW = 500  # CSS px: headless Chromium's narrowest window
+RESULT = re.compile(r'<pre id="test-result">(.*?)</pre>', re.S)
 POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>')
 
 
@@ -90,18 +107,23 @@ def pages(bundled_refresh, tmp_path_factory) -> dict[str, Path]:
     return found
 
 
-def axe(chromium: str, page: str, folder: Path) -> dict:
-    """axe-core's result on `page` (HTML) rendered by Chromium: its violations and how many rules passed."""
-    script = f"<script>{AXE.read_text(encoding='utf-8')}</script><script>{RUN}</script>"
+def in_chromium(chromium: str, page: str, folder: Path, scripts: list[str], *flags: str) -> dict:
+    """What `scripts` report (REPORT) about `page` (HTML) rendered by Chromium."""
+    script = "".join(f"<script>{text}</script>" for text in [REPORT, *scripts])
     policy = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'unsafe-inline'\">"
     checked = POLICY.sub(policy, page, count=1).replace("</body>", script + "</body>", 1)
     copy = folder / "checked.html"
     copy.write_text(checked, encoding="utf-8")
-    done = run_chromium(chromium, folder / "profile", "--virtual-time-budget=60000", "--dump-dom", copy.as_uri())
+    done = run_chromium(chromium, folder / "profile", *flags, "--virtual-time-budget=60000", "--dump-dom", copy.as_uri())
     assert done.returncode == 0, done.stderr[-2000:]
     found = RESULT.search(done.stdout)
-    assert found, f"axe did not report: {done.stdout[:500]} {done.stderr[-2000:]}"
+    assert found, f"the page's script did not report: {done.stdout[:500]} {done.stderr[-2000:]}"
     return json.loads(html.unescape(found.group(1)))
+
+
+def axe(chromium: str, page: str, folder: Path) -> dict:
+    """axe-core's result on `page`: its violations and how many rules passed."""
+    return in_chromium(chromium, page, folder, [AXE.read_text(encoding="utf-8"), AXE_RUN])
 
 
 def explained(violations: list[dict]) -> str:
@@ -129,6 +151,17 @@ def test_every_page_has_no_violation(chromium, pages, tmp_path):
         if result["violations"]:
             failing[name] = explained(result["violations"])
     assert not failing, "\n".join(f"{name}:\n{text}" for name, text in failing.items())
+
+
+def test_no_page_scrolls_sideways_on_a_narrow_screen(chromium, pages, tmp_path):
+    """WCAG 1.4.10 (reflow): on a phone-wide window the page fits its width; a table wider than the screen
+    (the overview, peers, changes, history) scrolls in its own focusable box, not the whole page."""
+    for name, path in pages.items():
+        folder = tmp_path / name.replace("/", "-")
+        folder.mkdir()
+        result = in_chromium(chromium, path.read_text(encoding="utf-8"), folder, [REFLOW_RUN], f"--window-size={NARROW},900")
+        assert result["window_width"] == NARROW, (name, result)
+        assert result["scroll_width"] <= NARROW and not result["too_wide"], (name, result)
 
 
 def test_language_headings_landmarks(pages):

@@ -3,12 +3,14 @@ published refresh, so no target has a previous status (tests/timeline/test_chang
 
 from __future__ import annotations
 
+import re
+
 from indicator_pipeline.catalog import load_plan
 from indicator_pipeline.cli import main
 
 
 def section(html: str, heading: str) -> str:
-    return html.split(f"<h2>{heading}</h2>", 1)[1].split("</section>", 1)[0]
+    return re.split(rf"<h2[^>]*>{heading}</h2>", html, maxsplit=1)[1].split("</section>", 1)[0]
 
 
 def test_one_refresh_changed_no_status(scorecard):

@@ -22,7 +22,8 @@ from indicator_pipeline.run import refresh
 from indicator_pipeline.settings import Settings
 
 HELSINGBORG = "1283"
-BANNER = re.compile(r'<p class="demo-banner"[^>]*>(.*?)</p>', re.S)
+BANNER = re.compile(r'<div class="demo-banner"[^>]*>(.*?)</div>', re.S)
+LISTED = re.compile(r'<details><summary>[^<]*\((\d+)\)</summary>\s*<ul>(.*?)</ul></details>', re.S)
 
 
 def _declared_kolada() -> dict[tuple[str, int], str]:
@@ -78,7 +79,9 @@ def test_the_exports_carry_the_provenance_columns(bundled_refresh):
 def test_the_bundled_scorecard_marks_illustrative_values_and_banners_them(bundled_refresh, scorecard, tmp_path):
     page = scorecard.read_text(encoding="utf-8")
     banners = BANNER.findall(page)
-    assert len(banners) == 1 and banners[0].startswith("<strong>Demonstrationsdata:</strong>")
+    assert len(banners) == 1 and banners[0].startswith("<p><strong>Demonstrationsdata:</strong>")
+    [(count, items)] = LISTED.findall(banners[0])  # the list is collapsed: a closed <details> says how many
+    assert int(count) == items.count("<li>") > 0
     assert page.index('class="demo-banner"') < page.index('id="overview"')  # at the top
     assert page.count('class="illustrative-mark"') > 0
     with duckdb.connect(str(bundled_refresh.path), read_only=True) as con:
@@ -93,7 +96,7 @@ def test_the_bundled_scorecard_marks_illustrative_values_and_banners_them(bundle
             assert title in named, title
     assert main(["report", "--warehouse", str(bundled_refresh.path), "--out", str(tmp_path), "--lang", "en"]) == 0
     english = BANNER.findall((tmp_path / scorecard.name).read_text(encoding="utf-8"))
-    assert len(english) == 1 and english[0].startswith("<strong>Demonstration data:</strong>")
+    assert len(english) == 1 and english[0].startswith("<p><strong>Demonstration data:</strong>")
 
 
 def test_a_live_run_after_the_demonstration_has_no_illustrative_value_and_no_banner(copy_bundled_warehouse, tmp_path, monkeypatch):

@@ -112,7 +112,7 @@ def test_a_plan_edit_is_plan_changed(history):
 
 
 def test_the_report_lists_what_changed_in_the_latest_run(history):
-    section = history["page"].split("<h2>Ändrat sedan förra rapporten</h2>", 1)[1].split("</section>", 1)[0]
+    section = history["page"].split('<h2 id="changes-title">Ändrat sedan förra rapporten</h2>', 1)[1].split("</section>", 1)[0]
     rows = section.split("<tr")[2:]  # after the header row
     assert len(rows) == 1 and f'data-target-id="{TARGET}"' in rows[0]  # only the edited target changed
     assert "Inte på väg" in rows[0] and "På väg" in rows[0] and "Målet har ändrats i planen" in rows[0]
