@@ -231,7 +231,8 @@ def _assess_every_year(j: _Judging, observed: ByYear, breaks: Sequence[int]) -> 
     def project(line: progress.Line) -> tuple[float, bool, Text]:
         weakest = (min if j.rule.direction == "higher" else max)(to_come, key=line.at)
         value, meets = line.at(weakest), j.meets(line.at(weakest))
-        years = f"{to_come[0]}-{to_come[-1]}" if len(to_come) > 1 else str(weakest)
+        span = (to_come[0], to_come[-1])  # a range: a hyphen in English, an en dash in Swedish
+        years = Text("%d-%d" % span, "%d–%d" % span) if len(to_come) > 1 else str(weakest)
         return value, meets, say("projects_weakest", value=j.fmt(value), year=weakest, years=years, verb=_verb(meets), aim=aim)
 
     points = _trend_points(j, observed, breaks, end)

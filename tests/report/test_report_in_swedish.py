@@ -80,10 +80,12 @@ def test_every_note_in_both_languages_with_the_same_figures(every_plan):
         notes = con.execute("SELECT target_id, method, note, note_sv FROM marts.goal_status_methods").fetchall()
         shown = con.execute("SELECT note, note_sv FROM marts.goal_status UNION ALL SELECT note, note_sv FROM marts.goal_status_history").fetchall()
     assert len(notes) > 50 and all(en and sv and en != sv for _, _, en, sv in notes)
+    assert any(re.search(r"\b\d{4}–\d{4}\b", sv) for *_, sv in notes)
     assert set(shown) <= {(en, sv) for _, _, en, sv in notes}
     for target_id, method, en, sv in notes:
         assert not ENGLISH_WORD.search(sv), (target_id, method, sv)
         assert not re.search(r"\d\.\d", sv), sv  # a decimal comma, never a point
+        assert not re.search(r"\b\d{4}-\d{4}\b", sv), sv  # a range of years with an en dash, never a hyphen
         # Every figure of the Swedish note is one of the English note's (there, without grouping).
         english = re.findall(r"\d+(?:\.\d+)?", en)
         for number in re.findall(r"\d+(?:[\u00a0]\d{3})*(?:,\d+)?", sv):
