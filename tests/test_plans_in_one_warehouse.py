@@ -131,3 +131,21 @@ def test_a_file_drop_kind_read_by_plans_of_two_municipalities_is_refused(tmp_pat
     refused = "file drop 'financial_statements' is read by plans helsingborg-ks-2025 .1283. and other-ks .1281."
     with pytest.raises(CatalogueError, match=refused):
         load_plans(f"helsingborg_ks_2025,{other}")
+
+
+def test_a_goal_serving_no_goal_of_its_parent_in_the_same_run_is_refused_at_its_line(tmp_path):
+    ks = bundled_plan_path("helsingborg_ks_2025.toml").read_text(encoding="utf-8")
+    served = ks.index('serves = "')
+    goal = ks.rindex('id = "', 0, served)  # the goal the first `serves` belongs to
+    goal_id = ks[goal + 6:ks.index('"', goal + 6)]
+    broken = tmp_path / "helsingborg_ks_2025.toml"
+    broken.write_text(ks[:served] + 'serves = "safty"' + ks[ks.index("\n", served):], encoding="utf-8")
+    parent = bundled_plan_path("helsingborg_inriktningar_2023_2026.toml")
+    with pytest.raises(CatalogueError) as refused:
+        load_plans(f"{parent},{broken}")
+    line = ks.count("\n", 0, goal) + 1
+    assert str(refused.value) == (
+        f"plan file {broken}, line {line}: goal {goal_id!r} serves 'safty', which is no goal of its parent plan "
+        f"helsingborg-inriktningar-2023-2026 ({parent}; its goals: innovation, safety, quality_of_life, employment)"
+    )
+    assert load_plans(str(broken)).plans[0].goals  # alone, its parent refreshed on its own, the plan loads

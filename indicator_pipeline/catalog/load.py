@@ -60,8 +60,13 @@ def plan_paths(spec: str | Path | None) -> list[Path]:
 
 
 def load_plans(spec: str | Path | None = None) -> PlanSet:
-    """Every plan `spec` names, read and validated, as the set one run judges."""
-    return PlanSet(tuple(load_plan(path) for path in plan_paths(spec)))
+    """Every plan `spec` names, read and validated, as the set one run judges (PlanSet checks them together)."""
+    plans = tuple(load_plan(path) for path in plan_paths(spec))
+    try:
+        return PlanSet(plans)
+    except CatalogueError as exc:  # a fault of one plan among the others: the line in its file too
+        at = next((plan.source_path for plan in plans if str(exc).startswith(f"plan file {plan.source_path}:")), None)
+        raise _located(Path(at), Path(at).read_text(encoding="utf-8"), exc) if at else exc from None
 
 
 def named_plan(name: Path | str) -> tuple[str, Plan | None]:
@@ -86,12 +91,16 @@ def load_plan(path: Path | str | None = None) -> Plan:
     try:
         return parse_plan(raw, str(path))
     except CatalogueError as exc:
-        line = _line_of(text, str(exc))
-        if line is None:
-            raise
-        prefix = f"plan file {path}"
-        rest = str(exc).removeprefix(prefix).lstrip(": ")
-        raise CatalogueError(f"{prefix}, line {line}: {rest}") from exc
+        raise _located(path, text, exc) from None
+
+
+def _located(path: Path, text: str, exc: CatalogueError) -> CatalogueError:
+    """`exc` about the plan file `path` (whose `text` it is), with the line it names where one is found."""
+    line = _line_of(text, str(exc))
+    if line is None:
+        return exc
+    prefix = f"plan file {path}"
+    return CatalogueError(f"{prefix}, line {line}: {str(exc).removeprefix(prefix).lstrip(': ')}")
 
 
 def _toml_error(path: Path, exc: tomllib.TOMLDecodeError) -> str:

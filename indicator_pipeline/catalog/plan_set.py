@@ -35,6 +35,15 @@ class PlanSet:
                 raise CatalogueError(f"plan id {plan.id!r} is in both {seen[plan.id].source_path} and {plan.source_path}")
             seen[plan.id] = plan
         self.indicators  # refuses an indicator id two plans define differently
+        for plan in self.plans:  # a parent judged in the same run: each goal serves one of its goals
+            parent = seen.get(plan.parent) if plan.parent else None
+            goals = [goal.id for goal in parent.goals] if parent else []
+            for goal in plan.goals if parent else ():
+                if goal.serves is not None and goal.serves not in goals:
+                    raise CatalogueError(
+                        f"plan file {plan.source_path}: goal {goal.id!r} serves {goal.serves!r}, which is no goal of "
+                        f"its parent plan {parent.id} ({parent.source_path}; its goals: {', '.join(goals)})"
+                    )
         readers: dict[str, Plan] = {}
         for plan in self.plans:  # a landing folder holds one organisation's drops: its figures are its own
             for kind in sorted(s.removeprefix("filedrop_") for s in plan.sources_read() if s.startswith("filedrop_")):
