@@ -17,6 +17,9 @@ from indicator_pipeline.filedrop.errors import FileRejected
 
 Cell = str | int | float | bool | date | datetime | None
 SEPARATOR = ";"
+# Characters in one CSV cell: the csv module's default limit, checked here because the module's limit is
+# process-wide and a library may raise it (frictionless sets it to 2 GB when it reads a CSV).
+CSV_FIELD_LIMIT = 128 * 1024
 
 
 @dataclass(frozen=True)
@@ -97,13 +100,15 @@ def _csv_lines(path: Path, body: bytes) -> Iterator[list[Cell]]:
     seen_header = False
     try:
         for row in reader:
+            if max(map(len, row), default=0) > CSV_FIELD_LIMIT:  # as the csv module's default limit says it
+                raise csv.Error(f"field larger than field limit ({CSV_FIELD_LIMIT})")
             if not seen_header and any(not is_empty(cell) for cell in row):
                 seen_header = True
                 if len(row) == 1:
                     detail = f"columns must be separated by {SEPARATOR!r} (as Swedish Excel saves CSV); the header is {row[0][:200]!r}"
                     raise FileRejected(path, detail)
             yield row
-    except csv.Error as exc:  # e.g. a cell longer than the csv module's field size limit (128 KiB)
+    except csv.Error as exc:  # e.g. a cell longer than CSV_FIELD_LIMIT
         raise FileRejected(path, f"the file is not readable as CSV ({exc})", row=reader.line_num) from exc
 
 

@@ -4,8 +4,10 @@ entries that are not regular files are skipped and reported, and nothing is publ
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
+import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -80,6 +82,20 @@ READER_FAULTS = {
         ["not readable as CSV", "field larger than field limit"],
     ),
 }
+
+
+def test_a_cell_larger_than_the_limit_is_refused_whatever_the_csv_module_allows(tmp_path):
+    """The csv module's field limit is process-wide, and a library may raise it (frictionless sets it to
+    2 GB when it reads a CSV, so this test once failed only after tests/test_datapackage.py in the same worker)."""
+    write, fragments = READER_FAULTS["a cell larger than the CSV field limit"]
+    path = write(tmp_path)
+    before = csv.field_size_limit(sys.maxsize)
+    try:
+        with pytest.raises(FileRejected) as refused:
+            read_drop(path)
+    finally:
+        csv.field_size_limit(before)
+    assert all(fragment in str(refused.value) for fragment in fragments), str(refused.value)
 
 
 def _write(path: Path, text: str) -> Path:
