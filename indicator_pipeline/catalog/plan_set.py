@@ -36,9 +36,11 @@ class PlanSet:
             seen[plan.id] = plan
         self.indicators  # refuses an indicator id two plans define differently
         for plan in self.plans:  # a parent judged in the same run: each goal serves one of its goals
-            parent = seen.get(plan.parent) if plan.parent else None
-            goals = [goal.id for goal in parent.goals] if parent else []
-            for goal in plan.goals if parent else ():
+            parent = seen.get(plan.parent)
+            if parent is None:
+                continue
+            goals = [goal.id for goal in parent.goals]
+            for goal in plan.goals:
                 if goal.serves is not None and goal.serves not in goals:
                     raise CatalogueError(
                         f"plan file {plan.source_path}: goal {goal.id!r} serves {goal.serves!r}, which is no goal of "

@@ -91,7 +91,7 @@ def _documentation(con: duckdb.DuckDBPyConnection) -> list[tuple[str, tuple[str,
 
 def apply_comments(con: duckdb.DuckDBPyConnection, keys: Collection[str] | None = None) -> None:
     """COMMENT ON every object and column in `con` that is described (idempotent), or only on the objects
-    `keys` (`schema.name`) and their columns: those just replaced. Each statement costs, some 0.6 ms, so
+    `keys` (`schema.name`) and their columns: those just replaced. Each statement costs some 0.6 ms, so
     commenting all 800 after each batch of views was a tenth of an offline refresh."""
     statements = (
         _statement(kind, parts, text)

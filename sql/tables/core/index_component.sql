@@ -1,6 +1,5 @@
 -- The components of computed indices (the plan file's method), one row per key figure.
 
--- The components of computed indices (the plan file's `method`), one row per key figure.
 CREATE TABLE IF NOT EXISTS core.index_component (
     plan_id                  VARCHAR NOT NULL,
     index_indicator_id       VARCHAR NOT NULL,

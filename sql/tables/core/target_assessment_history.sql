@@ -1,6 +1,5 @@
 -- What every published refresh reported: one row per target and refresh (marts.goal_status_history).
 
--- What every published refresh reported: one row per target and run (marts.goal_status_history).
 -- A run that fails publishes nothing, so only published refreshes are here.
 CREATE TABLE IF NOT EXISTS core.target_assessment_history (
     plan_id            VARCHAR NOT NULL,

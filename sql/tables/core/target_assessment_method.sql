@@ -1,7 +1,7 @@
 -- Every target judged by every method (docs/target-rules.md, "Progress from the trend"), beside the
 -- one its plan declares (core.target_assessment); marts.goal_status_methods shows them side by side.
 
--- Every target judged by every progress method, for one as-of date.
+-- One row per target and progress method, for one as-of date.
 CREATE TABLE IF NOT EXISTS core.target_assessment_method (
     plan_id            VARCHAR NOT NULL,
     target_id          VARCHAR NOT NULL,

@@ -1,6 +1,5 @@
 -- The status of each year's value against its target level (the target rows of marts.indicator_vs_target).
 
--- Per-year status of each value against its target level (the rows of marts.indicator_vs_target).
 CREATE TABLE IF NOT EXISTS core.target_year_status (
     plan_id            VARCHAR NOT NULL,
     target_id          VARCHAR NOT NULL,
