@@ -3,8 +3,7 @@ changed"). A night with nothing new never copies the published warehouse: steps 
 run's work file if one exists, else the published file read-only; the first that writes makes it.
 """
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
@@ -23,17 +22,9 @@ def run_work_file(context, pipeline: PipelineResource) -> Path:
     return work_path(pipeline.settings.warehouse_path, logical_run_id(context.run))
 
 
-@contextmanager
-def reading_connection(context, pipeline: PipelineResource) -> Iterator[duckdb.DuckDBPyConnection | None]:
-    """The warehouse as this run has it so far, read-only: the run's work file once a step of the run
-    staged something, else the published file; None before the first refresh."""
-    work = run_work_file(context, pipeline)
-    path = work if work.exists() else pipeline.settings.warehouse_path
-    if not path.exists():
-        yield None
-        return
-    with duckdb.connect(str(path), read_only=True) as con:
-        yield con
+def reading_connection(context, pipeline: PipelineResource):
+    """The warehouse as this run has it so far, to read (PipelineResource.reading_connection)."""
+    return pipeline.reading_connection(context.run)
 
 
 def stage_unless_unchanged(
@@ -99,10 +90,9 @@ def nothing_changed_in_run(context, pipeline: PipelineResource) -> bool:
     work file records no load of this run)."""
     if not pipeline.settings.skips_unchanged:
         return False
-    work = run_work_file(context, pipeline)
-    if not work.exists():
+    if not run_work_file(context, pipeline).exists():
         return True
-    with duckdb.connect(str(work), read_only=True) as con:
+    with reading_connection(context, pipeline) as con:
         return not changes.changed_in_run(con, logical_run_id(context.run))
 
 

@@ -5,7 +5,6 @@ judged by indicator_pipeline.freshness from the data's own publication rhythm; o
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-import duckdb
 from dagster import (
     AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetChecksDefinition, AssetKey,
     AssetSelection, DefaultScheduleStatus, MetadataValue, ScheduleDefinition, asset_check, define_asset_job,
@@ -14,7 +13,6 @@ from dagster import (
 from assets.resources import PipelineResource
 from indicator_pipeline.freshness import source_freshness
 from indicator_pipeline.sources_registry import SOURCES
-from indicator_pipeline.warehouse.publish import work_path
 
 TIMEZONE = "Europe/Stockholm"
 
@@ -45,15 +43,13 @@ def build_freshness_check(asset: str) -> AssetChecksDefinition:
         as_of = settings.as_of or datetime.now(ZoneInfo(TIMEZONE)).date()
         if source not in settings.plans.sources_read():
             return AssetCheckResult(passed=True, description=f"{source}: the plan reads nothing from it")
-        # this run's work file when the run has one (a refresh), else the published file (a check-only run)
-        path = work_path(settings.warehouse_path, context.run.run_id)
-        path = path if path.exists() else settings.warehouse_path
-        if not path.exists():
-            description = "no warehouse to judge yet"
-            return AssetCheckResult(passed=False, severity=AssetCheckSeverity.WARN, description=description)
         # a Kolada or SCB fetch is a retrieval even with nothing staged yet; a file drop's date is its file's
         retrieved = None if asset.startswith("filedrop_") else last_materialized(context, asset)
-        with duckdb.connect(str(path), read_only=True) as con:
+        # this run's work file when the run has one (a refresh), else the published file (a check-only run)
+        with pipeline.reading_connection(context.run) as con:
+            if con is None:
+                description = "no warehouse to judge yet"
+                return AssetCheckResult(passed=False, severity=AssetCheckSeverity.WARN, description=description)
             verdicts = [
                 next(v for v in source_freshness(con, plan, as_of, {source: retrieved} if retrieved else {}) if v.source == source)
                 for plan in settings.plans.plans if source in plan.sources_read()
