@@ -9,10 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from indicator_pipeline.catalog.load import bundled_plan_names, bundled_plan_path, load_plans
+from indicator_pipeline.catalog.load import bundled_plan_names, bundled_plan_path, load_plan, load_plans
 from indicator_pipeline.catalog.plan_set import requests_by_municipality
 from indicator_pipeline.cli import main
 from indicator_pipeline.errors import CatalogueError
+from indicator_pipeline.steps.catalogue import load_catalogues
 from tests.conftest import refresh_offline
 
 PLANS_FOLDER = str(bundled_plan_path().parent)
@@ -149,3 +150,22 @@ def test_a_goal_serving_no_goal_of_its_parent_in_the_same_run_is_refused_at_its_
         f"helsingborg-inriktningar-2023-2026 ({parent}; its goals: innovation, safety, quality_of_life, employment)"
     )
     assert load_plans(str(broken)).plans[0].goals  # alone, its parent refreshed on its own, the plan loads
+
+
+def test_a_goal_serving_no_goal_of_its_parent_held_in_the_warehouse_is_refused_at_its_line(tmp_path, empty_warehouse):
+    """The board's plan refreshed on its own, into a warehouse that holds its parent from an earlier run."""
+    ks = bundled_plan_path("helsingborg_ks_2025.toml").read_text(encoding="utf-8")
+    served = ks.index('serves = "')
+    goal = ks.rindex('id = "', 0, served)
+    goal_id = ks[goal + 6:ks.index('"', goal + 6)]
+    broken = tmp_path / "helsingborg_ks_2025.toml"
+    broken.write_text(ks[:served] + 'serves = "safty"' + ks[ks.index("\n", served):], encoding="utf-8")
+    load_catalogues(empty_warehouse, [load_plan("helsingborg_inriktningar_2023_2026.toml")])
+    load_catalogues(empty_warehouse, [load_plan()])  # the bundled board plan serves the parent's goals
+    with pytest.raises(CatalogueError) as refused:
+        load_catalogues(empty_warehouse, [load_plan(broken)])
+    assert str(refused.value) == (
+        f"plan file {broken}, line {ks.count(chr(10), 0, goal) + 1}: goal {goal_id!r} serves 'safty', which is no goal "
+        "of its parent plan helsingborg-inriktningar-2023-2026 in the warehouse (its goals: innovation, safety, "
+        "quality_of_life, employment)"
+    )

@@ -65,8 +65,15 @@ def load_plans(spec: str | Path | None = None) -> PlanSet:
     try:
         return PlanSet(plans)
     except CatalogueError as exc:  # a fault of one plan among the others: the line in its file too
-        at = next((plan.source_path for plan in plans if str(exc).startswith(f"plan file {plan.source_path}:")), None)
-        raise _located(Path(at), Path(at).read_text(encoding="utf-8"), exc) if at else exc from None
+        at = next((plan for plan in plans if str(exc).startswith(f"plan file {plan.source_path}:")), None)
+        raise located(at, exc) if at else exc from None
+
+
+def located(plan: Plan, exc: CatalogueError) -> CatalogueError:
+    """`exc` about `plan`, with the line of its file it names where one is found (a plan not read from
+    a file, `<memory>`, has none)."""
+    path = Path(plan.source_path)
+    return _located(path, path.read_text(encoding="utf-8"), exc) if path.is_file() else exc
 
 
 def named_plan(name: Path | str) -> tuple[str, Plan | None]:

@@ -9,9 +9,10 @@ import duckdb
 import polars as pl
 
 from indicator_pipeline.catalog import Plan
+from indicator_pipeline.catalog.load import located
+from indicator_pipeline.errors import CatalogueError, PipelineError
 from indicator_pipeline.warehouse.dictionary import apply_comments
 from indicator_pipeline.warehouse.formulas import FORMULA_MODEL, apply_formula_view
-from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.warehouse.sql import run_script, sql_text
 
 
@@ -88,5 +89,19 @@ def load_catalogues(con: duckdb.DuckDBPyConnection, plans: Sequence[Plan], remov
     if each:
         frames = {name: pl.concat([f[name] for f in each], how="diagonal_relaxed") for name in each[0]}
         run_script(con, "load/replace_catalogue.sql", frames)
+    _check_serves(con, plans)
     apply_formula_view(con)
     apply_comments(con, [FORMULA_MODEL])
+
+
+def _check_serves(con: duckdb.DuckDBPyConnection, plans: Sequence[Plan]) -> None:
+    """A goal of a plan loaded now serves a goal of its parent where the warehouse holds the parent (one
+    judged in the same run is checked when the plans load, PlanSet). A parent refreshed on its own may
+    leave a held plan's `serves` without its goal: marts.goal_tree shows it with no direction title."""
+    loaded = {plan.id: plan for plan in plans}
+    for plan_id, goal, serves, parent, goals in con.execute(sql_text("load/dangling_serves.sql")).fetchall():
+        if plan_id in loaded:
+            raise located(loaded[plan_id], CatalogueError(
+                f"plan file {loaded[plan_id].source_path}: goal {goal!r} serves {serves!r}, which is no goal of its "
+                f"parent plan {parent} in the warehouse (its goals: {goals})"
+            ))
