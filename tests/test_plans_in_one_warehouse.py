@@ -169,3 +169,20 @@ def test_a_goal_serving_no_goal_of_its_parent_held_in_the_warehouse_is_refused_a
         "of its parent plan helsingborg-inriktningar-2023-2026 in the warehouse (its goals: innovation, safety, "
         "quality_of_life, employment)"
     )
+
+
+def test_plans_whose_parents_lead_round_in_a_circle_are_refused(tmp_path):
+    lund = bundled_plan_path("lund_ks_2025.toml").read_text(encoding="utf-8")
+    paths = []
+    for name, parent in (("a", "b"), ("b", "a")):
+        path = tmp_path / f"{name}.toml"
+        path.write_text(lund.replace('id = "lund-ks-2025-demo"', f'id = "{name}"\nparent = "{parent}"', 1), encoding="utf-8")
+        paths.append(path)
+    with pytest.raises(CatalogueError) as refused:
+        load_plans(",".join(map(str, paths)))
+    line = lund[:lund.index("[plan]")].count("\n") + 1
+    assert str(refused.value) == f"plan file {paths[0]}, line {line}: [plan] parent leads round in a circle: a -> b -> a"
+    itself = tmp_path / "itself.toml"
+    itself.write_text(lund.replace('id = "lund-ks-2025-demo"', 'id = "itself"\nparent = "itself"', 1), encoding="utf-8")
+    with pytest.raises(CatalogueError, match="parent leads round in a circle: itself -> itself"):
+        load_plans(str(itself))

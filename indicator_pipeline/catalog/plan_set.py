@@ -35,6 +35,12 @@ class PlanSet:
                 raise CatalogueError(f"plan id {plan.id!r} is in both {seen[plan.id].source_path} and {plan.source_path}")
             seen[plan.id] = plan
         self.indicators  # refuses an indicator id two plans define differently
+        for plan in self.plans:  # parents lead up to a plan without one, never round in a circle
+            chain, above = [plan.id], seen.get(plan.parent)
+            while above is not None and above.id not in chain:
+                chain, above = [*chain, above.id], seen.get(above.parent)
+            if above is not None:
+                raise CatalogueError(f"plan file {plan.source_path}: [plan] parent leads round in a circle: {' -> '.join([*chain, above.id])}")
         for plan in self.plans:  # a parent judged in the same run: each goal serves one of its goals
             parent = seen.get(plan.parent)
             if parent is None:

@@ -114,6 +114,16 @@ def _plan(head: str, goals: dict[str, str | None]) -> dict:
     return tomllib.loads(text)
 
 
+def _tree(con, plans: list[dict]) -> list[tuple]:
+    """The plans' catalogues loaded, then marts.goal_tree's rows by plan and goal."""
+    for raw in plans:
+        run_script(con, "load/replace_catalogue.sql", catalogue_frames(parse_plan(raw)))
+    return con.execute(
+        "SELECT direction_plan_id, direction_plan_title, direction_goal_id, direction_title, depth, plan_id, goal_id, target_id"
+        " FROM marts.goal_tree ORDER BY plan_id, goal_id"
+    ).fetchall()
+
+
 def test_the_tree_keeps_unserved_parents_orphans_and_top_level_plans(empty_warehouse):
     con = empty_warehouse
     plans = [
@@ -122,12 +132,7 @@ def test_the_tree_keeps_unserved_parents_orphans_and_top_level_plans(empty_wareh
         _plan('id = "orphan"\ntitle = "Orphan"\nparent = "not_loaded"', {"h": "a"}),
         _plan('id = "alone"\ntitle = "Alone"', {"x": None}),
     ]
-    for raw in plans:
-        run_script(con, "load/replace_catalogue.sql", catalogue_frames(parse_plan(raw)))
-    rows = con.execute(
-        "SELECT direction_plan_id, direction_plan_title, direction_goal_id, direction_title, depth, plan_id, goal_id, target_id"
-        " FROM marts.goal_tree ORDER BY plan_id, goal_id"
-    ).fetchall()
+    rows = _tree(con, plans)
     assert rows == [
         ("alone", "Alone", "x", "x title", 0, "alone", "x", "x_t"),  # a plan without a parent: its goals at the top
         ("top", "Directions", "a", "a title", 1, "board", "g1", "g1_t"),
@@ -135,4 +140,25 @@ def test_the_tree_keeps_unserved_parents_orphans_and_top_level_plans(empty_wareh
         ("top", "Directions", None, None, 1, "board", "g3", "g3_t"),  # serves nothing
         ("not_loaded", None, "a", None, 1, "orphan", "h", "h_t"),  # the parent is not in this warehouse
         ("top", "Directions", "b", "b title", 0, "top", "b", "b_t"),  # a direction no goal serves appears once
+    ]
+
+
+def test_the_tree_follows_goals_up_through_every_level_to_the_top(empty_warehouse):
+    con = empty_warehouse
+    plans = [
+        _plan('id = "top"\ntitle = "Directions"', {"a": None, "b": None}),
+        _plan('id = "board"\ntitle = "Board"\nparent = "top"', {"g1": "a", "g2": "a"}),
+        _plan('id = "unit"\ntitle = "Unit"\nparent = "board"', {"u1": "g1", "u2": "nowhere", "u3": None}),
+        # two plans each the other's parent: followed once round, then they stop (their goals serve each
+        # other, so both targets of kind none are followed through the other and neither is shown)
+        _plan('id = "loop_a"\ntitle = "Loop A"\nparent = "loop_b"', {"x": "y"}),
+        _plan('id = "loop_b"\ntitle = "Loop B"\nparent = "loop_a"', {"y": "x"}),
+    ]
+    rows = _tree(con, plans)
+    assert rows == [
+        ("top", "Directions", "a", "a title", 1, "board", "g2", "g2_t"),  # g1 is served by u1: followed through it
+        ("top", "Directions", "b", "b title", 0, "top", "b", "b_t"),
+        ("top", "Directions", "a", "a title", 2, "unit", "u1", "u1_t"),  # unit -> board's g1 -> the city's a
+        ("board", "Board", "nowhere", None, 1, "unit", "u2", "u2_t"),  # serves no goal of its parent: stops there
+        ("board", "Board", None, None, 1, "unit", "u3", "u3_t"),  # serves nothing
     ]
