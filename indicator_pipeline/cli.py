@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -188,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
             print(build_data_docs(out, warehouse=args.warehouse, serving_path=settings.warehouse_path))
         else:
             print_status(settings, args.format, as_of=args.as_of, plan=args.plan)
+    except BrokenPipeError:  # the reader stopped reading (`status | head`): nothing more to say, nowhere to say it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the flush at exit cannot fail again
+        return 1
     except (PipelineError, ValueError, OSError, duckdb.Error) as exc:
         print(f"indicator-pipeline {args.command} failed: {exc}", file=sys.stderr)
         return 1

@@ -233,6 +233,14 @@ def test_status_table_ends_with_each_sources_freshness_as_of_the_date_asked(publ
     assert rows["filedrop_safety_survey"].endswith("fresh until 2027-12-20")
 
 
+def test_status_into_a_reader_that_stops_reading_ends_quietly(published):
+    """`status | head -1`: the table goes to a pipe whose reader has gone; no failure message, exit code 1."""
+    proc = _start("status", "--warehouse", str(published))
+    proc.stdout.close()  # the reader stops before the table is written
+    _, stderr = proc.communicate(timeout=TIMEOUT)
+    assert (proc.returncode, stderr) == (1, "")
+
+
 def test_status_honours_INDICATOR_WAREHOUSE(published, tmp_path):
     result = _cli("status", "--format", "json", env=_env(INDICATOR_WAREHOUSE=str(published)))
     assert result.returncode == 0, result.stderr
