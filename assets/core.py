@@ -16,7 +16,8 @@ from indicator_pipeline.provenance import declared_provenance
 from indicator_pipeline.steps.facts import add_vintages, declare_provenance
 from indicator_pipeline.steps.filedrop import staging_table
 
-CATALOGUE = ["core.dim_target", "core.dim_plan", "core.dim_goal", "core.dim_indicator", "core.goal_context_indicator", "core.index_component"]
+CATALOGUE = ["core.dim_target", "core.dim_plan", "core.dim_goal", "core.dim_indicator", "core.goal_context_indicator", "core.index_component",
+             "core.plan_source"]
 VINTAGES = ["core.indicator_value_vintage"]
 DECLARED = ["core.declared_provenance"]
 STAGED = ["staging.kolada_values", "staging.scb_values", *(staging_table(kind) for kind in KINDS)]

@@ -11,7 +11,7 @@ from dagster import (
 )
 
 from assets.resources import PipelineResource
-from indicator_pipeline.freshness import source_freshness
+from indicator_pipeline.freshness import PlanSources, source_freshness
 from indicator_pipeline.sources_registry import SOURCES
 
 TIMEZONE = "Europe/Stockholm"
@@ -51,7 +51,7 @@ def build_freshness_check(asset: str) -> AssetChecksDefinition:
                 description = "no warehouse to judge yet"
                 return AssetCheckResult(passed=False, severity=AssetCheckSeverity.WARN, description=description)
             verdicts = [
-                next(v for v in source_freshness(con, plan, as_of, {source: retrieved} if retrieved else {}) if v.source == source)
+                next(v for v in source_freshness(con, PlanSources.of(plan), as_of, {source: retrieved} if retrieved else {}) if v.source == source)
                 for plan in settings.plans.plans if source in plan.sources_read()
             ]
         verdict = next((v for v in verdicts if v.overdue), verdicts[0])  # overdue for any plan's rhythm is overdue

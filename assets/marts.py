@@ -14,7 +14,9 @@ from indicator_pipeline.warehouse.publish import PublishError, discard, publishe
     group_name="publish",
     kinds={"duckdb"},
     owners=OWNERS,
-    deps=sql_models.keys,  # every view: the marts, and core.latest_vintage that nothing reads
+    # every view (the marts, and core.latest_vintage that nothing reads), and the one table no view reads:
+    # core.plan_source, which `status` judges freshness by
+    deps=[*sql_models.keys, AssetKey(["core", "plan_source"])],
     description="Checkpoints the run's work warehouse, copies it into the serving storage format, writes the marts' "
     "Parquet/CSV exports, and atomically swaps both into the serving path BI tools read.",
 )

@@ -134,14 +134,18 @@ def print_status(settings: Settings, fmt: str, as_of: date | None = None, plan: 
     else:
         shown = [i for i, column in enumerate(columns) if column != "note"]
         sys.stdout.write(format_table([[row[i] for i in shown] for row in rows], [columns[i] for i in shown]) + "\n")
-        # Each source's last retrieval and whether it is overdue by its publication rhythm.
-        from indicator_pipeline.freshness import format_sources, source_freshness
+        # Each source's last retrieval and whether it is overdue by its publication rhythm: of the plans the
+        # warehouse holds, by the rhythms their refresh recorded (a plan file named: by its own).
+        from indicator_pipeline.freshness import PlanSources, format_sources, source_freshness, stored_sources
 
         day = as_of or date.today()
         with duckdb.connect(str(path), read_only=True) as con:
-            for judged in (named,) if named else settings.plans.plans:
-                heading = f"{judged.id}: " if not named and len(settings.plans.plans) > 1 else ""
-                sys.stdout.write("\n" + heading + format_sources(source_freshness(con, judged, day), day) + "\n")
+            stored = stored_sources(con)
+            held = [plan_id] if plan_id else [held for (held,) in con.execute(sql_text("load/plan_ids.sql")).fetchall()]
+            judged = {named.id: PlanSources.of(named)} if named else {held_id: stored.get(held_id, PlanSources(())) for held_id in held}
+            for judged_id, sources in judged.items():
+                heading = f"{judged_id}: " if len(judged) > 1 else ""
+                sys.stdout.write("\n" + heading + format_sources(source_freshness(con, sources, day), day) + "\n")
 
 
 def write_report(settings: Settings, out: Path | None, lang: str, as_of: date | None, plan: Path | None) -> str:

@@ -15,6 +15,9 @@ from indicator_pipeline.catalog.model import Plan
 from indicator_pipeline.targets import Publication
 from indicator_pipeline.warehouse.sql import sql_text
 
+Rhythm = tuple[str, int | None, int | None]  # source, publication lag days, max age days (Plan.rhythms)
+
+
 @dataclass(frozen=True)
 class SourceFreshness:
     source: str
@@ -49,13 +52,13 @@ def next_quarterly_release(after: date, lag_days: int) -> date:
 
 
 def judge(
-    source: str, last_seen: date | None, as_of: date, plan: Plan, kolada_publications: list[date]
+    source: str, last_seen: date | None, as_of: date, lag: int | None, max_age: int | None, kolada_publications: list[date]
 ) -> SourceFreshness:
-    """`source` last retrieved (or its current file picked up) on `last_seen`, judged as of `as_of`."""
-    lag = dict(plan.publication_lag_days).get("scb" if source == "scb" else "kolada")
+    """`source` last retrieved (or its current file picked up) on `last_seen`, judged as of `as_of` by
+    its rhythm: `lag` days after a quarter (SCB) or a year (Kolada, where its KPIs' publication dates
+    are unknown), a file drop's `max_age` in days."""
     due, rhythm = None, "no rhythm"
     if source.startswith("filedrop_"):
-        max_age = dict(plan.filedrop_max_age_days).get(source.removeprefix("filedrop_"))
         rhythm = f"a new file within {max_age} days" if max_age is not None else rhythm
         if last_seen is None:
             return SourceFreshness(source, None, None, rhythm, overdue=max_age is not None)
@@ -74,25 +77,55 @@ def judge(
     return SourceFreshness(source, last_seen, due, rhythm, overdue=due is not None and as_of > due)
 
 
+@dataclass(frozen=True)
+class PlanSources:
+    """What a plan's freshness is judged by: each source it reads with its rhythm, and its Kolada KPIs,
+    whose publication dates set Kolada's (never another plan's KPIs in the same warehouse)."""
+
+    rhythms: tuple[Rhythm, ...]
+    kolada_kpis: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, plan: Plan) -> PlanSources:
+        return cls(plan.rhythms(), frozenset(i.source_id for i in plan.indicators_from("kolada") if i.source_id))
+
+
 def source_freshness(
-    con: duckdb.DuckDBPyConnection, plan: Plan, as_of: date, seen: dict[str, date] | None = None
+    con: duckdb.DuckDBPyConnection, sources: PlanSources, as_of: date, seen: dict[str, date] | None = None
 ) -> list[SourceFreshness]:
-    """Every source the plan reads judged as of `as_of` from the warehouse on `con`. `seen` adds later
-    retrieval dates known elsewhere (e.g. Dagster's latest materialization of a source asset), per source."""
-    seen, read = seen or {}, plan.sources_read()
-    publications = [row[-1] for row in con.sql(sql_text("load/kolada_publication.sql")).fetchall()]
-    result = []
-    for source, last_seen in con.sql(sql_text("queries/source_freshness.sql")).fetchall():
-        if source in read:
-            latest = max(filter(None, (last_seen, seen.get(source))), default=None)
-            result.append(judge(source, latest, as_of, plan, publications))
-    return result
+    """Each source a plan reads (`sources`: `PlanSources.of(plan)`, or as `stored_sources` reads them) judged
+    as of `as_of` from the warehouse on `con`. `seen` adds later retrieval dates known elsewhere (e.g.
+    Dagster's latest materialization of a source asset), per source."""
+    seen, rhythm_of = seen or {}, {source: (lag, max_age) for source, lag, max_age in sources.rhythms}
+    published = con.sql(sql_text("load/kolada_publication.sql")).fetchall()
+    publications = [day for kpi, _, day in published if kpi in sources.kolada_kpis]
+    return [
+        judge(source, max(filter(None, (last_seen, seen.get(source))), default=None), as_of, *rhythm_of[source], publications)
+        for source, last_seen in con.sql(sql_text("queries/source_freshness.sql")).fetchall()
+        if source in rhythm_of
+    ]
+
+
+def stored_sources(con: duckdb.DuckDBPyConnection) -> dict[str, PlanSources]:
+    """Plan id -> what its freshness is judged by, as its last refresh recorded it (core.plan_source,
+    core.dim_indicator)."""
+    try:
+        rows = con.sql(sql_text("load/plan_sources.sql")).fetchall()
+    except duckdb.CatalogException:  # a warehouse published before plans kept their sources
+        return {}
+    rhythms: dict[str, list[Rhythm]] = {}
+    for plan_id, source, lag, max_age, _ in rows:
+        rhythms.setdefault(plan_id, []).append((source, lag, max_age))
+    kpis = {plan_id: frozenset(plan_kpis) for plan_id, *_, plan_kpis in rows}
+    return {plan_id: PlanSources(tuple(plan_rhythms), kpis[plan_id]) for plan_id, plan_rhythms in rhythms.items()}
 
 
 def format_sources(rows: list[SourceFreshness], as_of: date) -> str:
     """The `sources` block of `indicator-pipeline status`."""
     width = max(len(r.source) for r in rows) if rows else 6
     lines = [f"sources (as of {as_of.isoformat()})"]
+    if not rows:
+        lines.append("  none recorded for this plan (it reads none, or was last refreshed before plans kept their sources)")
     for r in rows:
         seen = r.last_seen.isoformat() if r.last_seen else "never"
         lines.append(f"  {r.source.ljust(width)}  last seen {seen.ljust(10)}  {r.describe()}")

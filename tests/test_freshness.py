@@ -1,6 +1,5 @@
 """Source freshness judged against each source's publication rhythm, with pinned as-of dates."""
 
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -9,7 +8,7 @@ import pytest
 
 from indicator_pipeline.catalog.load import bundled_plan_path, load_plan
 from indicator_pipeline.errors import CatalogueError
-from indicator_pipeline.freshness import judge, next_quarterly_release, next_yearly, source_freshness
+from indicator_pipeline.freshness import PlanSources, judge, next_quarterly_release, next_yearly, source_freshness
 
 RETRIEVED = date(2026, 11, 20)  # the bundled snapshot's recording day
 
@@ -17,6 +16,11 @@ RETRIEVED = date(2026, 11, 20)  # the bundled snapshot's recording day
 @pytest.fixture(scope="module")
 def plan():
     return load_plan()
+
+
+def rhythm(plan, source: str) -> tuple[int | None, int | None]:
+    """The plan's (publication lag days, max age days) for `source`."""
+    return next(kept for name, *kept in plan.rhythms() if name == source)
 
 
 def test_yearly_and_quarterly_rhythms():
@@ -29,44 +33,44 @@ def test_yearly_and_quarterly_rhythms():
 
 def test_kolada_is_overdue_from_the_first_kpi_publication_after_its_retrieval(plan):
     publications = [date(2026, 5, 5), date(2026, 12, 15), date(2027, 2, 24)]
-    on_the_day = judge("kolada", RETRIEVED, date(2026, 12, 15), plan, publications)
-    day_after = judge("kolada", RETRIEVED, date(2026, 12, 16), plan, publications)
+    on_the_day = judge("kolada", RETRIEVED, date(2026, 12, 15), *rhythm(plan, "kolada"), publications)
+    day_after = judge("kolada", RETRIEVED, date(2026, 12, 16), *rhythm(plan, "kolada"), publications)
     assert (on_the_day.overdue, on_the_day.due) == (False, date(2026, 12, 15))
     assert (day_after.overdue, day_after.overdue_since) == (True, date(2026, 12, 15))
     assert day_after.describe() == "overdue since 2026-12-15"
-    refetched = judge("kolada", date(2026, 12, 16), date(2027, 1, 10), plan, publications)
+    refetched = judge("kolada", date(2026, 12, 16), date(2027, 1, 10), *rhythm(plan, "kolada"), publications)
     assert (refetched.overdue, refetched.due) == (False, date(2027, 2, 24))
 
 
 def test_kolada_without_publication_dates_follows_the_plans_yearly_lag(plan):
     lag = dict(plan.publication_lag_days)["kolada"]
-    verdict = judge("kolada", RETRIEVED, date(2027, 9, 1), plan, [])
+    verdict = judge("kolada", RETRIEVED, date(2027, 9, 1), *rhythm(plan, "kolada"), [])
     assert verdict.due == date(2025, 12, 31) + timedelta(days=lag) + timedelta(days=365)  # the 2026 figure
     assert verdict.overdue
 
 
 def test_scb_is_overdue_after_the_next_quarterly_release(plan):
-    assert not judge("scb", RETRIEVED, date(2026, 11, 29), plan, []).overdue
-    assert judge("scb", RETRIEVED, date(2026, 11, 30), plan, []).describe() == "overdue since 2026-11-29"
+    assert not judge("scb", RETRIEVED, date(2026, 11, 29), *rhythm(plan, "scb"), []).overdue
+    assert judge("scb", RETRIEVED, date(2026, 11, 30), *rhythm(plan, "scb"), []).describe() == "overdue since 2026-11-29"
 
 
 def test_a_file_drop_is_overdue_once_older_than_its_kinds_max_age(plan):
     ages = dict(plan.filedrop_max_age_days)
     assert set(ages) == {"financial_statements", "safety_survey", "self_build_plots", "sellable_land"}
     due = date(2026, 4, 1) + timedelta(days=ages["safety_survey"])
-    assert not judge("filedrop_safety_survey", date(2026, 4, 1), due, plan, []).overdue
-    late = judge("filedrop_safety_survey", date(2026, 4, 1), due + timedelta(days=1), plan, [])
+    assert not judge("filedrop_safety_survey", date(2026, 4, 1), due, *rhythm(plan, "filedrop_safety_survey"), []).overdue
+    late = judge("filedrop_safety_survey", date(2026, 4, 1), due + timedelta(days=1), *rhythm(plan, "filedrop_safety_survey"), [])
     assert late.describe() == f"overdue since {due.isoformat()}"
-    never = judge("filedrop_safety_survey", None, date(2026, 1, 1), plan, [])
+    never = judge("filedrop_safety_survey", None, date(2026, 1, 1), *rhythm(plan, "filedrop_safety_survey"), [])
     assert never.overdue and never.describe() == "never retrieved: overdue"
-    no_rhythm = judge("filedrop_safety_survey", None, date(2030, 1, 1), replace(plan, filedrop_max_age_days=()), [])
+    no_rhythm = judge("filedrop_safety_survey", None, date(2030, 1, 1), None, None, [])
     assert not no_rhythm.overdue
 
 
 def test_source_freshness_reads_the_warehouse_and_takes_later_dates_from_elsewhere(bundled_refresh, plan):
     with duckdb.connect(str(bundled_refresh.path), read_only=True) as con:
-        rows = {r.source: r for r in source_freshness(con, plan, date(2026, 12, 1))}
-        later = {r.source: r for r in source_freshness(con, plan, date(2026, 12, 1), seen={"scb": date(2026, 11, 30)})}
+        rows = {r.source: r for r in source_freshness(con, PlanSources.of(plan), date(2026, 12, 1))}
+        later = {r.source: r for r in source_freshness(con, PlanSources.of(plan), date(2026, 12, 1), seen={"scb": date(2026, 11, 30)})}
     assert rows["scb"].last_seen == RETRIEVED and rows["scb"].overdue_since == date(2026, 11, 29)
     assert rows["kolada"].due == date(2026, 12, 15) and not rows["kolada"].overdue  # Kolada's N00610 publication
     assert later["scb"].last_seen == date(2026, 11, 30) and not later["scb"].overdue

@@ -186,3 +186,27 @@ def test_plans_whose_parents_lead_round_in_a_circle_are_refused(tmp_path):
     itself.write_text(lund.replace('id = "lund-ks-2025-demo"', 'id = "itself"\nparent = "itself"', 1), encoding="utf-8")
     with pytest.raises(CatalogueError, match="parent leads round in a circle: itself -> itself"):
         load_plans(str(itself))
+
+
+def _sources_by_plan(output: str) -> dict[str, list[str]]:
+    """`status`'s sources blocks: heading (the plan id, or "" for a warehouse of one plan) -> its source lines."""
+    blocks = output.split("\n\n")[1:]
+    return {block.split("sources (as of")[0].rstrip(": "): block.splitlines()[1:] for block in blocks}
+
+
+def test_status_judges_each_held_plans_sources_as_if_it_were_alone(together, alone, capsys, monkeypatch):
+    """Freshness of the plans the warehouse holds, each by its own sources, rhythm and Kolada KPIs as the
+    warehouse keeps them (core.plan_source), not by the plan the environment names (here one that does not
+    exist) nor by another plan's KPIs: the same verdicts as in a warehouse of its own."""
+    monkeypatch.setenv("INDICATOR_PLAN", "/nowhere/plan.toml")
+    assert main(["status", "--warehouse", str(together)]) == 0
+    blocks = _sources_by_plan(capsys.readouterr().out)
+    ks_sources = ["kolada", "scb", *(f"filedrop_{k}" for k in ("financial_statements", "safety_survey", "self_build_plots", "sellable_land"))]
+    assert {plan_id: [line.split()[0] for line in lines] for plan_id, lines in blocks.items()} == {
+        DIRECTIONS: ["kolada"], KS: ks_sources, LUND: ["kolada"],  # Lund's plan and the directions read Kolada only
+    }
+    for plan_id, path in alone.items():
+        assert main(["status", "--warehouse", str(path)]) == 0
+        assert _sources_by_plan(capsys.readouterr().out) == {"": blocks[plan_id]}, plan_id
+    kept = _rows(together, "SELECT source, publication_lag_days, max_age_days FROM core.plan_source WHERE plan_id = ? ORDER BY 1", KS)
+    assert kept == sorted(load_plans("helsingborg_ks_2025").plans[0].rhythms())

@@ -409,6 +409,13 @@ class Plan:
                 read.add(f"filedrop_{i.source_id}")
         return read
 
+    def rhythms(self) -> tuple[tuple[str, int | None, int | None], ...]:
+        """(source, publication lag days, max age days) for each source the plan reads, as
+        core.plan_source keeps them: Kolada's and SCB's lag from `[publication] lag_days`, a file drop
+        kind's longest wait for a new file from `filedrop_max_age_days`; None where the plan sets none."""
+        lags, ages = dict(self.publication_lag_days), dict(self.filedrop_max_age_days)
+        return tuple((source, lags.get(source), ages.get(source.removeprefix("filedrop_"))) for source in sorted(self.sources_read()))
+
     def targets(self) -> tuple[tuple[Goal, TargetRule], ...]:
         return tuple((goal, rule) for goal in self.goals for rule in goal.targets)
 

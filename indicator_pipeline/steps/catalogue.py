@@ -44,6 +44,9 @@ def catalogue_frames(plan: Plan) -> dict[str, pl.DataFrame]:
         "incoming_target": _frame(targets),
         "incoming_context": pl.DataFrame(context, schema=dict.fromkeys(("plan_id", "goal_id", "indicator_id"), pl.Utf8)),
         "incoming_index_component": pl.DataFrame(index_components, schema=INDEX_COMPONENT_SCHEMA),
+        "incoming_plan_source": pl.DataFrame(
+            [(plan.id, *rhythm) for rhythm in plan.rhythms()], schema=PLAN_SOURCE_SCHEMA, orient="row"
+        ),
     }
 
 
@@ -52,7 +55,8 @@ GOAL_COLUMNS = {"id": "goal_id", "serves": "serves_goal_id"}
 # core.dim_target's names for a target rule's fields.
 TARGET_COLUMNS = {"id": "target_id", "kind": "target_kind", "value": "target_value", "year": "target_year", "start_year": "period_start",
                   "end_year": "period_end", "unit": "target_unit", "text": "target_text"}
-# The two frames that may have no rows are given their columns' types.
+# The three frames that may have no rows are given their columns' types.
+PLAN_SOURCE_SCHEMA = {"plan_id": pl.Utf8, "source": pl.Utf8, "publication_lag_days": pl.Int32, "max_age_days": pl.Int32}
 INDEX_COMPONENT_SCHEMA = {"plan_id": pl.Utf8, "index_indicator_id": pl.Utf8, "component_indicator_id": pl.Utf8, "weight": pl.Float64,
                           "direction": pl.Utf8, "base_year": pl.Int32, "min_coverage": pl.Float64, "normalisation": pl.Utf8}
 

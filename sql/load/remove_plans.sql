@@ -7,6 +7,7 @@ DELETE FROM core.dim_goal WHERE plan_id IN (SELECT plan_id FROM removed_plan);
 DELETE FROM core.dim_target WHERE plan_id IN (SELECT plan_id FROM removed_plan);
 DELETE FROM core.goal_context_indicator WHERE plan_id IN (SELECT plan_id FROM removed_plan);
 DELETE FROM core.index_component WHERE plan_id IN (SELECT plan_id FROM removed_plan);
+DELETE FROM core.plan_source WHERE plan_id IN (SELECT plan_id FROM removed_plan);
 DELETE FROM core.peer_set WHERE plan_id IN (SELECT plan_id FROM removed_plan);
 DELETE FROM core.target_assessment WHERE plan_id IN (SELECT plan_id FROM removed_plan);
 DELETE FROM core.target_year_status WHERE plan_id IN (SELECT plan_id FROM removed_plan);

@@ -16,3 +16,6 @@ INSERT INTO core.goal_context_indicator BY NAME SELECT * FROM incoming_context;
 
 DELETE FROM core.index_component WHERE plan_id IN (SELECT plan_id FROM incoming_plan);
 INSERT INTO core.index_component BY NAME SELECT * FROM incoming_index_component;
+
+DELETE FROM core.plan_source WHERE plan_id IN (SELECT plan_id FROM incoming_plan);
+INSERT INTO core.plan_source BY NAME SELECT * FROM incoming_plan_source;

@@ -1,7 +1,6 @@
 -- Which indicators each goal shows beside its target indicator (comparison series, e.g. the old NKI
 -- definition).
 
--- Which indicators each goal shows besides its target indicator (comparison series).
 CREATE TABLE IF NOT EXISTS core.goal_context_indicator (
     plan_id       VARCHAR NOT NULL,
     goal_id       VARCHAR NOT NULL,
