@@ -120,6 +120,9 @@ def print_status(settings: Settings, fmt: str, as_of: date | None = None, plan: 
     if as_of is not None:
         from indicator_pipeline.steps.assessment import status_as_of
 
+        if plan and named is None:
+            raise PipelineError(f"--as-of judges by a plan file: {plan} is no plan file or bundled plan name")
+
         frame = status_as_of(path, named or settings.plan, as_of)
         columns, rows, csv_text = frame.columns, frame.rows(), frame.write_csv
     else:

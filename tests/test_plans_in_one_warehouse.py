@@ -210,3 +210,17 @@ def test_status_judges_each_held_plans_sources_as_if_it_were_alone(together, alo
         assert _sources_by_plan(capsys.readouterr().out) == {"": blocks[plan_id]}, plan_id
     kept = _rows(together, "SELECT source, publication_lag_days, max_age_days FROM core.plan_source WHERE plan_id = ? ORDER BY 1", KS)
     assert kept == sorted(load_plans("helsingborg_ks_2025").plans[0].rhythms())
+
+
+def test_status_as_of_refuses_a_plan_the_warehouse_does_not_hold(alone, capsys, monkeypatch):
+    """It used to print an empty goal table: the default plan judged against a warehouse of Lund's plan only."""
+    monkeypatch.delenv("INDICATOR_PLAN", raising=False)
+    assert main(["status", "--warehouse", str(alone[LUND]), "--as-of", "2026-11-25"]) == 1
+    assert capsys.readouterr().err == (
+        f"indicator-pipeline status failed: plan {KS} is not in the warehouse {alone[LUND]}, which holds {LUND}: "
+        "give one of its plans' files with --plan\n"
+    )
+    assert main(["status", "--warehouse", str(alone[LUND]), "--as-of", "2026-11-25", "--plan", LUND]) == 1
+    assert "--as-of judges by a plan file: lund-ks-2025-demo is no plan file" in capsys.readouterr().err
+    assert main(["status", "--warehouse", str(alone[LUND]), "--as-of", "2026-11-25", "--plan", "lund_ks_2025", "--format", "csv"]) == 0
+    assert {line.split(",")[0] for line in capsys.readouterr().out.splitlines()[1:]} == {LUND}

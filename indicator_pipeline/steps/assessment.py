@@ -16,6 +16,7 @@ import polars as pl
 
 from indicator_pipeline.catalog import Plan, TargetRule
 from indicator_pipeline.catalog.model import METHODS
+from indicator_pipeline.errors import PipelineError
 from indicator_pipeline.settings import end_of_day
 from indicator_pipeline.targets import Observation, Publication, assess, share_of, year_status
 from indicator_pipeline.warehouse.models import apply_schema
@@ -149,7 +150,16 @@ def judged_the_same(con: duckdb.DuckDBPyConnection, plan: Plan, as_of: date) -> 
 @contextmanager
 def assessed_copy(published: Path, plans: list[Plan], as_of: date) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to a private copy of the published file (which is never written) with every target
-    of `plans` assessed from the vintages observed by the end of `as_of`; the copy is deleted afterwards."""
+    of `plans` assessed from the vintages observed by the end of `as_of`; the copy is deleted afterwards.
+    A plan the warehouse does not hold is refused: it has no catalogue there to judge by."""
+    with duckdb.connect(str(published), read_only=True) as con:
+        held = [plan_id for (plan_id,) in con.execute(sql_text("load/plan_ids.sql")).fetchall()]
+    missing = [plan.id for plan in plans if plan.id not in held]
+    if missing:
+        raise PipelineError(
+            f"plan {', '.join(missing)} is not in the warehouse {published}, which holds {', '.join(held) or 'no plan'}: "
+            "give one of its plans' files with --plan"
+        )
     with tempfile.TemporaryDirectory(prefix="indicator-as-of-") as folder:
         copy = Path(folder) / published.name
         shutil.copyfile(published, copy)
