@@ -45,13 +45,14 @@ def build_freshness_check(asset: str) -> AssetChecksDefinition:
             return AssetCheckResult(passed=True, description=f"{source}: the plan reads nothing from it")
         # a Kolada or SCB fetch is a retrieval even with nothing staged yet; a file drop's date is its file's
         retrieved = None if asset.startswith("filedrop_") else last_materialized(context, asset)
+        seen = {source: retrieved} if retrieved else {}
         # this run's work file when the run has one (a refresh), else the published file (a check-only run)
         with pipeline.reading_connection(context.run) as con:
             if con is None:
                 description = "no warehouse to judge yet"
                 return AssetCheckResult(passed=False, severity=AssetCheckSeverity.WARN, description=description)
             verdicts = [
-                next(v for v in source_freshness(con, PlanSources.of(plan), as_of, {source: retrieved} if retrieved else {}) if v.source == source)
+                next(v for v in source_freshness(con, PlanSources.of(plan), as_of, seen) if v.source == source)
                 for plan in settings.plans.plans if source in plan.sources_read()
             ]
         verdict = next((v for v in verdicts if v.overdue), verdicts[0])  # overdue for any plan's rhythm is overdue

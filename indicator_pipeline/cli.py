@@ -143,9 +143,12 @@ def print_status(settings: Settings, fmt: str, as_of: date | None = None, plan: 
 
         day = as_of or date.today()
         with duckdb.connect(str(path), read_only=True) as con:
-            stored = stored_sources(con)
-            held = [plan_id] if plan_id else [held for (held,) in con.execute(sql_text("load/plan_ids.sql")).fetchall()]
-            judged = {named.id: PlanSources.of(named)} if named else {held_id: stored.get(held_id, PlanSources(())) for held_id in held}
+            if named:
+                judged = {named.id: PlanSources.of(named)}
+            else:
+                stored = stored_sources(con)
+                held = [plan_id] if plan_id else [held for (held,) in con.execute(sql_text("load/plan_ids.sql")).fetchall()]
+                judged = {held_id: stored.get(held_id, PlanSources(())) for held_id in held}
             for judged_id, sources in judged.items():
                 heading = f"{judged_id}: " if len(judged) > 1 else ""
                 sys.stdout.write("\n" + heading + format_sources(source_freshness(con, sources, day), day) + "\n")
